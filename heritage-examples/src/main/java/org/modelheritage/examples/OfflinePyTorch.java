@@ -38,6 +38,14 @@ public final class OfflinePyTorch {
                     + NATIVE_VERSION + " natives may be used (no downloads at run time); unset it");
         }
         System.setProperty("PYTORCH_VERSION", NATIVE_VERSION);
+        // The examples' networks are tiny: one thread beats OpenMP's spinning workers, above all
+        // on a busy machine. An explicit -D setting wins.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         Engine engine = Engine.getEngine("PyTorch");
         log.info("DJL engine {} {} (natives cached under {})", engine.getEngineName(), engine.getVersion(),
                 Path.of(System.getProperty("user.home"), ".djl.ai"));
