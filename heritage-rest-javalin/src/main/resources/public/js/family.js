@@ -1,0 +1,94 @@
+// Family page: the whole tree, its root, its members and the export links. Without ?id= it
+// lists every family.
+
+import {
+  ICONS, familyColor, familyLabel, fetchFamilies, fetchFamilyModels, fetchFamilyTree, formatConfidence, formatCount,
+  formatInteger, html, modelUrl, familyUrl, queryParam, raw, readTree, setHtml, showError, statusBadge, statusOf,
+  treeExportUrl,
+} from './api.js';
+import { drawFamilyGraph } from './graph.js';
+
+const byId = (id) => document.getElementById(id);
+const id = queryParam('id');
+
+async function showFamily() {
+  let tree; let members; let familyName = null;
+  try {
+    const [treeBody, membersBody] = await Promise.all([fetchFamilyTree(id), fetchFamilyModels(id).catch(() => null)]);
+    tree = readTree(treeBody);
+    members = membersBody;
+    const f = treeBody && treeBody.family;
+    familyName = (treeBody && typeof treeBody.name === 'string' && treeBody.name) || (f && typeof f === 'object' && f.name) || null;
+  } catch (e) {
+    showError(byId('family-error'), e, e.status === 404 ? 'No such family' : 'Could not load the family');
+    return;
+  }
+  const byNodeId = new Map(tree.nodes.map((n) => [n.id, n]));
+  // The members list, when the API gives it, carries the full model; the tree nodes are the fallback.
+  const rows = (members && members.length ? members : tree.nodes).map((m) => ({ ...byNodeId.get(String(m.id)), ...m, id: String(m.id) }));
+  for (const r of rows) if (!byNodeId.has(r.id)) byNodeId.set(r.id, r);
+  const parentOf = new Map(tree.edges.map((e) => [e.to, e]));
+  const root = tree.rootId ? byNodeId.get(tree.rootId) : null;
+
+  const name = familyLabel({ id, name: familyName });
+  document.title = `${name} — Model Heritage`;
+  byId('family-name').textContent = name;
+  byId('family-name').style.color = familyColor(id);
+  setHtml(byId('family-count'), html`<span class="badge badge-neutral">${rows.length} ${rows.length === 1 ? 'model' : 'models'}</span>`);
+  setHtml(byId('family-root'), root
+    ? html`Root (base model): <a href="${modelUrl(root.id)}" id="family-root-link">${root.name}</a>`
+    : html`No root found yet.`);
+  setHtml(byId('exports'), html`<span class="muted" style="align-self:center;font-size:.85rem">Export tree:</span>
+    ${[['json', 'JSON'], ['graphml', 'GraphML'], ['dot', 'DOT']].map(([fmt, label]) =>
+      html`<a class="btn btn-secondary btn-sm" href="${treeExportUrl(id, fmt)}" download="family-${id}.${fmt}" data-format="${fmt}">${label}</a>`)}`);
+
+  const sorted = [...rows].sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true }));
+  setHtml(byId('members').querySelector('tbody'), sorted.map((m) => {
+    const edge = parentOf.get(m.id);
+    const parent = edge ? byNodeId.get(edge.from) : null;
+    return html`<tr data-model-id="${m.id}">
+      <td><a href="${modelUrl(m.id)}">${m.name}</a>${m.id === tree.rootId ? raw(' <span class="badge badge-root">root</span>') : ''}</td>
+      <td>${parent ? html`<a href="${modelUrl(parent.id)}">${parent.name}</a>` : html`<span class="muted">—</span>`}</td>
+      <td class="num">${edge && edge.confidence != null ? formatConfidence(edge.confidence) : html`<span class="muted">—</span>`}</td>
+      <td class="num hide-sm">${m.parameter_count != null ? formatCount(m.parameter_count) : '—'}</td>
+      <td>${statusBadge(statusOf(m))}</td></tr>`;
+  }));
+
+  const box = byId('graph-box');
+  byId('family-view').hidden = false;
+  if (!tree.nodes.length) {
+    setHtml(box, html`<div class="graph-empty">This family has no members.</div>`);
+    return;
+  }
+  setHtml(box, html`<div class="graph" id="graph" role="img" aria-label="Family tree: ${tree.nodes.length} models. The same links are listed in the Members table."></div>`);
+  drawFamilyGraph(byId('graph'), tree, null);
+}
+
+async function showFamilies() {
+  let families;
+  try {
+    families = await fetchFamilies();
+  } catch (e) {
+    showError(byId('family-error'), e, 'Could not load the families');
+    return;
+  }
+  byId('family-list-view').hidden = false;
+  if (!families.length) {
+    setHtml(byId('family-empty'), html`<div class="card empty-state">${raw(ICONS.empty)}<h2>No families yet</h2>
+      <p>Families appear as soon as models are processed.</p><a class="btn btn-primary" href="/add.html">Upload a model</a></div>`);
+    return;
+  }
+  const sorted = [...families].sort((a, b) => familyLabel(a).localeCompare(familyLabel(b), undefined, { numeric: true }));
+  setHtml(byId('family-list'), sorted.map((f) => {
+    const count = f.model_count ?? f.size ?? f.member_count ?? (Array.isArray(f.members) ? f.members.length : null);
+    const root = f.root && typeof f.root === 'object' ? f.root : null;
+    const params = f.parameter_count ?? (root ? root.parameter_count : null);
+    return html`<li class="card model-card" data-family-id="${f.id}">
+      <div class="top"><h3><a href="${familyUrl(f.id)}" style="color:${familyColor(f.id)}">${familyLabel({ id: f.id, name: f.name })}</a></h3>
+        ${count != null ? html`<span class="badge badge-neutral">${formatInteger(count)} ${count === 1 ? 'model' : 'models'}</span>` : ''}</div>
+      <div class="metrics">${root ? html`<span>root <strong>${root.name}</strong></span>` : ''}${params != null ? html`<span><strong>${formatCount(params)}</strong> params</span>` : ''}</div>
+    </li>`;
+  }));
+}
+
+if (id) showFamily(); else showFamilies();
