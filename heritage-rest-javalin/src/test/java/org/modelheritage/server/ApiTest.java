@@ -34,7 +34,7 @@ import org.w3c.dom.Document;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiTest {
     @TempDir
-    Path dir;
+    static Path dir;
     TestServer s;
 
     @BeforeAll
