@@ -49,8 +49,8 @@ public final class LakeIngest {
         return added;
     }
 
-    /** Every family of the lake, each as an indented tree from its root(s), with edge confidences. */
-    public static List<FamilyTree> printFamilies(ModelLake lake, PrintStream out) {
+    /** Every family of the lake with its tree. */
+    public static List<FamilyTree> families(ModelLake lake) {
         List<FamilyTree> trees = new ArrayList<>();
         for (int offset = 0; ; offset += 100) {
             List<Family> page = lake.families(offset, 100).items();
@@ -58,12 +58,18 @@ public final class LakeIngest {
                 lake.tree(f.id()).ifPresent(trees::add);
             }
             if (page.size() < 100) {
-                break;
+                return trees;
             }
         }
+    }
+
+    /** Prints every family of the lake as an indented tree from its root(s), with edge confidences. */
+    public static List<FamilyTree> printFamilies(ModelLake lake, PrintStream out) {
+        List<FamilyTree> trees = families(lake);
         out.println(trees.size() + " famil" + (trees.size() == 1 ? "y" : "ies") + ":");
         for (FamilyTree tree : trees) {
-            out.println("family " + tree.family().id() + " (" + tree.nodes().size() + " models)");
+            out.println("family " + tree.family().id() + " (" + tree.nodes().size() + " model"
+                    + (tree.nodes().size() == 1 ? "" : "s") + ")");
             Map<String, FamilyTree.Node> byId = new HashMap<>();
             tree.nodes().forEach(n -> byId.put(n.id(), n));
             Map<String, List<FamilyTree.Edge>> childrenOf = new HashMap<>();
