@@ -76,6 +76,12 @@ public final class MlpTrainer {
         if (data.features() != widths[0]) {
             throw new IllegalArgumentException("data has " + data.features() + " features, the MLP takes " + widths[0]);
         }
+        int outputs = widths[widths.length - 1];
+        for (int label : data.y()) {
+            if (label < 0 || label >= outputs) {
+                throw new IllegalArgumentException("label " + label + " does not fit the MLP's " + outputs + " outputs");
+            }
+        }
         SequentialBlock block = new SequentialBlock();
         List<Linear> linears = new ArrayList<>();
         for (int i = 1; i < widths.length; i++) {

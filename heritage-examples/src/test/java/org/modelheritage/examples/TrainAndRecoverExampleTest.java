@@ -1,0 +1,89 @@
+package org.modelheritage.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.read.WeightFile;
+import org.modelheritage.read.WeightReaders;
+
+class TrainAndRecoverExampleTest {
+
+    /** Two trees of 1 + 2 + 2 models, trained briefly: seconds, not minutes. */
+    static FineTuningTree.Shape small() {
+        return new FineTuningTree.Shape(2, 2, 1, new int[] {32, 64, 64, 64, 10}, 1024, 300, 1e-3f, 100, 1e-3f, 64, 7L);
+    }
+
+    @Test
+    void trainsSavesAndRecoversAKnownForest(@TempDir Path tmp) throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        TrainAndRecoverExample.Outcome outcome = TrainAndRecoverExample.run(small(), tmp,
+                new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        String printed = buffer.toString(StandardCharsets.UTF_8);
+
+        // The truth the example trained: 2 roots, each with 2 children, each with 1 grandchild.
+        KnownTree truth = outcome.truth();
+        assertEquals(10, truth.entries().size());
+        assertEquals(List.of("r0", "r1"), truth.roots());
+        assertEquals(8, truth.edges().size());
+        assertTrue(truth.edges().contains(List.of("r0", "r0-c1")));
+        assertTrue(truth.edges().contains(List.of("r1-c0", "r1-c0-g0")));
+
+        // Training really trained: every model learnt its own task (chance is at most 0.5, for parity).
+        for (KnownTree.Entry e : truth.entries()) {
+            assertTrue(e.trainAccuracy() > 0.6, e.name() + " reached only " + e.trainAccuracy());
+        }
+
+        // Files are named so they say nothing, and hold what ground_truth.json says.
+        JsonNode gt = new ObjectMapper().readTree(tmp.resolve("models/ground_truth.json").toFile());
+        assertEquals(10, gt.get("models").size());
+        assertEquals(8, gt.get("edges").size());
+        Set<String> files = new HashSet<>();
+        for (JsonNode m : gt.get("models")) {
+            assertTrue(m.get("path").asText().matches("model-\\d\\d\\.safetensors"), m.toString());
+            files.add(m.get("path").asText());
+        }
+        assertEquals(10, files.size());
+
+        // Every model is in exactly one recovered family, and the lake saw all of them.
+        assertEquals(10, outcome.recovered().stream().mapToInt(t -> t.nodes().size()).sum());
+        assertTrue(printed.contains("recovered "), printed);
+        assertEquals(outcome.score().toString(), outcome.score().toString());
+    }
+
+    @Test
+    void safetensorsHoldExactlyTheTrainedWeights(@TempDir Path tmp) throws Exception {
+        MlpTrainer trainer = new MlpTrainer(OfflinePyTorch.engine(), 8, 16, 16, 10);
+        SyntheticTask.World world = new SyntheticTask.World(8, 3);
+        MlpTrainer.Trained trained = trainer.train(trainer.initialWeights(5),
+                world.sample(SyntheticTask.ALL_CLASSES, 256, 9), new MlpTrainer.Recipe(20, 32, 1e-3f, 11));
+        FineTuningTree.Node node = new FineTuningTree.Node("m", null, SyntheticTask.ALL_CLASSES, trained.weights(),
+                trained.trainAccuracy());
+
+        KnownTree saved = TrainAndRecoverExample.save(List.of(node), tmp, 1);
+
+        try (WeightFile file = WeightReaders.open(tmp.resolve(saved.entries().get(0).path()))) {
+            assertEquals(List.of("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                    "layers.2.weight", "layers.2.bias"), file.tensors().stream().map(t -> t.name()).toList());
+            assertArrayEquals(new long[] {16, 8}, file.tensor("layers.0.weight").orElseThrow().shape());
+            for (NamedTensor t : trained.weights().values()) {
+                assertArrayEquals(t.values(), file.readFloats(t.name()), t.name());
+            }
+        }
+        // Training moved the weights away from the initialisation.
+        float[] init = trainer.initialWeights(5).get("layers.1.weight").values();
+        float[] after = trained.weights().get("layers.1.weight").values();
+        assertTrue(!java.util.Arrays.equals(init, after));
+    }
+}
