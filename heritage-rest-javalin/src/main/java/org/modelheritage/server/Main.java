@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
-        subcommands = {ServeCommand.class, IngestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
@@ -21,7 +21,12 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(withDefaultCommand(args));
+        return commandLine().execute(withDefaultCommand(args));
+    }
+
+    /** The configured command line, for tests that run a subcommand in-process. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
     }
 
     /** {@code serve} is the default: prepended when no subcommand is named. */
