@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
         description = "Model Heritage: finds model families and fine-tuning lineage from weights alone.",
-        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
