@@ -207,6 +207,32 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void manyInsertsInOneSetAreCheckedInOrder() {
+        assertThrows(DuplicateIdException.class, () -> store.apply(ChangeSet.builder().insertModel(model("x", "x"))
+                .insertModel(model("x", "x again").toBuilder().checksum(sha("other")).build()).build()));
+        NoSuchRecordException e = assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.builder()
+                .insertModel(model("a", "a"))
+                .insertModel(model("b", "b").toBuilder().parentId("a").build())
+                .insertModel(model("c", "c").toBuilder().parentId("d").build())
+                .insertModel(model("d", "d"))
+                .build()));
+        assertEquals("d", e.id());
+        assertEquals(0, store.totals().models());
+
+        ChangeSet.Builder b = ChangeSet.builder();
+        for (int i = 0; i < 1234; i++) {
+            b.insertModel(full(String.format("bulk%04d", i), "bulk " + i, null, null).toBuilder().structuralHash(null)
+                    .parentId(i == 0 ? null : "bulk0000").confidence(i == 0 ? null : 0.5).build());
+        }
+        store.apply(b.enqueueJob("bulk1233", T0).build());
+        assertEquals(1234, store.totals().models());
+        assertEquals(full("bulk1000", "bulk 1000", null, null).toBuilder().structuralHash(null).parentId("bulk0000")
+                .confidence(0.5).build(), store.model("bulk1000").orElseThrow());
+        assertEquals(1233, store.children("bulk0000").size());
+        assertTrue(store.blobReferenced(sha("ix:bulk1233")));
+    }
+
+    @Test
     void laterChangesSeeEarlierOnesInTheSameSet() {
         store.apply(ChangeSet.builder()
                 .insertModel(model("p", "p"))

@@ -225,6 +225,7 @@ public final class FileMetadataStore implements MetadataStore {
         long snapshotSeq = -1;
         long records = 0;
         boolean ended = false;
+        state.beginLoading();
         try (BufferedReader in = Files.newBufferedReader(snapshot, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -258,6 +259,7 @@ public final class FileMetadataStore implements MetadataStore {
                 }
             }
         }
+        state.endLoading();
         if (snapshotSeq < 0 || !ended) {
             throw new StoreException(snapshot + " is incomplete (no " + (snapshotSeq < 0 ? "header" : "footer") + ")");
         }

@@ -65,6 +65,10 @@ final class FsState {
         }
     }
 
+    /** A model with its sort key, element of the name index. */
+    private record Named(NameKey key, Model model) {
+    }
+
     private record QueueKey(Instant enqueuedAt, String modelId) implements Comparable<QueueKey> {
         @Override
         public int compareTo(QueueKey o) {
@@ -118,7 +122,13 @@ final class FsState {
 
     // ---- indexes
     private final Map<String, String> idByChecksum = new HashMap<>();
-    private final TreeMap<NameKey, Model> byName = new TreeMap<>();
+    /**
+     * Models in name order, a flat array so that a substring search over 100,000 names is a tight
+     * scan and a page at any offset is an index; kept sorted by binary-search insertion (a memmove,
+     * microseconds) except while a snapshot loads, which appends and sorts once.
+     */
+    private final ArrayList<Named> byName = new ArrayList<>();
+    private boolean loading;
     private final Map<String, Set<String>> membersByFamily = new HashMap<>();
     private final Map<String, Set<String>> childrenByParent = new HashMap<>();
     private final Map<String, Integer> blobRefs = new HashMap<>();
@@ -152,7 +162,7 @@ final class FsState {
         Model old = models.get(id);
         if (old != null) {
             idByChecksum.remove(old.checksum());
-            byName.remove(NameKey.of(old));
+            byName.remove(position(NameKey.of(old)));
             unindex(membersByFamily, old.familyId(), id);
             unindex(childrenByParent, old.parentId(), id);
             for (ModelFile f : old.files()) {
@@ -163,7 +173,13 @@ final class FsState {
         if (m != null) {
             models.put(id, m);
             idByChecksum.put(m.checksum(), id);
-            byName.put(NameKey.of(m), m);
+            NameKey key = NameKey.of(m);
+            if (loading) {
+                byName.add(new Named(key, m));
+            } else {
+                int at = position(key);
+                byName.add(at < 0 ? -at - 1 : at, new Named(key, m));
+            }
             index(membersByFamily, m.familyId(), id);
             index(childrenByParent, m.parentId(), id);
             for (ModelFile f : m.files()) {
@@ -265,7 +281,35 @@ final class FsState {
         undo.push(() -> setJob(modelId, old, NO_UNDO));
     }
 
+    /** Index of the key in the name index, or {@code -(insertion point) - 1}. */
+    private int position(NameKey key) {
+        int lo = 0;
+        int hi = byName.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = byName.get(mid).key().compareTo(key);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
     // ================================================================== loading (snapshot)
+
+    /** Models loaded until {@link #endLoading()} are indexed by name in one sort at the end. */
+    void beginLoading() {
+        loading = true;
+    }
+
+    void endLoading() {
+        byName.sort(java.util.Comparator.comparing(Named::key));
+        loading = false;
+    }
 
     void loadFamily(FamilyRow row) {
         setFamily(row.id(), row, NO_UNDO);
@@ -497,47 +541,37 @@ final class FsState {
 
     Page<Model> search(ModelQuery q) {
         String text = q.nameKeyContains();
-        TreeMap<NameKey, Model> candidates;
+        List<Named> candidates;
         if (q.familyId() != null) {
-            candidates = new TreeMap<>();
+            candidates = new ArrayList<>();
             for (String id : copy(membersByFamily.get(q.familyId()))) {
                 Model m = models.get(id);
-                candidates.put(NameKey.of(m), m);
+                candidates.add(new Named(NameKey.of(m), m));
             }
-        } else if (text == null && q.status() == null) {
-            return page(byName.values(), byName.size(), q);
+            candidates.sort(Comparator.comparing(Named::key));
         } else {
             candidates = byName;
         }
         List<Model> items = new ArrayList<>();
+        if (text == null && q.status() == null) {
+            for (int i = q.offset(); i < candidates.size() && items.size() < q.limit(); i++) {
+                items.add(candidates.get(i).model());
+            }
+            return new Page<>(items, candidates.size(), q.offset(), q.limit());
+        }
         long total = 0;
         long end = (long) q.offset() + q.limit();
-        for (Map.Entry<NameKey, Model> e : candidates.entrySet()) {
-            Model m = e.getValue();
-            if (q.status() != null && m.status() != q.status()) {
+        for (Named n : candidates) {
+            if (q.status() != null && n.model().status() != q.status()) {
                 continue;
             }
-            if (text != null && !e.getKey().key().contains(text)) {
+            if (text != null && !n.key().key().contains(text)) {
                 continue;
             }
             if (total >= q.offset() && total < end) {
-                items.add(m);
+                items.add(n.model());
             }
             total++;
-        }
-        return new Page<>(items, total, q.offset(), q.limit());
-    }
-
-    private static Page<Model> page(Collection<Model> sorted, long total, ModelQuery q) {
-        List<Model> items = new ArrayList<>();
-        if (q.offset() < total) {
-            var it = sorted.iterator();
-            for (int i = 0; i < q.offset(); i++) {
-                it.next();
-            }
-            while (it.hasNext() && items.size() < q.limit()) {
-                items.add(it.next());
-            }
         }
         return new Page<>(items, total, q.offset(), q.limit());
     }
