@@ -15,12 +15,18 @@ public final class FineTuningTree {
     /** Sizes of the forest and of the training runs. */
     public record Shape(int roots, int childrenPerRoot, int grandchildrenPerChild,
                         int[] widths, int samplesPerTask,
-                        int pretrainSteps, float pretrainLearningRate,
-                        int finetuneSteps, float finetuneLearningRate, int batchSize, long seed) {
+                        MlpTrainer.OptimizerKind pretrainOptimizer, int pretrainSteps, float pretrainLearningRate,
+                        MlpTrainer.OptimizerKind finetuneOptimizer, int finetuneSteps, float finetuneLearningRate,
+                        int batchSize, long seed) {
 
-        /** The demo's default: 2 trees of 1 + 3 + 6 models, an MLP 32→64→64→64→10. */
+        /**
+         * The demo's default: 2 trees of 1 + 3 + 6 models, an MLP 32→64→64→64→10, pre-trained
+         * with SGD and momentum (600 steps, learning rate 0.05), fine-tuned with Adam (200 steps,
+         * 1e-3), batches of 64.
+         */
         public static Shape standard() {
-            return new Shape(2, 3, 2, new int[] {32, 64, 64, 64, 10}, 2048, 600, 1e-3f, 200, 1e-3f, 32, 7L);
+            return new Shape(2, 3, 2, new int[] {32, 64, 64, 64, 10}, 2048,
+                    MlpTrainer.OptimizerKind.SGD_MOMENTUM, 600, 0.05f, MlpTrainer.OptimizerKind.ADAM, 200, 1e-3f, 64, 7L);
         }
     }
 
@@ -42,17 +48,18 @@ public final class FineTuningTree {
         for (int r = 0; r < shape.roots(); r++) {
             String rootName = "r" + r;
             Node root = trainOne(trainer, world, rootName, null, SyntheticTask.ALL_CLASSES,
-                    trainer.initialWeights(++seed), shape.pretrainSteps(), shape.pretrainLearningRate(), shape, ++seed);
+                    trainer.initialWeights(++seed), shape.pretrainOptimizer(), shape.pretrainSteps(),
+                    shape.pretrainLearningRate(), shape, ++seed);
             nodes.add(root);
             for (int c = 0; c < shape.childrenPerRoot(); c++) {
                 SyntheticTask childTask = tasks[taskCursor++ % tasks.length];
                 Node child = trainOne(trainer, world, rootName + "-c" + c, rootName, childTask, root.weights(),
-                        shape.finetuneSteps(), shape.finetuneLearningRate(), shape, ++seed);
+                        shape.finetuneOptimizer(), shape.finetuneSteps(), shape.finetuneLearningRate(), shape, ++seed);
                 nodes.add(child);
                 for (int g = 0; g < shape.grandchildrenPerChild(); g++) {
                     SyntheticTask grandTask = tasks[taskCursor++ % tasks.length];
                     nodes.add(trainOne(trainer, world, child.name() + "-g" + g, child.name(), grandTask, child.weights(),
-                            shape.finetuneSteps(), shape.finetuneLearningRate(), shape, ++seed));
+                            shape.finetuneOptimizer(), shape.finetuneSteps(), shape.finetuneLearningRate(), shape, ++seed));
                 }
             }
         }
@@ -60,10 +67,11 @@ public final class FineTuningTree {
     }
 
     private static Node trainOne(MlpTrainer trainer, SyntheticTask.World world, String name, String parent,
-                                 SyntheticTask task, Map<String, NamedTensor> start, int steps, float lr,
-                                 Shape shape, long seed) {
+                                 SyntheticTask task, Map<String, NamedTensor> start, MlpTrainer.OptimizerKind optimizer,
+                                 int steps, float lr, Shape shape, long seed) {
         SyntheticTask.Data data = world.sample(task, shape.samplesPerTask(), seed);
-        MlpTrainer.Trained trained = trainer.train(start, data, new MlpTrainer.Recipe(steps, shape.batchSize(), lr, seed));
+        MlpTrainer.Trained trained = trainer.train(start, data,
+                new MlpTrainer.Recipe(optimizer, steps, shape.batchSize(), lr, seed));
         return new Node(name, parent, task, trained.weights(), trained.trainAccuracy());
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.eval.EvalReport;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.read.WeightReaders;
 
@@ -22,7 +23,8 @@ class TrainAndRecoverExampleTest {
 
     /** Two trees of 1 + 2 + 2 models, trained briefly: seconds, not minutes. */
     static FineTuningTree.Shape small() {
-        return new FineTuningTree.Shape(2, 2, 1, new int[] {32, 64, 64, 64, 10}, 1024, 300, 1e-3f, 100, 1e-3f, 64, 7L);
+        return new FineTuningTree.Shape(2, 2, 1, new int[] {32, 64, 64, 64, 10}, 1024,
+                MlpTrainer.OptimizerKind.SGD_MOMENTUM, 300, 0.05f, MlpTrainer.OptimizerKind.ADAM, 100, 1e-3f, 64, 7L);
     }
 
     @Test
@@ -46,7 +48,7 @@ class TrainAndRecoverExampleTest {
         }
 
         // Files are named so they say nothing, and hold what ground_truth.json says.
-        JsonNode gt = new ObjectMapper().readTree(tmp.resolve("models/ground_truth.json").toFile());
+        JsonNode gt = new ObjectMapper().readTree(tmp.resolve("ground_truth.json").toFile());
         assertEquals(10, gt.get("models").size());
         assertEquals(8, gt.get("edges").size());
         Set<String> files = new HashSet<>();
@@ -56,10 +58,19 @@ class TrainAndRecoverExampleTest {
         }
         assertEquals(10, files.size());
 
-        // Every model is in exactly one recovered family, and the lake saw all of them.
-        assertEquals(10, outcome.recovered().stream().mapToInt(t -> t.nodes().size()).sum());
-        assertTrue(printed.contains("recovered "), printed);
-        assertEquals(outcome.score().toString(), outcome.score().toString());
+        // Recovery from the weights alone, scored by the library's own metrics. Families and the
+        // undirected tree come out exactly; which end of an edge is the parent is the hard part.
+        // Measured with this shape: seed 7 (used here) recovers every edge and root; seeds 8 and 9
+        // flip one root edge per forest (directed 0.75, roots 0.5). The bounds hold for all three.
+        EvalReport report = outcome.report();
+        assertEquals(10, report.models());
+        assertEquals(2, report.foundFamilies(), report.toTable());
+        assertEquals(1.0, report.adjustedRandIndex(), 1e-12, report.toTable());
+        assertEquals(1.0, report.undirectedAccuracy(), 1e-12, report.toTable());
+        assertTrue(report.directedAccuracy() >= 0.75, report.toTable());
+        assertTrue(report.rootAccuracy() >= 0.5, report.toTable());
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "directed accuracy      %.3f",
+                report.directedAccuracy())), printed);
     }
 
     @Test
@@ -67,7 +78,7 @@ class TrainAndRecoverExampleTest {
         MlpTrainer trainer = new MlpTrainer(OfflinePyTorch.engine(), 8, 16, 16, 10);
         SyntheticTask.World world = new SyntheticTask.World(8, 3);
         MlpTrainer.Trained trained = trainer.train(trainer.initialWeights(5),
-                world.sample(SyntheticTask.ALL_CLASSES, 256, 9), new MlpTrainer.Recipe(20, 32, 1e-3f, 11));
+                world.sample(SyntheticTask.ALL_CLASSES, 256, 9), new MlpTrainer.Recipe(MlpTrainer.OptimizerKind.ADAM, 20, 32, 1e-3f, 11));
         FineTuningTree.Node node = new FineTuningTree.Node("m", null, SyntheticTask.ALL_CLASSES, trained.weights(),
                 trained.trainAccuracy());
 
