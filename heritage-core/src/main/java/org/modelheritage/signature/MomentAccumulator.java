@@ -6,7 +6,8 @@ import org.modelheritage.read.FloatSink;
 /**
  * Streaming moments up to the fourth. Each chunk is summed in one pass as power sums of
  * {@code x - k} about a shift k close to the mean (the running mean once there is one), in float
- * over blocks of 256 values and in double across blocks (relative error about 1e-6), and turned
+ * over blocks of 256 values and in double across blocks (relative error about 1e-6; the first power,
+ * which the mean needs exactly, always in double), and turned
  * into central sums about the chunk's mean; the chunk is then merged into the running
  * totals with Pébay's pairwise update formulas. So no power sum is ever taken about a far-away
  * point, whatever the tensor's size or offset.
@@ -56,11 +57,11 @@ public final class MomentAccumulator implements FloatSink {
         double s4 = 0;
         for (int b = from; b < to; b += BLOCK) {
             int end = Math.min(to, b + BLOCK);
-            float a1 = 0;
+            double a1 = 0; // the first power in double: the mean needs it, and it costs little
             float a2 = 0;
             float a3 = 0;
             float a4 = 0;
-            float b1 = 0;
+            double b1 = 0;
             float b2 = 0;
             float b3 = 0;
             float b4 = 0;
@@ -87,7 +88,7 @@ public final class MomentAccumulator implements FloatSink {
                 a3 += xx * x;
                 a4 += xx * xx;
             }
-            s1 += (double) a1 + b1;
+            s1 += a1 + b1;
             s2 += (double) a2 + b2;
             s3 += (double) a3 + b3;
             s4 += (double) a4 + b4;
