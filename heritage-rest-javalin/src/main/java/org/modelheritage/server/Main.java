@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The runnable app, {@code heritage-server.jar}. With no subcommand (or only options) it serves:
@@ -40,8 +42,12 @@ public final class Main implements Runnable {
         return Arrays.copyOf(args, args.length);
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /** Reached only through {@link #commandLine()} with no subcommand ({@link #run(String...)} adds serve). */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 }
