@@ -6,12 +6,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The runnable app, {@code heritage-server.jar}. With no subcommand (or only options) it serves:
+ * The runnable app, {@code heritage-server.jar}: one subcommand per job; add a command by listing
+ * its class below. With no subcommand (or only options) it serves:
  * {@code java -jar heritage-server.jar} is {@code java -jar heritage-server.jar serve}.
+ * Exit status: 0 on success, 2 for bad input or usage, 1 for an internal error.
  */
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
-        subcommands = {ServeCommand.class, IngestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
@@ -21,7 +23,12 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(withDefaultCommand(args));
+        return commandLine().execute(withDefaultCommand(args));
+    }
+
+    /** The configured command line, for {@link #main} and for tests that run it in-process. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
     }
 
     /** {@code serve} is the default: prepended when no subcommand is named. */

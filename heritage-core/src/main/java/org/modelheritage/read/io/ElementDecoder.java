@@ -1,6 +1,7 @@
 package org.modelheritage.read.io;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.modelheritage.read.DType;
 
 /**
@@ -17,20 +18,8 @@ final class ElementDecoder {
     void decode(DType dtype, ByteBuffer src, int srcPos, float[] dst, int dstPos, int count) {
         switch (dtype) {
             case F32 -> src.position(srcPos).asFloatBuffer().get(dst, dstPos, count);
-            case BF16 -> {
-                short[] s = shorts(count);
-                src.position(srcPos).asShortBuffer().get(s, 0, count);
-                for (int i = 0; i < count; i++) {
-                    dst[dstPos + i] = Float.intBitsToFloat(s[i] << 16);
-                }
-            }
-            case F16 -> {
-                short[] s = shorts(count);
-                src.position(srcPos).asShortBuffer().get(s, 0, count);
-                for (int i = 0; i < count; i++) {
-                    dst[dstPos + i] = FloatConversions.halfToFloat(s[i]);
-                }
-            }
+            case BF16 -> decodeBf16(src, srcPos, dst, dstPos, count);
+            case F16 -> decodeF16(src, srcPos, dst, dstPos, count);
             case F64 -> {
                 for (int i = 0; i < count; i++) {
                     dst[dstPos + i] = (float) src.getDouble(srcPos + 8 * i);
@@ -60,6 +49,44 @@ final class ElementDecoder {
                 src.get(srcPos, b, 0, count);
                 decodeBytes(dtype, b, dst, dstPos, count);
             }
+        }
+    }
+
+    /*
+     * BF16 and F16 read two elements per 4-byte load straight from the (direct) buffer: measured
+     * faster than a bulk copy to short[] and a loop over it, since neither loop vectorizes.
+     */
+    private static void decodeBf16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count) {
+        int pairs = count >>> 1;
+        if (src.order() == ByteOrder.LITTLE_ENDIAN) {
+            for (int i = 0; i < pairs; i++) {
+                int v = src.getInt(srcPos + 4 * i);
+                dst[dstPos + 2 * i] = Float.intBitsToFloat(v << 16);
+                dst[dstPos + 2 * i + 1] = Float.intBitsToFloat(v & 0xFFFF0000);
+            }
+        } else {
+            for (int i = 0; i < pairs; i++) {
+                int v = src.getInt(srcPos + 4 * i);
+                dst[dstPos + 2 * i] = Float.intBitsToFloat(v & 0xFFFF0000);
+                dst[dstPos + 2 * i + 1] = Float.intBitsToFloat(v << 16);
+            }
+        }
+        if ((count & 1) != 0) {
+            dst[dstPos + count - 1] = Float.intBitsToFloat(src.getShort(srcPos + 2 * (count - 1)) << 16);
+        }
+    }
+
+    private static void decodeF16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count) {
+        int pairs = count >>> 1;
+        int first = src.order() == ByteOrder.LITTLE_ENDIAN ? 0 : 16;
+        int second = 16 - first;
+        for (int i = 0; i < pairs; i++) {
+            int v = src.getInt(srcPos + 4 * i);
+            dst[dstPos + 2 * i] = FloatConversions.halfToFloat(v >>> first);
+            dst[dstPos + 2 * i + 1] = FloatConversions.halfToFloat(v >>> second);
+        }
+        if ((count & 1) != 0) {
+            dst[dstPos + count - 1] = FloatConversions.halfToFloat(src.getShort(srcPos + 2 * (count - 1)));
         }
     }
 

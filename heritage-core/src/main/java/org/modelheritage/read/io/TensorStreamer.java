@@ -17,8 +17,14 @@ import org.modelheritage.read.WeightFormatException;
  * skip long gaps, so each chunk reads only the bytes it needs.
  */
 public final class TensorStreamer {
-    static final int DEFAULT_BUFFER_BYTES = 4 << 20;
-    static final int DEFAULT_CHUNK_ELEMENTS = 1 << 20;
+    /**
+     * Bytes read per positional read (and the size of the float chunks handed to sinks, in
+     * elements, is a quarter of it): 4 MiB unless the system property
+     * {@code heritage.read.bufferBytes} says otherwise (64 KiB to 4 MiB).
+     */
+    static final int DEFAULT_BUFFER_BYTES = Math.max(64 << 10,
+            Math.min(4 << 20, Integer.getInteger("heritage.read.bufferBytes", 4 << 20)));
+    static final int DEFAULT_CHUNK_ELEMENTS = DEFAULT_BUFFER_BYTES / 4;
     /** A gap between needed elements shorter than this is read through rather than skipped by a new read. */
     static final int GAP_BYTES = 8 << 10;
     /** Runs at least this long are read directly; shorter ones are gathered. */

@@ -27,6 +27,7 @@ final class StateDictLocator {
             "grad_scaler", "amp", "loss_scaler", "rng_state");
 
     private final Map<Py.Dict, Boolean> holdsTensors = new IdentityHashMap<>();
+    private boolean tooDeep;
 
     private StateDictLocator() {
     }
@@ -78,7 +79,8 @@ final class StateDictLocator {
             return;
         }
         if (candidates.isEmpty()) {
-            throw new PickleException(nonModelTensors
+            throw new PickleException(tooDeep ? "dicts nested more than " + MAX_DEPTH + " deep; no state dict found"
+                    : nonModelTensors
                     ? "the file holds optimizer or scheduler state but no model state dict"
                     : "the file holds no tensors (no state dict found)");
         }
@@ -119,7 +121,9 @@ final class StateDictLocator {
         }
         holdsTensors.put(dict, Boolean.FALSE); // a cycle back to this dict adds nothing
         boolean result = false;
-        if (depth <= MAX_DEPTH) {
+        if (depth > MAX_DEPTH) {
+            tooDeep = true;
+        } else {
             for (int i = 0; i < dict.size() && !result; i++) {
                 Object v = dict.value(i);
                 result = isTensor(v) || (v instanceof Py.Dict inner && holdsTensors(inner, depth + 1));

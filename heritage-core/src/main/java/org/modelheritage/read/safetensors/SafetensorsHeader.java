@@ -149,7 +149,7 @@ public final class SafetensorsHeader {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(header);
-        CharBuffer out = CharBuffer.allocate(8192);
+        CharBuffer out = CharBuffer.allocate(Math.min(header.length, 8192));
         while (true) {
             CoderResult r = decoder.decode(in, out, true);
             if (r.isError()) {
