@@ -20,12 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -202,6 +204,32 @@ public abstract class MetadataStoreContract {
         assertThrows(NoSuchRecordException.class,
                 () -> store.insertModel(model("n5", "n5").toBuilder().familyId("no-family").build()));
         assertEquals(1, store.totals().models());
+    }
+
+    @Test
+    void manyInsertsInOneSetAreCheckedInOrder() {
+        assertThrows(DuplicateIdException.class, () -> store.apply(ChangeSet.builder().insertModel(model("x", "x"))
+                .insertModel(model("x", "x again").toBuilder().checksum(sha("other")).build()).build()));
+        NoSuchRecordException e = assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.builder()
+                .insertModel(model("a", "a"))
+                .insertModel(model("b", "b").toBuilder().parentId("a").build())
+                .insertModel(model("c", "c").toBuilder().parentId("d").build())
+                .insertModel(model("d", "d"))
+                .build()));
+        assertEquals("d", e.id());
+        assertEquals(0, store.totals().models());
+
+        ChangeSet.Builder b = ChangeSet.builder();
+        for (int i = 0; i < 1234; i++) {
+            b.insertModel(full(String.format("bulk%04d", i), "bulk " + i, null, null).toBuilder().structuralHash(null)
+                    .parentId(i == 0 ? null : "bulk0000").confidence(i == 0 ? null : 0.5).build());
+        }
+        store.apply(b.enqueueJob("bulk1233", T0).build());
+        assertEquals(1234, store.totals().models());
+        assertEquals(full("bulk1000", "bulk 1000", null, null).toBuilder().structuralHash(null).parentId("bulk0000")
+                .confidence(0.5).build(), store.model("bulk1000").orElseThrow());
+        assertEquals(1233, store.children("bulk0000").size());
+        assertTrue(store.blobReferenced(sha("ix:bulk1233")));
     }
 
     @Test
@@ -737,89 +765,108 @@ public abstract class MetadataStoreContract {
     void aCrashMidWriteLeavesEachChangeSetWholeOrAbsent() throws Exception {
         store.close();
         store = null;
-        int next = 0;
-        for (int cycle = 0; cycle < 2; cycle++) {
-            int seen = killWriterAfter(next, 15 + cycle * 10);
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int cycle = 0; cycle < 3; cycle++) {
+            int[] acknowledged = killWriterAfter(10 + cycle * 4, random);
             try (MetadataStore reopened = Stores.openMetadata(uri, options())) {
-                int committed = checkCrashState(reopened);
-                assertTrue(committed >= seen, "acknowledged batch " + seen + " but only " + committed + " is stored");
-                next = committed + 1;
+                for (int t = 0; t < CrashWriter.THREADS; t++) {
+                    int committed = CrashWriter.committed(reopened, t);
+                    assertTrue(committed >= acknowledged[t], "seed " + seed + ", thread " + t + ": batch " + acknowledged[t] + " was acknowledged but only " + committed + " is stored");
+                }
+                checkCrashState(reopened);
             }
         }
         store = Stores.openMetadata(uri, options());
     }
 
-    /** Starts a CrashWriter, kills it once it has acknowledged {@code batches} batches; returns the last acknowledged. */
-    private int killWriterAfter(int start, int batches) throws Exception {
+    /**
+     * Runs a CrashWriter and kills it (SIGKILL) once it has acknowledged {@code batches} batches, at a
+     * random moment within the next two batch intervals: acknowledgments are lined up with batch
+     * boundaries, so killing right on one would rarely land inside a change set. The delay is the
+     * test's random input, not a wait for anything; every kill moment must leave a consistent store.
+     * Returns the last acknowledged batch of each thread.
+     */
+    private int[] killWriterAfter(int batches, Random random) throws Exception {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx128m", "-cp",
-                System.getProperty("java.class.path"), CrashWriter.class.getName(), uri.toString(),
-                Integer.toString(start)));
+                System.getProperty("java.class.path"), CrashWriter.class.getName(), uri.toString()));
         options().forEach((k, v) -> cmd.add(k + "=" + v));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        int last = -1;
+        int[] last = new int[CrashWriter.THREADS];
+        Arrays.fill(last, -1);
+        int seen = 0;
+        long firstAt = 0;
         StringBuilder log = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
-            while ((line = out.readLine()) != null) {
+            while (seen < batches && (line = out.readLine()) != null) {
                 if (line.startsWith("committed ")) {
-                    last = Integer.parseInt(line.substring("committed ".length()));
-                    if (last >= start + batches) {
-                        break;
+                    String[] parts = line.split(" ");
+                    last[Integer.parseInt(parts[1])] = Integer.parseInt(parts[2]);
+                    if (seen++ == 0) {
+                        firstAt = System.nanoTime();
                     }
                 } else if (log.length() < 20_000) {
                     log.append(line).append('\n');
                 }
             }
+            if (seen == batches) {
+                long intervalNanos = (System.nanoTime() - firstAt) / Math.max(1, batches - 1);
+                long killAfterMicros = (long) (random.nextDouble() * 2 * intervalNanos / 1000);
+                assertFalse(child.waitFor(killAfterMicros, TimeUnit.MICROSECONDS), "the crash writer exited:\n" + log);
+            }
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
-        if (last < start + batches) {
-            fail("the crash writer stopped early (last batch " + last + "):\n" + log);
+        if (seen < batches) {
+            fail("the crash writer stopped after " + seen + " batches:\n" + log);
         }
         return last;
     }
 
-    /** Checks that exactly the batches up to the marker's are stored, each whole; returns that batch. */
-    private static int checkCrashState(MetadataStore s) {
-        int committed = Integer.parseInt(s.model(CrashWriter.MARKER).orElseThrow().description());
+    /** Checks that each thread's batches up to its marker are stored, each whole, and nothing else. */
+    private static void checkCrashState(MetadataStore s) {
         int present = 0;
-        for (int g = 0; g <= committed + 3; g++) {
-            boolean expected = g <= committed && !(g % 2 == 0 && g + 1 <= committed);
-            String a = CrashWriter.id(g, "a");
-            if (expected) {
-                present++;
-                for (Model m : CrashWriter.group(g)) {
-                    Model stored = s.model(m.id()).orElseThrow(() -> new AssertionError("missing " + m.id()));
-                    assertEquals(m.files(), stored.files());
-                    assertEquals(m.name(), stored.name());
-                    assertEquals(CrashWriter.family(g), stored.familyId());
+        for (int t = 0; t < CrashWriter.THREADS; t++) {
+            int committed = CrashWriter.committed(s, t);
+            for (int g = 0; g <= committed + 3; g++) {
+                boolean expected = g <= committed && !(g % 2 == 0 && g + 1 <= committed);
+                String a = CrashWriter.id(t, g, "a");
+                String family = CrashWriter.family(t, g);
+                if (expected) {
+                    present++;
+                    for (Model m : CrashWriter.group(t, g)) {
+                        Model stored = s.model(m.id()).orElseThrow(() -> new AssertionError("missing " + m.id()));
+                        assertEquals(m.files(), stored.files());
+                        assertEquals(m.name(), stored.name());
+                        assertEquals(family, stored.familyId());
+                    }
+                    assertEquals(Optional.of(new Family(family, "struct-" + g, 3, a)), s.family(family));
+                    assertEquals(new HashSet<>(CrashWriter.edges(t, g)), new HashSet<>(s.lineage(family)));
+                    assertEquals(a, s.model(CrashWriter.id(t, g, "c")).orElseThrow().parentId());
+                    assertEquals(OptionalDouble.of(g + 0.5), s.distance(a, CrashWriter.id(t, g, "b"), "l2"));
+                    assertArrayEquals(CrashWriter.statistics(t, g), s.statistics(a, "v1").orElseThrow());
+                    assertEquals(JobState.QUEUED, s.job(a).orElseThrow().state());
+                } else {
+                    for (Model m : CrashWriter.group(t, g)) {
+                        assertEquals(Optional.empty(), s.model(m.id()), "group " + t + "/" + g + " should be absent");
+                    }
+                    assertEquals(Optional.empty(), s.family(family));
+                    assertEquals(List.of(), s.lineage(family));
+                    assertEquals(Optional.empty(), s.statistics(a, "v1"));
+                    assertEquals(Optional.empty(), s.job(a));
                 }
-                assertEquals(Optional.of(new Family(CrashWriter.family(g), "struct-" + g, 3, a)),
-                        s.family(CrashWriter.family(g)));
-                assertEquals(new HashSet<>(CrashWriter.edges(g)), new HashSet<>(s.lineage(CrashWriter.family(g))));
-                assertEquals(a, s.model(CrashWriter.id(g, "c")).orElseThrow().parentId());
-                assertEquals(OptionalDouble.of(g + 0.5), s.distance(a, CrashWriter.id(g, "b"), "l2"));
-                assertArrayEquals(CrashWriter.statistics(g), s.statistics(a, "v1").orElseThrow());
-                assertEquals(JobState.QUEUED, s.job(a).orElseThrow().state());
-            } else {
-                for (Model m : CrashWriter.group(g)) {
-                    assertEquals(Optional.empty(), s.model(m.id()), "group " + g + " should be absent");
-                }
-                assertEquals(Optional.empty(), s.family(CrashWriter.family(g)));
-                assertEquals(List.of(), s.lineage(CrashWriter.family(g)));
-                assertEquals(Optional.empty(), s.statistics(a, "v1"));
-                assertEquals(Optional.empty(), s.job(a));
             }
         }
-        assertEquals(1 + 3L * present, s.totals().models());
+        long markers = IntStream.range(0, CrashWriter.THREADS).filter(t -> s.model(CrashWriter.marker(t)).isPresent()).count();
+        assertEquals(markers + 3L * present, s.totals().models());
         assertEquals(present, s.totals().families());
         assertEquals(present, s.jobs(JobState.QUEUED).size());
-        assertEquals(1 + 3L * present, s.searchModels(ModelQuery.all().page(0, 0)).total());
+        assertEquals(markers + 3L * present, s.searchModels(ModelQuery.all().page(0, 0)).total());
         Set<String> groups = s.searchModels(ModelQuery.all().withNameContaining("group ").page(0, 100_000)).items()
                 .stream().map(Model::id).collect(Collectors.toSet());
         assertEquals(3 * present, groups.size());
-        return committed;
     }
 }

@@ -20,11 +20,11 @@ abstract class Dialect {
     /** Held around every write transaction: SQLite's single-writer discipline; nothing for PostgreSQL. */
     abstract Lock writeLock();
 
-    abstract void begin(Connection c, boolean write) throws SQLException;
-
-    abstract void commit(Connection c) throws SQLException;
-
-    abstract void rollback(Connection c) throws SQLException;
+    /**
+     * The statement that starts a transaction. Transactions are begun and ended with SQL statements
+     * while the driver stays in auto-commit: one round trip each, and nothing for the pool to reset.
+     */
+    abstract String begin(boolean write);
 
     /** Appended to the query that picks the next job, so concurrent claimers skip a job being claimed. */
     abstract String skipLocked();

@@ -196,11 +196,11 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     private <T> T read(Work<T> work) {
         try (Connection c = reads.getConnection()) {
-            dialect.begin(c, false);
+            Dialect.exec(c, dialect.begin(false));
             try (Tx tx = new Tx(c)) {
                 T result = work.run(tx);
                 tx.close();
-                dialect.commit(c);
+                Dialect.exec(c, "COMMIT");
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
@@ -216,11 +216,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         for (int attempt = 1; ; attempt++) {
             lock.lock();
             try (Connection c = writes.getConnection()) {
-                dialect.begin(c, true);
+                Dialect.exec(c, dialect.begin(true));
                 try (Tx tx = new Tx(c)) {
                     T result = work.run(tx);
                     tx.close();
-                    dialect.commit(c);
+                    Dialect.exec(c, "COMMIT");
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c, e);
@@ -238,10 +238,13 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private void rollbackQuietly(Connection c, Exception cause) {
+    private static void rollbackQuietly(Connection c, Exception cause) {
         try {
-            dialect.rollback(c);
+            if (!c.isClosed()) {
+                Dialect.exec(c, "ROLLBACK");
+            }
         } catch (SQLException e) {
+            // e.g. SQLite after an error that already ended the transaction
             cause.addSuppressed(e);
         }
     }
@@ -569,18 +572,27 @@ public final class JdbcMetadataStore implements MetadataStore {
         if (changes.isEmpty()) {
             return;
         }
+        List<Change> list = changes.changes();
         write(tx -> {
-            for (Change change : changes.changes()) {
-                applyOne(tx, change);
+            for (int i = 0; i < list.size(); ) {
+                if (list.get(i) instanceof Change.InsertModel) {
+                    // a run of inserts (a bulk import) is checked with a few queries and written in batches
+                    List<Model> run = new ArrayList<>();
+                    while (i < list.size() && run.size() < IN_CHUNK && list.get(i) instanceof Change.InsertModel c) {
+                        run.add(c.model());
+                        i++;
+                    }
+                    insertModels(tx, run);
+                } else {
+                    applyOne(tx, list.get(i++));
+                }
             }
             return null;
         });
     }
 
     private void applyOne(Tx tx, Change change) throws SQLException {
-        if (change instanceof Change.InsertModel c) {
-            insertModel(tx, c.model());
-        } else if (change instanceof Change.UpdateModel c) {
+        if (change instanceof Change.UpdateModel c) {
             updateModel(tx, c.model());
         } else if (change instanceof Change.UpdateStatus c) {
             int n = tx.update("UPDATE models SET status = ?, failure_message = ?, processed_at = ? WHERE id = ?",
@@ -687,16 +699,89 @@ public final class JdbcMetadataStore implements MetadataStore {
         return v.toArray();
     }
 
-    private static void insertModel(Tx tx, Model m) throws SQLException {
-        checkModel(tx, m);
-        if (tx.exists("SELECT 1 FROM models WHERE id = ?", m.id())) {
-            throw new DuplicateIdException(m.id());
+    private static final String INSERT_MODEL = "INSERT INTO models (id, name, name_key, description, format, checksum, "
+            + "byte_size, parameter_count, layer_count, structural_hash, family_id, parent_id, confidence, status, "
+            + "failure_message, created_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_FILE =
+            "INSERT INTO model_files (model_id, position, file_name, sha256, byte_size) VALUES (?, ?, ?, ?, ?)";
+
+    /** Single-column lookup of the values among {@code keys} that exist (one query per chunk). */
+    private static Map<String, String> lookup(Tx tx, String select, String table, String column, Collection<String> keys)
+            throws SQLException {
+        Map<String, String> found = new HashMap<>();
+        for (List<String> chunk : chunks(new LinkedHashSet<>(keys))) {
+            String sql = "SELECT " + column + ", " + select + " FROM " + table + " WHERE " + column + " IN ("
+                    + placeholders(chunk.size()) + ")";
+            try (ResultSet rs = tx.ps(sql, chunk.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), rs.getString(2));
+                }
+            }
         }
-        checkReferences(tx, m);
-        tx.update("INSERT INTO models (id, name, name_key, description, format, checksum, byte_size, parameter_count, "
-                + "layer_count, structural_hash, family_id, parent_id, confidence, status, failure_message, created_at, "
-                + "processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", modelValues(m, false));
-        insertFiles(tx, m);
+        return found;
+    }
+
+    /**
+     * Inserts models in order, with the same checks and the same first failure as inserting them one
+     * by one, but in a few queries and two JDBC batches.
+     */
+    private static void insertModels(Tx tx, List<Model> models) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        List<String> checksums = new ArrayList<>();
+        List<String> families = new ArrayList<>();
+        for (Model m : models) {
+            ids.add(m.id());
+            checksums.add(m.checksum());
+            if (m.familyId() != null) {
+                families.add(m.familyId());
+            }
+            if (m.parentId() != null) {
+                ids.add(m.parentId());
+            }
+        }
+        Map<String, String> ownerOfChecksum = lookup(tx, "id", "models", "checksum", checksums);
+        Set<String> modelIds = new java.util.HashSet<>(lookup(tx, "id", "models", "id", ids).keySet());
+        Set<String> familyIds = families.isEmpty() ? Set.of() : lookup(tx, "id", "families", "id", families).keySet();
+        for (Model m : models) {
+            String owner = ownerOfChecksum.get(m.checksum());
+            if (owner != null && !owner.equals(m.id())) {
+                throw new DuplicateChecksumException(m.checksum(), owner);
+            }
+            if (modelIds.contains(m.id())) {
+                throw new DuplicateIdException(m.id());
+            }
+            if (m.familyId() != null && !familyIds.contains(m.familyId())) {
+                throw new NoSuchRecordException("family", m.familyId());
+            }
+            if (m.parentId() != null && !modelIds.contains(m.parentId())) {
+                throw new NoSuchRecordException("model", m.parentId());
+            }
+            ownerOfChecksum.put(m.checksum(), m.id());
+            modelIds.add(m.id());
+        }
+        PreparedStatement insertModel = tx.ps(INSERT_MODEL);
+        PreparedStatement insertFile = tx.ps(INSERT_FILE);
+        int files = 0;
+        for (Model m : models) {
+            Object[] values = modelValues(m, false);
+            for (int i = 0; i < values.length; i++) {
+                bind(insertModel, i + 1, values[i]);
+            }
+            insertModel.addBatch();
+            int position = 0;
+            for (ModelFile f : m.files()) {
+                Object[] row = {m.id(), position++, f.name(), f.sha256(), f.size()};
+                for (int i = 0; i < row.length; i++) {
+                    bind(insertFile, i + 1, row[i]);
+                }
+                insertFile.addBatch();
+                files++;
+            }
+        }
+        insertModel.executeBatch();
+        if (files > 0) {
+            insertFile.executeBatch();
+        }
     }
 
     private static void updateModel(Tx tx, Model m) throws SQLException {
@@ -708,14 +793,9 @@ public final class JdbcMetadataStore implements MetadataStore {
                 + "confidence = ?, status = ?, failure_message = ?, created_at = ?, processed_at = ? WHERE id = ?",
                 modelValues(m, true));
         tx.update("DELETE FROM model_files WHERE model_id = ?", m.id());
-        insertFiles(tx, m);
-    }
-
-    private static void insertFiles(Tx tx, Model m) throws SQLException {
         int position = 0;
         for (ModelFile f : m.files()) {
-            tx.update("INSERT INTO model_files (model_id, position, file_name, sha256, byte_size) VALUES (?, ?, ?, ?, ?)",
-                    m.id(), position++, f.name(), f.sha256(), f.size());
+            tx.update(INSERT_FILE, m.id(), position++, f.name(), f.sha256(), f.size());
         }
     }
 

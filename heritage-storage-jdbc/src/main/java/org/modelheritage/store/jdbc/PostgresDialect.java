@@ -1,6 +1,5 @@
 package org.modelheritage.store.jdbc;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -27,25 +26,9 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    void begin(Connection c, boolean write) throws SQLException {
-        c.setAutoCommit(false);
-        if (!write) {
-            // count and page of one search must see the same snapshot
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-        }
-    }
-
-    @Override
-    void commit(Connection c) throws SQLException {
-        c.commit(); // the pool restores auto-commit, isolation and read-only on return
-    }
-
-    @Override
-    void rollback(Connection c) throws SQLException {
-        if (!c.isClosed() && !c.getAutoCommit()) {
-            c.rollback();
-        }
+    String begin(boolean write) {
+        // a read sees one snapshot: a search's count and page agree
+        return write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     }
 
     @Override

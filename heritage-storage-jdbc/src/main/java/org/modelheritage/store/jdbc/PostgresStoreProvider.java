@@ -46,6 +46,7 @@ public final class PostgresStoreProvider implements MetadataStoreProvider {
         if (options.containsKey("password")) {
             hc.setPassword(options.get("password"));
         }
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true"); // a batch of inserts is one statement
         hc.setMaximumPoolSize(Integer.parseInt(options.getOrDefault("poolSize", "8")));
         hc.setMinimumIdle(1);
         hc.setAutoCommit(true);

@@ -1,6 +1,5 @@
 package org.modelheritage.store.jdbc;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,9 +9,9 @@ import org.sqlite.SQLiteException;
 /**
  * SQLite: one writer at a time. Within the JVM a fair lock queues writers (so they never meet
  * SQLITE_BUSY); against other processes {@code BEGIN IMMEDIATE} takes the database's write lock up
- * front and busy_timeout waits for it. Transactions are begun with explicit statements while the
- * driver stays in auto-commit, because sqlite-jdbc would otherwise open the next transaction right
- * after each commit and keep the write lock while the connection idles in the pool.
+ * front and busy_timeout waits for it. (Explicit BEGIN also matters because sqlite-jdbc, left to
+ * manage transactions itself, opens the next one right after each commit and would keep the write
+ * lock while the connection idles in the pool.)
  */
 final class SqliteDialect extends Dialect {
     private final Lock writeLock = new ReentrantLock(true);
@@ -33,27 +32,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    void begin(Connection c, boolean write) throws SQLException {
-        exec(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
-    }
-
-    @Override
-    void commit(Connection c) throws SQLException {
-        exec(c, "COMMIT");
-    }
-
-    @Override
-    void rollback(Connection c) throws SQLException {
-        if (!c.isClosed()) {
-            try {
-                exec(c, "ROLLBACK");
-            } catch (SQLException e) {
-                // "cannot rollback - no transaction is active": SQLite already rolled back
-                if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
-                    throw e;
-                }
-            }
-        }
+    String begin(boolean write) {
+        return write ? "BEGIN IMMEDIATE" : "BEGIN";
     }
 
     @Override
