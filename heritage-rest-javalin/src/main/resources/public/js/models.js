@@ -19,6 +19,7 @@ const clear = byId('clear-filters');
 
 let models = [];
 let lakeIsEmpty = false;
+let loaded = false; // no rendering before the first answer, or the empty state would flash
 let request = 0;
 const knownFamilies = new Map();
 
@@ -48,6 +49,7 @@ async function search() {
     const found = await fetchModels(text);
     if (mine !== request) return; // a newer search has started; drop this answer
     models = found;
+    loaded = true;
     if (!text) lakeIsEmpty = found.length === 0;
     byId('models-error').innerHTML = '';
     for (const m of found) {
@@ -116,6 +118,7 @@ function card(m) {
 }
 
 function render() {
+  if (!loaded) return;
   const shown = models.filter(matchesFilters)
     .sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { sensitivity: 'base', numeric: true }));
   clear.hidden = !filtersActive();
@@ -152,13 +155,16 @@ function clearFilters() {
   searchInput.focus();
 }
 
+/** Families for the filter, and every model's name so families can be called after their roots. */
 async function loadFamilies() {
   try {
-    for (const f of await fetchFamilies()) {
+    const [families] = await Promise.all([fetchFamilies(), searchInput.value.trim() ? fetchModels('') : null]);
+    for (const f of families) {
       const id = String(f.id);
-      knownFamilies.set(id, { id, name: f.name || null });
+      knownFamilies.set(id, { id, name: f.name || null, root_id: f.root_id ?? null });
     }
     fillFamilyOptions();
+    render();
   } catch (e) {
     // The family filter still fills from the models themselves.
   }
