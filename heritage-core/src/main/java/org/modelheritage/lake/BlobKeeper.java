@@ -1,0 +1,102 @@
+package org.modelheritage.lake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.modelheritage.store.BlobStore;
+import org.modelheritage.store.MetadataStore;
+import org.modelheritage.store.StoredBlob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when a blob may go. Identical uploads share one blob, so a failed or duplicate upload
+ * must not delete bytes that another upload is about to commit. A blob is kept while a model lists
+ * it or an upload holds it (uploads pin their blobs until they commit or give up); and while any
+ * put is streaming — whose hash is not known until it ends — deletions wait, then run.
+ */
+final class BlobKeeper {
+    private static final Logger log = LoggerFactory.getLogger(BlobKeeper.class);
+
+    private final BlobStore blobs;
+    private final MetadataStore meta;
+    private final Map<String, Integer> pins = new HashMap<>();
+    private final Set<String> deferred = new LinkedHashSet<>();
+    private int putsInFlight;
+
+    BlobKeeper(BlobStore blobs, MetadataStore meta) {
+        this.blobs = blobs;
+        this.meta = meta;
+    }
+
+    /** Streams bytes into the blob store and pins the blob for the caller. */
+    StoredBlob store(InputStream in, long maxBytes) throws IOException {
+        synchronized (this) {
+            putsInFlight++;
+        }
+        try {
+            StoredBlob stored = blobs.put(in, maxBytes);
+            pin(stored.ref().sha256());
+            return stored;
+        } finally {
+            List<String> toCheck = List.of();
+            synchronized (this) {
+                if (--putsInFlight == 0 && !deferred.isEmpty()) {
+                    toCheck = List.copyOf(deferred);
+                    deferred.clear();
+                }
+            }
+            toCheck.forEach(this::deleteIfUnused);
+        }
+    }
+
+    synchronized void pin(String sha256) {
+        pins.merge(sha256, 1, Integer::sum);
+    }
+
+    synchronized void unpin(String sha256) {
+        pins.computeIfPresent(sha256, (k, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** Deletes the blob unless an upload holds it or a model lists it. */
+    synchronized void deleteIfUnused(String sha256) {
+        if (pins.containsKey(sha256) || meta.blobReferenced(sha256)) {
+            return;
+        }
+        if (putsInFlight > 0) {
+            deferred.add(sha256); // a streaming put may be about to claim these very bytes
+            return;
+        }
+        try {
+            blobs.delete(sha256);
+        } catch (IOException e) {
+            // Left as an orphan; the next open of the lake collects it.
+            log.warn("could not delete unused blob {}: {}", sha256, e.toString());
+        }
+    }
+
+    /** Unpins and deletes if unused: what an upload that gives up does with each of its blobs. */
+    synchronized void release(String sha256) {
+        unpin(sha256);
+        deleteIfUnused(sha256);
+    }
+
+    /** Deletes every stored blob no model lists: what a crash between a put and its commit left. */
+    synchronized int collectOrphans() throws IOException {
+        int removed = 0;
+        List<String> all;
+        try (var stream = blobs.list()) {
+            all = stream.map(b -> b.sha256()).toList();
+        }
+        for (String sha : all) {
+            if (!pins.containsKey(sha) && putsInFlight == 0 && !meta.blobReferenced(sha) && blobs.delete(sha)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+}

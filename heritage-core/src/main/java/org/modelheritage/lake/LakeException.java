@@ -1,0 +1,14 @@
+package org.modelheritage.lake;
+
+/** Base of the typed failures the lake reports to its callers for bad requests. */
+public class LakeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public LakeException(String message) {
+        super(message);
+    }
+
+    public LakeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

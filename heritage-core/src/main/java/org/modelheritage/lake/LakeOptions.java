@@ -1,0 +1,43 @@
+package org.modelheritage.lake;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How a {@link ModelLake} runs.
+ *
+ * @param workers        background threads that process uploads (signature, family, lineage)
+ * @param maxUploadBytes the most bytes one upload (all its files together) may have
+ * @param workDir        where processing lays out temporary views of multi-file models; null for
+ *                       the system temp directory
+ */
+public record LakeOptions(int workers, long maxUploadBytes, Path workDir) {
+    /** 5 GB, the default upload limit. */
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 5L * 1000 * 1000 * 1000;
+
+    public LakeOptions {
+        if (workers < 1 || workers > 256) {
+            throw new IllegalArgumentException("workers must be 1 to 256, got " + workers);
+        }
+        if (maxUploadBytes < 1) {
+            throw new IllegalArgumentException("maxUploadBytes must be positive, got " + maxUploadBytes);
+        }
+    }
+
+    /** Two workers, 5 GB uploads, the system temp directory. */
+    public static LakeOptions defaults() {
+        return new LakeOptions(2, DEFAULT_MAX_UPLOAD_BYTES, null);
+    }
+
+    public LakeOptions withWorkers(int n) {
+        return new LakeOptions(n, maxUploadBytes, workDir);
+    }
+
+    public LakeOptions withMaxUploadBytes(long n) {
+        return new LakeOptions(workers, n, workDir);
+    }
+
+    public LakeOptions withWorkDir(Path dir) {
+        return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"));
+    }
+}

@@ -1,0 +1,53 @@
+package org.modelheritage.lake;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.modelheritage.read.WeightFile;
+import org.modelheritage.store.Distance;
+import org.modelheritage.store.LineageEdge;
+
+/**
+ * What the lake needs from the signature, family and lineage stages, in the lake's terms (model
+ * ids, bytes to persist). One implementation wraps the library's incremental engine; the seam
+ * keeps the lake's bookkeeping (ids, persistence, concurrency) apart from the algorithms.
+ * Calls other than {@link #signature} are made under one lock, never concurrently.
+ */
+interface LineageAdapter {
+
+    /** A model's signature, computed in one streaming pass over its weights. */
+    record Signature(long parameterCount, int layerCount, String structuralHash, String statisticsVersion,
+                     byte[] statistics) {
+    }
+
+    /** A family as the engine now sees it: its members, its root and its tree. */
+    record FamilyState(Set<String> members, String structuralHash, String rootId, List<LineageEdge> edges) {
+    }
+
+    /**
+     * What an add or a remove changed: every family whose members or tree changed, as it now is
+     * (families that vanished are simply absent), and the distances computed on the way, to cache.
+     */
+    record Outcome(List<FamilyState> families, List<Distance> newDistances) {
+    }
+
+    Signature signature(WeightFile file) throws IOException;
+
+    /**
+     * Loads the processed models back into the engine when the lake reopens, with the distances
+     * cached among them, so that nothing is recomputed.
+     */
+    void restore(java.util.Map<String, Signature> models, List<Distance> cachedDistances);
+
+    /** Places a model in a family and recomputes that family's tree. */
+    Outcome add(String modelId, Signature signature);
+
+    /** Takes a model out and recomputes its family's tree; its children are re-linked. */
+    Outcome remove(String modelId);
+
+    /** Whether the engine holds this model. */
+    boolean contains(String modelId);
+
+    /** The distance metric name the cached distances are stored under. */
+    String distanceMetric();
+}

@@ -1,0 +1,499 @@
+package org.modelheritage.lake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.modelheritage.read.WeightFile;
+import org.modelheritage.read.WeightFormatException;
+import org.modelheritage.read.WeightReaders;
+import org.modelheritage.store.BlobStore;
+import org.modelheritage.store.ChangeSet;
+import org.modelheritage.store.Distance;
+import org.modelheritage.store.DuplicateChecksumException;
+import org.modelheritage.store.Family;
+import org.modelheritage.store.JobState;
+import org.modelheritage.store.LakeTotals;
+import org.modelheritage.store.LineageEdge;
+import org.modelheritage.store.MetadataStore;
+import org.modelheritage.store.Model;
+import org.modelheritage.store.ModelFile;
+import org.modelheritage.store.ModelQuery;
+import org.modelheritage.store.ModelStatus;
+import org.modelheritage.store.Page;
+import org.modelheritage.store.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model lake: the one entry point an application embeds.
+ *
+ * <pre>{@code
+ * try (ModelLake lake = ModelLake.open(URI.create("jdbc:sqlite:data/heritage.db"),
+ *                                      URI.create("file:data/blobs"), LakeOptions.defaults())) {
+ *     Model m = lake.add("my-model", null, List.of(Path.of("model.safetensors")));
+ *     lake.awaitIdle(Duration.ofMinutes(1));
+ *     lake.details(m.id()).ifPresent(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Adding a model streams its files into the blob store (SHA-256 addressed; the same bytes twice
+ * are refused with {@link DuplicateModelException}), opens them with the readers before answering
+ * (unreadable weights: {@link InvalidModelException}, and nothing is kept), and records the model as
+ * PENDING with a job. A bounded pool of workers then takes each job: PROCESSING, one streaming pass
+ * for the signature, a place in a family, that family's lineage recomputed, and everything stored in
+ * one atomic change: READY, or FAILED with the reason. Jobs a crash interrupted run again when the
+ * lake reopens, and blobs a crash orphaned are deleted then.
+ *
+ * <p>One process should own a lake's stores at a time. Thread-safe.
+ */
+public final class ModelLake implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ModelLake.class);
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+
+    private final MetadataStore meta;
+    private final BlobStore blobs;
+    private final LakeOptions options;
+    private final Path workDir;
+    private final BlobKeeper keeper;
+    private final LineageAdapter lineage;
+    /** Family placement, lineage and removal run one at a time: they read and rewrite whole families. */
+    private final Object lineageLock = new Object();
+    private final Clock clock = Clock.systemUTC();
+    private final Workers workers;
+
+    private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
+        this.meta = meta;
+        this.blobs = blobs;
+        this.options = options;
+        this.lineage = lineage;
+        this.workDir = options.workDir() != null ? options.workDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake");
+        Files.createDirectories(workDir);
+        this.keeper = new BlobKeeper(blobs, meta);
+        int requeued = meta.requeueInterruptedJobs();
+        int orphans = keeper.collectOrphans();
+        if (requeued > 0 || orphans > 0) {
+            log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+        }
+        restoreLineage();
+        this.workers = new Workers(options.workers(), meta, this::process);
+        workers.start(meta.jobs(JobState.QUEUED).size());
+    }
+
+    /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
+    public static ModelLake open(URI store, URI blobStore, LakeOptions options) throws IOException {
+        MetadataStore meta = Stores.openMetadata(store);
+        BlobStore blobs;
+        try {
+            blobs = Stores.openBlobs(blobStore);
+        } catch (RuntimeException e) {
+            meta.close();
+            throw e;
+        }
+        try {
+            return new ModelLake(meta, blobs, options, LineageAdapters.standard());
+        } catch (IOException | RuntimeException e) {
+            blobs.close();
+            meta.close();
+            throw e;
+        }
+    }
+
+    /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
+    public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
+        Files.createDirectories(dataDir);
+        Path dir = dataDir.toAbsolutePath().normalize();
+        return open(defaultStoreUri(dir), defaultBlobUri(dir), options);
+    }
+
+    public static URI defaultStoreUri(Path dataDir) {
+        return URI.create("jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve("heritage.db"));
+    }
+
+    public static URI defaultBlobUri(Path dataDir) {
+        return dataDir.toAbsolutePath().normalize().resolve("blobs").toUri();
+    }
+
+    public LakeOptions options() {
+        return options;
+    }
+
+    // ---------------------------------------------------------------- adding
+
+    /** Starts an upload; see {@link ModelUpload}. */
+    public ModelUpload beginUpload() {
+        return new ModelUpload(this, options.maxUploadBytes());
+    }
+
+    /**
+     * Adds a model from local files: one weight file, a directory holding a sharded checkpoint, or
+     * the files of a sharded checkpoint (index JSON included).
+     */
+    public Model add(String name, String description, List<Path> paths) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> list = Files.list(p)) {
+                    list.filter(Files::isRegularFile).sorted().forEach(files::add);
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        try (ModelUpload upload = beginUpload()) {
+            for (Path f : files) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    upload.addFile(f.getFileName().toString(), in);
+                }
+            }
+            return upload.commit(name, description);
+        }
+    }
+
+    /** Adds a model from one stream, e.g. a file arriving over the network. */
+    public Model add(String name, String description, String fileName, InputStream in) throws IOException {
+        try (ModelUpload upload = beginUpload()) {
+            upload.addFile(fileName, in);
+            return upload.commit(name, description);
+        }
+    }
+
+    BlobKeeper blobKeeper() {
+        return keeper;
+    }
+
+    /** Validates an upload's files and records the model as PENDING with its job (ModelUpload.commit). */
+    Model register(String name, String description, List<ModelFile> files, String checksum) throws IOException {
+        Optional<Model> existing = meta.modelByChecksum(checksum);
+        if (existing.isPresent()) {
+            throw new DuplicateModelException(existing.get().id(), existing.get().name());
+        }
+        String format = validate(files);
+        long size = files.stream().mapToLong(ModelFile::size).sum();
+        Instant now = clock.instant();
+        Model model = Model.builder(UUID.randomUUID().toString(), name, checksum, size, now)
+                .description(description).files(files).format(format).status(ModelStatus.PENDING).build();
+        try {
+            meta.apply(ChangeSet.builder().insertModel(model).enqueueJob(model.id(), now).build());
+        } catch (DuplicateChecksumException e) {
+            // Someone committed the same bytes between our check and our insert.
+            String id = e.existingModelId();
+            throw new DuplicateModelException(id, meta.model(id).map(Model::name).orElse("?"));
+        }
+        workers.jobAdded();
+        return meta.model(model.id()).orElse(model);
+    }
+
+    /** Opens the weights with the readers (headers only) and returns their format's id. */
+    private String validate(List<ModelFile> files) throws IOException {
+        try (MaterialisedModel view = MaterialisedModel.of(blobs, files, workDir)) {
+            try (WeightFile weights = WeightReaders.open(view.path())) {
+                if (weights.tensors().isEmpty()) {
+                    throw new InvalidModelException("the file holds no tensors");
+                }
+                return weights.format().id();
+            } catch (WeightFormatException e) {
+                throw new InvalidModelException(view.describe(e), e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Models in alphabetical order, those whose name contains {@code search} (case-insensitive) when given. */
+    public Page<Model> models(String search, int offset, int limit) {
+        return meta.searchModels(ModelQuery.all().withNameContaining(search).page(offset, limit));
+    }
+
+    public Optional<Model> model(String id) {
+        return validId(id) ? meta.model(id) : Optional.empty();
+    }
+
+    /** A model with its family, its parent and its children. */
+    public Optional<ModelDetails> details(String id) {
+        return model(id).map(m -> {
+            Family family = m.familyId() == null ? null : meta.family(m.familyId()).orElse(null);
+            LineageLink parent = m.parentId() == null ? null : meta.model(m.parentId())
+                    .map(p -> new LineageLink(p.id(), p.name(), m.confidence() == null ? 0 : m.confidence()))
+                    .orElse(null);
+            List<LineageLink> children = meta.children(m.id()).stream()
+                    .map(c -> new LineageLink(c.id(), c.name(), c.confidence() == null ? 0 : c.confidence()))
+                    .toList();
+            return new ModelDetails(m, family, parent, children);
+        });
+    }
+
+    public Page<Family> families(int offset, int limit) {
+        return meta.families(offset, limit);
+    }
+
+    public Optional<Family> family(String id) {
+        return validId(id) ? meta.family(id) : Optional.empty();
+    }
+
+    /** A family's members in alphabetical order; empty when there is no such family. */
+    public Optional<Page<Model>> familyModels(String familyId, int offset, int limit) {
+        return family(familyId).map(f -> meta.searchModels(ModelQuery.all().inFamily(f.id()).page(offset, limit)));
+    }
+
+    /** A family's members and lineage edges; empty when there is no such family. */
+    public Optional<FamilyTree> tree(String familyId) {
+        return family(familyId).map(f -> {
+            List<Model> members = allModels(ModelQuery.all().inFamily(f.id()));
+            List<LineageEdge> edges = meta.lineage(f.id());
+            Set<String> children = new HashSet<>();
+            edges.forEach(e -> children.add(e.childId()));
+            List<FamilyTree.Node> nodes = members.stream()
+                    .map(m -> new FamilyTree.Node(m.id(), m.name(), !children.contains(m.id()), m.parameterCount()))
+                    .toList();
+            List<FamilyTree.Edge> treeEdges = edges.stream()
+                    .map(e -> new FamilyTree.Edge(e.parentId(), e.childId(), e.confidence(),
+                            e.kind() == org.modelheritage.store.EdgeKind.DUPLICATE))
+                    .toList();
+            return new FamilyTree(f, nodes, treeEdges);
+        });
+    }
+
+    public LakeTotals stats() {
+        return meta.totals();
+    }
+
+    // ---------------------------------------------------------------- removing
+
+    /**
+     * Removes a model. Its family's lineage is recomputed without it, so its children are re-linked
+     * to their next best parent; its blobs are deleted unless another model uses them.
+     *
+     * @return false when there was no such model
+     */
+    public boolean remove(String id) {
+        if (!validId(id)) {
+            return false;
+        }
+        Model model;
+        synchronized (lineageLock) {
+            Optional<Model> found = meta.model(id);
+            if (found.isEmpty()) {
+                return false;
+            }
+            model = found.get();
+            ChangeSet.Builder changes = ChangeSet.builder().deleteModel(id);
+            boolean inEngine = lineage.contains(id);
+            LineageAdapter.Outcome outcome = inEngine ? lineage.remove(id) : new LineageAdapter.Outcome(List.of(), List.of());
+            try {
+                Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
+                writeFamilies(changes, outcome, Set.of(id), formerFamily);
+                meta.apply(changes.build());
+            } catch (RuntimeException e) {
+                if (inEngine) {
+                    restoreLineage(); // keep the engine in step with the store, which still has the model
+                }
+                throw e;
+            }
+        }
+        for (ModelFile f : model.files()) {
+            keeper.deleteIfUnused(f.sha256());
+        }
+        log.info("removed model {} ({})", id, model.name());
+        return true;
+    }
+
+    // ---------------------------------------------------------------- processing
+
+    /**
+     * Waits until every queued and running job is finished.
+     *
+     * @return false if the timeout passed first
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return workers.awaitIdle(timeout);
+    }
+
+    /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
+    private void process(String modelId) {
+        Optional<Model> found = meta.model(modelId);
+        if (found.isEmpty()) {
+            return; // removed while queued: its job went with it
+        }
+        Model model = found.get();
+        try {
+            LineageAdapter.Signature signature;
+            try (MaterialisedModel view = MaterialisedModel.of(blobs, model.files(), workDir)) {
+                try (WeightFile weights = WeightReaders.open(view.path())) {
+                    signature = lineage.signature(weights);
+                } catch (WeightFormatException e) {
+                    fail(modelId, view.describe(e));
+                    return;
+                }
+            }
+            synchronized (lineageLock) {
+                Optional<Model> current = meta.model(modelId);
+                if (current.isEmpty()) {
+                    return; // removed while we read it
+                }
+                LineageAdapter.Outcome outcome = lineage.add(modelId, signature);
+                try {
+                    Instant now = clock.instant();
+                    Model ready = current.get().toBuilder()
+                            .parameterCount(signature.parameterCount())
+                            .layerCount(signature.layerCount())
+                            .structuralHash(signature.structuralHash())
+                            .status(ModelStatus.READY).failureMessage(null).processedAt(now)
+                            .build();
+                    ChangeSet.Builder changes = ChangeSet.builder();
+                    changes.putStatistics(modelId, signature.statisticsVersion(), signature.statistics());
+                    writeFamilies(changes, outcome, Set.of(), Set.of(), ready);
+                    changes.finishJob(modelId, JobState.DONE, null, now);
+                    meta.apply(changes.build());
+                } catch (RuntimeException e) {
+                    restoreLineage(); // the store did not take it: neither does the engine
+                    throw e;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("processing model {} ({}) failed", modelId, model.name(), e);
+            fail(modelId, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private void fail(String modelId, String reason) {
+        Instant now = clock.instant();
+        try {
+            meta.apply(ChangeSet.builder()
+                    .updateStatus(modelId, ModelStatus.FAILED, reason, now)
+                    .finishJob(modelId, JobState.FAILED, reason, now)
+                    .build());
+        } catch (org.modelheritage.store.NoSuchRecordException e) {
+            // removed meanwhile
+        }
+    }
+
+    /**
+     * Adds to {@code changes} what makes the store's families match the engine's: families put
+     * (ids kept where the members were already together), models moved, trees replaced, emptied
+     * families deleted. {@code extra} are models to update with their new fields (the one just
+     * processed); {@code gone} are models being deleted in the same change, and
+     * {@code formerFamilies} the families they were in (deleted if nothing now keeps them).
+     */
+    private void writeFamilies(ChangeSet.Builder changes, LineageAdapter.Outcome outcome, Set<String> gone,
+                               Set<String> formerFamilies, Model... extra) {
+        Map<String, Model> updates = new LinkedHashMap<>();
+        for (Model m : extra) {
+            updates.put(m.id(), m);
+        }
+        Set<String> touchedOldFamilies = new HashSet<>(formerFamilies);
+        Set<String> usedIds = new HashSet<>();
+        List<Runnable> lineageWrites = new ArrayList<>();
+        for (LineageAdapter.FamilyState state : outcome.families()) {
+            // The family id most of its already-placed members have keeps; else a new one.
+            Map<String, Integer> votes = new HashMap<>();
+            Map<String, Model> members = new LinkedHashMap<>();
+            for (String memberId : state.members()) {
+                Model m = updates.containsKey(memberId) ? updates.get(memberId) : meta.model(memberId).orElse(null);
+                if (m == null) {
+                    continue;
+                }
+                members.put(memberId, m);
+                Model stored = meta.model(memberId).orElse(null);
+                if (stored != null && stored.familyId() != null) {
+                    votes.merge(stored.familyId(), 1, Integer::sum);
+                    touchedOldFamilies.add(stored.familyId());
+                }
+            }
+            String familyId = votes.entrySet().stream()
+                    .filter(e -> !usedIds.contains(e.getKey()))
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .map(Map.Entry::getKey).findFirst().orElseGet(() -> UUID.randomUUID().toString());
+            usedIds.add(familyId);
+            changes.putFamily(familyId, state.structuralHash(), state.rootId());
+            for (Model m : members.values()) {
+                if (!familyId.equals(m.familyId()) || updates.containsKey(m.id())) {
+                    Model moved = m.toBuilder().familyId(familyId).parentId(null).confidence(null).build();
+                    updates.put(m.id(), moved);
+                }
+            }
+            lineageWrites.add(() -> changes.replaceLineage(familyId, state.edges()));
+        }
+        updates.values().forEach(changes::updateModel);
+        lineageWrites.forEach(Runnable::run);
+        for (String old : touchedOldFamilies) {
+            if (!usedIds.contains(old)) {
+                changes.deleteFamily(old);
+            }
+        }
+        for (Distance d : outcome.newDistances()) {
+            if (!gone.contains(d.modelA()) && !gone.contains(d.modelB())) {
+                changes.add(new org.modelheritage.store.Change.PutDistance(d));
+            }
+        }
+    }
+
+    /** Reloads processed models' signatures and cached distances into the engine, replacing what it held. */
+    private void restoreLineage() {
+        Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
+        for (Model m : allModels(ModelQuery.all().withStatus(ModelStatus.READY))) {
+            Optional<byte[]> stats = meta.statistics(m.id(), LineageAdapters.STATISTICS_VERSION);
+            if (stats.isEmpty() || m.structuralHash() == null) {
+                log.warn("model {} is ready but has no statistics of version {}; processing it again",
+                        m.id(), LineageAdapters.STATISTICS_VERSION);
+                meta.apply(ChangeSet.builder().updateStatus(m.id(), ModelStatus.PENDING, null, null)
+                        .enqueueJob(m.id(), clock.instant()).build());
+                continue;
+            }
+            signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
+                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(),
+                    LineageAdapters.STATISTICS_VERSION, stats.get()));
+        }
+        List<Distance> distances = signatures.isEmpty() ? List.of()
+                : meta.distances(signatures.keySet(), lineage.distanceMetric());
+        lineage.restore(signatures, distances);
+    }
+
+    private List<Model> allModels(ModelQuery query) {
+        List<Model> out = new ArrayList<>();
+        int offset = 0;
+        while (true) {
+            Page<Model> page = meta.searchModels(query.page(offset, 1000));
+            out.addAll(page.items());
+            offset += page.items().size();
+            if (page.items().isEmpty() || offset >= page.total()) {
+                return out;
+            }
+        }
+    }
+
+    private static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** Stops the workers (a job in progress is finished or, if it cannot be, redone at the next open) and closes the stores. */
+    @Override
+    public void close() {
+        try {
+            workers.close();
+        } finally {
+            try {
+                blobs.close();
+            } finally {
+                meta.close();
+            }
+        }
+    }
+
+}

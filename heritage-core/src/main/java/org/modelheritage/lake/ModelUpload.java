@@ -1,0 +1,165 @@
+package org.modelheritage.lake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.modelheritage.store.BlobTooLargeException;
+import org.modelheritage.store.ModelFile;
+import org.modelheritage.store.StoredBlob;
+
+/**
+ * One upload in progress: files stream into the blob store as they arrive (the name may come
+ * later, as in a web form), then {@link #commit} validates and registers the model. Closing an
+ * upload that was not committed removes every blob it stored that nothing else uses, so a failed
+ * upload leaves nothing behind. Not thread-safe; use one per upload.
+ *
+ * <pre>{@code
+ * try (ModelUpload upload = lake.beginUpload()) {
+ *     upload.addFile("model.safetensors", in);
+ *     Model m = upload.commit("my-model", null);
+ * }
+ * }</pre>
+ */
+public final class ModelUpload implements AutoCloseable {
+    private static final int MAX_FILE_NAME = 255;
+
+    private final ModelLake lake;
+    private final long maxBytes;
+    private final List<ModelFile> files = new ArrayList<>();
+    private final Set<String> names = new HashSet<>();
+    private long bytes;
+    private boolean committed;
+    private boolean closed;
+
+    ModelUpload(ModelLake lake, long maxBytes) {
+        this.lake = lake;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Streams one file into the blob store (reading {@code in} to its end, not closing it).
+     *
+     * @param fileName the uploaded file's name (a path is cut to its last element); shards of a
+     *                 sharded checkpoint must keep the names its index uses
+     * @throws UploadTooLargeException when the upload's files together pass the limit
+     * @throws InvalidModelException   for an empty, unsafe or repeated file name
+     */
+    public ModelFile addFile(String fileName, InputStream in) throws IOException {
+        checkOpen();
+        String name = cleanFileName(fileName);
+        if (!names.add(name)) {
+            throw new InvalidModelException("two files named '" + name + "' in one upload");
+        }
+        StoredBlob stored;
+        try {
+            stored = lake.blobKeeper().store(in, maxBytes - bytes);
+        } catch (BlobTooLargeException e) {
+            throw new UploadTooLargeException(maxBytes);
+        }
+        ModelFile file = new ModelFile(name, stored.ref().sha256(), stored.ref().size());
+        files.add(file); // pinned by storeBlob: close() releases it
+        bytes += file.size();
+        return file;
+    }
+
+    /** The files received so far. */
+    public List<ModelFile> files() {
+        return List.copyOf(files);
+    }
+
+    /**
+     * Validates the upload (a name, at least one file, weights the readers can open, bytes not
+     * already in the lake) and registers the model as PENDING with a processing job.
+     *
+     * @throws InvalidModelException   no name, no file, or unreadable weights (the reader's message)
+     * @throws DuplicateModelException these bytes are already a model
+     */
+    public org.modelheritage.store.Model commit(String name, String description) throws IOException {
+        checkOpen();
+        if (committed) {
+            throw new IllegalStateException("already committed");
+        }
+        String cleanName = name == null ? "" : name.strip();
+        if (cleanName.isEmpty()) {
+            throw new InvalidModelException("name is required");
+        }
+        if (cleanName.length() > 1024) {
+            throw new InvalidModelException("name is longer than 1024 characters");
+        }
+        if (files.isEmpty()) {
+            throw new InvalidModelException("no file uploaded: send the weights as the 'file' field");
+        }
+        String desc = description == null || description.isBlank() ? null : description.strip();
+        org.modelheritage.store.Model model = lake.register(cleanName, desc, files, checksum(files));
+        committed = true;
+        return model;
+    }
+
+    /** Gives up an uncommitted upload, removing its blobs unless something else uses them. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ModelFile f : files) {
+            if (committed) {
+                lake.blobKeeper().unpin(f.sha256());
+            } else {
+                lake.blobKeeper().release(f.sha256());
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("upload is closed");
+        }
+    }
+
+    /**
+     * The model's identity: a single file's SHA-256, or for several files the SHA-256 of their
+     * sorted "name sha256" lines — the same files give the same checksum in any order.
+     */
+    static String checksum(List<ModelFile> files) {
+        if (files.size() == 1) {
+            return files.get(0).sha256();
+        }
+        StringBuilder manifest = new StringBuilder();
+        files.stream().sorted(Comparator.comparing(ModelFile::name))
+                .forEach(f -> manifest.append(f.name()).append(' ').append(f.sha256()).append('\n'));
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(manifest.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    static String cleanFileName(String raw) {
+        if (raw == null) {
+            throw new InvalidModelException("a file has no name");
+        }
+        String name = raw.substring(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1).strip();
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new InvalidModelException("invalid file name '" + raw + "'");
+        }
+        if (name.length() > MAX_FILE_NAME) {
+            throw new InvalidModelException("file name longer than " + MAX_FILE_NAME + " characters");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                throw new InvalidModelException("file name with a control character");
+            }
+        }
+        return name;
+    }
+}

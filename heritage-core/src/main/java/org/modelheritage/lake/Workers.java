@@ -1,0 +1,121 @@
+package org.modelheritage.lake;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.modelheritage.store.Job;
+import org.modelheritage.store.JobState;
+import org.modelheritage.store.MetadataStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded pool that runs processing jobs. Jobs live in the metadata store, not in memory:
+ * a worker claims the oldest queued job atomically, so a crash loses nothing (the store requeues
+ * RUNNING jobs when the lake reopens). Workers sleep on a semaphore that uploads release, and look
+ * at the queue once a second anyway.
+ */
+final class Workers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Workers.class);
+    private static final long CLOSE_WAIT_MS = 30_000;
+
+    private final MetadataStore meta;
+    private final Consumer<String> process;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Semaphore wakeups = new Semaphore(0);
+    /** Workers between "about to claim" and "done with the job": idle means none, and no queued job. */
+    private int busy;
+    private volatile boolean closed;
+
+    Workers(int count, MetadataStore meta, Consumer<String> process) {
+        this.meta = meta;
+        this.process = process;
+        for (int i = 0; i < count; i++) {
+            Thread t = new Thread(this::run, "heritage-worker-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+    }
+
+    void start(int queued) {
+        threads.forEach(Thread::start);
+        wakeups.release(Math.min(queued, threads.size()));
+    }
+
+    /** A job was enqueued: wake one sleeping worker. */
+    void jobAdded() {
+        wakeups.release();
+    }
+
+    private void run() {
+        while (!closed) {
+            synchronized (this) {
+                busy++;
+            }
+            boolean worked = false;
+            try {
+                Optional<Job> job = meta.claimNextJob();
+                if (job.isPresent()) {
+                    worked = true;
+                    process.accept(job.get().modelId());
+                }
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.error("worker failed outside a job", e);
+                }
+            } finally {
+                synchronized (this) {
+                    busy--;
+                    notifyAll();
+                }
+            }
+            if (!worked) {
+                try {
+                    wakeups.tryAcquire(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (true) {
+                if (busy == 0 && meta.jobs(JobState.QUEUED).isEmpty()) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // Completions notify; the bound covers a job queued while nobody was busy.
+                wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+            }
+        }
+    }
+
+    /** Lets running jobs finish (for a while), then returns; an unfinished job is redone at the next open. */
+    @Override
+    public void close() {
+        closed = true;
+        wakeups.release(threads.size());
+        long deadline = System.currentTimeMillis() + CLOSE_WAIT_MS;
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (t.isAlive()) {
+                log.warn("{} still busy at close; its job will run again when the lake reopens", t.getName());
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.modelheritage.store;
+
+import java.io.IOException;
+
+/** A blob was longer than the limit given to {@link BlobStore#put(java.io.InputStream, long)}; nothing was kept. */
+public class BlobTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final long limit;
+
+    public BlobTooLargeException(long limit) {
+        super("blob is larger than the limit of " + limit + " bytes");
+        this.limit = limit;
+    }
+
+    public long limit() {
+        return limit;
+    }
+}

@@ -1,0 +1,168 @@
+package org.modelheritage.store;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One change to a metadata store. Changes are applied in a {@link ChangeSet}, all or nothing; each
+ * names what it requires, and a change whose requirement fails aborts the whole set with a typed
+ * exception ({@link NoSuchRecordException}, {@link DuplicateIdException},
+ * {@link DuplicateChecksumException}). Requirements are checked against the store as the earlier
+ * changes of the same set left it.
+ */
+public sealed interface Change {
+
+    /** Adds a model. Requires: no model with its id or checksum; its family and parent exist. */
+    record InsertModel(Model model) implements Change {
+        public InsertModel {
+            Objects.requireNonNull(model, "model");
+        }
+    }
+
+    /**
+     * Replaces every field of an existing model (and its file list). Requires: the model exists; no
+     * other model has the checksum; family and parent exist.
+     */
+    record UpdateModel(Model model) implements Change {
+        public UpdateModel {
+            Objects.requireNonNull(model, "model");
+        }
+    }
+
+    /** Sets status, failure message and processedAt of an existing model; nothing else. */
+    record UpdateStatus(String modelId, ModelStatus status, String failureMessage, Instant processedAt)
+            implements Change {
+        public UpdateStatus {
+            Ids.requireId(modelId, "model id");
+            Objects.requireNonNull(status, "status");
+            processedAt = Model.millis(processedAt);
+        }
+    }
+
+    /**
+     * Removes a model with everything that hangs off it: its files list, the lineage edges it is in,
+     * cached distances, statistics and job. Its children lose their parent (and confidence); a family
+     * it was the root of loses its root. Requires: the model exists.
+     */
+    record DeleteModel(String modelId) implements Change {
+        public DeleteModel {
+            Ids.requireId(modelId, "model id");
+        }
+    }
+
+    /** Creates a family or replaces its hash and root. Requires: the root model, if any, exists. */
+    record PutFamily(String familyId, String structuralHash, String rootModelId) implements Change {
+        public PutFamily {
+            new Family(familyId, structuralHash, 0, rootModelId); // validates
+        }
+    }
+
+    /**
+     * Removes a family and its lineage edges; its members stay, without family, parent or
+     * confidence. Requires: the family exists.
+     */
+    record DeleteFamily(String familyId) implements Change {
+        public DeleteFamily {
+            Ids.requireId(familyId, "family id");
+        }
+    }
+
+    /**
+     * Replaces a family's lineage. Every current member loses its parent and confidence; the old edges
+     * of the family go; then each edge is stored, its child gets the edge's parent and confidence, and
+     * both ends join the family (an end that was in another family moves, and an older edge into the
+     * child is replaced). Requires: the family and every end exist. The edges must form a forest: at
+     * most one parent per child, no cycles.
+     */
+    record ReplaceLineage(String familyId, List<LineageEdge> edges) implements Change {
+        public ReplaceLineage {
+            Ids.requireId(familyId, "family id");
+            edges = List.copyOf(edges);
+            Map<String, String> parentOf = new HashMap<>();
+            for (LineageEdge e : edges) {
+                if (parentOf.put(e.childId(), e.parentId()) != null) {
+                    throw new IllegalArgumentException("model " + e.childId() + " has more than one parent");
+                }
+            }
+            for (String start : parentOf.keySet()) {
+                Set<String> seen = new HashSet<>();
+                for (String m = start; m != null; m = parentOf.get(m)) {
+                    if (!seen.add(m)) {
+                        throw new IllegalArgumentException("lineage edges form a cycle through " + m);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Caches a distance (replacing one for the same pair and metric). Requires: both models exist. */
+    record PutDistance(Distance distance) implements Change {
+        public PutDistance {
+            Objects.requireNonNull(distance, "distance");
+        }
+    }
+
+    /**
+     * Stores a model's statistics under a version (replacing the same version); the content is the
+     * lineage engine's business. Requires: the model exists.
+     */
+    record PutStatistics(String modelId, String version, byte[] data) implements Change {
+        public PutStatistics {
+            Ids.requireId(modelId, "model id");
+            Ids.requireLabel(version, "statistics version", 100);
+            data = Objects.requireNonNull(data, "statistics data").clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PutStatistics p && p.modelId.equals(modelId) && p.version.equals(version)
+                    && Arrays.equals(p.data, data);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(modelId, version, Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "PutStatistics[" + modelId + ", " + version + ", " + data.length + " bytes]";
+        }
+    }
+
+    /**
+     * Queues a model for processing: creates its job, or puts an existing one back to
+     * {@link JobState#QUEUED} (attempts and last error kept). Requires: the model exists.
+     */
+    record EnqueueJob(String modelId, Instant enqueuedAt) implements Change {
+        public EnqueueJob {
+            Ids.requireId(modelId, "model id");
+            enqueuedAt = Model.millis(Objects.requireNonNull(enqueuedAt, "enqueuedAt"));
+        }
+    }
+
+    /**
+     * Ends a job as {@link JobState#DONE} or {@link JobState#FAILED}, recording the error (null
+     * clears it). The model's status is not touched: set it in the same set. Requires: the job exists.
+     */
+    record FinishJob(String modelId, JobState outcome, String error, Instant finishedAt) implements Change {
+        public FinishJob {
+            Ids.requireId(modelId, "model id");
+            if (outcome != JobState.DONE && outcome != JobState.FAILED) {
+                throw new IllegalArgumentException("a job finishes DONE or FAILED, not " + outcome);
+            }
+            finishedAt = Model.millis(Objects.requireNonNull(finishedAt, "finishedAt"));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.modelheritage.store;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Totals for {@code /api/stats}.
+ *
+ * @param modelsByStatus  every status, zero included
+ * @param modelsByFormat  formats present; models without a format yet count under {@link #UNKNOWN_FORMAT}
+ * @param totalParameters sum of the known parameter counts
+ * @param lastUploadAt    newest {@code createdAt}, null in an empty lake
+ */
+public record LakeTotals(long models, long families, Map<ModelStatus, Long> modelsByStatus,
+                         Map<String, Long> modelsByFormat, long totalParameters, Instant lastUploadAt) {
+    public static final String UNKNOWN_FORMAT = "unknown";
+
+    public LakeTotals {
+        EnumMap<ModelStatus, Long> statuses = new EnumMap<>(ModelStatus.class);
+        for (ModelStatus s : ModelStatus.values()) {
+            statuses.put(s, modelsByStatus.getOrDefault(s, 0L));
+        }
+        modelsByStatus = java.util.Collections.unmodifiableMap(statuses);
+        modelsByFormat = java.util.Collections.unmodifiableMap(new TreeMap<>(modelsByFormat));
+        lastUploadAt = Model.millis(lastUploadAt);
+    }
+}

@@ -1,0 +1,115 @@
+package org.modelheritage.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What the lake knows about its models: models, families, lineage edges, cached distances and
+ * statistics, processing jobs. Open one with {@link Stores#openMetadata(java.net.URI)}.
+ *
+ * <p>Every write is a {@link ChangeSet} given to {@link #apply}: all of it or none of it is stored,
+ * and once {@code apply} returns it survives a crash. The two job operations that must read and
+ * write in one step ({@link #claimNextJob()}, {@link #requeueInterruptedJobs()}) are atomic too.
+ * Implementations are safe for concurrent use by many threads.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    // ---- models
+
+    Optional<Model> model(String id);
+
+    /** The model with these bytes, if any. */
+    Optional<Model> modelByChecksum(String checksum);
+
+    /** One page of models matching the query, in alphabetical order, and how many match in all. */
+    Page<Model> searchModels(ModelQuery query);
+
+    /** Models whose parent is {@code modelId}, in alphabetical order. */
+    List<Model> children(String modelId);
+
+    /** True when some model lists a file with this blob (for orphan checks and safe blob deletion). */
+    boolean blobReferenced(String sha256);
+
+    // ---- families and lineage
+
+    Optional<Family> family(String id);
+
+    /** Families ordered by id. */
+    Page<Family> families(int offset, int limit);
+
+    /** Families whose models share this structural hash (there may be several: same architecture, unrelated bases). */
+    List<Family> familiesByStructuralHash(String structuralHash);
+
+    /** The family's lineage edges, ordered by parent then child. */
+    List<LineageEdge> lineage(String familyId);
+
+    // ---- caches
+
+    /** The cached distance between two models (either order) under a metric. */
+    OptionalDouble distance(String modelA, String modelB, String metric);
+
+    /** Every cached distance under {@code metric} between two models of {@code modelIds}. */
+    List<Distance> distances(Collection<String> modelIds, String metric);
+
+    /** A copy of the statistics stored for the model under this version. */
+    Optional<byte[]> statistics(String modelId, String version);
+
+    // ---- jobs
+
+    Optional<Job> job(String modelId);
+
+    /** Jobs in a state, oldest enqueued first. */
+    List<Job> jobs(JobState state);
+
+    /**
+     * Takes the oldest queued job, atomically: the job becomes {@link JobState#RUNNING} with one more
+     * attempt and a start time, and its model becomes {@link ModelStatus#PROCESSING}. No two callers,
+     * in any number of threads or processes, get the same job.
+     */
+    Optional<Job> claimNextJob();
+
+    /**
+     * Puts every {@link JobState#RUNNING} job back in the queue and its model back to
+     * {@link ModelStatus#PENDING}: what a crash left half done. Call it when the lake opens, before
+     * any worker of this store runs. Returns how many jobs were requeued.
+     */
+    int requeueInterruptedJobs();
+
+    // ---- statistics
+
+    LakeTotals totals();
+
+    // ---- writing
+
+    /** Applies the changes in order, all or nothing (see {@link Change} for what each requires). */
+    void apply(ChangeSet changes);
+
+    /** Releases connections, files and locks. */
+    @Override
+    void close();
+
+    // ---- one-change conveniences
+
+    default void insertModel(Model model) {
+        apply(ChangeSet.of(new Change.InsertModel(model)));
+    }
+
+    default void updateModel(Model model) {
+        apply(ChangeSet.of(new Change.UpdateModel(model)));
+    }
+
+    /** Deletes the model and what hangs off it (see {@link Change.DeleteModel}); false if there was none. */
+    default boolean deleteModel(String modelId) {
+        try {
+            apply(ChangeSet.of(new Change.DeleteModel(modelId)));
+            return true;
+        } catch (NoSuchRecordException e) {
+            if (e.kind().equals("model") && e.id().equals(modelId)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package org.modelheritage.store;
+
+/** No provider on the class path accepts the URI; the message lists the URIs that are served. */
+public class NoStoreProviderException extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    public NoStoreProviderException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,14 @@
+package org.modelheritage.store;
+
+/** A store failed: the base of the store's typed exceptions, and the wrapper of I/O and SQL errors. */
+public class StoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public StoreException(String message) {
+        super(message);
+    }
+
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

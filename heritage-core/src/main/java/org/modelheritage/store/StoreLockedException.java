@@ -1,0 +1,10 @@
+package org.modelheritage.store;
+
+/** The store is open for writing elsewhere (another process, or another handle in this one). */
+public class StoreLockedException extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    public StoreLockedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,96 @@
+package org.modelheritage.store;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens stores by URI: asks each provider found by {@link ServiceLoader} in turn and uses the first
+ * that accepts, as {@code DriverManager} does with JDBC drivers.
+ *
+ * <pre>{@code
+ * MetadataStore meta = Stores.openMetadata(URI.create("jdbc:sqlite:heritage-data/heritage.db"));
+ * BlobStore blobs = Stores.openBlobs(URI.create("file:heritage-data/blobs"));
+ * }</pre>
+ */
+public final class Stores {
+    private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
+
+    private Stores() {
+    }
+
+    public static MetadataStore openMetadata(URI uri) {
+        return openMetadata(uri, Map.of());
+    }
+
+    public static MetadataStore openMetadata(URI uri, Map<String, String> options) {
+        MetadataStoreProvider p = choose("metadata", uri, metadataProviders(),
+                x -> x.accepts(uri), MetadataStoreProvider::name, MetadataStoreProvider::uriSyntax);
+        LOG.debug("opening metadata store {} with provider {}", uri, p.name());
+        return p.open(uri, Map.copyOf(options));
+    }
+
+    public static BlobStore openBlobs(URI uri) {
+        return openBlobs(uri, Map.of());
+    }
+
+    public static BlobStore openBlobs(URI uri, Map<String, String> options) {
+        BlobStoreProvider p = choose("blob", uri, blobProviders(),
+                x -> x.accepts(uri), BlobStoreProvider::name, BlobStoreProvider::uriSyntax);
+        LOG.debug("opening blob store {} with provider {}", uri, p.name());
+        return p.open(uri, Map.copyOf(options));
+    }
+
+    public static List<MetadataStoreProvider> metadataProviders() {
+        return load(MetadataStoreProvider.class);
+    }
+
+    public static List<BlobStoreProvider> blobProviders() {
+        return load(BlobStoreProvider.class);
+    }
+
+    /** The local path of a {@code file:} URI: {@code file:/abs/dir}, {@code file:///abs/dir} or {@code file:relative/dir}. */
+    public static Path fileUriPath(URI uri) {
+        if (!"file".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("not a file: URI: " + uri);
+        }
+        if (uri.isOpaque()) {
+            return Paths.get(uri.getSchemeSpecificPart());
+        }
+        if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
+            throw new IllegalArgumentException("file: URI with a host is not supported: " + uri);
+        }
+        return Paths.get(uri.getPath());
+    }
+
+    private static <P> List<P> load(Class<P> type) {
+        List<P> found = new ArrayList<>();
+        ServiceLoader.load(type).forEach(found::add);
+        if (found.isEmpty() && Thread.currentThread().getContextClassLoader() != Stores.class.getClassLoader()) {
+            ServiceLoader.load(type, Stores.class.getClassLoader()).forEach(found::add);
+        }
+        return found;
+    }
+
+    private static <P> P choose(String what, URI uri, List<P> providers, Predicate<P> accepts,
+                                Function<P, String> name, Function<P, String> syntax) {
+        for (P p : providers) {
+            if (accepts.test(p)) {
+                return p;
+            }
+        }
+        String known = providers.isEmpty() ? "none (is a storage module on the class path?)"
+                : providers.stream().map(p -> syntax.apply(p) + " (" + name.apply(p) + ")")
+                        .collect(Collectors.joining(", "));
+        throw new NoStoreProviderException("no " + what + " store accepts " + uri + "; known: " + known);
+    }
+}

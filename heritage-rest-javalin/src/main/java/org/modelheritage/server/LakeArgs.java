@@ -1,0 +1,47 @@
+package org.modelheritage.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import org.modelheritage.lake.LakeOptions;
+import org.modelheritage.lake.ModelLake;
+import picocli.CommandLine.Option;
+
+/** Where the lake lives and how it processes: shared by {@code serve} and {@code ingest}. */
+final class LakeArgs {
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:HERITAGE_DATA:-heritage-data}",
+            description = "Data directory: SQLite database and blobs when --store/--blobs are not given (env HERITAGE_DATA; default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--store", paramLabel = "URI", defaultValue = "${env:HERITAGE_STORE}",
+            description = "Metadata store URI: jdbc:sqlite:PATH, jdbc:postgresql://HOST/DB?user=..., file:DIR (env HERITAGE_STORE; default: jdbc:sqlite:DATA/heritage.db).")
+    String store;
+
+    @Option(names = "--blobs", paramLabel = "URI", defaultValue = "${env:HERITAGE_BLOBS}",
+            description = "Blob store URI, e.g. file:DIR (env HERITAGE_BLOBS; default: file:DATA/blobs).")
+    String blobs;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:HERITAGE_WORKERS:-2}",
+            description = "Background processing threads (env HERITAGE_WORKERS; default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--max-upload-size", paramLabel = "SIZE", defaultValue = "${env:HERITAGE_MAX_UPLOAD_SIZE:-5GB}",
+            converter = ByteSize.class,
+            description = "Largest upload, all files together: 5GB, 500MB, 2GiB, 1048576... (env HERITAGE_MAX_UPLOAD_SIZE; default: ${DEFAULT-VALUE}).")
+    long maxUploadSize;
+
+    URI storeUri() {
+        return store == null || store.isBlank() ? ModelLake.defaultStoreUri(data) : URI.create(store.strip());
+    }
+
+    URI blobUri() {
+        return blobs == null || blobs.isBlank() ? ModelLake.defaultBlobUri(data) : URI.create(blobs.strip());
+    }
+
+    ModelLake open() throws IOException {
+        java.nio.file.Files.createDirectories(data);
+        LakeOptions options = LakeOptions.defaults().withWorkers(workers).withMaxUploadBytes(maxUploadSize)
+                .withWorkDir(data.toAbsolutePath().resolve("work"));
+        return ModelLake.open(storeUri(), blobUri(), options);
+    }
+}

@@ -1,0 +1,163 @@
+package org.modelheritage.server.api;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.eclipse.jetty.io.EofException;
+import org.modelheritage.lake.DuplicateModelException;
+import org.modelheritage.lake.InvalidModelException;
+import org.modelheritage.lake.ModelLake;
+import org.modelheritage.lake.UploadTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place the web app is wired: JSON, CORS, static pages, error mapping, and the route
+ * table. Handlers only parse the request, call the {@link ModelLake} and render.
+ */
+public final class HeritageServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeritageServer.class);
+    static final String OPENAPI_RESOURCE = "/org/modelheritage/server/api/openapi.json";
+
+    private final ModelLake lake;
+    private final Javalin app;
+
+    public HeritageServer(ModelLake lake, ServerOptions options) {
+        this.lake = lake;
+        ModelHandlers models = new ModelHandlers(lake);
+        FamilyHandlers families = new FamilyHandlers(lake);
+        byte[] openApi = openApiDocument();
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = options.host();
+            config.jetty.port = options.port();
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.http.prefer405over404 = true;
+            cors(config, options.corsOrigins());
+            staticFiles(config);
+            errors(config);
+            config.requestLogger.http((ctx, ms) -> log.debug("{} {} -> {} in {} ms",
+                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+
+            config.routes.get("/health", ctx -> ctx.json(new Views.HealthView("ok", lake.stats().models())));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get("/api/models", models::list);
+            config.routes.post("/api/models", models::upload);
+            config.routes.get("/api/models/{id}", models::get);
+            config.routes.delete("/api/models/{id}", models::delete);
+            config.routes.get("/api/families", families::list);
+            config.routes.get("/api/families/{id}/models", families::models);
+            config.routes.get("/api/families/{id}/tree", families::tree);
+            config.routes.get("/api/stats", ctx -> ctx.json(Views.StatsView.of(lake.stats())));
+        });
+    }
+
+    public HeritageServer start() {
+        app.start();
+        return this;
+    }
+
+    /** The port it listens on (the real one when it was started on port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public ModelLake lake() {
+        return lake;
+    }
+
+    /** The app's HTTP routes as "METHOD /path", for checking them against the OpenAPI document. */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .filter(r -> r.matches("^(GET|POST|PUT|PATCH|DELETE) .*"))
+                .toList();
+    }
+
+    /** Stops the HTTP server; the lake is the caller's to close. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void cors(JavalinConfig config, List<String> origins) {
+        if (origins.isEmpty()) {
+            return;
+        }
+        config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+            if (origins.contains("*")) {
+                rule.anyHost();
+            } else {
+                rule.allowHost(origins.get(0), origins.subList(1, origins.size()).toArray(String[]::new));
+            }
+            rule.exposeHeader("Location");
+        }));
+    }
+
+    /** The web pages (classpath /public) at /, and browser libraries from WebJars at /webjars. */
+    private static void staticFiles(JavalinConfig config) {
+        if (HeritageServer.class.getResource("/public") != null) {
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/public";
+                files.location = Location.CLASSPATH;
+            });
+        }
+        if (HeritageServer.class.getResource("/META-INF/resources/webjars") != null) {
+            config.staticFiles.enableWebjars();
+        }
+    }
+
+    /** Every error is {"error": "..."} with the right status, unexpected ones included. */
+    private static void errors(JavalinConfig config) {
+        config.routes.exception(DuplicateModelException.class, (e, ctx) ->
+                ctx.status(HttpStatus.CONFLICT).json(new ApiError(e.getMessage(), e.existingId())));
+        config.routes.exception(InvalidModelException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+        config.routes.exception(MalformedMultipartException.class, (e, ctx) ->
+                error(ctx, HttpStatus.BAD_REQUEST, "malformed multipart body: " + e.getMessage()));
+        config.routes.exception(UploadTooLargeException.class, (e, ctx) -> error(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
+        config.routes.exception(EofException.class, (e, ctx) -> {
+            log.info("client went away during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            error(ctx, HttpStatus.BAD_REQUEST, "request body ended early: " + e.getMessage());
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+        });
+        // Statuses set without an exception (no route, wrong method): JSON too, unless a body was set.
+        config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, HttpStatus.NOT_FOUND, "not found: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        config.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), "*", ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, HttpStatus.METHOD_NOT_ALLOWED, "method not allowed: " + ctx.method() + " " + ctx.path());
+            }
+        });
+    }
+
+    private static void error(Context ctx, HttpStatus status, String message) {
+        ctx.status(status).json(ApiError.of(message));
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = HeritageServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.modelheritage.server.api;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import java.io.IOException;
+import org.modelheritage.lake.Model;
+import org.modelheritage.lake.ModelDetails;
+import org.modelheritage.lake.ModelLake;
+
+/** /api/models: list and search, upload, one model, delete. */
+final class ModelHandlers {
+    private final ModelLake lake;
+
+    ModelHandlers(ModelLake lake) {
+        this.lake = lake;
+    }
+
+    void list(Context ctx) {
+        Paging paging = Paging.of(ctx);
+        ctx.json(Views.ModelPageView.of(lake.models(ctx.queryParam("search"), paging.offset(), paging.limit())));
+    }
+
+    void upload(Context ctx) throws IOException {
+        Model model = MultipartUpload.receive(ctx.req(), lake);
+        ModelDetails details = lake.details(model.id()).orElseThrow(() -> new NotFoundResponse("model " + model.id() + " was removed"));
+        ctx.status(HttpStatus.CREATED).header("Location", "/api/models/" + model.id()).json(Views.ModelDetailView.of(details));
+    }
+
+    void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        ctx.json(Views.ModelDetailView.of(lake.details(id).orElseThrow(() -> notFound(id))));
+    }
+
+    void delete(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!lake.remove(id)) {
+            throw notFound(id);
+        }
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private static NotFoundResponse notFound(String id) {
+        return new NotFoundResponse("no model with id " + id);
+    }
+}

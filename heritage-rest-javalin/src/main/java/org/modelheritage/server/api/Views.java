@@ -1,0 +1,124 @@
+package org.modelheritage.server.api;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Locale;
+import org.modelheritage.lake.FamilyTree;
+import org.modelheritage.lake.LineageLink;
+import org.modelheritage.lake.ModelDetails;
+import org.modelheritage.store.Family;
+import org.modelheritage.store.LakeTotals;
+import org.modelheritage.store.Model;
+import org.modelheritage.store.ModelFile;
+import org.modelheritage.store.ModelStatus;
+import org.modelheritage.store.Page;
+
+/**
+ * The JSON shapes of the API (snake_case on the wire). Kept apart from the lake's own types so
+ * that the wire format is written down in one place and changes only on purpose.
+ */
+final class Views {
+    private Views() {
+    }
+
+    record FileView(String name, String sha256, long size) {
+        static FileView of(ModelFile f) {
+            return new FileView(f.name(), f.sha256(), f.size());
+        }
+    }
+
+    record FamilyView(String id, String structuralHash, long memberCount, String rootId) {
+        static FamilyView of(Family f) {
+            return f == null ? null : new FamilyView(f.id(), f.structuralHash(), f.memberCount(), f.rootModelId());
+        }
+    }
+
+    record LinkView(String id, String name, double confidence) {
+        static LinkView of(LineageLink l) {
+            return l == null ? null : new LinkView(l.id(), l.name(), l.confidence());
+        }
+    }
+
+    record LineageView(LinkView parent, List<LinkView> children) {
+    }
+
+    /** A model in a list: everything but its lineage. */
+    record ModelView(String id, String name, String description, String status, String error,
+                     String format, long fileSize, String checksum, List<FileView> files,
+                     Long parameterCount, Integer layerCount, String structuralHash, String familyId,
+                     String createdAt, String processedAt) {
+        static ModelView of(Model m) {
+            return new ModelView(m.id(), m.name(), m.description(), status(m.status()), m.failureMessage(),
+                    m.format(), m.byteSize(), m.checksum(), m.files().stream().map(FileView::of).toList(),
+                    m.parameterCount(), m.layerCount(), m.structuralHash(), m.familyId(),
+                    time(m.createdAt()), time(m.processedAt()));
+        }
+    }
+
+    /** One model with its family and lineage: GET /api/models/{id} and POST /api/models. */
+    record ModelDetailView(String id, String name, String description, String status, String error,
+                           String format, long fileSize, String checksum, List<FileView> files,
+                           Long parameterCount, Integer layerCount, String structuralHash, String familyId,
+                           String createdAt, String processedAt, FamilyView family, LineageView lineage) {
+        static ModelDetailView of(ModelDetails d) {
+            Model m = d.model();
+            return new ModelDetailView(m.id(), m.name(), m.description(), status(m.status()), m.failureMessage(),
+                    m.format(), m.byteSize(), m.checksum(), m.files().stream().map(FileView::of).toList(),
+                    m.parameterCount(), m.layerCount(), m.structuralHash(), m.familyId(),
+                    time(m.createdAt()), time(m.processedAt()), FamilyView.of(d.family()),
+                    new LineageView(LinkView.of(d.parent()), d.children().stream().map(LinkView::of).toList()));
+        }
+    }
+
+    record ModelPageView(List<ModelView> models, long total, int offset, int limit) {
+        static ModelPageView of(Page<Model> page) {
+            return new ModelPageView(page.items().stream().map(ModelView::of).toList(), page.total(), page.offset(), page.limit());
+        }
+    }
+
+    record FamilyPageView(List<FamilyView> families, long total, int offset, int limit) {
+        static FamilyPageView of(Page<Family> page) {
+            return new FamilyPageView(page.items().stream().map(FamilyView::of).toList(), page.total(), page.offset(), page.limit());
+        }
+    }
+
+    record NodeView(String id, String name, boolean isRoot, Long parameterCount) {
+    }
+
+    record EdgeView(String parent, String child, double confidence, boolean duplicate) {
+    }
+
+    record TreeView(FamilyView family, List<NodeView> nodes, List<EdgeView> edges) {
+        static TreeView of(FamilyTree t) {
+            return new TreeView(FamilyView.of(t.family()),
+                    t.nodes().stream().map(n -> new NodeView(n.id(), n.name(), n.root(), n.parameterCount())).toList(),
+                    t.edges().stream().map(e -> new EdgeView(e.parentId(), e.childId(), e.confidence(), e.duplicate())).toList());
+        }
+    }
+
+    record StatsView(long models, long families, Map<String, Long> byStatus, Map<String, Long> byFormat,
+                     long totalParameters, String lastUpload) {
+        static StatsView of(LakeTotals s) {
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            for (ModelStatus status : ModelStatus.values()) {
+                byStatus.put(status(status), s.modelsByStatus().getOrDefault(status, 0L));
+            }
+            return new StatsView(s.models(), s.families(), byStatus, new TreeMap<>(s.modelsByFormat()),
+                    s.totalParameters(), time(s.lastUploadAt()));
+        }
+    }
+
+    record HealthView(String status, long models) {
+    }
+
+    static String status(ModelStatus s) {
+        return s.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

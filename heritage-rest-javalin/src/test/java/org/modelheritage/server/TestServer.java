@@ -1,0 +1,106 @@
+package org.modelheritage.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.modelheritage.lake.LakeOptions;
+import org.modelheritage.lake.ModelLake;
+import org.modelheritage.server.api.HeritageServer;
+import org.modelheritage.server.api.ServerOptions;
+
+/** A lake (SQLite + local blobs in a directory) and its server on a free loopback port, for tests. */
+final class TestServer implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path dataDir;
+    final ModelLake lake;
+    final HeritageServer server;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    TestServer(Path dataDir, LakeOptions options) throws IOException {
+        this.dataDir = dataDir;
+        this.lake = ModelLake.open(dataDir, options.withWorkDir(dataDir.resolve("work")));
+        this.server = new HeritageServer(lake, new ServerOptions("127.0.0.1", 0, List.of("*"))).start();
+    }
+
+    TestServer(Path dataDir) throws IOException {
+        this(dataDir, LakeOptions.defaults());
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    /** A response with its body parsed as JSON (null when the body is not JSON). */
+    record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (type.startsWith("application/json") && !r.body().isEmpty()) {
+                json = JSON.readTree(r.body());
+            }
+            return new Reply(r.statusCode(), json, r.body(), r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    Reply delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    Reply upload(Multipart form) {
+        return send(form.post(uri("/api/models")));
+    }
+
+    Reply upload(String name, String fileName, byte[] bytes) {
+        return upload(new Multipart().field("name", name).file(fileName, bytes));
+    }
+
+    /** Polls the model until it is ready or failed, with a deadline (no fixed sleeps). */
+    JsonNode awaitFinal(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Reply r = get("/api/models/" + id);
+            String status = r.json().get("status").asText();
+            if (status.equals("ready") || status.equals("failed")) {
+                return r.json();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("model " + id + " still " + status + " after " + timeout);
+            }
+            lake.awaitIdle(Duration.ofMillis(200));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            lake.close();
+        }
+    }
+}
