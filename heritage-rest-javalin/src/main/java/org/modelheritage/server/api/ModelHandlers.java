@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
-import org.modelheritage.lake.Model;
+import org.modelheritage.store.Model;
 import org.modelheritage.lake.ModelDetails;
 import org.modelheritage.lake.ModelLake;
 

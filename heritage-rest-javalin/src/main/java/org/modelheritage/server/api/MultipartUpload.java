@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import org.modelheritage.lake.Model;
+import org.modelheritage.store.Model;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.lake.ModelUpload;
 import org.modelheritage.lake.UploadTooLargeException;

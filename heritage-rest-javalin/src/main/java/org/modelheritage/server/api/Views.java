@@ -51,7 +51,7 @@ final class Views {
                      Long parameterCount, Integer layerCount, String structuralHash, String familyId,
                      String createdAt, String processedAt) {
         static ModelView of(Model m) {
-            return new ModelView(m.id(), m.name(), m.description(), status(m.status()), m.failureMessage(),
+            return new ModelView(m.id(), m.name(), m.description(), Views.status(m.status()), m.failureMessage(),
                     m.format(), m.byteSize(), m.checksum(), m.files().stream().map(FileView::of).toList(),
                     m.parameterCount(), m.layerCount(), m.structuralHash(), m.familyId(),
                     time(m.createdAt()), time(m.processedAt()));
@@ -65,7 +65,7 @@ final class Views {
                            String createdAt, String processedAt, FamilyView family, LineageView lineage) {
         static ModelDetailView of(ModelDetails d) {
             Model m = d.model();
-            return new ModelDetailView(m.id(), m.name(), m.description(), status(m.status()), m.failureMessage(),
+            return new ModelDetailView(m.id(), m.name(), m.description(), Views.status(m.status()), m.failureMessage(),
                     m.format(), m.byteSize(), m.checksum(), m.files().stream().map(FileView::of).toList(),
                     m.parameterCount(), m.layerCount(), m.structuralHash(), m.familyId(),
                     time(m.createdAt()), time(m.processedAt()), FamilyView.of(d.family()),
@@ -104,7 +104,7 @@ final class Views {
         static StatsView of(LakeTotals s) {
             Map<String, Long> byStatus = new LinkedHashMap<>();
             for (ModelStatus status : ModelStatus.values()) {
-                byStatus.put(status(status), s.modelsByStatus().getOrDefault(status, 0L));
+                byStatus.put(Views.status(status), s.modelsByStatus().getOrDefault(status, 0L));
             }
             return new StatsView(s.models(), s.families(), byStatus, new TreeMap<>(s.modelsByFormat()),
                     s.totalParameters(), time(s.lastUploadAt()));

@@ -1,0 +1,71 @@
+package org.modelheritage.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+    @Test
+    void serveIsTheDefaultCommand() {
+        assertArrayEquals(new String[] {"serve"}, Main.withDefaultCommand(new String[0]));
+        assertArrayEquals(new String[] {"serve", "--port", "8080"}, Main.withDefaultCommand(new String[] {"--port", "8080"}));
+        assertArrayEquals(new String[] {"ingest", "x"}, Main.withDefaultCommand(new String[] {"ingest", "x"}));
+        assertArrayEquals(new String[] {"--help"}, Main.withDefaultCommand(new String[] {"--help"}));
+    }
+
+    @Test
+    void sizesParseInDecimalAndBinaryUnits() {
+        assertEquals(5_000_000_000L, ByteSize.parse("5GB"));
+        assertEquals(5_000_000_000L, ByteSize.parse("5 gb"));
+        assertEquals(2L << 30, ByteSize.parse("2GiB"));
+        assertEquals(500_000_000L, ByteSize.parse("500MB"));
+        assertEquals(1536, ByteSize.parse("1.5KiB"));
+        assertEquals(1048576, ByteSize.parse("1048576"));
+        assertThrows(CommandLine.TypeConversionException.class, () -> ByteSize.parse("lots"));
+        assertThrows(CommandLine.TypeConversionException.class, () -> ByteSize.parse("0"));
+    }
+
+    @Test
+    void serveOptionsHaveTheDocumentedDefaults() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs();
+        assertEquals(5001, serve.port);
+        assertEquals(Path.of("heritage-data"), serve.lake.data);
+        assertEquals(5_000_000_000L, serve.lake.maxUploadSize);
+        assertEquals("*", serve.corsOrigins);
+        assertEquals("jdbc:sqlite:" + Path.of("heritage-data").toAbsolutePath().normalize().resolve("heritage.db"),
+                serve.lake.storeUri().toString());
+        new CommandLine(serve).parseArgs("--port", "7000", "--data", "/tmp/x", "--store", "jdbc:postgresql://db/heritage",
+                "--max-upload-size", "1GB", "--workers", "4");
+        assertEquals(7000, serve.port);
+        assertEquals("jdbc:postgresql://db/heritage", serve.lake.storeUri().toString());
+        assertEquals(Path.of("/tmp/x/blobs").toUri(), serve.lake.blobUri());
+        assertEquals(1_000_000_000L, serve.lake.maxUploadSize);
+        assertEquals(4, serve.lake.workers);
+    }
+
+    @Test
+    void ingestFindsFilesShardedDirectoriesAndSkipsTheRest(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("a.safetensors"), "x");
+        Files.writeString(dir.resolve("b.pt"), "x");
+        Files.writeString(dir.resolve("ground_truth.json"), "{}");
+        Path sharded = Files.createDirectories(dir.resolve("nested").resolve("c"));
+        Files.writeString(sharded.resolve("model.safetensors.index.json"), "{}");
+        Files.writeString(sharded.resolve("model-00001-of-00001.safetensors"), "x");
+        Files.writeString(dir.resolve("nested").resolve("d.bin"), "x");
+        List<IngestCommand.Candidate> found = new ArrayList<>();
+        IngestCommand.collect(dir, found);
+        assertEquals(List.of("a", "b", "c", "d"), found.stream().map(IngestCommand.Candidate::name).toList());
+        assertEquals(sharded, found.get(2).path());
+    }
+}
