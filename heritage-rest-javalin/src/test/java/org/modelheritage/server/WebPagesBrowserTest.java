@@ -60,7 +60,6 @@ class WebPagesBrowserTest {
     static final List<String> VIT_FT_TREE = List.of("vit-r0.bin", "vit-r0-c0", "vit-r0-c0-g0.bin", "vit-r0-c0-g1.safetensors",
             "vit-r0-c1.pth", "vit-r0-c1-g0.pt", "vit-r0-c1-g1.pth", "vit-r0-c2", "vit-r0-c2-g0.safetensors", "vit-r0-c2-g1.pth");
 
-    @TempDir
     Path dir;
     TestServer s;
     Browser b;
@@ -68,8 +67,9 @@ class WebPagesBrowserTest {
     final Map<String, String> synthetic = new LinkedHashMap<>(); // name -> id
 
     @BeforeAll
-    void start() throws IOException {
+    void start(@TempDir Path tempDir) throws IOException {
         Browser.assumeInstalled();
+        dir = tempDir;
         s = new TestServer(dir.resolve("lake"));
         base = "http://127.0.0.1:" + s.server.port();
         b = Browser.start(SCREENSHOTS);
@@ -524,6 +524,8 @@ class WebPagesBrowserTest {
         Map<String, Number> at = (Map<String, Number>) b.js(
                 "return window.heritageGraph.canvasToDOM(window.heritageGraph.getPosition(arguments[0]));", nodeId);
         WebElement canvas = b.find(By.cssSelector("#graph canvas"));
+        // Pointer actions do not scroll: bring the graph into the viewport first.
+        b.js("arguments[0].scrollIntoView({block: 'center'});", canvas);
         int dx = (int) Math.round(at.get("x").doubleValue() - canvas.getSize().getWidth() / 2.0);
         int dy = (int) Math.round(at.get("y").doubleValue() - canvas.getSize().getHeight() / 2.0);
         new Actions(b.driver()).moveToElement(canvas, dx, dy).click().perform();
