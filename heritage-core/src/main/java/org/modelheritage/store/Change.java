@@ -74,11 +74,11 @@ public sealed interface Change {
     }
 
     /**
-     * Replaces a family's lineage. Every current member loses its parent and confidence; the old edges
-     * of the family go; then each edge is stored, its child gets the edge's parent and confidence, and
-     * both ends join the family (an end that was in another family moves, and an older edge into the
-     * child is replaced). Requires: the family and every end exist. The edges must form a forest: at
-     * most one parent per child, no cycles.
+     * Replaces a family's lineage. Every current member loses its parent and confidence and the
+     * family's old edges go; then every end of the new edges joins the family without a parent (an
+     * end that was in another family moves, and its edge there goes), and each edge is stored, its
+     * child getting the edge's parent and confidence. Requires: the family and every end exist. The
+     * edges must form a forest: at most one parent per child, no cycles.
      */
     record ReplaceLineage(String familyId, List<LineageEdge> edges) implements Change {
         public ReplaceLineage {

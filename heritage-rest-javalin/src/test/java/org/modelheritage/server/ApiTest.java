@@ -34,7 +34,7 @@ import org.w3c.dom.Document;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiTest {
     @TempDir
-    Path dir;
+    static Path dir;
     TestServer s;
 
     @BeforeAll
@@ -78,10 +78,10 @@ class ApiTest {
 
     @Test
     void uploadProcessSearchTreeExportAndDelete() throws Exception {
-        Map<String, float[]> root = SyntheticWeights.random(3, 16, 1);
-        byte[] rootBytes = SyntheticWeights.safetensors(root);
-        byte[] childBytes = SyntheticWeights.safetensors(SyntheticWeights.child(root, 0.002, 2));
-        byte[] grandBytes = SyntheticWeights.safetensors(SyntheticWeights.child(SyntheticWeights.child(root, 0.002, 2), 0.002, 3));
+        Map<String, float[]> root = TestWeights.random(3, 16, 1);
+        byte[] rootBytes = TestWeights.safetensors(root);
+        byte[] childBytes = TestWeights.safetensors(TestWeights.child(root, 0.002, 2));
+        byte[] grandBytes = TestWeights.safetensors(TestWeights.child(TestWeights.child(root, 0.002, 2), 0.002, 3));
 
         TestServer.Reply created = s.upload(new Multipart().field("name", "Alpha-Root").field("description", "the base")
                 .file("alpha.safetensors", rootBytes));
@@ -192,7 +192,7 @@ class ApiTest {
     @Test
     void missingNameIs400AndKeepsNothing() throws Exception {
         Set<String> before = blobsOnDisk();
-        byte[] bytes = SyntheticWeights.safetensors(SyntheticWeights.random(1, 8, 11));
+        byte[] bytes = TestWeights.safetensors(TestWeights.random(1, 8, 11));
         TestServer.Reply r = s.upload(new Multipart().file("x.safetensors", bytes));
         assertEquals(400, r.status());
         assertEquals("name is required", r.json().get("error").asText());
@@ -226,7 +226,7 @@ class ApiTest {
         assertEquals(modelsBefore, s.get("/api/stats").json().get("models").asLong());
 
         // A truncated safetensors file: the header promises more data than there is.
-        byte[] good = SyntheticWeights.safetensors(SyntheticWeights.random(2, 8, 12));
+        byte[] good = TestWeights.safetensors(TestWeights.random(2, 8, 12));
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 40);
         TestServer.Reply t = s.upload("truncated", "t.safetensors", truncated);
         assertEquals(400, t.status(), t.body());
@@ -236,7 +236,7 @@ class ApiTest {
 
     @Test
     void sameBytesTwiceIs409WithTheExistingId() throws Exception {
-        byte[] bytes = SyntheticWeights.safetensors(SyntheticWeights.random(2, 8, 21));
+        byte[] bytes = TestWeights.safetensors(TestWeights.random(2, 8, 21));
         TestServer.Reply first = s.upload("dup-original", "a.safetensors", bytes);
         assertEquals(201, first.status(), first.body());
         Set<String> before = blobsOnDisk();
@@ -271,7 +271,7 @@ class ApiTest {
 
     @Test
     void treeFormatMustBeKnown() throws Exception {
-        byte[] bytes = SyntheticWeights.safetensors(SyntheticWeights.random(2, 8, 31));
+        byte[] bytes = TestWeights.safetensors(TestWeights.random(2, 8, 31));
         String id = s.upload("format-probe", "f.safetensors", bytes).json().get("id").asText();
         String family = s.awaitFinal(id, Duration.ofSeconds(60)).get("family_id").asText();
         TestServer.Reply r = s.get("/api/families/" + family + "/tree?format=png");
@@ -303,11 +303,11 @@ class ApiTest {
     @Test
     void overTheLimitIs413AndKeepsNothing(@TempDir Path other) throws Exception {
         try (TestServer small = new TestServer(other.resolve("lake"), LakeOptions.defaults().withMaxUploadBytes(1000))) {
-            byte[] big = SyntheticWeights.safetensors(SyntheticWeights.random(2, 32, 41)); // ~8 KB
+            byte[] big = TestWeights.safetensors(TestWeights.random(2, 32, 41)); // ~8 KB
             TestServer.Reply r = small.upload("too-big", "big.safetensors", big);
             assertEquals(413, r.status(), r.body());
             assertTrue(r.json().get("error").asText().contains("limit of 1000 bytes"));
-            byte[] fits = SyntheticWeights.safetensors(SyntheticWeights.random(1, 4, 42)); // ~150 B
+            byte[] fits = TestWeights.safetensors(TestWeights.random(1, 4, 42)); // ~150 B
             assertEquals(201, small.upload("fits", "fits.safetensors", fits).status());
             try (Stream<Path> walk = Files.walk(other.resolve("lake").resolve("blobs"))) {
                 assertEquals(1, walk.filter(Files::isRegularFile).count(), "only the upload that fit is stored");

@@ -26,6 +26,7 @@ final class TestServer implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     TestServer(Path dataDir, LakeOptions options) throws IOException {
+        LakeAvailability.assumeLakeRuns();
         this.dataDir = dataDir;
         this.lake = ModelLake.open(dataDir, options.withWorkDir(dataDir.resolve("work")));
         this.server = new HeritageServer(lake, new ServerOptions("127.0.0.1", 0, List.of("*"))).start();

@@ -14,8 +14,8 @@ import java.util.Random;
  * Small safetensors files made in memory for API tests: a "root" of random weights and
  * "children" that are their parent plus small noise, so the lineage engine has something real to do.
  */
-final class SyntheticWeights {
-    private SyntheticWeights() {
+public final class TestWeights {
+    private TestWeights() {
     }
 
     /**
@@ -23,7 +23,7 @@ final class SyntheticWeights {
      * pre-trained weights are; fine-tuning's Gaussian deltas then lower the kurtosis, the signal
      * MoTHer reads the direction from.
      */
-    static Map<String, float[]> random(int layers, int dim, long seed) {
+    public static Map<String, float[]> random(int layers, int dim, long seed) {
         Random r = new Random(seed);
         Map<String, float[]> tensors = new LinkedHashMap<>();
         for (int i = 0; i < layers; i++) {
@@ -38,7 +38,7 @@ final class SyntheticWeights {
     }
 
     /** The parent's tensors plus Gaussian noise of the given scale. */
-    static Map<String, float[]> child(Map<String, float[]> parent, double noise, long seed) {
+    public static Map<String, float[]> child(Map<String, float[]> parent, double noise, long seed) {
         Random r = new Random(seed);
         Map<String, float[]> out = new LinkedHashMap<>();
         parent.forEach((name, w) -> {
@@ -52,7 +52,7 @@ final class SyntheticWeights {
     }
 
     /** The safetensors encoding: 8-byte little-endian header length, JSON header, raw data. */
-    static byte[] safetensors(Map<String, float[]> tensors) {
+    public static byte[] safetensors(Map<String, float[]> tensors) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode header = json.createObjectNode();
         long offset = 0;

@@ -1,0 +1,52 @@
+package org.modelheritage.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * What differs between SQLite and PostgreSQL, and nothing else: how a transaction starts, how a
+ * queued job is locked while claimed, which errors are worth retrying, where the migrations are.
+ * The SQL itself is shared ({@code INSERT ... ON CONFLICT ... DO UPDATE} works in both).
+ */
+abstract class Dialect {
+
+    abstract String name();
+
+    /** Flyway location of this database's migrations. */
+    abstract String migrations();
+
+    /** Held around every write transaction: SQLite's single-writer discipline; nothing for PostgreSQL. */
+    abstract Lock writeLock();
+
+    abstract void begin(Connection c, boolean write) throws SQLException;
+
+    abstract void commit(Connection c) throws SQLException;
+
+    abstract void rollback(Connection c) throws SQLException;
+
+    /** Appended to the query that picks the next job, so concurrent claimers skip a job being claimed. */
+    abstract String skipLocked();
+
+    /** A unique-constraint violation: a concurrent writer won a race; retrying runs the explicit checks again. */
+    abstract boolean isUniqueViolation(SQLException e);
+
+    /** A transient failure (deadlock, serialization failure) worth retrying. */
+    abstract boolean isTransient(SQLException e);
+
+    static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static String sqlState(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+        }
+        return "";
+    }
+}

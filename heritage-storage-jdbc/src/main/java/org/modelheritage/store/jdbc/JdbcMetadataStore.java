@@ -1,0 +1,758 @@
+package org.modelheritage.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.modelheritage.store.Change;
+import org.modelheritage.store.ChangeSet;
+import org.modelheritage.store.Distance;
+import org.modelheritage.store.DuplicateChecksumException;
+import org.modelheritage.store.DuplicateIdException;
+import org.modelheritage.store.EdgeKind;
+import org.modelheritage.store.Family;
+import org.modelheritage.store.Ids;
+import org.modelheritage.store.Job;
+import org.modelheritage.store.JobState;
+import org.modelheritage.store.LakeTotals;
+import org.modelheritage.store.LineageEdge;
+import org.modelheritage.store.MetadataStore;
+import org.modelheritage.store.Model;
+import org.modelheritage.store.ModelFile;
+import org.modelheritage.store.ModelQuery;
+import org.modelheritage.store.ModelStatus;
+import org.modelheritage.store.NoSuchRecordException;
+import org.modelheritage.store.Page;
+import org.modelheritage.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata store over JDBC, one code base for SQLite and PostgreSQL; what differs is in
+ * {@link Dialect}. Every {@link ChangeSet} is one transaction; requirements are checked with
+ * explicit queries inside it (so both databases raise the same typed exceptions), and foreign keys
+ * and the unique checksum back them up. A write that loses a race (unique violation, deadlock) is
+ * retried, and then its checks see the winner.
+ */
+public final class JdbcMetadataStore implements MetadataStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcMetadataStore.class);
+    private static final int MAX_ATTEMPTS = 5;
+    private static final int IN_CHUNK = 500;
+
+    private static final String MODEL_COLUMNS = "id, name, description, format, checksum, byte_size, parameter_count, "
+            + "layer_count, structural_hash, family_id, parent_id, confidence, status, failure_message, created_at, "
+            + "processed_at";
+    private static final String NAME_ORDER = " ORDER BY name_key, name, id";
+    private static final String JOB_COLUMNS = "model_id, state, attempts, enqueued_at, started_at, finished_at, last_error";
+
+    private final Dialect dialect;
+    private final HikariDataSource reads;
+    private final HikariDataSource writes;
+    private final String description;
+
+    private JdbcMetadataStore(Dialect dialect, HikariDataSource reads, HikariDataSource writes, String description) {
+        this.dialect = dialect;
+        this.reads = reads;
+        this.writes = writes;
+        this.description = description;
+    }
+
+    /** Migrates the schema (in {@code schema} when given) and returns the store over the two pools. */
+    static JdbcMetadataStore open(Dialect dialect, HikariDataSource reads, HikariDataSource writes, String schema,
+                                  String description) {
+        var config = Flyway.configure(JdbcMetadataStore.class.getClassLoader())
+                .dataSource(writes)
+                .locations(dialect.migrations());
+        if (schema != null) {
+            config.schemas(schema).defaultSchema(schema);
+        }
+        Lock lock = dialect.writeLock();
+        lock.lock();
+        try {
+            var result = config.load().migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.info("{}: migrated schema to version {}", description, result.targetSchemaVersion);
+            }
+        } catch (FlywayException e) {
+            throw new StoreException("cannot migrate " + description + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+        return new JdbcMetadataStore(dialect, reads, writes, description);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcMetadataStore[" + description + "]";
+    }
+
+    @Override
+    public void close() {
+        if (reads != writes) {
+            reads.close();
+        }
+        writes.close();
+    }
+
+    // ================================================================== transactions
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    /** A transaction's connection with a cache of its prepared statements. */
+    private static final class Tx implements AutoCloseable {
+        final Connection c;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+        Tx(Connection c) {
+            this.c = c;
+        }
+
+        PreparedStatement ps(String sql, Object... params) throws SQLException {
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            for (int i = 0; i < params.length; i++) {
+                bind(ps, i + 1, params[i]);
+            }
+            return ps;
+        }
+
+        int update(String sql, Object... params) throws SQLException {
+            return ps(sql, params).executeUpdate();
+        }
+
+        boolean exists(String sql, Object... params) throws SQLException {
+            try (ResultSet rs = ps(sql, params).executeQuery()) {
+                return rs.next();
+            }
+        }
+
+        long count(String sql, Object... params) throws SQLException {
+            try (ResultSet rs = ps(sql, params).executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException first = null;
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            statements.clear();
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.NULL);
+        } else if (v instanceof String s) {
+            ps.setString(i, s);
+        } else if (v instanceof Long l) {
+            ps.setLong(i, l);
+        } else if (v instanceof Integer n) {
+            ps.setInt(i, n);
+        } else if (v instanceof Double d) {
+            ps.setDouble(i, d);
+        } else if (v instanceof Instant t) {
+            ps.setLong(i, t.toEpochMilli());
+        } else if (v instanceof Enum<?> e) {
+            ps.setString(i, e.name());
+        } else if (v instanceof byte[] b) {
+            ps.setBytes(i, b);
+        } else {
+            throw new IllegalArgumentException("cannot bind " + v.getClass());
+        }
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection c = reads.getConnection()) {
+            dialect.begin(c, false);
+            try (Tx tx = new Tx(c)) {
+                T result = work.run(tx);
+                tx.close();
+                dialect.commit(c);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(description + ": read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T write(Work<T> work) {
+        Lock lock = dialect.writeLock();
+        for (int attempt = 1; ; attempt++) {
+            lock.lock();
+            try (Connection c = writes.getConnection()) {
+                dialect.begin(c, true);
+                try (Tx tx = new Tx(c)) {
+                    T result = work.run(tx);
+                    tx.close();
+                    dialect.commit(c);
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                boolean retry = dialect.isUniqueViolation(e) || dialect.isTransient(e);
+                if (!retry || attempt == MAX_ATTEMPTS) {
+                    throw new StoreException(description + ": write failed: " + e.getMessage(), e);
+                }
+                LOG.debug("{}: retrying a write after {}", description, e.toString());
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            dialect.rollback(c);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    // ================================================================== reads
+
+    @Override
+    public Optional<Model> model(String id) {
+        return read(tx -> first(loadModels(tx, "SELECT " + MODEL_COLUMNS + " FROM models WHERE id = ?", id)));
+    }
+
+    @Override
+    public Optional<Model> modelByChecksum(String checksum) {
+        return read(tx -> first(loadModels(tx, "SELECT " + MODEL_COLUMNS + " FROM models WHERE checksum = ?", checksum)));
+    }
+
+    @Override
+    public Page<Model> searchModels(ModelQuery q) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (q.nameKeyContains() != null) {
+            where.append(" AND name_key LIKE ? ESCAPE '\\'");
+            params.add("%" + escapeLike(q.nameKeyContains()) + "%");
+        }
+        if (q.familyId() != null) {
+            where.append(" AND family_id = ?");
+            params.add(q.familyId());
+        }
+        if (q.status() != null) {
+            where.append(" AND status = ?");
+            params.add(q.status());
+        }
+        return read(tx -> {
+            long total = tx.count("SELECT count(*) FROM models" + where, params.toArray());
+            List<Model> items = List.of();
+            if (q.limit() > 0 && q.offset() < total) {
+                List<Object> pageParams = new ArrayList<>(params);
+                pageParams.add((long) q.limit());
+                pageParams.add((long) q.offset());
+                items = loadModels(tx, "SELECT " + MODEL_COLUMNS + " FROM models" + where + NAME_ORDER
+                        + " LIMIT ? OFFSET ?", pageParams.toArray());
+            }
+            return new Page<>(items, total, q.offset(), q.limit());
+        });
+    }
+
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    @Override
+    public List<Model> children(String modelId) {
+        return read(tx -> loadModels(tx, "SELECT " + MODEL_COLUMNS + " FROM models WHERE parent_id = ?" + NAME_ORDER,
+                modelId));
+    }
+
+    @Override
+    public boolean blobReferenced(String sha256) {
+        return read(tx -> tx.exists("SELECT 1 FROM model_files WHERE sha256 = ?", sha256));
+    }
+
+    private static final String FAMILY_SELECT = "SELECT f.id, f.structural_hash, f.root_model_id, "
+            + "(SELECT count(*) FROM models m WHERE m.family_id = f.id) FROM families f";
+
+    @Override
+    public Optional<Family> family(String id) {
+        return read(tx -> first(loadFamilies(tx, FAMILY_SELECT + " WHERE f.id = ?", id)));
+    }
+
+    @Override
+    public Page<Family> families(int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must be >= 0");
+        }
+        return read(tx -> {
+            long total = tx.count("SELECT count(*) FROM families");
+            List<Family> items = limit == 0 ? List.of()
+                    : loadFamilies(tx, FAMILY_SELECT + " ORDER BY f.id LIMIT ? OFFSET ?", (long) limit, (long) offset);
+            return new Page<>(items, total, offset, limit);
+        });
+    }
+
+    @Override
+    public List<Family> familiesByStructuralHash(String structuralHash) {
+        return read(tx -> loadFamilies(tx, FAMILY_SELECT + " WHERE f.structural_hash = ? ORDER BY f.id", structuralHash));
+    }
+
+    @Override
+    public List<LineageEdge> lineage(String familyId) {
+        return read(tx -> {
+            List<LineageEdge> edges = new ArrayList<>();
+            try (ResultSet rs = tx.ps("SELECT parent_id, child_id, confidence, kind FROM lineage_edges "
+                    + "WHERE family_id = ? ORDER BY parent_id, child_id", familyId).executeQuery()) {
+                while (rs.next()) {
+                    edges.add(new LineageEdge(rs.getString(1), rs.getString(2), rs.getDouble(3),
+                            EdgeKind.valueOf(rs.getString(4))));
+                }
+            }
+            return edges;
+        });
+    }
+
+    @Override
+    public OptionalDouble distance(String modelA, String modelB, String metric) {
+        if (modelA.equals(modelB)) {
+            return OptionalDouble.empty();
+        }
+        Distance key = new Distance(modelA, modelB, metric, 0);
+        return read(tx -> {
+            try (ResultSet rs = tx.ps("SELECT value FROM distances WHERE model_a = ? AND model_b = ? AND metric = ?",
+                    key.modelA(), key.modelB(), metric).executeQuery()) {
+                return rs.next() ? OptionalDouble.of(rs.getDouble(1)) : OptionalDouble.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<Distance> distances(Collection<String> modelIds, String metric) {
+        Set<String> ids = new LinkedHashSet<>(modelIds);
+        if (ids.size() < 2) {
+            return List.of();
+        }
+        return read(tx -> {
+            List<Distance> found = new ArrayList<>();
+            for (List<String> chunk : chunks(ids)) {
+                String sql = "SELECT model_a, model_b, value FROM distances WHERE metric = ? AND model_a IN ("
+                        + placeholders(chunk.size()) + ")";
+                List<Object> params = new ArrayList<>();
+                params.add(metric);
+                params.addAll(chunk);
+                try (ResultSet rs = tx.ps(sql, params.toArray()).executeQuery()) {
+                    while (rs.next()) {
+                        if (ids.contains(rs.getString(2))) {
+                            found.add(new Distance(rs.getString(1), rs.getString(2), metric, rs.getDouble(3)));
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public Optional<byte[]> statistics(String modelId, String version) {
+        return read(tx -> {
+            try (ResultSet rs = tx.ps("SELECT data FROM model_statistics WHERE model_id = ? AND version = ?",
+                    modelId, version).executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                byte[] data = rs.getBytes(1);
+                return Optional.of(data == null ? new byte[0] : data);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Job> job(String modelId) {
+        return read(tx -> first(loadJobs(tx, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE model_id = ?", modelId)));
+    }
+
+    @Override
+    public List<Job> jobs(JobState state) {
+        return read(tx -> loadJobs(tx, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE state = ? ORDER BY enqueued_at, model_id",
+                state));
+    }
+
+    @Override
+    public LakeTotals totals() {
+        return read(tx -> {
+            long models;
+            long parameters;
+            Instant last;
+            try (ResultSet rs = tx.ps("SELECT count(*), sum(parameter_count), max(created_at) FROM models").executeQuery()) {
+                rs.next();
+                models = rs.getLong(1);
+                parameters = rs.getLong(2);
+                long lastMillis = rs.getLong(3);
+                last = rs.wasNull() ? null : Instant.ofEpochMilli(lastMillis);
+            }
+            long families = tx.count("SELECT count(*) FROM families");
+            Map<ModelStatus, Long> byStatus = new HashMap<>();
+            try (ResultSet rs = tx.ps("SELECT status, count(*) FROM models GROUP BY status").executeQuery()) {
+                while (rs.next()) {
+                    byStatus.put(ModelStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            Map<String, Long> byFormat = new HashMap<>();
+            try (ResultSet rs = tx.ps("SELECT format, count(*) FROM models GROUP BY format").executeQuery()) {
+                while (rs.next()) {
+                    String format = rs.getString(1);
+                    byFormat.merge(format == null ? LakeTotals.UNKNOWN_FORMAT : format, rs.getLong(2), Long::sum);
+                }
+            }
+            return new LakeTotals(models, families, byStatus, byFormat, parameters, last);
+        });
+    }
+
+    // ================================================================== row mapping
+
+    private static <T> Optional<T> first(List<T> list) {
+        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static List<List<String>> chunks(Collection<String> ids) {
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        for (String id : ids) {
+            current.add(id);
+            if (current.size() == IN_CHUNK) {
+                chunks.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    private static Long getLong(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Instant getInstant(ResultSet rs, int i) throws SQLException {
+        Long v = getLong(rs, i);
+        return v == null ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static List<Model> loadModels(Tx tx, String sql, Object... params) throws SQLException {
+        Map<String, Model.Builder> builders = new LinkedHashMap<>();
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                Model.Builder b = Model.builder(rs.getString(1), rs.getString(2), rs.getString(5), rs.getLong(6),
+                        getInstant(rs, 15));
+                b.description(rs.getString(3)).format(rs.getString(4)).parameterCount(getLong(rs, 7));
+                Long layers = getLong(rs, 8);
+                b.layerCount(layers == null ? null : layers.intValue());
+                b.structuralHash(rs.getString(9)).familyId(rs.getString(10)).parentId(rs.getString(11));
+                double confidence = rs.getDouble(12);
+                b.confidence(rs.wasNull() ? null : confidence);
+                b.status(ModelStatus.valueOf(rs.getString(13))).failureMessage(rs.getString(14));
+                b.processedAt(getInstant(rs, 16));
+                builders.put(rs.getString(1), b);
+            }
+        }
+        if (builders.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<ModelFile>> files = new HashMap<>();
+        for (List<String> chunk : chunks(builders.keySet())) {
+            String fileSql = "SELECT model_id, file_name, sha256, byte_size FROM model_files WHERE model_id IN ("
+                    + placeholders(chunk.size()) + ") ORDER BY model_id, position";
+            try (ResultSet rs = tx.ps(fileSql, chunk.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    files.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new ModelFile(rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        }
+        List<Model> models = new ArrayList<>(builders.size());
+        builders.forEach((id, b) -> models.add(b.files(files.getOrDefault(id, List.of())).build()));
+        return models;
+    }
+
+    private static List<Family> loadFamilies(Tx tx, String sql, Object... params) throws SQLException {
+        List<Family> families = new ArrayList<>();
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                families.add(new Family(rs.getString(1), rs.getString(2), rs.getLong(4), rs.getString(3)));
+            }
+        }
+        return families;
+    }
+
+    private static List<Job> loadJobs(Tx tx, String sql, Object... params) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                jobs.add(new Job(rs.getString(1), JobState.valueOf(rs.getString(2)), rs.getInt(3), getInstant(rs, 4),
+                        getInstant(rs, 5), getInstant(rs, 6), rs.getString(7)));
+            }
+        }
+        return jobs;
+    }
+
+    // ================================================================== jobs
+
+    @Override
+    public Optional<Job> claimNextJob() {
+        return write(tx -> {
+            String id;
+            try (ResultSet rs = tx.ps("SELECT model_id FROM jobs WHERE state = 'QUEUED' ORDER BY enqueued_at, model_id "
+                    + "LIMIT 1" + dialect.skipLocked()).executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                id = rs.getString(1);
+            }
+            tx.update("UPDATE jobs SET state = 'RUNNING', attempts = attempts + 1, started_at = ?, finished_at = NULL "
+                    + "WHERE model_id = ?", Instant.now(), id);
+            tx.update("UPDATE models SET status = 'PROCESSING' WHERE id = ?", id);
+            return first(loadJobs(tx, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE model_id = ?", id));
+        });
+    }
+
+    @Override
+    public int requeueInterruptedJobs() {
+        return write(tx -> {
+            tx.update("UPDATE models SET status = 'PENDING' WHERE status = 'PROCESSING' "
+                    + "AND id IN (SELECT model_id FROM jobs WHERE state = 'RUNNING')");
+            return tx.update("UPDATE jobs SET state = 'QUEUED', started_at = NULL WHERE state = 'RUNNING'");
+        });
+    }
+
+    // ================================================================== changes
+
+    @Override
+    public void apply(ChangeSet changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        write(tx -> {
+            for (Change change : changes.changes()) {
+                applyOne(tx, change);
+            }
+            return null;
+        });
+    }
+
+    private void applyOne(Tx tx, Change change) throws SQLException {
+        if (change instanceof Change.InsertModel c) {
+            insertModel(tx, c.model());
+        } else if (change instanceof Change.UpdateModel c) {
+            updateModel(tx, c.model());
+        } else if (change instanceof Change.UpdateStatus c) {
+            int n = tx.update("UPDATE models SET status = ?, failure_message = ?, processed_at = ? WHERE id = ?",
+                    c.status(), c.failureMessage(), c.processedAt(), c.modelId());
+            if (n == 0) {
+                throw new NoSuchRecordException("model", c.modelId());
+            }
+        } else if (change instanceof Change.DeleteModel c) {
+            deleteModel(tx, c.modelId());
+        } else if (change instanceof Change.PutFamily c) {
+            if (c.rootModelId() != null) {
+                requireModel(tx, c.rootModelId());
+            }
+            tx.update("INSERT INTO families (id, structural_hash, root_model_id) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (id) DO UPDATE SET structural_hash = excluded.structural_hash, "
+                    + "root_model_id = excluded.root_model_id", c.familyId(), c.structuralHash(), c.rootModelId());
+        } else if (change instanceof Change.DeleteFamily c) {
+            requireFamily(tx, c.familyId());
+            tx.update("DELETE FROM lineage_edges WHERE family_id = ?", c.familyId());
+            tx.update("UPDATE models SET family_id = NULL, parent_id = NULL, confidence = NULL WHERE family_id = ?",
+                    c.familyId());
+            tx.update("DELETE FROM families WHERE id = ?", c.familyId());
+        } else if (change instanceof Change.ReplaceLineage c) {
+            replaceLineage(tx, c);
+        } else if (change instanceof Change.PutDistance c) {
+            Distance d = c.distance();
+            requireModel(tx, d.modelA());
+            requireModel(tx, d.modelB());
+            tx.update("INSERT INTO distances (model_a, model_b, metric, value) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (model_a, model_b, metric) DO UPDATE SET value = excluded.value",
+                    d.modelA(), d.modelB(), d.metric(), d.value());
+        } else if (change instanceof Change.PutStatistics c) {
+            requireModel(tx, c.modelId());
+            tx.update("INSERT INTO model_statistics (model_id, version, data) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (model_id, version) DO UPDATE SET data = excluded.data",
+                    c.modelId(), c.version(), c.data());
+        } else if (change instanceof Change.EnqueueJob c) {
+            requireModel(tx, c.modelId());
+            tx.update("INSERT INTO jobs (model_id, state, attempts, enqueued_at) VALUES (?, 'QUEUED', 0, ?) "
+                    + "ON CONFLICT (model_id) DO UPDATE SET state = 'QUEUED', enqueued_at = excluded.enqueued_at, "
+                    + "started_at = NULL, finished_at = NULL", c.modelId(), c.enqueuedAt());
+        } else if (change instanceof Change.FinishJob c) {
+            int n = tx.update("UPDATE jobs SET state = ?, finished_at = ?, last_error = ? WHERE model_id = ?",
+                    c.outcome(), c.finishedAt(), c.error(), c.modelId());
+            if (n == 0) {
+                throw new NoSuchRecordException("job", c.modelId());
+            }
+        } else {
+            throw new IllegalArgumentException("unknown change " + change);
+        }
+    }
+
+    private static void requireModel(Tx tx, String id) throws SQLException {
+        if (!tx.exists("SELECT 1 FROM models WHERE id = ?", id)) {
+            throw new NoSuchRecordException("model", id);
+        }
+    }
+
+    private static void requireFamily(Tx tx, String id) throws SQLException {
+        if (!tx.exists("SELECT 1 FROM families WHERE id = ?", id)) {
+            throw new NoSuchRecordException("family", id);
+        }
+    }
+
+    /** Checks what a model row refers to and that its checksum is free. */
+    private static void checkModel(Tx tx, Model m) throws SQLException {
+        try (ResultSet rs = tx.ps("SELECT id FROM models WHERE checksum = ?", m.checksum()).executeQuery()) {
+            if (rs.next() && !rs.getString(1).equals(m.id())) {
+                throw new DuplicateChecksumException(m.checksum(), rs.getString(1));
+            }
+        }
+    }
+
+    private static void checkReferences(Tx tx, Model m) throws SQLException {
+        if (m.familyId() != null) {
+            requireFamily(tx, m.familyId());
+        }
+        if (m.parentId() != null) {
+            requireModel(tx, m.parentId());
+        }
+    }
+
+    private static Object[] modelValues(Model m, boolean idLast) {
+        List<Object> v = new ArrayList<>(List.of(m.name(), Ids.nameKey(m.name())));
+        v.add(m.description());
+        v.add(m.format());
+        v.add(m.checksum());
+        v.add(m.byteSize());
+        v.add(m.parameterCount());
+        v.add(m.layerCount());
+        v.add(m.structuralHash());
+        v.add(m.familyId());
+        v.add(m.parentId());
+        v.add(m.confidence());
+        v.add(m.status());
+        v.add(m.failureMessage());
+        v.add(m.createdAt());
+        v.add(m.processedAt());
+        if (idLast) {
+            v.add(m.id());
+        } else {
+            v.add(0, m.id());
+        }
+        return v.toArray();
+    }
+
+    private static void insertModel(Tx tx, Model m) throws SQLException {
+        checkModel(tx, m);
+        if (tx.exists("SELECT 1 FROM models WHERE id = ?", m.id())) {
+            throw new DuplicateIdException(m.id());
+        }
+        checkReferences(tx, m);
+        tx.update("INSERT INTO models (id, name, name_key, description, format, checksum, byte_size, parameter_count, "
+                + "layer_count, structural_hash, family_id, parent_id, confidence, status, failure_message, created_at, "
+                + "processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", modelValues(m, false));
+        insertFiles(tx, m);
+    }
+
+    private static void updateModel(Tx tx, Model m) throws SQLException {
+        requireModel(tx, m.id());
+        checkModel(tx, m);
+        checkReferences(tx, m);
+        tx.update("UPDATE models SET name = ?, name_key = ?, description = ?, format = ?, checksum = ?, byte_size = ?, "
+                + "parameter_count = ?, layer_count = ?, structural_hash = ?, family_id = ?, parent_id = ?, "
+                + "confidence = ?, status = ?, failure_message = ?, created_at = ?, processed_at = ? WHERE id = ?",
+                modelValues(m, true));
+        tx.update("DELETE FROM model_files WHERE model_id = ?", m.id());
+        insertFiles(tx, m);
+    }
+
+    private static void insertFiles(Tx tx, Model m) throws SQLException {
+        int position = 0;
+        for (ModelFile f : m.files()) {
+            tx.update("INSERT INTO model_files (model_id, position, file_name, sha256, byte_size) VALUES (?, ?, ?, ?, ?)",
+                    m.id(), position++, f.name(), f.sha256(), f.size());
+        }
+    }
+
+    private static void deleteModel(Tx tx, String id) throws SQLException {
+        requireModel(tx, id);
+        tx.update("DELETE FROM lineage_edges WHERE child_id = ? OR parent_id = ?", id, id);
+        tx.update("UPDATE models SET parent_id = NULL, confidence = NULL WHERE parent_id = ?", id);
+        tx.update("UPDATE families SET root_model_id = NULL WHERE root_model_id = ?", id);
+        tx.update("DELETE FROM distances WHERE model_a = ? OR model_b = ?", id, id);
+        tx.update("DELETE FROM model_statistics WHERE model_id = ?", id);
+        tx.update("DELETE FROM jobs WHERE model_id = ?", id);
+        tx.update("DELETE FROM model_files WHERE model_id = ?", id);
+        tx.update("DELETE FROM models WHERE id = ?", id);
+    }
+
+    private static void replaceLineage(Tx tx, Change.ReplaceLineage c) throws SQLException {
+        requireFamily(tx, c.familyId());
+        Set<String> ends = new LinkedHashSet<>();
+        for (LineageEdge e : c.edges()) {
+            ends.add(e.parentId());
+            ends.add(e.childId());
+        }
+        for (String id : ends) {
+            requireModel(tx, id);
+        }
+        tx.update("DELETE FROM lineage_edges WHERE family_id = ?", c.familyId());
+        tx.update("UPDATE models SET parent_id = NULL, confidence = NULL WHERE family_id = ?", c.familyId());
+        for (String id : ends) {
+            tx.update("DELETE FROM lineage_edges WHERE child_id = ?", id);
+            tx.update("UPDATE models SET family_id = ?, parent_id = NULL, confidence = NULL WHERE id = ?",
+                    c.familyId(), id);
+        }
+        for (LineageEdge e : c.edges()) {
+            tx.update("INSERT INTO lineage_edges (child_id, parent_id, family_id, confidence, kind) VALUES (?, ?, ?, ?, ?)",
+                    e.childId(), e.parentId(), c.familyId(), e.confidence(), e.kind());
+            tx.update("UPDATE models SET parent_id = ?, confidence = ? WHERE id = ?",
+                    e.parentId(), e.confidence(), e.childId());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.modelheritage.store.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.modelheritage.store.MetadataStoreContract;
+import org.modelheritage.store.StoreException;
+import org.modelheritage.store.Stores;
+
+/**
+ * The contract against a real PostgreSQL server ({@code .ci/run} starts the local one), each test
+ * in a fresh schema dropped at the end. Without a server the tests skip with a message, except
+ * under CI=true, where they fail so that CI cannot silently skip them. The server URL can be set
+ * with -Dheritage.test.postgres or HERITAGE_TEST_POSTGRES.
+ */
+class PostgresMetadataStoreTest extends MetadataStoreContract {
+    private static final String BASE = baseUrl();
+    private static final List<String> SCHEMAS = new ArrayList<>();
+    private static String user;
+    private static String unreachable;
+
+    private static String baseUrl() {
+        String url = System.getProperty("heritage.test.postgres");
+        if (url == null || url.isBlank()) {
+            url = System.getenv("HERITAGE_TEST_POSTGRES");
+        }
+        return url == null || url.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test" : url;
+    }
+
+    @BeforeAll
+    static void findServer() {
+        List<String> errors = new ArrayList<>();
+        for (String candidate : List.of("postgres", "root")) {
+            try (Connection c = connect(candidate)) {
+                user = candidate;
+                return;
+            } catch (SQLException e) {
+                errors.add(candidate + ": " + e.getMessage());
+            }
+        }
+        unreachable = "PostgreSQL is not reachable at " + BASE + " " + errors
+                + " (start it, e.g. with .ci/run, or set -Dheritage.test.postgres)";
+    }
+
+    /** Skips the test (each one, so the count and the message show) or, under CI, fails it. */
+    private static void requireServer() {
+        if (unreachable != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true, so the PostgreSQL tests may not skip: " + unreachable);
+            }
+            assumeTrue(false, "skipped: " + unreachable);
+        }
+    }
+
+    private static Connection connect(String as) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", as);
+        p.setProperty("connectTimeout", "3");
+        return DriverManager.getConnection(BASE, p);
+    }
+
+    @AfterAll
+    static void dropSchemas() throws SQLException {
+        if (user == null || SCHEMAS.isEmpty()) {
+            return;
+        }
+        try (Connection c = connect(user); Statement s = c.createStatement()) {
+            for (String schema : SCHEMAS) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+        SCHEMAS.clear();
+    }
+
+    @Override
+    protected URI newStoreUri() {
+        requireServer(); // called first by every test
+        String schema = "heritage_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        SCHEMAS.add(schema);
+        return URI.create(BASE + (BASE.contains("?") ? "&" : "?") + "currentSchema=" + schema + "&user=" + user);
+    }
+
+    @Test
+    void theSchemaComesFromTheUrl() {
+        assertEquals("abc", PostgresStoreProvider.currentSchema("jdbc:postgresql://h/db?x=1&currentSchema=abc"));
+        assertEquals("abc", PostgresStoreProvider.currentSchema("jdbc:postgresql://h/db?currentSchema=abc,public"));
+        assertNull(PostgresStoreProvider.currentSchema("jdbc:postgresql://h/db"));
+    }
+
+    @Test
+    void anUnreachableServerGivesAClearError() {
+        StoreException e = assertThrows(StoreException.class, () -> Stores.openMetadata(
+                URI.create("jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2&password=secret")));
+        assertTrue(e.getMessage().startsWith("cannot connect to jdbc:postgresql://127.0.0.1:1/nothing"), e.getMessage());
+        assertTrue(!e.getMessage().contains("secret"), e.getMessage());
+    }
+}

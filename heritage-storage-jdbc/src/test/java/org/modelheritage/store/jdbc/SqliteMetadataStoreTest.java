@@ -1,0 +1,65 @@
+package org.modelheritage.store.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.store.MetadataStoreContract;
+import org.modelheritage.store.NoStoreProviderException;
+import org.modelheritage.store.Stores;
+import org.modelheritage.store.TestModels;
+
+class SqliteMetadataStoreTest extends MetadataStoreContract {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    @TempDir
+    Path temp;
+
+    @Override
+    protected URI newStoreUri() {
+        return URI.create("jdbc:sqlite:" + temp.resolve("store" + COUNTER.incrementAndGet()).resolve("heritage.db"));
+    }
+
+    @Test
+    void theDatabaseUsesWalAndForeignKeys() throws Exception {
+        store.insertModel(TestModels.model("m", "m"));
+        String file = uri.toString().substring("jdbc:sqlite:".length());
+        assertTrue(Files.exists(Path.of(file)));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                rs.next();
+                assertEquals("wal", rs.getString(1));
+            }
+            try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1")) {
+                rs.next();
+                assertEquals("1", rs.getString(1));
+            }
+        }
+        assertTrue(store.toString().contains("heritage.db"));
+    }
+
+    @Test
+    void inMemoryDatabasesAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Stores.openMetadata(URI.create("jdbc:sqlite::memory:")));
+        assertTrue(e.getMessage().contains("jdbc:sqlite:PATH"), e.getMessage());
+    }
+
+    @Test
+    void unknownUrisListTheKnownStores() {
+        NoStoreProviderException e = assertThrows(NoStoreProviderException.class,
+                () -> Stores.openMetadata(URI.create("jdbc:mysql://localhost/x")));
+        assertTrue(e.getMessage().contains("jdbc:sqlite:PATH"), e.getMessage());
+        assertTrue(e.getMessage().contains("jdbc:postgresql://HOST"), e.getMessage());
+    }
+}
