@@ -2,7 +2,7 @@
 // (in the page, over the search result), cards in alphabetical order.
 
 import {
-  ICONS, debounce, familyBadge, familyLabel, familyOf, fetchFamilies, fetchModels, formatCount, formatInteger,
+  ICONS, debounce, familyBadge, familyLabel, familyOf, fetchFamilies, fetchModels, formatBytes, formatCount, formatInteger,
   formatRelative, formatDate, html, modelUrl, parseDate, raw, setHtml, showError, statusBadge, statusOf,
 } from './api.js';
 
@@ -112,7 +112,8 @@ function card(m) {
   return html`<li class="card model-card" data-model-id="${m.id}">
     <div class="top"><h3><a href="${modelUrl(m.id)}">${m.name}</a></h3>${statusBadge(status)}</div>
     ${m.description ? html`<p class="desc">${m.description}</p>` : ''}
-    <div class="metrics">${params}${layers}${m.format ? html`<span>${m.format}</span>` : ''}</div>
+    <div class="metrics">${params}${layers}</div>
+    <div class="card-sub">${[m.format, m.file_size != null ? formatBytes(m.file_size) : null].filter(Boolean).join(' · ')}</div>
     <div class="bottom">${familyBadge(familyOf(m))}${when ? html`<time datetime="${when.toISOString()}" title="${formatDate(when)}">${formatRelative(when)}</time>` : ''}</div>
   </li>`;
 }

@@ -161,37 +161,54 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Saves {@code name-desktop.png} and {@code name-phone.png}: what fits the screen, and the
-     * whole page as {@code -full.png}. The page is reloaded at each size, as a visitor would see it.
+     * Saves {@code name-desktop.png} and {@code name-phone.png} (what fits the screen) and, when
+     * the page is longer than the screen, the whole page as {@code name-...-full.png}. The page is
+     * loaded afresh at each size, as a visitor would see it; {@code afterLoad} waits for its content.
      */
     public void screenshots(String name, Runnable afterLoad) {
         String url = driver.getCurrentUrl();
-        for (Dimension size : List.of(DESKTOP, PHONE)) {
-            viewport(size);
+        Runnable load = () -> {
             open(url);
             afterLoad.run();
-            save(name + "-" + size.label() + ".png", capture(false));
-            save(name + "-" + size.label() + "-full.png", capture(true));
+        };
+        for (Dimension size : List.of(DESKTOP, PHONE)) {
+            viewport(size);
+            load.run();
+            capture(name, size, load);
         }
         viewport(DESKTOP);
-        open(url);
-        afterLoad.run();
+        load.run();
     }
 
-    private byte[] capture(boolean fullPage) {
-        Map<String, Object> params = fullPage
-                ? Map.of("format", "png", "captureBeyondViewport", true, "clip", pageClip())
-                : Map.of("format", "png");
-        Map<String, Object> result = driver.executeCdpCommand("Page.captureScreenshot", params);
+    /** The same, without reloading: for a state a reload would lose (an error shown after a submit). */
+    public void screenshotsAsIs(String name) {
+        for (Dimension size : List.of(DESKTOP, PHONE)) {
+            viewport(size);
+            capture(name, size, () -> { });
+        }
+        viewport(DESKTOP);
+    }
+
+    /**
+     * The full page is taken with a viewport as tall as the page, laid out afresh by {@code load}:
+     * Chrome's own "beyond the viewport" capture resizes the page under the graph, which then
+     * shows a stale zoom.
+     */
+    private void capture(String name, Dimension size, Runnable load) {
+        js("window.scrollTo(0, 0);");
+        save(name + "-" + size.label() + ".png", png());
+        long height = ((Number) js("return document.documentElement.scrollHeight;")).longValue();
+        if (height > size.height()) {
+            viewport(new Dimension(size.label(), size.width(), (int) Math.min(height, 8000)));
+            load.run();
+            save(name + "-" + size.label() + "-full.png", png());
+            viewport(size);
+        }
+    }
+
+    private byte[] png() {
+        Map<String, Object> result = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png"));
         return Base64.getDecoder().decode((String) result.get("data"));
-    }
-
-    private Map<String, Object> pageClip() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> box = (Map<String, Object>) js(
-                "return {w: document.documentElement.clientWidth, h: Math.min(6000, document.documentElement.scrollHeight)};");
-        return Map.of("x", 0, "y", 0, "width", ((Number) box.get("w")).doubleValue(),
-                "height", ((Number) box.get("h")).doubleValue(), "scale", 1);
     }
 
     private void save(String fileName, byte[] png) {
