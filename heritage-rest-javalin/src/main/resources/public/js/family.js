@@ -33,7 +33,6 @@ async function showFamily() {
   const name = familyLabel({ id, name: familyName, root_id: tree.rootId });
   document.title = `${name} — Model Heritage`;
   byId('family-name').textContent = name;
-  byId('family-name').style.color = familyColor(id);
   setHtml(byId('family-count'), html`<span class="badge badge-neutral">${rows.length} ${rows.length === 1 ? 'model' : 'models'}</span>`);
   setHtml(byId('family-root'), root
     ? html`Root (base model): <a href="${modelUrl(root.id)}" id="family-root-link">${root.name}</a>`
@@ -48,8 +47,8 @@ async function showFamily() {
     const parent = edge ? byNodeId.get(edge.from) : null;
     return html`<tr data-model-id="${m.id}">
       <td><a href="${modelUrl(m.id)}">${m.name}</a>${m.id === tree.rootId ? raw(' <span class="badge badge-root">root</span>') : ''}</td>
-      <td>${parent ? html`<a href="${modelUrl(parent.id)}">${parent.name}</a>` : html`<span class="muted">—</span>`}</td>
-      <td class="num">${edge && edge.confidence != null ? formatConfidence(edge.confidence) : html`<span class="muted">—</span>`}</td>
+      <td>${parent ? html`<a href="${modelUrl(parent.id)}">${parent.name}</a>${edge.confidence != null ? html` <span class="muted show-sm">${formatConfidence(edge.confidence)}</span>` : ''}` : html`<span class="muted">—</span>`}</td>
+      <td class="num hide-sm">${edge && edge.confidence != null ? formatConfidence(edge.confidence) : html`<span class="muted">—</span>`}</td>
       <td class="num hide-sm">${m.parameter_count != null ? formatCount(m.parameter_count) : '—'}</td>
       <td>${statusBadge(statusOf(m))}</td></tr>`;
   }));

@@ -35,6 +35,11 @@ function renderSpecs(m) {
   setHtml(byId('specs'), rows.map(([label, value, key]) => html`<dt>${label}</dt><dd data-spec="${key}">${value}</dd>`));
 }
 
+function isRootOfFamily(m) {
+  const family = familyOf(m);
+  return family != null && family.root_id != null && String(family.root_id) === String(m.id);
+}
+
 function renderLineage(m, status) {
   const lineage = m.lineage || {};
   const parent = lineage.parent || null;
@@ -45,7 +50,9 @@ function renderLineage(m, status) {
   }
   const parentHtml = parent
     ? html`<ul class="lineage-list" id="parent"><li class="lineage-item"><a href="${modelUrl(parent.id)}" data-model-id="${parent.id}">${parent.name || parent.id}</a>${confidence(parent.confidence)}</li></ul>`
-    : html`<p class="muted" id="parent">None — ${status === 'failed' ? 'the model could not be processed.' : html`this model is the root of its family ${raw('<span class="badge badge-root">root</span>')}`}</p>`;
+    : html`<p class="muted" id="parent">None — ${status === 'failed' ? 'the model could not be processed.'
+      : isRootOfFamily(m) ? html`this model is the root of its family ${raw('<span class="badge badge-root">root</span>')}`
+        : 'no parent was found for this model.'}</p>`;
   const sorted = [...children].sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true }));
   const childrenHtml = sorted.length
     ? html`<ul class="lineage-list" id="children">${sorted.map((c) => html`<li class="lineage-item"><a href="${modelUrl(c.id)}" data-model-id="${c.id}">${c.name || c.id}</a>${confidence(c.confidence)}</li>`)}</ul>`

@@ -127,7 +127,8 @@ function render() {
     form.hidden = false;
     setHtml(list, shown.map(card));
     empty.innerHTML = '';
-    count.textContent = `${shown.length} ${shown.length === 1 ? 'model' : 'models'}${filtersActive() ? ` of ${models.length} found` : ''}`;
+    const narrowed = Boolean(familySelect.value || paramsSelect.value || uploadedSelect.value) && shown.length < models.length;
+    count.textContent = `${shown.length} ${shown.length === 1 ? 'model' : 'models'}${narrowed ? ` of ${models.length}` : ''}`;
     return;
   }
   list.innerHTML = '';
