@@ -134,6 +134,14 @@ public final class ModelLake implements AutoCloseable {
         return options;
     }
 
+    /**
+     * False while the lake runs the interim structure-only placement (families by architecture,
+     * no lineage edges) because the lineage engine is not wired in yet.
+     */
+    public boolean recoversLineage() {
+        return !(lineage instanceof StructureOnlyLineage);
+    }
+
     // ---------------------------------------------------------------- adding
 
     /** Starts an upload; see {@link ModelUpload}. */
