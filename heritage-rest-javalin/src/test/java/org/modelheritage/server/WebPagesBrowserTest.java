@@ -173,6 +173,13 @@ class WebPagesBrowserTest {
         List<String> console = b.takeConsoleErrors();
         assertFalse(console.isEmpty(), "the 400 answer shows in the console as a failed request");
         console.forEach(line -> assertTrue(line.contains("/api/models") && line.contains("status of 400"), line));
+
+        // A model that does not exist: the page says so with the server's 404 message.
+        b.open(base + "/model.html?id=no-such-model");
+        WebElement alert = b.visible(By.cssSelector("#model-error .alert"));
+        assertEquals(s.get("/api/models/no-such-model").json().get("error").asText(), alert.findElement(By.className("message")).getText());
+        assertTrue(alert.getText().startsWith("No such model"), alert.getText());
+        b.takeConsoleErrors().forEach(line -> assertTrue(line.contains("/api/models/no-such-model") && line.contains("status of 404"), line));
     }
 
     @Test
@@ -399,8 +406,8 @@ class WebPagesBrowserTest {
         b.screenshots("home", () -> b.waitUntil(d -> textOf("#stat-models", String.valueOf(stats.get("models").asLong()))));
 
         // Last, so that every page check above has run: the pages can only show a lineage the lake found.
-        assertEquals(ids.size() - 1, tree.get("edges").size(),
-                "the lake recovered " + tree.get("edges").size() + " edges for a family of " + ids.size()
+        assertEquals(tree.get("nodes").size() - 1, tree.get("edges").size(),
+                "the lake recovered " + tree.get("edges").size() + " edges for a family of " + tree.get("nodes").size()
                         + " models, so the parent and children links were checked on an incomplete tree");
         assertTrue(links(model) >= 2, "the model page was checked on a model with only " + links(model) + " lineage links");
     }
