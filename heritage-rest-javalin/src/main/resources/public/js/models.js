@@ -16,6 +16,7 @@ const list = byId('model-list');
 const empty = byId('empty');
 const count = byId('result-count');
 const clear = byId('clear-filters');
+const meta = document.querySelector('.results-meta');
 
 let models = [];
 let lakeIsEmpty = false;
@@ -125,6 +126,7 @@ function render() {
   clear.hidden = !filtersActive();
   if (shown.length) {
     form.hidden = false;
+    meta.hidden = false;
     setHtml(list, shown.map(card));
     empty.innerHTML = '';
     const narrowed = Boolean(familySelect.value || paramsSelect.value || uploadedSelect.value) && shown.length < models.length;
@@ -135,6 +137,7 @@ function render() {
   count.textContent = '';
   // Nothing to search or filter in an empty lake: show only the way to the first upload.
   form.hidden = lakeIsEmpty && !filtersActive();
+  meta.hidden = form.hidden;
   if (lakeIsEmpty && !filtersActive()) {
     setHtml(empty, html`<div class="card empty-state" id="empty-lake">${raw(ICONS.empty)}
       <h2>No models yet</h2>
