@@ -639,6 +639,20 @@ public abstract class MetadataStoreContract {
         assertEquals(Map.of("safetensors", 2L, "pytorch-zip", 1L, LakeTotals.UNKNOWN_FORMAT, 1L), t.modelsByFormat());
         assertEquals(123L, t.totalParameters());
         assertEquals(T0.plusSeconds(9), t.lastUploadAt());
+
+        assertThrows(DuplicateChecksumException.class, () -> store.apply(ChangeSet.builder().deleteModel("b")
+                .insertModel(model("e", "e").toBuilder().checksum(sha("model:a")).build()).build()));
+        assertEquals(t, store.totals());
+        store.apply(ChangeSet.builder().deleteModel("b")
+                .updateModel(model("d", "d").toBuilder().format("pytorch-zip").parameterCount(7L).build())
+                .updateStatus("c", ModelStatus.READY, null, T0).build());
+        LakeTotals after = store.totals();
+        assertEquals(3, after.models());
+        assertEquals(Map.of(ModelStatus.PENDING, 1L, ModelStatus.PROCESSING, 0L, ModelStatus.READY, 2L,
+                ModelStatus.FAILED, 0L), after.modelsByStatus());
+        assertEquals(Map.of("safetensors", 1L, "pytorch-zip", 2L), after.modelsByFormat());
+        assertEquals(107L, after.totalParameters());
+        assertEquals(T0.plusSeconds(5), after.lastUploadAt());
     }
 
     @Test

@@ -137,6 +137,12 @@ final class FsState {
     private final Map<String, Set<String>> edgeChildrenByParent = new HashMap<>();
     private final TreeSet<QueueKey> queue = new TreeSet<>();
 
+    // ---- running totals for /api/stats
+    private final Map<ModelStatus, Long> countByStatus = new java.util.EnumMap<>(ModelStatus.class);
+    private final Map<String, Long> countByFormat = new HashMap<>();
+    private final TreeMap<Instant, Integer> createdAt = new TreeMap<>();
+    private long parameterTotal;
+
     // ================================================================== primitives
 
     private static void index(Map<String, Set<String>> index, String key, String value) {
@@ -168,6 +174,7 @@ final class FsState {
             for (ModelFile f : old.files()) {
                 blobRefs.merge(f.sha256(), -1, (a, b) -> a + b == 0 ? null : a + b);
             }
+            countTotals(old, -1);
             models.remove(id);
         }
         if (m != null) {
@@ -185,8 +192,19 @@ final class FsState {
             for (ModelFile f : m.files()) {
                 blobRefs.merge(f.sha256(), 1, Integer::sum);
             }
+            countTotals(m, 1);
         }
         undo.push(() -> setModel(id, old, NO_UNDO));
+    }
+
+    private void countTotals(Model m, int sign) {
+        countByStatus.merge(m.status(), (long) sign, (a, b) -> a + b == 0 ? null : a + b);
+        countByFormat.merge(m.format() == null ? LakeTotals.UNKNOWN_FORMAT : m.format(), (long) sign,
+                (a, b) -> a + b == 0 ? null : a + b);
+        createdAt.merge(m.createdAt(), sign, (a, b) -> a + b == 0 ? null : a + b);
+        if (m.parameterCount() != null) {
+            parameterTotal += sign * m.parameterCount();
+        }
     }
 
     private void setFamily(String id, FamilyRow row, Undo undo) {
@@ -659,21 +677,8 @@ final class FsState {
     }
 
     LakeTotals totals() {
-        Map<ModelStatus, Long> byStatus = new HashMap<>();
-        Map<String, Long> byFormat = new HashMap<>();
-        long parameters = 0;
-        Instant last = null;
-        for (Model m : models.values()) {
-            byStatus.merge(m.status(), 1L, Long::sum);
-            byFormat.merge(m.format() == null ? LakeTotals.UNKNOWN_FORMAT : m.format(), 1L, Long::sum);
-            if (m.parameterCount() != null) {
-                parameters += m.parameterCount();
-            }
-            if (last == null || m.createdAt().isAfter(last)) {
-                last = m.createdAt();
-            }
-        }
-        return new LakeTotals(models.size(), families.size(), byStatus, byFormat, parameters, last);
+        return new LakeTotals(models.size(), families.size(), countByStatus, countByFormat, parameterTotal,
+                createdAt.isEmpty() ? null : createdAt.lastKey());
     }
 
     // ================================================================== snapshot views

@@ -415,30 +415,28 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public LakeTotals totals() {
         return read(tx -> {
-            long models;
-            long parameters;
-            Instant last;
-            try (ResultSet rs = tx.ps("SELECT count(*), sum(parameter_count), max(created_at) FROM models").executeQuery()) {
-                rs.next();
-                models = rs.getLong(1);
-                parameters = rs.getLong(2);
-                long lastMillis = rs.getLong(3);
-                last = rs.wasNull() ? null : Instant.ofEpochMilli(lastMillis);
+            // one scan of the models, aggregated further here
+            long models = 0;
+            long parameters = 0;
+            Instant last = null;
+            Map<ModelStatus, Long> byStatus = new HashMap<>();
+            Map<String, Long> byFormat = new HashMap<>();
+            try (ResultSet rs = tx.ps("SELECT status, format, count(*), sum(parameter_count), max(created_at) "
+                    + "FROM models GROUP BY status, format").executeQuery()) {
+                while (rs.next()) {
+                    long n = rs.getLong(3);
+                    models += n;
+                    byStatus.merge(ModelStatus.valueOf(rs.getString(1)), n, Long::sum);
+                    String format = rs.getString(2);
+                    byFormat.merge(format == null ? LakeTotals.UNKNOWN_FORMAT : format, n, Long::sum);
+                    parameters += rs.getLong(4);
+                    Instant newest = getInstant(rs, 5);
+                    if (newest != null && (last == null || newest.isAfter(last))) {
+                        last = newest;
+                    }
+                }
             }
             long families = tx.count("SELECT count(*) FROM families");
-            Map<ModelStatus, Long> byStatus = new HashMap<>();
-            try (ResultSet rs = tx.ps("SELECT status, count(*) FROM models GROUP BY status").executeQuery()) {
-                while (rs.next()) {
-                    byStatus.put(ModelStatus.valueOf(rs.getString(1)), rs.getLong(2));
-                }
-            }
-            Map<String, Long> byFormat = new HashMap<>();
-            try (ResultSet rs = tx.ps("SELECT format, count(*) FROM models GROUP BY format").executeQuery()) {
-                while (rs.next()) {
-                    String format = rs.getString(1);
-                    byFormat.merge(format == null ? LakeTotals.UNKNOWN_FORMAT : format, rs.getLong(2), Long::sum);
-                }
-            }
             return new LakeTotals(models, families, byStatus, byFormat, parameters, last);
         });
     }
