@@ -316,7 +316,8 @@ class WebPagesBrowserTest {
         b.screenshots("models", () -> b.waitUntil(d -> cardNames().size() == ids.size() + synthetic.size() ? true : null));
         typeSearch("VIT-R0-C1");
         List<String> expected = names(s.get("/api/models?search=vit-r0-c1").json().get("models"));
-        assertEquals(List.of("vit-r0-c1", "vit-r0-c1-g0", "vit-r0-c1-g1"), expected);
+        assertEquals(ids.keySet().stream().filter(n -> n.contains("vit-r0-c1")).sorted().toList(), expected);
+        assertTrue(expected.size() >= 2, expected.toString());
         b.waitUntil(d -> cardNames().equals(expected) ? true : null);
         b.screenshots("models-search", () -> b.waitUntil(d -> cardNames().equals(expected) ? true : null));
 
