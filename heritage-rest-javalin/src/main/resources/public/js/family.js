@@ -50,7 +50,7 @@ async function showFamily() {
       <td>${parent ? html`<a href="${modelUrl(parent.id)}">${parent.name}</a>${edge.confidence != null ? html` <span class="muted show-sm">${formatConfidence(edge.confidence)}</span>` : ''}` : html`<span class="muted">—</span>`}</td>
       <td class="num hide-sm">${edge && edge.confidence != null ? formatConfidence(edge.confidence) : html`<span class="muted">—</span>`}</td>
       <td class="num hide-sm">${m.parameter_count != null ? formatCount(m.parameter_count) : '—'}</td>
-      <td>${statusBadge(statusOf(m))}</td></tr>`;
+      <td class="hide-sm">${statusBadge(statusOf(m))}</td></tr>`;
   }));
 
   const box = byId('graph-box');

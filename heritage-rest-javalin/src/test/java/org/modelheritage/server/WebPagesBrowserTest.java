@@ -58,9 +58,13 @@ class WebPagesBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Duration PROCESSING = Duration.ofSeconds(90);
 
-    /** The first tree of the corpus's vit-ft subset: every format, two sharded checkpoints. */
+    /**
+     * Six models of the first tree of the corpus's vit-ft subset (a root, two children, three
+     * grandchildren), in every format: a torch zip .bin, a sharded checkpoint with its index, .pt
+     * in the legacy format, .pth, .safetensors.
+     */
     static final List<String> VIT_FT_TREE = List.of("vit-r0.bin", "vit-r0-c0", "vit-r0-c0-g0.bin", "vit-r0-c0-g1.safetensors",
-            "vit-r0-c1.pth", "vit-r0-c1-g0.pt", "vit-r0-c1-g1.pth", "vit-r0-c2", "vit-r0-c2-g0.safetensors", "vit-r0-c2-g1.pth");
+            "vit-r0-c1.pth", "vit-r0-c1-g0.pt");
 
     Path dir;
     TestServer s;
@@ -312,7 +316,8 @@ class WebPagesBrowserTest {
         b.screenshots("models", () -> b.waitUntil(d -> cardNames().size() == ids.size() + synthetic.size() ? true : null));
         typeSearch("VIT-R0-C1");
         List<String> expected = names(s.get("/api/models?search=vit-r0-c1").json().get("models"));
-        assertEquals(List.of("vit-r0-c1", "vit-r0-c1-g0", "vit-r0-c1-g1"), expected);
+        assertEquals(ids.keySet().stream().filter(n -> n.contains("vit-r0-c1")).sorted().toList(), expected);
+        assertTrue(expected.size() >= 2, expected.toString());
         b.waitUntil(d -> cardNames().equals(expected) ? true : null);
         b.screenshots("models-search", () -> b.waitUntil(d -> cardNames().equals(expected) ? true : null));
 
