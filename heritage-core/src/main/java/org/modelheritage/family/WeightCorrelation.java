@@ -32,7 +32,7 @@ public final class WeightCorrelation {
             if (sb == null || !sa.sameCoordinates(sb)) {
                 continue;
             }
-            double c = correlation(sa.values(), mean(a, sa), sb.values(), mean(b, sb));
+            double c = correlation(sa.valuesView(), mean(a, sa), sb.valuesView(), mean(b, sb));
             if (!Double.isNaN(c)) {
                 values.add(c);
             }

@@ -15,6 +15,11 @@ import org.modelheritage.signature.TensorStatistics;
 public final class DirectionEvidence {
     /** At most this many matrices vote (spread evenly over the model), which bounds the cost per edge. */
     static final int MAX_VOTERS = 16;
+    /**
+     * A sketch that is not the whole matrix votes on an evenly spread sub-sketch of at most this
+     * side: a sample's tail directions are not the matrix's anyway, and the eigenvectors cost m^3.
+     */
+    static final int PARTIAL_VOTE_SIZE = 64;
 
     private DirectionEvidence() {
     }
@@ -44,11 +49,37 @@ public final class DirectionEvidence {
                 double kc = child.tensor(a.name()).map(TensorStatistics::excessKurtosis).orElse(Double.NaN);
                 v = Double.isNaN(kp) || Double.isNaN(kc) ? 0 : Math.signum(kp - kc);
             } else {
-                v = -Math.signum(SpectralKernels.tailEnergyChange(a.values(), b.values(), a.sketchRows(), a.sketchCols()));
+                v = -Math.signum(tailVote(a, b));
             }
             sum += v;
         }
         return sum / voters.size();
+    }
+
+    private static double tailVote(MatrixSketch parent, MatrixSketch child) {
+        int rows = parent.sketchRows();
+        int cols = parent.sketchCols();
+        if (parent.isComplete() || Math.max(rows, cols) <= PARTIAL_VOTE_SIZE) {
+            return SpectralKernels.tailEnergyChange(parent.valuesView(), child.valuesView(), rows, cols);
+        }
+        int r = Math.min(rows, PARTIAL_VOTE_SIZE);
+        int c = Math.min(cols, PARTIAL_VOTE_SIZE);
+        return SpectralKernels.tailEnergyChange(subSketch(parent, r, c), subSketch(child, r, c), r, c);
+    }
+
+    /** Rows and columns spread evenly over the sketch's (already random) ones. */
+    static float[] subSketch(MatrixSketch m, int r, int c) {
+        int rows = m.sketchRows();
+        int cols = m.sketchCols();
+        float[] v = m.valuesView();
+        float[] out = new float[r * c];
+        for (int i = 0; i < r; i++) {
+            int si = (int) ((long) i * rows / r);
+            for (int j = 0; j < c; j++) {
+                out[i * c + j] = v[si * cols + (int) ((long) j * cols / c)];
+            }
+        }
+        return out;
     }
 
     /** Up to {@code max} items spread evenly over the list (all of them when it is short). */
@@ -64,8 +95,8 @@ public final class DirectionEvidence {
     }
 
     private static boolean sameWithinNoise(ModelSignature pa, ModelSignature pb, MatrixSketch a, MatrixSketch b) {
-        float[] x = a.values();
-        float[] y = b.values();
+        float[] x = a.valuesView();
+        float[] y = b.valuesView();
         double s = 0;
         double ref = 0;
         for (int i = 0; i < x.length; i++) {

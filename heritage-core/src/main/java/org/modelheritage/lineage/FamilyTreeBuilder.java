@@ -344,17 +344,25 @@ final class FamilyTreeBuilder {
         for (int i = 0; i < n; i++) {
             kurt[i] = kurtosisSum(signatures.apply(reps.get(i)), false);
         }
+        List<int[]> treeEdges = new ArrayList<>();
         for (int a = 0; a < n; a++) {
             for (int b : adj.get(a)) {
                 if (a < b) {
-                    double e = evidence.evidence(reps.get(a), reps.get(b), signal);
-                    ev[a][b] = e;
-                    ev[b][a] = -e;
-                    double p = Math.signum(kurt[a] - kurt[b]);
-                    prior[a][b] = p;
-                    prior[b][a] = -p;
+                    treeEdges.add(new int[] {a, b});
                 }
             }
+        }
+        double[] evs = new double[treeEdges.size()];
+        java.util.stream.IntStream.range(0, treeEdges.size()).parallel().forEach(t -> evs[t] =
+                evidence.evidence(reps.get(treeEdges.get(t)[0]), reps.get(treeEdges.get(t)[1]), signal));
+        for (int t = 0; t < treeEdges.size(); t++) {
+            int a = treeEdges.get(t)[0];
+            int b = treeEdges.get(t)[1];
+            ev[a][b] = evs[t];
+            ev[b][a] = -evs[t];
+            double p = Math.signum(kurt[a] - kurt[b]);
+            prior[a][b] = p;
+            prior[b][a] = -p;
         }
         // score of every root by rerooting: moving the root across p -> c flips that edge
         int[] parent0 = orient(adj, 0, n);

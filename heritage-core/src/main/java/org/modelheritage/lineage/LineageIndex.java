@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.family.WeightCorrelation;
@@ -38,9 +39,10 @@ public final class LineageIndex {
     private final SignatureExtractor extractor;
 
     private final Map<String, ModelSignature> models = new TreeMap<>();
-    private final Map<String, Double> correlations = new HashMap<>();
-    private final Map<String, PairMetrics> metrics = new HashMap<>();
-    private final Map<String, Double> evidence = new HashMap<>();
+    // concurrent: pairs are computed in parallel, outside any map operation
+    private final Map<String, Double> correlations = new ConcurrentHashMap<>();
+    private final Map<String, PairMetrics> metrics = new ConcurrentHashMap<>();
+    private final Map<String, Double> evidence = new ConcurrentHashMap<>();
     private List<Family> families;
     private final Map<List<String>, LineageTree> trees = new HashMap<>();
 
@@ -123,9 +125,34 @@ public final class LineageIndex {
     /** The families, sorted by id (a family's id is its first member in id order). */
     public synchronized List<Family> families() {
         if (families == null) {
+            // the correlations the clustering may ask for, computed in parallel first
+            Map<String, List<String>> byStructure = new TreeMap<>();
+            models.forEach((id, s) -> byStructure.computeIfAbsent(s.structuralHash(), k -> new ArrayList<>()).add(id));
+            List<String[]> missing = new ArrayList<>();
+            for (List<String> ids : byStructure.values()) {
+                missingPairs(ids, correlations, missing);
+            }
+            missing.parallelStream().forEach(p -> correlation(p[0], p[1]));
             families = clustering.cluster(models, this::correlation);
         }
         return families;
+    }
+
+    private static void missingPairs(List<String> sortedIds, Map<String, ?> cache, List<String[]> out) {
+        for (int i = 0; i < sortedIds.size(); i++) {
+            for (int j = i + 1; j < sortedIds.size(); j++) {
+                if (!cache.containsKey(key(sortedIds.get(i), sortedIds.get(j)))) {
+                    out.add(new String[] {sortedIds.get(i), sortedIds.get(j)});
+                }
+            }
+        }
+    }
+
+    private LineageTree buildTree(Family f) {
+        List<String[]> missing = new ArrayList<>();
+        missingPairs(f.members(), metrics, missing);
+        missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
+        return builder().build(f);
     }
 
     /** The family a model belongs to. */
@@ -137,7 +164,7 @@ public final class LineageIndex {
     public synchronized Optional<LineageTree> tree(String familyId) {
         for (Family f : families()) {
             if (f.id().equals(familyId)) {
-                return Optional.of(trees.computeIfAbsent(f.members(), m -> builder().build(f)));
+                return Optional.of(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
             }
         }
         return Optional.empty();
@@ -147,7 +174,7 @@ public final class LineageIndex {
     public synchronized List<LineageTree> trees() {
         List<LineageTree> out = new ArrayList<>();
         for (Family f : families()) {
-            out.add(trees.computeIfAbsent(f.members(), m -> builder().build(f)));
+            out.add(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
         }
         return out;
     }
@@ -161,11 +188,23 @@ public final class LineageIndex {
     }
 
     private double correlation(String a, String b) {
-        return correlations.computeIfAbsent(key(a, b), k -> WeightCorrelation.between(models.get(a), models.get(b)));
+        String k = key(a, b);
+        Double c = correlations.get(k);
+        if (c == null) {
+            c = WeightCorrelation.between(models.get(a), models.get(b));
+            correlations.putIfAbsent(k, c);
+        }
+        return c;
     }
 
     private PairMetrics pairMetrics(String a, String b) {
-        return metrics.computeIfAbsent(key(a, b), k -> PairMetrics.between(models.get(a), models.get(b)));
+        String k = key(a, b);
+        PairMetrics m = metrics.get(k);
+        if (m == null) {
+            m = PairMetrics.between(models.get(a), models.get(b));
+            metrics.putIfAbsent(k, m);
+        }
+        return m;
     }
 
     /** Evidence for parent -> child, cached once per unordered pair and signal. */
@@ -173,8 +212,12 @@ public final class LineageIndex {
         boolean forward = parent.compareTo(child) < 0;
         String a = forward ? parent : child;
         String b = forward ? child : parent;
-        double e = evidence.computeIfAbsent(key(a, b) + signal.name(),
-                k -> DirectionEvidence.of(models.get(a), models.get(b), signal));
+        String k = key(a, b) + signal.name();
+        Double e = evidence.get(k);
+        if (e == null) {
+            e = DirectionEvidence.of(models.get(a), models.get(b), signal);
+            evidence.putIfAbsent(k, e);
+        }
         return forward ? e : -e;
     }
 

@@ -13,7 +13,7 @@ import org.modelheritage.signature.TensorStatistics;
  * squared singular values of the sketched difference). Symmetric in the two models. A plain
  * value: the storage layer keeps it as (modelA, modelB, metric, value) rows, see {@link #toRows()}.
  *
- * @param tail the spectral-tail distance: over the lineage matrices, the energy of the
+ * @param tail the spectral-tail distance: over the lineage matrices (at most 16, spread evenly), the energy of the
  *     difference past the first half of its singular values, relative to the matrices' own
  *     variance ({@code sum(s_i^2, i >= m/2) / (m_rows * m_cols * (var_a + var_b) / 2)})
  * @param energy the same for the whole difference (a relative squared L2 distance)
@@ -31,6 +31,11 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
 
     /** Singular values below this share of the largest are not counted in a rank. */
     static final double RANK_RELATIVE_TOLERANCE = 1e-3;
+    /**
+     * At most this many lineage matrices (spread evenly over the model) get a spectrum per pair,
+     * which bounds a pair's cost for large models; every matrix still counts for duplicates.
+     */
+    static final int MAX_SPECTRAL_MATRICES = 16;
     /** A difference this many times the rounding noise of a dtype cast is no longer a duplicate. */
     static final double DUPLICATE_NOISE_FACTOR = 2.0;
 
@@ -83,7 +88,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
         double maxRel = 0;
         boolean duplicate = true;
         java.util.Set<String> lineage = new java.util.HashSet<>();
-        for (MatrixSketch m : a.lineageMatrices()) {
+        for (MatrixSketch m : DirectionEvidence.spread(a.lineageMatrices(), MAX_SPECTRAL_MATRICES)) {
             lineage.add(m.name());
         }
         for (MatrixSketch sa : a.sketches().values()) {
@@ -106,7 +111,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
                 duplicate &= withinNoise(rel, ta, tb);
                 continue;
             }
-            double[] spectrum = SpectralKernels.differenceSpectrum(sa.values(), sb.values(), rows, cols);
+            double[] spectrum = SpectralKernels.differenceSpectrum(sa.valuesView(), sb.valuesView(), rows, cols);
             double total = SpectralKernels.totalEnergy(spectrum);
             double rel = rmsScale > 0 ? Math.sqrt(total / entries) / rmsScale : (total > 0 ? Double.POSITIVE_INFINITY : 0);
             maxRel = Math.max(maxRel, rel);
@@ -161,8 +166,8 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
     }
 
     private static double squaredDifference(MatrixSketch a, MatrixSketch b) {
-        float[] x = a.values();
-        float[] y = b.values();
+        float[] x = a.valuesView();
+        float[] y = b.valuesView();
         double s = 0;
         for (int i = 0; i < x.length; i++) {
             double d = (double) x[i] - y[i];

@@ -57,7 +57,7 @@ final class PaperDistance {
             double mx = 0;
             float[][] values = new float[n][];
             for (int i = 0; i < n; i++) {
-                values[i] = sig[i].sketches().get(m.name()).values();
+                values[i] = sig[i].sketches().get(m.name()).valuesView();
             }
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
@@ -95,7 +95,7 @@ final class PaperDistance {
     static double float32Rank(MatrixSketch a, MatrixSketch b) {
         int rows = a.sketchRows();
         int cols = a.sketchCols();
-        double[] spectrum = SpectralKernels.differenceSpectrum(a.values(), b.values(), rows, cols);
+        double[] spectrum = SpectralKernels.differenceSpectrum(a.valuesView(), b.valuesView(), rows, cols);
         double smax = Math.sqrt(spectrum[0]);
         if (smax == 0) {
             return 0;

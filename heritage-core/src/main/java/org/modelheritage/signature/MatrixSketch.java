@@ -103,8 +103,11 @@ public final class MatrixSketch {
         return values.clone();
     }
 
-    /** The kept values without a copy, for the distance kernels: do not modify. */
-    float[] valuesView() {
+    /**
+     * The kept values without a copy, for the pairwise kernels (a copy per comparison would cost
+     * more than the comparison). The array is the sketch's own: never modify it.
+     */
+    public float[] valuesView() {
         return values;
     }
 

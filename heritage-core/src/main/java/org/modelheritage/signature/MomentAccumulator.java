@@ -4,10 +4,13 @@ import org.modelheritage.read.DType;
 import org.modelheritage.read.FloatSink;
 
 /**
- * Streaming moments up to the fourth. Each chunk is summed in two passes over the (cache-resident)
- * chunk: its mean first, then the central power sums about that mean, in double. The chunk is then
- * merged into the running totals with Pébay's pairwise update formulas, so no power sum about a
- * far-away shift ever cancels, whatever the tensor's size or offset.
+ * Streaming moments up to the fourth. Each chunk is summed in one pass as power sums of
+ * {@code x - k} about a shift k close to the mean (the running mean once there is one), in float
+ * over blocks of 256 values and in double across blocks (relative error about 1e-6; the first power,
+ * which the mean needs exactly, always in double), and turned
+ * into central sums about the chunk's mean; the chunk is then merged into the running
+ * totals with Pébay's pairwise update formulas. So no power sum is ever taken about a far-away
+ * point, whatever the tensor's size or offset.
  */
 public final class MomentAccumulator implements FloatSink {
     private long n;
@@ -19,76 +22,102 @@ public final class MomentAccumulator implements FloatSink {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
 
+    /** Values summed in float before a block's sums go into double: bounds the float rounding to ~1e-6. */
+    private static final int BLOCK = 256;
+
+    /** Slices of a chunk processed while they are in the core's cache (a reader's chunk may be megabytes). */
+    private static final int SLICE = 8192;
+
     @Override
     public void accept(float[] values, int length) {
-        int start = 0;
-        while (start < length) {
-            // split at non-finite values, which are counted and skipped
-            int end = start;
-            while (end < length && Float.isFinite(values[end])) {
-                end++;
-            }
-            if (end > start) {
-                acceptFinite(values, start, end);
-            }
-            if (end < length) {
-                nonFinite++;
-                end++;
-            }
-            start = end;
+        for (int from = 0; from < length; from += SLICE) {
+            acceptSlice(values, from, Math.min(length, from + SLICE));
         }
     }
 
-    private void acceptFinite(float[] v, int from, int to) {
-        int len = to - from;
-        double sa = 0;
-        double sb = 0;
-        float lo = v[from];
-        float hi = v[from];
-        int i = from;
-        for (; i + 1 < to; i += 2) {
-            float x = v[i];
-            float y = v[i + 1];
-            sa += x;
-            sb += y;
-            lo = Math.min(lo, Math.min(x, y));
-            hi = Math.max(hi, Math.max(x, y));
+    private void acceptSlice(float[] values, int from, int to) {
+        int length = to - from;
+        float lo = values[from];
+        float hi = values[from];
+        for (int i = from + 1; i < to; i++) {
+            float v = values[i];
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
         }
-        if (i < to) {
-            sa += v[i];
-            lo = Math.min(lo, v[i]);
-            hi = Math.max(hi, v[i]);
+        if (!Float.isFinite(lo) || !Float.isFinite(hi)) {
+            acceptFiltering(values, from, to);
+            return;
         }
-        double m = (sa + sb) / len;
-        double a2 = 0;
-        double a3 = 0;
-        double a4 = 0;
-        double b2 = 0;
-        double b3 = 0;
-        double b4 = 0;
-        i = from;
-        for (; i + 1 < to; i += 2) {
-            double d = v[i] - m;
-            double e = v[i + 1] - m;
-            double dd = d * d;
-            double ee = e * e;
-            a2 += dd;
-            a3 += dd * d;
-            a4 += dd * dd;
-            b2 += ee;
-            b3 += ee * e;
-            b4 += ee * ee;
+        // power sums of d = x - k about a shift k near the mean (the running mean, or the chunk's
+        // first value): short blocks in float, which the CPU pipelines well, then double
+        float k = n > 0 ? (float) mean : values[from];
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        for (int b = from; b < to; b += BLOCK) {
+            int end = Math.min(to, b + BLOCK);
+            double a1 = 0; // the first power in double: the mean needs it, and it costs little
+            float a2 = 0;
+            float a3 = 0;
+            float a4 = 0;
+            double b1 = 0;
+            float b2 = 0;
+            float b3 = 0;
+            float b4 = 0;
+            int i = b;
+            for (; i + 1 < end; i += 2) {
+                float x = values[i] - k;
+                float y = values[i + 1] - k;
+                float xx = x * x;
+                float yy = y * y;
+                a1 += x;
+                b1 += y;
+                a2 += xx;
+                b2 += yy;
+                a3 += xx * x;
+                b3 += yy * y;
+                a4 += xx * xx;
+                b4 += yy * yy;
+            }
+            if (i < end) {
+                float x = values[i] - k;
+                float xx = x * x;
+                a1 += x;
+                a2 += xx;
+                a3 += xx * x;
+                a4 += xx * xx;
+            }
+            s1 += a1 + b1;
+            s2 += (double) a2 + b2;
+            s3 += (double) a3 + b3;
+            s4 += (double) a4 + b4;
         }
-        if (i < to) {
-            double d = v[i] - m;
-            double dd = d * d;
-            a2 += dd;
-            a3 += dd * d;
-            a4 += dd * dd;
-        }
-        merge(len, m, a2 + b2, a3 + b3, a4 + b4);
+        // central sums about the chunk mean from the shifted power sums
+        double len = length;
+        double d = s1 / len;
+        double c2 = Math.max(0.0, s2 - s1 * d);
+        double c3 = s3 - 3 * d * s2 + 2 * d * d * s1;
+        double c4 = s4 - 4 * d * s3 + 6 * d * d * s2 - 3 * d * d * d * s1;
+        merge(length, k + d, c2, c3, Math.max(0.0, c4));
         min = Math.min(min, lo);
         max = Math.max(max, hi);
+    }
+
+    /** The slow path for a chunk with NaN or infinite values: count them, fold in the rest. */
+    private void acceptFiltering(float[] values, int from, int to) {
+        float[] finite = new float[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (Float.isFinite(values[i])) {
+                finite[n++] = values[i];
+            } else {
+                nonFinite++;
+            }
+        }
+        if (n > 0) {
+            accept(finite, n);
+        }
     }
 
     /** Folds in a block of {@code nb} values with mean {@code mb} and central power sums {@code b2..b4}. */
