@@ -9,7 +9,8 @@ public enum DirectionMode {
     /**
      * Decided per family: the orientation (root and reading of the signal) with which the most
      * evidence agrees. In a branching tree only one root makes a monotone signal agree on every
-     * edge, so the data decide; where both readings agree equally well (a chain), fine-tuning wins.
+     * edge, so the data decide; where two orientations agree equally well (a chain reads both
+     * ways), MoTHer's prior decides: kurtosis falls from parent to child; then fine-tuning.
      */
     AUTO
 }

@@ -392,9 +392,10 @@ final class FamilyTreeBuilder {
                 pri[c] = pri[p] - 2 * prior[p][c];
             }
             for (int r = 0; r < n; r++) {
-                // higher score; then fine-tuning reading (sign +1, tried first); then the kurtosis prior; then lower id
+                // higher score; on a tie (a chain reads both ways equally) MoTHer's prior, kurtosis
+                // falling from parent to child; then the fine-tuning reading (tried first); then lower id
                 boolean better = score[r] > bestScore + 1e-9
-                        || (Math.abs(score[r] - bestScore) <= 1e-9 && sign == bestSign && pri[r] > bestPrior + 1e-9);
+                        || (Math.abs(score[r] - bestScore) <= 1e-9 && pri[r] > bestPrior + 1e-9);
                 if (better) {
                     bestScore = score[r];
                     bestPrior = pri[r];

@@ -4,11 +4,9 @@ import org.modelheritage.read.DType;
 import org.modelheritage.read.FloatSink;
 
 /**
- * Streaming moments up to the fourth. Each chunk is summed in one pass as power sums of
- * {@code x - k} about a shift k close to the mean (the running mean once there is one), in float
- * over blocks of 256 values and in double across blocks (relative error about 1e-6; the first power,
- * which the mean needs exactly, always in double), and turned
- * into central sums about the chunk's mean; the chunk is then merged into the running
+ * Streaming moments up to the fourth. Each cache-sized slice of a chunk is summed in one pass, in
+ * double, as power sums of {@code x - k} about a shift k close to the mean (the running mean once
+ * there is one), turned into central sums about the slice's mean; the chunk is then merged into the running
  * totals with Pébay's pairwise update formulas. So no power sum is ever taken about a far-away
  * point, whatever the tensor's size or offset.
  */
@@ -21,9 +19,6 @@ public final class MomentAccumulator implements FloatSink {
     private double s4;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
-
-    /** Values summed in float before a block's sums go into double: bounds the float rounding to ~1e-6. */
-    private static final int BLOCK = 256;
 
     /** Slices of a chunk processed while they are in the core's cache (a reader's chunk may be megabytes). */
     private static final int SLICE = 8192;
@@ -49,50 +44,43 @@ public final class MomentAccumulator implements FloatSink {
             return;
         }
         // power sums of d = x - k about a shift k near the mean (the running mean, or the chunk's
-        // first value): short blocks in float, which the CPU pipelines well, then double
-        float k = n > 0 ? (float) mean : values[from];
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double s4 = 0;
-        for (int b = from; b < to; b += BLOCK) {
-            int end = Math.min(to, b + BLOCK);
-            double a1 = 0; // the first power in double: the mean needs it, and it costs little
-            float a2 = 0;
-            float a3 = 0;
-            float a4 = 0;
-            double b1 = 0;
-            float b2 = 0;
-            float b3 = 0;
-            float b4 = 0;
-            int i = b;
-            for (; i + 1 < end; i += 2) {
-                float x = values[i] - k;
-                float y = values[i + 1] - k;
-                float xx = x * x;
-                float yy = y * y;
-                a1 += x;
-                b1 += y;
-                a2 += xx;
-                b2 += yy;
-                a3 += xx * x;
-                b3 += yy * y;
-                a4 += xx * xx;
-                b4 += yy * yy;
-            }
-            if (i < end) {
-                float x = values[i] - k;
-                float xx = x * x;
-                a1 += x;
-                a2 += xx;
-                a3 += xx * x;
-                a4 += xx * xx;
-            }
-            s1 += a1 + b1;
-            s2 += (double) a2 + b2;
-            s3 += (double) a3 + b3;
-            s4 += (double) a4 + b4;
+        // first value), in double with two independent lanes
+        double k = n > 0 ? mean : values[from];
+        double p1 = 0;
+        double p2 = 0;
+        double p3 = 0;
+        double p4 = 0;
+        double q1 = 0;
+        double q2 = 0;
+        double q3 = 0;
+        double q4 = 0;
+        int i = from;
+        for (; i + 1 < to; i += 2) {
+            double x = values[i] - k;
+            double y = values[i + 1] - k;
+            double xx = x * x;
+            double yy = y * y;
+            p1 += x;
+            q1 += y;
+            p2 += xx;
+            q2 += yy;
+            p3 += xx * x;
+            q3 += yy * y;
+            p4 += xx * xx;
+            q4 += yy * yy;
         }
+        if (i < to) {
+            double x = values[i] - k;
+            double xx = x * x;
+            p1 += x;
+            p2 += xx;
+            p3 += xx * x;
+            p4 += xx * xx;
+        }
+        double s1 = p1 + q1;
+        double s2 = p2 + q2;
+        double s3 = p3 + q3;
+        double s4 = p4 + q4;
         // central sums about the chunk mean from the shifted power sums
         double len = length;
         double d = s1 / len;
