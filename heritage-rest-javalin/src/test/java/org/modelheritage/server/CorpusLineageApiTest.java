@@ -34,7 +34,7 @@ import org.modelheritage.testing.SharedCorpus;
  * middle model is deleted and its family is what batch recovery finds without it.
  * Skips without ../shared/corpus.
  */
-class CorpusLineageTest {
+class CorpusLineageApiTest {
     static final List<String> SUBSETS = List.of("vit-ft", "mlp-ft", "vit-lora");
     static final long SHUFFLE_SEED = 20_240_607L;
 
