@@ -120,8 +120,13 @@ public final class Browser implements AutoCloseable {
         return waitUntil(condition, WAIT);
     }
 
+    /**
+     * Polls the condition until it gives a value. An element the page replaced between finding and
+     * reading it (a re-render, a navigation) means "not yet", not a failure.
+     */
     public <T> T waitUntil(Function<WebDriver, T> condition, Duration timeout) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     /** The element once it is displayed. */
