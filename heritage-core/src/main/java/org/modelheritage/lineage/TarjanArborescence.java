@@ -118,8 +118,14 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
      * when there is no spanning arborescence.
      */
     static int[] solve(int n, int m, int[] src, int[] dst, double[] w, int root) {
+        return solve(n, m, src, dst, w, root, null);
+    }
+
+    /** As above; {@code useDense} forces the matrix (true) or the heap (false) form, null decides by density. */
+    static int[] solve(int n, int m, int[] src, int[] dst, double[] w, int root, Boolean useDense) {
         if (root >= 0) {
-            return new Solver(n, m, src, dst, w).run(root);
+            boolean d = useDense == null ? dense(n, m) : useDense;
+            return d ? new DenseSolver(n, m, src, dst, w).run(root) : new Solver(n, m, src, dst, w).run(root);
         }
         // virtual root n, with an edge to every vertex heavier than any real spanning choice
         double lo = 0;
@@ -137,7 +143,8 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             d2[m + v] = v;
             w2[m + v] = big;
         }
-        int[] par = new Solver(n + 1, m + n, s2, d2, w2).run(n);
+        boolean d = useDense == null ? dense(n + 1, m + n) : useDense;
+        int[] par = d ? new DenseSolver(n + 1, m + n, s2, d2, w2).run(n) : new Solver(n + 1, m + n, s2, d2, w2).run(n);
         int[] out = new int[n];
         int virtualEdges = 0;
         for (int v = 0; v < n; v++) {
@@ -149,6 +156,242 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             }
         }
         return virtualEdges == 1 ? out : null;
+    }
+
+    /**
+     * Dense graphs (at least a quarter of all vertex pairs joined) use the O(V^2) matrix form: the
+     * heaps' random memory accesses would cost more than scanning rows.
+     */
+    private static boolean dense(int n, int m) {
+        return n <= 4096 && (long) m * 4 >= (long) n * n;
+    }
+
+    /**
+     * The same algorithm on an n x n matrix of the cheapest edge between each pair of (contracted)
+     * vertices: the cheapest incoming edge is a row scan, a contraction folds the cycle's rows and
+     * columns into one; O(V^2) in all, as each vertex is chosen from and contracted O(1) times
+     * amortised.
+     */
+    private static final class DenseSolver {
+        private final int n;
+        private final int[] src;
+        private final int[] dst;
+        private final double[] w;
+        // cost[u * n + x]: adjusted cost of the cheapest edge from set x into set u (u, x representatives)
+        private final double[] cost;
+        private final int[] edge;
+        private final double[] offset;
+        private final int[] uf;
+        private int[] history = new int[64];
+        private int historySize;
+
+        DenseSolver(int n, int m, int[] src, int[] dst, double[] w) {
+            this.n = n;
+            this.src = src;
+            this.dst = dst;
+            this.w = w;
+            this.cost = new double[n * n];
+            this.edge = new int[n * n];
+            java.util.Arrays.fill(cost, Double.POSITIVE_INFINITY);
+            java.util.Arrays.fill(edge, -1);
+            for (int e = 0; e < m; e++) {
+                int at = dst[e] * n + src[e];
+                int old = edge[at];
+                if (old < 0 || w[e] < w[old] || (w[e] == w[old] && e < old)) {
+                    cost[at] = w[e];
+                    edge[at] = e;
+                }
+            }
+            this.offset = new double[n];
+            this.uf = new int[n];
+            java.util.Arrays.fill(uf, -1);
+        }
+
+        private int find(int x) {
+            while (uf[x] >= 0) {
+                x = uf[x];
+            }
+            return x;
+        }
+
+        private boolean join(int a, int b) {
+            a = find(a);
+            b = find(b);
+            if (a == b) {
+                return false;
+            }
+            if (uf[a] > uf[b]) {
+                int t = a;
+                a = b;
+                b = t;
+            }
+            record(a);
+            record(b);
+            uf[a] += uf[b];
+            uf[b] = a;
+            return true;
+        }
+
+        private void record(int x) {
+            if (historySize + 2 > history.length) {
+                history = java.util.Arrays.copyOf(history, history.length * 2);
+            }
+            history[historySize++] = x;
+            history[historySize++] = uf[x];
+        }
+
+        private void rollback(int time) {
+            while (historySize > time) {
+                int value = history[--historySize];
+                int x = history[--historySize];
+                uf[x] = value;
+            }
+        }
+
+        /** The cheapest remaining edge into set u from another set (-1 if none), ties to the lower edge index. */
+        private int cheapestInto(int u) {
+            int row = u * n;
+            int best = -1;
+            double bestCost = Double.POSITIVE_INFINITY;
+            for (int x = 0; x < n; x++) {
+                int e = edge[row + x];
+                if (e >= 0 && x != u && uf[x] < 0) {
+                    double c = cost[row + x];
+                    if (best < 0 || c < bestCost || (c == bestCost && e < edge[row + best])) {
+                        best = x;
+                        bestCost = c;
+                    }
+                }
+            }
+            return best;
+        }
+
+        int[] run(int root) {
+            int[] seen = new int[n];
+            java.util.Arrays.fill(seen, -1);
+            seen[root] = root;
+            int[] path = new int[n];
+            int[] queueEdges = new int[n];
+            int[] in = new int[n];
+            java.util.Arrays.fill(in, -1);
+            List<int[]> cycles = new ArrayList<>();
+            int[] cycleVertex = new int[n];
+            int[] cycleTime = new int[n];
+            boolean[] inCycle = new boolean[n];
+            for (int s = 0; s < n; s++) {
+                int u = s;
+                int qi = 0;
+                while (seen[u] < 0) {
+                    int x = cheapestInto(u);
+                    if (x < 0) {
+                        return null;
+                    }
+                    int at = u * n + x;
+                    int e = edge[at];
+                    double we = cost[at] + offset[u];
+                    // the chosen edge leaves the set's candidates; the others are now relative to it
+                    edge[at] = -1;
+                    cost[at] = Double.POSITIVE_INFINITY;
+                    offset[u] -= we;
+                    queueEdges[qi] = e;
+                    path[qi++] = u;
+                    seen[u] = s;
+                    u = find(src[e]);
+                    if (seen[u] == s) {
+                        int end = qi;
+                        int time = historySize;
+                        int first = qi;
+                        int v;
+                        do {
+                            v = path[--first];
+                        } while (find(v) != u);
+                        for (int i = first; i < end; i++) {
+                            inCycle[path[i]] = true;
+                        }
+                        // fold the members' rows (edges into the cycle) and columns (edges out of it)
+                        double[] rowCost = new double[n];
+                        int[] rowEdge = new int[n];
+                        java.util.Arrays.fill(rowCost, Double.POSITIVE_INFINITY);
+                        java.util.Arrays.fill(rowEdge, -1);
+                        for (int i = first; i < end; i++) {
+                            int member = path[i];
+                            int row = member * n;
+                            for (int y = 0; y < n; y++) {
+                                int ey = edge[row + y];
+                                if (ey >= 0 && uf[y] < 0 && !inCycle[y]) {
+                                    double c = cost[row + y] + offset[member];
+                                    if (rowEdge[y] < 0 || c < rowCost[y] || (c == rowCost[y] && ey < rowEdge[y])) {
+                                        rowCost[y] = c;
+                                        rowEdge[y] = ey;
+                                    }
+                                }
+                            }
+                        }
+                        int[] colEdge = new int[n];
+                        double[] colCost = new double[n];
+                        java.util.Arrays.fill(colEdge, -1);
+                        for (int y = 0; y < n; y++) {
+                            if (uf[y] >= 0 || inCycle[y]) {
+                                continue;
+                            }
+                            int row = y * n;
+                            for (int i = first; i < end; i++) {
+                                int member = path[i];
+                                int ey = edge[row + member];
+                                if (ey >= 0) {
+                                    double c = cost[row + member];
+                                    if (colEdge[y] < 0 || c < colCost[y] || (c == colCost[y] && ey < colEdge[y])) {
+                                        colCost[y] = c;
+                                        colEdge[y] = ey;
+                                    }
+                                }
+                            }
+                        }
+                        int q = end;
+                        while (q > first) {
+                            join(u, path[--q]);
+                        }
+                        int r = find(u);
+                        for (int i = first; i < end; i++) {
+                            inCycle[path[i]] = false;
+                        }
+                        int rrow = r * n;
+                        for (int y = 0; y < n; y++) {
+                            cost[rrow + y] = rowCost[y];
+                            edge[rrow + y] = rowEdge[y];
+                            if (colEdge[y] >= 0) {
+                                cost[y * n + r] = colCost[y];
+                                edge[y * n + r] = colEdge[y];
+                            } else if (uf[y] < 0 && y != r) {
+                                cost[y * n + r] = Double.POSITIVE_INFINITY;
+                                edge[y * n + r] = -1;
+                            }
+                        }
+                        offset[r] = 0.0;
+                        qi = first;
+                        u = r;
+                        seen[u] = -1;
+                        cycleVertex[cycles.size()] = u;
+                        cycleTime[cycles.size()] = time;
+                        cycles.add(java.util.Arrays.copyOfRange(queueEdges, first, end));
+                    }
+                }
+                for (int i = 0; i < qi; i++) {
+                    in[find(dst[queueEdges[i]])] = queueEdges[i];
+                }
+            }
+            for (int c = cycles.size() - 1; c >= 0; c--) {
+                rollback(cycleTime[c]);
+                int u = cycleVertex[c];
+                int inEdge = in[u];
+                for (int e : cycles.get(c)) {
+                    in[find(dst[e])] = e;
+                }
+                in[find(dst[inEdge])] = inEdge;
+            }
+            in[root] = -1;
+            return in;
+        }
     }
 
     /** One run of the algorithm; the heap nodes are the edges themselves. */
@@ -329,18 +572,27 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             int[] in = new int[n];
             java.util.Arrays.fill(in, -1);
             // contracted cycles, most recent first when expanding
+            // at most n - 1 contractions
             List<int[]> cycles = new ArrayList<>();
-            List<Integer> cycleVertex = new ArrayList<>();
-            List<Integer> cycleTime = new ArrayList<>();
+            int[] cycleVertex = new int[n];
+            int[] cycleTime = new int[n];
             for (int s = 0; s < n; s++) {
                 int u = s;
                 int qi = 0;
                 while (seen[u] < 0) {
-                    if (heap[u] < 0) {
+                    // the cheapest edge into u from outside u's (contracted) set; edges inside it are dropped
+                    int h = heap[u];
+                    while (h >= 0) {
+                        push(h);
+                        if (find(src[h]) != u) {
+                            break;
+                        }
+                        h = pop(h);
+                    }
+                    heap[u] = h;
+                    if (h < 0) {
                         return null;
                     }
-                    int h = heap[u];
-                    push(h);
                     int e = h;
                     double we = key[e];
                     lazy[h] -= we;
@@ -361,9 +613,9 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                         u = find(u);
                         heap[u] = cyc;
                         seen[u] = -1;
+                        cycleVertex[cycles.size()] = u;
+                        cycleTime[cycles.size()] = time;
                         cycles.add(java.util.Arrays.copyOfRange(queueEdges, qi, end));
-                        cycleVertex.add(u);
-                        cycleTime.add(time);
                     }
                 }
                 for (int i = 0; i < qi; i++) {
@@ -371,8 +623,8 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                 }
             }
             for (int c = cycles.size() - 1; c >= 0; c--) {
-                rollback(cycleTime.get(c));
-                int u = cycleVertex.get(c);
+                rollback(cycleTime[c]);
+                int u = cycleVertex[c];
                 int inEdge = in[u];
                 for (int e : cycles.get(c)) {
                     in[find(dst[e])] = e;

@@ -146,6 +146,93 @@ class TarjanArborescenceTest {
         assertTrue(checked > 700, "too few solvable cases: " + checked);
     }
 
+    /** The heap form and the matrix form, forced on the same small graphs, against brute force. */
+    @Test
+    void bothFormsMatchBruteForce() {
+        SplittableRandom rng = new SplittableRandom(4242);
+        for (int trial = 0; trial < 400; trial++) {
+            int n = 1 + rng.nextInt(6);
+            double density = rng.nextDouble();
+            double[][] w = new double[n][n];
+            int m = 0;
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    w[a][b] = a == b || rng.nextDouble() > density ? Double.NaN : rng.nextInt(5);
+                    if (!Double.isNaN(w[a][b])) {
+                        m++;
+                    }
+                }
+            }
+            int[] src = new int[m];
+            int[] dst = new int[m];
+            double[] wt = new double[m];
+            int k = 0;
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    if (!Double.isNaN(w[a][b])) {
+                        src[k] = a;
+                        dst[k] = b;
+                        wt[k++] = w[a][b];
+                    }
+                }
+            }
+            int root = trial % 3 == 0 ? rng.nextInt(n) : -1;
+            double expected = bruteForce(w, n, root);
+            for (boolean dense : new boolean[] {false, true}) {
+                int[] parent = TarjanArborescence.solve(n, m, src, dst, wt, root, dense);
+                if (Double.isInfinite(expected)) {
+                    assertTrue(parent == null, "trial " + trial + " dense " + dense);
+                    continue;
+                }
+                double total = 0;
+                int roots = 0;
+                for (int v = 0; v < n; v++) {
+                    if (parent[v] < 0) {
+                        roots++;
+                    } else {
+                        assertEquals(v, dst[parent[v]]);
+                        total += wt[parent[v]];
+                    }
+                }
+                assertEquals(1, roots);
+                assertEquals(expected, total, 1e-9, "trial " + trial + " dense " + dense);
+            }
+        }
+    }
+
+    /** On larger random graphs, too big to enumerate, the two forms agree on the optimum. */
+    @Test
+    void bothFormsAgreeOnLargerGraphs() {
+        SplittableRandom rng = new SplittableRandom(99);
+        for (int trial = 0; trial < 30; trial++) {
+            int n = 20 + rng.nextInt(120);
+            int m = n * (n - 1);
+            int[] src = new int[m];
+            int[] dst = new int[m];
+            double[] wt = new double[m];
+            int k = 0;
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    if (a != b) {
+                        src[k] = a;
+                        dst[k] = b;
+                        wt[k++] = trial % 2 == 0 ? rng.nextInt(20) : rng.nextDouble();
+                    }
+                }
+            }
+            double[] totals = new double[2];
+            for (int f = 0; f < 2; f++) {
+                int[] parent = TarjanArborescence.solve(n, m, src, dst, wt, -1, f == 1);
+                for (int v = 0; v < n; v++) {
+                    if (parent[v] >= 0) {
+                        totals[f] += wt[parent[v]];
+                    }
+                }
+            }
+            assertEquals(totals[0], totals[1], 1e-9, "n=" + n);
+        }
+    }
+
     @Test
     void distinctWeightsGiveTheUniqueOptimumOnSevenVertices() {
         SplittableRandom rng = new SplittableRandom(99);
