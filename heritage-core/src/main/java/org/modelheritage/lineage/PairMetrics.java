@@ -36,6 +36,12 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * which bounds a pair's cost for large models; every matrix still counts for duplicates.
      */
     static final int MAX_SPECTRAL_MATRICES = 16;
+    /**
+     * A sketch that is only a sample of its matrix (the matrix is larger than the sketch) is
+     * compared on an evenly spread sub-sketch of at most this side: it is a random sample either
+     * way, and the spectrum costs m^3. Whole matrices are always compared whole.
+     */
+    static final int PARTIAL_SPECTRAL_SIZE = 96;
     /** A difference this many times the rounding noise of a dtype cast is no longer a duplicate. */
     static final double DUPLICATE_NOISE_FACTOR = 2.0;
 
@@ -111,14 +117,24 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
                 duplicate &= withinNoise(rel, ta, tb);
                 continue;
             }
-            double[] spectrum = SpectralKernels.differenceSpectrum(sa.valuesView(), sb.valuesView(), rows, cols);
-            double total = SpectralKernels.totalEnergy(spectrum);
+            double total = squaredDifference(sa, sb);
             double rel = rmsScale > 0 ? Math.sqrt(total / entries) / rmsScale : (total > 0 ? Double.POSITIVE_INFINITY : 0);
             maxRel = Math.max(maxRel, rel);
             duplicate &= withinNoise(rel, ta, tb);
             if (total == 0) {
                 continue;
             }
+            double[] spectrum;
+            if (!sa.isComplete() && Math.max(rows, cols) > PARTIAL_SPECTRAL_SIZE) {
+                rows = Math.min(rows, PARTIAL_SPECTRAL_SIZE);
+                cols = Math.min(cols, PARTIAL_SPECTRAL_SIZE);
+                entries = (double) rows * cols;
+                spectrum = SpectralKernels.differenceSpectrum(DirectionEvidence.subSketch(sa, rows, cols),
+                        DirectionEvidence.subSketch(sb, rows, cols), rows, cols);
+            } else {
+                spectrum = SpectralKernels.differenceSpectrum(sa.valuesView(), sb.valuesView(), rows, cols);
+            }
+            total = SpectralKernels.totalEnergy(spectrum);
             double scale = entries * 0.5 * (ta.variance() + tb.variance());
             if (!(scale > 0)) {
                 scale = entries * rmsScale * rmsScale;

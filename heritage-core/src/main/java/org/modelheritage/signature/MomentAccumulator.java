@@ -21,7 +21,7 @@ public final class MomentAccumulator implements FloatSink {
     private double max = Double.NEGATIVE_INFINITY;
 
     /** Slices of a chunk processed while they are in the core's cache (a reader's chunk may be megabytes). */
-    private static final int SLICE = 8192;
+    private static final int SLICE = 4096;
 
     @Override
     public void accept(float[] values, int length) {
@@ -30,58 +30,36 @@ public final class MomentAccumulator implements FloatSink {
         }
     }
 
+    private final double[] sums = new double[4];
+
     private void acceptSlice(float[] values, int from, int to) {
         int length = to - from;
-        float lo = values[from];
-        float hi = values[from];
-        for (int i = from + 1; i < to; i++) {
-            float v = values[i];
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+        // power sums of d = x - k about a shift k near the mean (the running mean, or the slice's first value)
+        double k = n > 0 ? mean : values[from];
+        k = Double.isFinite(k) ? k : 0.0;
+        // short inputs (biases, norms) go through their own copies of the kernels: the JIT shapes a
+        // loop by the trip counts it has seen, and the long slices of weight matrices must not be
+        // compiled for the short ones
+        float lo;
+        float hi;
+        if (length < SHORT) {
+            lo = minShort(values, from, to);
+            hi = maxShort(values, from, to);
+            powerSumsShort(values, from, to, k, sums);
+        } else {
+            lo = min(values, from, to);
+            hi = max(values, from, to);
+            powerSums(values, from, to, k, sums);
         }
-        if (!Float.isFinite(lo) || !Float.isFinite(hi)) {
+        double s1 = sums[0];
+        double s2 = sums[1];
+        double s3 = sums[2];
+        double s4 = sums[3];
+        if (!Float.isFinite(lo) || !Float.isFinite(hi) || !Double.isFinite(s1) || !Double.isFinite(s4)) {
             acceptFiltering(values, from, to);
             return;
         }
-        // power sums of d = x - k about a shift k near the mean (the running mean, or the chunk's
-        // first value), in double with two independent lanes
-        double k = n > 0 ? mean : values[from];
-        double p1 = 0;
-        double p2 = 0;
-        double p3 = 0;
-        double p4 = 0;
-        double q1 = 0;
-        double q2 = 0;
-        double q3 = 0;
-        double q4 = 0;
-        int i = from;
-        for (; i + 1 < to; i += 2) {
-            double x = values[i] - k;
-            double y = values[i + 1] - k;
-            double xx = x * x;
-            double yy = y * y;
-            p1 += x;
-            q1 += y;
-            p2 += xx;
-            q2 += yy;
-            p3 += xx * x;
-            q3 += yy * y;
-            p4 += xx * xx;
-            q4 += yy * yy;
-        }
-        if (i < to) {
-            double x = values[i] - k;
-            double xx = x * x;
-            p1 += x;
-            p2 += xx;
-            p3 += xx * x;
-            p4 += xx * xx;
-        }
-        double s1 = p1 + q1;
-        double s2 = p2 + q2;
-        double s3 = p3 + q3;
-        double s4 = p4 + q4;
-        // central sums about the chunk mean from the shifted power sums
+        // central sums about the slice mean from the shifted power sums
         double len = length;
         double d = s1 / len;
         double c2 = Math.max(0.0, s2 - s1 * d);
@@ -90,6 +68,127 @@ public final class MomentAccumulator implements FloatSink {
         merge(length, k + d, c2, c3, Math.max(0.0, c4));
         min = Math.min(min, lo);
         max = Math.max(max, hi);
+    }
+
+    private static final int SHORT = 1024;
+
+    /** Minimum, skipping NaN (comparisons with NaN are false; the power sums reveal it). */
+    private static float min(float[] v, int from, int to) {
+        float m = v[from];
+        for (int i = from + 1; i < to; i++) {
+            float x = v[i];
+            m = x < m ? x : m;
+        }
+        return m;
+    }
+
+    private static float max(float[] v, int from, int to) {
+        float m = v[from];
+        for (int i = from + 1; i < to; i++) {
+            float x = v[i];
+            m = x > m ? x : m;
+        }
+        return m;
+    }
+
+    private static float minShort(float[] v, int from, int to) {
+        float m = v[from];
+        for (int i = from + 1; i < to; i++) {
+            float x = v[i];
+            m = x < m ? x : m;
+        }
+        return m;
+    }
+
+    private static float maxShort(float[] v, int from, int to) {
+        float m = v[from];
+        for (int i = from + 1; i < to; i++) {
+            float x = v[i];
+            m = x > m ? x : m;
+        }
+        return m;
+    }
+
+    private static void powerSumsShort(float[] v, int from, int to, double k, double[] out) {
+        double p1 = 0;
+        double p2 = 0;
+        double p3 = 0;
+        double p4 = 0;
+        for (int i = from; i < to; i++) {
+            double x = v[i] - k;
+            double xx = x * x;
+            p1 += x;
+            p2 += xx;
+            p3 += xx * x;
+            p4 += xx * xx;
+        }
+        out[0] = p1;
+        out[1] = p2;
+        out[2] = p3;
+        out[3] = p4;
+    }
+
+    /**
+     * Sums of (x - k)^p, p = 1..4, in double, four independent lanes. Its size keeps the JIT from
+     * inlining it into {@link #acceptSlice} (hot methods above 325 bytecodes are not inlined),
+     * which measurably compiles the loop worse there.
+     */
+    private static void powerSums(float[] v, int from, int to, double k, double[] out) {
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        double a4 = 0;
+        double b1 = 0;
+        double b2 = 0;
+        double b3 = 0;
+        double b4 = 0;
+        double c1 = 0;
+        double c2 = 0;
+        double c3 = 0;
+        double c4 = 0;
+        double d1 = 0;
+        double d2 = 0;
+        double d3 = 0;
+        double d4 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            double w = v[i] - k;
+            double x = v[i + 1] - k;
+            double y = v[i + 2] - k;
+            double z = v[i + 3] - k;
+            double ww = w * w;
+            double xx = x * x;
+            double yy = y * y;
+            double zz = z * z;
+            a1 += w;
+            b1 += x;
+            c1 += y;
+            d1 += z;
+            a2 += ww;
+            b2 += xx;
+            c2 += yy;
+            d2 += zz;
+            a3 += ww * w;
+            b3 += xx * x;
+            c3 += yy * y;
+            d3 += zz * z;
+            a4 += ww * ww;
+            b4 += xx * xx;
+            c4 += yy * yy;
+            d4 += zz * zz;
+        }
+        for (; i < to; i++) {
+            double w = v[i] - k;
+            double ww = w * w;
+            a1 += w;
+            a2 += ww;
+            a3 += ww * w;
+            a4 += ww * ww;
+        }
+        out[0] = (a1 + b1) + (c1 + d1);
+        out[1] = (a2 + b2) + (c2 + d2);
+        out[2] = (a3 + b3) + (c3 + d3);
+        out[3] = (a4 + b4) + (c4 + d4);
     }
 
     /** The slow path for a chunk with NaN or infinite values: count them, fold in the rest. */
