@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The runnable app, {@code heritage-server.jar}: one subcommand per job; add a command by listing
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
-        subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
@@ -42,8 +44,15 @@ public final class Main implements Runnable {
         return Arrays.copyOf(args, args.length);
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * Reached only when a caller runs {@link #commandLine()} without a subcommand ({@link #run(String...)}
+     * prepends {@code serve}): a usage error, exit status 2.
+     */
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 }

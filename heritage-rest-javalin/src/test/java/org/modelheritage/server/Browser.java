@@ -121,6 +121,10 @@ public final class Browser implements AutoCloseable {
         return waitUntil(condition, WAIT);
     }
 
+    /**
+     * Polls the condition until it gives a value. An element the page replaced between finding and
+     * reading it (a re-render, a navigation) means "not yet", not a failure.
+     */
     public <T> T waitUntil(Function<WebDriver, T> condition, Duration timeout) {
         // Pages re-render as answers arrive: an element found a moment ago may be gone; ask again.
         return new WebDriverWait(driver, timeout, Duration.ofMillis(50))

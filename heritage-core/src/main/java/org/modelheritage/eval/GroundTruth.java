@@ -1,0 +1,149 @@
+package org.modelheritage.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A corpus's {@code ground_truth.json}: the models (name, path relative to the file's folder,
+ * true parent) and the true parent to child edges. Only the evaluation reads it; the recovery
+ * never sees names or paths.
+ */
+public final class GroundTruth {
+    /** One listed model. */
+    public record Model(String name, Path path, String parent) {
+    }
+
+    private final Path directory;
+    private final List<Model> models;
+    private final List<List<String>> edges;
+
+    private GroundTruth(Path directory, List<Model> models, List<List<String>> edges) {
+        this.directory = directory;
+        this.models = List.copyOf(models);
+        this.edges = List.copyOf(edges);
+    }
+
+    /**
+     * Reads {@code dir/ground_truth.json}.
+     *
+     * @throws IllegalArgumentException if the file is malformed (missing fields, unknown names,
+     *     duplicate names)
+     */
+    public static GroundTruth read(Path dir) throws IOException {
+        Path file = dir.resolve("ground_truth.json");
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.path("models").isArray()) {
+            throw new IllegalArgumentException(file + ": no \"models\" array");
+        }
+        List<Model> models = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (JsonNode m : root.get("models")) {
+            String name = text(m, "name", file);
+            String path = text(m, "path", file);
+            JsonNode p = m.get("parent");
+            String parent = p == null || p.isNull() ? null : p.asText();
+            if (!names.add(name)) {
+                throw new IllegalArgumentException(file + ": model " + name + " is listed twice");
+            }
+            models.add(new Model(name, dir.resolve(path).normalize(), parent));
+        }
+        List<List<String>> edges = new ArrayList<>();
+        if (root.path("edges").isArray()) {
+            for (JsonNode e : root.get("edges")) {
+                if (!e.isArray() || e.size() != 2) {
+                    throw new IllegalArgumentException(file + ": an edge is not a [parent, child] pair: " + e);
+                }
+                edges.add(List.of(e.get(0).asText(), e.get(1).asText()));
+            }
+        } else {
+            for (Model m : models) {
+                if (m.parent() != null) {
+                    edges.add(List.of(m.parent(), m.name()));
+                }
+            }
+        }
+        for (List<String> e : edges) {
+            if (!names.contains(e.get(0)) || !names.contains(e.get(1))) {
+                throw new IllegalArgumentException(file + ": edge " + e + " names an unlisted model");
+            }
+        }
+        for (Model m : models) {
+            if (m.parent() != null && !names.contains(m.parent())) {
+                throw new IllegalArgumentException(file + ": parent " + m.parent() + " of " + m.name() + " is not listed");
+            }
+        }
+        return new GroundTruth(dir, models, edges);
+    }
+
+    private static String text(JsonNode node, String field, Path file) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new IllegalArgumentException(file + ": a model has no \"" + field + "\"");
+        }
+        return v.asText();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public List<Model> models() {
+        return models;
+    }
+
+    /** True parent to child edges, as [parent, child]. */
+    public List<List<String>> edges() {
+        return edges;
+    }
+
+    /** Each model's true tree, named by its root. */
+    public Map<String, String> treeOf() {
+        Map<String, String> parent = new HashMap<>();
+        for (Model m : models) {
+            parent.put(m.name(), m.parent());
+        }
+        for (List<String> e : edges) {
+            parent.put(e.get(1), e.get(0));
+        }
+        Map<String, String> tree = new LinkedHashMap<>();
+        for (Model m : models) {
+            String r = m.name();
+            int steps = 0;
+            while (parent.get(r) != null && steps++ <= models.size()) {
+                r = parent.get(r);
+            }
+            tree.put(m.name(), r);
+        }
+        return tree;
+    }
+
+    /** Models without a parent. */
+    public List<String> roots() {
+        Set<String> children = new HashSet<>();
+        for (List<String> e : edges) {
+            children.add(e.get(1));
+        }
+        List<String> roots = new ArrayList<>();
+        for (Model m : models) {
+            if (!children.contains(m.name()) && m.parent() == null) {
+                roots.add(m.name());
+            }
+        }
+        return roots;
+    }
+}

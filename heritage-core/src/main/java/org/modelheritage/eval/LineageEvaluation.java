@@ -1,0 +1,170 @@
+package org.modelheritage.eval;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.modelheritage.family.Family;
+import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.LineageIndex;
+import org.modelheritage.lineage.LineageTree;
+import org.modelheritage.lineage.MotherRecipe;
+import org.modelheritage.read.WeightFile;
+import org.modelheritage.read.WeightReaders;
+import org.modelheritage.signature.ModelSignature;
+import org.modelheritage.signature.SignatureExtractor;
+
+/**
+ * Runs lineage recovery on a corpus folder and scores it against its {@code ground_truth.json}.
+ * Every model is loaded the way an upload is ({@link WeightReaders#open}, one signature pass, then
+ * {@link LineageIndex#add}); the index sees content-derived ids only, never names or paths, so
+ * nothing about the answer can leak in. Signatures are computed in parallel.
+ */
+public final class LineageEvaluation {
+    private final MotherRecipe recipe;
+    private final SignatureExtractor extractor;
+    private final FamilyClustering clustering;
+    private final int threads;
+    private final Consumer<String> progress;
+
+    /**
+     * @param threads signature passes run at once (1 or more)
+     * @param progress receives one line per loaded model and per stage (for stderr)
+     */
+    public LineageEvaluation(MotherRecipe recipe, SignatureExtractor extractor, FamilyClustering clustering,
+            int threads, Consumer<String> progress) {
+        this.recipe = Objects.requireNonNull(recipe, "recipe");
+        this.extractor = Objects.requireNonNull(extractor, "extractor");
+        this.clustering = Objects.requireNonNull(clustering, "clustering");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
+        this.threads = threads;
+        this.progress = progress == null ? s -> { } : progress;
+    }
+
+    /** Our recipe, default thresholds, one thread per core, no progress output. */
+    public static LineageEvaluation defaults() {
+        return new LineageEvaluation(MotherRecipe.defaults(), new SignatureExtractor(), new FamilyClustering(),
+                Runtime.getRuntime().availableProcessors(), null);
+    }
+
+    public EvalReport run(Path corpusDir) throws IOException {
+        GroundTruth truth = GroundTruth.read(corpusDir);
+        long start = System.nanoTime();
+        List<GroundTruth.Model> models = truth.models();
+        ModelSignature[] signatures = new ModelSignature[models.size()];
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, models.size())), r -> {
+            Thread t = new Thread(r, "signature");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                int k = i;
+                futures.add(pool.submit(() -> {
+                    long t0 = System.nanoTime();
+                    GroundTruth.Model m = models.get(k);
+                    try (WeightFile file = WeightReaders.open(m.path())) {
+                        signatures[k] = extractor.extract(file);
+                    }
+                    progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: %,d parameters in %.0f ms",
+                            done.incrementAndGet(), models.size(), m.name(), signatures[k].parameterCount(),
+                            (System.nanoTime() - t0) / 1e6));
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        // content-derived ids: the index never sees a name or a path
+        LineageIndex index = new LineageIndex(recipe, clustering, extractor);
+        Map<String, String> nameOf = new HashMap<>();
+        for (int i = 0; i < models.size(); i++) {
+            String id = contentId(signatures[i]);
+            int suffix = 2;
+            String unique = id;
+            while (nameOf.containsKey(unique)) {
+                unique = id + "-" + suffix++;
+            }
+            nameOf.put(unique, models.get(i).name());
+            index.add(unique, signatures[i]);
+        }
+        long tFamilies = System.nanoTime();
+        List<Family> families = index.families();
+        progress.accept(String.format(Locale.ROOT, "families: %d found in %.0f ms", families.size(),
+                (System.nanoTime() - tFamilies) / 1e6));
+        long tTrees = System.nanoTime();
+        List<LineageTree> trees = index.trees();
+        progress.accept(String.format(Locale.ROOT, "trees: recovered in %.0f ms", (System.nanoTime() - tTrees) / 1e6));
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        Map<String, String> foundFamily = new HashMap<>();
+        List<List<String>> familyNames = new ArrayList<>();
+        for (Family f : families) {
+            List<String> names = f.members().stream().map(nameOf::get).sorted().toList();
+            familyNames.add(names);
+            for (String n : names) {
+                foundFamily.put(n, names.get(0));
+            }
+        }
+        familyNames.sort((a, b) -> a.get(0).compareTo(b.get(0)));
+        List<EvalReport.Edge> edges = new ArrayList<>();
+        List<List<String>> found = new ArrayList<>();
+        for (LineageTree t : trees) {
+            for (LineageEdge e : t.edges()) {
+                String p = nameOf.get(e.parent());
+                String c = nameOf.get(e.child());
+                edges.add(new EvalReport.Edge(p, c, e.confidence(), e.kind().name()));
+                found.add(List.of(p, c));
+            }
+        }
+        edges.sort((a, b) -> a.child().compareTo(b.child()));
+        Map<String, String> trueTree = truth.treeOf();
+        return new EvalReport(models.size(), (int) trueTree.values().stream().distinct().count(), families.size(),
+                LineageMetrics.adjustedRandIndex(trueTree, foundFamily),
+                LineageMetrics.undirectedAccuracy(truth.edges(), found),
+                LineageMetrics.directedAccuracy(truth.edges(), found),
+                LineageMetrics.rootAccuracy(truth.roots(), found), seconds, familyNames, edges);
+    }
+
+    /** The first 16 hex digits of the SHA-256 of the encoded signature. */
+    static String contentId(ModelSignature s) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.encode());
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.modelheritage.eval;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The metrics the corpus README defines. */
+public final class LineageMetrics {
+    private LineageMetrics() {
+    }
+
+    /**
+     * Adjusted Rand index (Hubert and Arabie) between two labelings of the same items: 1 for
+     * identical partitions, about 0 for independent ones. Two single-cluster (or two all-singleton)
+     * partitions of the same items are identical: 1.
+     */
+    public static double adjustedRandIndex(Map<String, String> truth, Map<String, String> found) {
+        if (!truth.keySet().equals(found.keySet())) {
+            throw new IllegalArgumentException("the two labelings cover different items");
+        }
+        Map<String, Map<String, Integer>> table = new HashMap<>();
+        Map<String, Integer> a = new HashMap<>();
+        Map<String, Integer> b = new HashMap<>();
+        for (String item : truth.keySet()) {
+            String t = truth.get(item);
+            String f = found.get(item);
+            table.computeIfAbsent(t, k -> new HashMap<>()).merge(f, 1, Integer::sum);
+            a.merge(t, 1, Integer::sum);
+            b.merge(f, 1, Integer::sum);
+        }
+        double index = 0;
+        for (Map<String, Integer> row : table.values()) {
+            for (int nij : row.values()) {
+                index += choose2(nij);
+            }
+        }
+        double sumA = a.values().stream().mapToDouble(LineageMetrics::choose2).sum();
+        double sumB = b.values().stream().mapToDouble(LineageMetrics::choose2).sum();
+        double total = choose2(truth.size());
+        if (total == 0) {
+            return 1.0;
+        }
+        double expected = sumA * sumB / total;
+        double max = 0.5 * (sumA + sumB);
+        if (max == expected) {
+            return 1.0; // both partitions trivial in the same way
+        }
+        return (index - expected) / (max - expected);
+    }
+
+    private static double choose2(double n) {
+        return n * (n - 1) / 2;
+    }
+
+    /** Share of the true edges found with their direction. */
+    public static double directedAccuracy(Collection<List<String>> trueEdges, Collection<List<String>> found) {
+        if (trueEdges.isEmpty()) {
+            return 1.0;
+        }
+        Set<List<String>> f = new HashSet<>(found);
+        return (double) trueEdges.stream().filter(f::contains).count() / trueEdges.size();
+    }
+
+    /** Share of the true edges found in either direction. */
+    public static double undirectedAccuracy(Collection<List<String>> trueEdges, Collection<List<String>> found) {
+        if (trueEdges.isEmpty()) {
+            return 1.0;
+        }
+        Set<Set<String>> f = new HashSet<>();
+        for (List<String> e : found) {
+            f.add(Set.of(e.get(0), e.get(1)));
+        }
+        return (double) trueEdges.stream().filter(e -> f.contains(Set.of(e.get(0), e.get(1)))).count() / trueEdges.size();
+    }
+
+    /** Share of the true roots that were found without a parent. */
+    public static double rootAccuracy(Collection<String> trueRoots, Collection<List<String>> found) {
+        if (trueRoots.isEmpty()) {
+            return 1.0;
+        }
+        Set<String> children = new HashSet<>();
+        for (List<String> e : found) {
+            children.add(e.get(1));
+        }
+        return (double) trueRoots.stream().filter(r -> !children.contains(r)).count() / trueRoots.size();
+    }
+}

@@ -1,0 +1,27 @@
+package org.modelheritage.lineage;
+
+/**
+ * The per-edge evidence of direction that orients a family's tree. Each signal votes once per
+ * changed lineage matrix; its "fine-tuning orientation" is the sign it has along a parent to
+ * child edge in the fine-tuning mode.
+ */
+public enum DirectionSignal {
+    /**
+     * MoTHer's: the excess kurtosis of the matrix falls from parent to child in fine-tuning
+     * (specialisation) and rises in generalisation (pre-training, continued pre-training).
+     */
+    KURTOSIS,
+    /**
+     * Ours, for full fine-tuning: in the directions where the update carries no task signal (the
+     * lower half of the singular spectrum of child - parent), the child has less energy than the
+     * parent in fine-tuning with weight decay (the decay shrinks what the task does not use);
+     * under undamped noisy updates it has more. {@link DirectionMode#AUTO} decides which per family.
+     */
+    SPECTRAL_TAIL,
+    /**
+     * {@link #SPECTRAL_TAIL} for families fine-tuned in full, {@link #KURTOSIS} for families
+     * whose differences are low-rank (merged adapters leave the tail directions untouched, so
+     * the spectral tail says nothing there).
+     */
+    ADAPTIVE
+}

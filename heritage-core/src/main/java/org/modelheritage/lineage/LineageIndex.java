@@ -1,0 +1,288 @@
+package org.modelheritage.lineage;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.modelheritage.family.Family;
+import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.family.WeightCorrelation;
+import org.modelheritage.read.WeightFile;
+import org.modelheritage.signature.ModelSignature;
+import org.modelheritage.signature.SignatureExtractor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The incremental lineage engine behind uploads: models come and go one at a time; families and
+ * trees are recomputed from cached values. Adding the n-th model of a structure reads its weights
+ * once (its {@link ModelSignature}) and computes at most n - 1 correlations and, within its
+ * family, n - 1 {@link PairMetrics}; nothing else is recomputed from weights. Signatures and
+ * pairwise values are plain data ({@link ModelSignature#encode()}, {@link #pairwiseValues()}) so
+ * a store can persist them and {@link #restore} them into a new index.
+ *
+ * <p>Results depend only on the set of models and their weights, never on the order they were
+ * added: every tie is broken by model id order ({@link String#compareTo}). Thread-safe.
+ */
+public final class LineageIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(LineageIndex.class);
+
+    private final MotherRecipe recipe;
+    private final FamilyClustering clustering;
+    private final SignatureExtractor extractor;
+
+    private final Map<String, ModelSignature> models = new TreeMap<>();
+    // concurrent: pairs are computed in parallel, outside any map operation
+    private final Map<String, Double> correlations = new ConcurrentHashMap<>();
+    private final Map<String, PairMetrics> metrics = new ConcurrentHashMap<>();
+    private final Map<String, Double> evidence = new ConcurrentHashMap<>();
+    private List<Family> families;
+    private final Map<List<String>, LineageTree> trees = new HashMap<>();
+
+    /** Our recipe, the default family threshold and sketch sizes. */
+    public LineageIndex() {
+        this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
+    }
+
+    public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor) {
+        this.recipe = Objects.requireNonNull(recipe, "recipe");
+        this.clustering = Objects.requireNonNull(clustering, "clustering");
+        this.extractor = Objects.requireNonNull(extractor, "extractor");
+    }
+
+    public MotherRecipe recipe() {
+        return recipe;
+    }
+
+    /** The extractor this index reads weights with (its sketch size must match restored signatures). */
+    public SignatureExtractor extractor() {
+        return extractor;
+    }
+
+    /**
+     * Reads a model's weights once and adds it.
+     *
+     * @return its signature, for the caller to store
+     * @throws IllegalArgumentException if the id is taken
+     */
+    public ModelSignature add(String modelId, WeightFile file) throws IOException {
+        requireNew(modelId);
+        ModelSignature signature = extractor.extract(file);
+        add(modelId, signature);
+        return signature;
+    }
+
+    /** Adds a model whose signature is known (computed earlier, or read back from storage). */
+    public synchronized void add(String modelId, ModelSignature signature) {
+        requireNew(modelId);
+        models.put(modelId, Objects.requireNonNull(signature, "signature"));
+        families = null;
+        LOG.debug("added {} ({})", modelId, signature);
+    }
+
+    private synchronized void requireNew(String modelId) {
+        Objects.requireNonNull(modelId, "modelId");
+        if (models.containsKey(modelId)) {
+            throw new IllegalArgumentException("model " + modelId + " is already in the index");
+        }
+    }
+
+    /** Removes a model and every cached value that involves it; false if it was not there. */
+    public synchronized boolean remove(String modelId) {
+        if (models.remove(modelId) == null) {
+            return false;
+        }
+        String a = modelId + "\u0000";
+        String b = "\u0000" + modelId + "\u0000";
+        correlations.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
+        metrics.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
+        evidence.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
+        families = null;
+        trees.keySet().removeIf(members -> members.contains(modelId));
+        return true;
+    }
+
+    public synchronized boolean contains(String modelId) {
+        return models.containsKey(modelId);
+    }
+
+    public synchronized Optional<ModelSignature> signature(String modelId) {
+        return Optional.ofNullable(models.get(modelId));
+    }
+
+    /** Model ids, sorted. */
+    public synchronized List<String> modelIds() {
+        return List.copyOf(models.keySet());
+    }
+
+    /** The families, sorted by id (a family's id is its first member in id order). */
+    public synchronized List<Family> families() {
+        if (families == null) {
+            // the correlations the clustering may ask for, computed in parallel first
+            Map<String, List<String>> byStructure = new TreeMap<>();
+            models.forEach((id, s) -> byStructure.computeIfAbsent(s.structuralHash(), k -> new ArrayList<>()).add(id));
+            List<String[]> missing = new ArrayList<>();
+            for (List<String> ids : byStructure.values()) {
+                missingPairs(ids, correlations, missing);
+            }
+            missing.parallelStream().forEach(p -> correlation(p[0], p[1]));
+            families = clustering.cluster(models, this::correlation);
+        }
+        return families;
+    }
+
+    private static void missingPairs(List<String> sortedIds, Map<String, ?> cache, List<String[]> out) {
+        for (int i = 0; i < sortedIds.size(); i++) {
+            for (int j = i + 1; j < sortedIds.size(); j++) {
+                if (!cache.containsKey(key(sortedIds.get(i), sortedIds.get(j)))) {
+                    out.add(new String[] {sortedIds.get(i), sortedIds.get(j)});
+                }
+            }
+        }
+    }
+
+    private LineageTree buildTree(Family f) {
+        List<String[]> missing = new ArrayList<>();
+        missingPairs(f.members(), metrics, missing);
+        missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
+        return builder().build(f);
+    }
+
+    /** The family a model belongs to. */
+    public synchronized Optional<Family> familyOf(String modelId) {
+        return families().stream().filter(f -> f.members().contains(modelId)).findFirst();
+    }
+
+    /** The recovered tree of a family. */
+    public synchronized Optional<LineageTree> tree(String familyId) {
+        for (Family f : families()) {
+            if (f.id().equals(familyId)) {
+                return Optional.of(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every family's tree, in family order. */
+    public synchronized List<LineageTree> trees() {
+        List<LineageTree> out = new ArrayList<>();
+        for (Family f : families()) {
+            out.add(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
+        }
+        return out;
+    }
+
+    private FamilyTreeBuilder builder() {
+        return new FamilyTreeBuilder(recipe, models::get, this::pairMetrics, this::directionEvidence);
+    }
+
+    private static String key(String a, String b) {
+        return a + "\u0000" + b + "\u0000";
+    }
+
+    private double correlation(String a, String b) {
+        String k = key(a, b);
+        Double c = correlations.get(k);
+        if (c == null) {
+            c = WeightCorrelation.between(models.get(a), models.get(b));
+            correlations.putIfAbsent(k, c);
+        }
+        return c;
+    }
+
+    private PairMetrics pairMetrics(String a, String b) {
+        String k = key(a, b);
+        PairMetrics m = metrics.get(k);
+        if (m == null) {
+            m = PairMetrics.between(models.get(a), models.get(b));
+            metrics.putIfAbsent(k, m);
+        }
+        return m;
+    }
+
+    /** Evidence for parent -> child, cached once per unordered pair and signal. */
+    private double directionEvidence(String parent, String child, DirectionSignal signal) {
+        boolean forward = parent.compareTo(child) < 0;
+        String a = forward ? parent : child;
+        String b = forward ? child : parent;
+        String k = key(a, b) + signal.name();
+        Double e = evidence.get(k);
+        if (e == null) {
+            e = DirectionEvidence.of(models.get(a), models.get(b), signal);
+            evidence.putIfAbsent(k, e);
+        }
+        return forward ? e : -e;
+    }
+
+    /** Every cached pairwise value, as storage rows. */
+    public synchronized List<PairDistance> pairwiseValues() {
+        List<PairDistance> rows = new ArrayList<>();
+        correlations.forEach((k, v) -> {
+            String[] ab = split(k);
+            rows.add(new PairDistance(ab[0], ab[1], PairDistance.CORRELATION, v));
+        });
+        metrics.forEach((k, m) -> {
+            String[] ab = split(k);
+            m.toRows().forEach((name, v) -> rows.add(new PairDistance(ab[0], ab[1], name, v)));
+        });
+        evidence.forEach((k, v) -> {
+            String[] ab = split(k);
+            rows.add(new PairDistance(ab[0], ab[1], PairDistance.DIRECTION_PREFIX + ab[2].toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-'), v));
+        });
+        rows.sort(java.util.Comparator.comparing(PairDistance::modelA).thenComparing(PairDistance::modelB)
+                .thenComparing(PairDistance::metric));
+        return rows;
+    }
+
+    private static String[] split(String key) {
+        String[] parts = key.split("\u0000", -1);
+        return new String[] {parts[0], parts[1], parts.length > 2 ? parts[2] : ""};
+    }
+
+    /**
+     * Loads models and cached pairwise values back (what {@link ModelSignature#encode()} and
+     * {@link #pairwiseValues()} gave). Rows about unknown models, or incomplete metric sets,
+     * are ignored (they will be recomputed when needed).
+     */
+    public synchronized void restore(Map<String, ModelSignature> signatures, Collection<PairDistance> rows) {
+        signatures.forEach(this::add);
+        Map<String, Map<String, Double>> byPair = new LinkedHashMap<>();
+        for (PairDistance r : rows) {
+            if (!models.containsKey(r.modelA()) || !models.containsKey(r.modelB())) {
+                continue;
+            }
+            String k = key(r.modelA(), r.modelB());
+            if (r.metric().equals(PairDistance.CORRELATION)) {
+                correlations.put(k, r.value());
+            } else if (r.metric().startsWith(PairDistance.DIRECTION_PREFIX)) {
+                String signal = r.metric().substring(PairDistance.DIRECTION_PREFIX.length())
+                        .replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+                evidence.put(k + signal, r.value());
+            } else {
+                byPair.computeIfAbsent(k, x -> new HashMap<>()).put(r.metric(), r.value());
+            }
+        }
+        byPair.forEach((k, m) -> {
+            PairMetrics pm = PairMetrics.fromRows(m);
+            if (pm != null) {
+                metrics.put(k, pm);
+            }
+        });
+        families = null;
+        trees.clear();
+    }
+
+    /** How many pairwise values are cached, by kind (for tests and monitoring). */
+    public synchronized Map<String, Integer> cacheSizes() {
+        return Map.of(PairDistance.CORRELATION, correlations.size(), "metrics", metrics.size(), "direction",
+                evidence.size());
+    }
+}

@@ -1,0 +1,95 @@
+package org.modelheritage.lineage;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The minimum spanning arborescence problem, in the style of JGraphT's
+ * {@code org.jgrapht.alg.interfaces}: an implementation takes its directed, weighted graph (and
+ * optionally a required root) in its constructor and computes on demand. A spanning
+ * arborescence is a set of edges in which every vertex but the root has exactly one incoming
+ * edge and every vertex is reachable from the root; the minimum one has the least total weight.
+ *
+ * @param <V> vertex type
+ * @param <E> edge type
+ */
+public interface MinimumArborescence<V, E> {
+
+    /**
+     * Computes (once) and returns the arborescence.
+     *
+     * @throws IllegalArgumentException if no spanning arborescence exists (some vertex cannot be
+     *     reached from any root, or not from the required one)
+     */
+    Arborescence<V, E> getArborescence();
+
+    /** A spanning arborescence: its root, its edges and their total weight. */
+    interface Arborescence<V, E> extends Iterable<E> {
+        V getRoot();
+
+        /** The edges, one per vertex other than the root. */
+        Set<E> getEdges();
+
+        /** The sum of the edges' weights. */
+        double getWeight();
+
+        /** The edge into {@code vertex}; empty for the root. */
+        Optional<E> getParentEdge(V vertex);
+
+        @Override
+        default Iterator<E> iterator() {
+            return getEdges().iterator();
+        }
+    }
+
+    /** The immutable default {@link Arborescence}. */
+    final class ArborescenceImpl<V, E> implements Arborescence<V, E>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final V root;
+        private final Set<E> edges;
+        private final Map<V, E> parentEdges;
+        private final double weight;
+
+        /**
+         * @param parentEdges the edge into each vertex but the root
+         */
+        public ArborescenceImpl(V root, Map<V, E> parentEdges, double weight) {
+            this.root = Objects.requireNonNull(root, "root");
+            this.parentEdges = Map.copyOf(parentEdges);
+            this.edges = Collections.unmodifiableSet(new LinkedHashSet<>(parentEdges.values()));
+            this.weight = weight;
+        }
+
+        @Override
+        public V getRoot() {
+            return root;
+        }
+
+        @Override
+        public Set<E> getEdges() {
+            return edges;
+        }
+
+        @Override
+        public double getWeight() {
+            return weight;
+        }
+
+        @Override
+        public Optional<E> getParentEdge(V vertex) {
+            return Optional.ofNullable(parentEdges.get(vertex));
+        }
+
+        @Override
+        public String toString() {
+            return "Arborescence[root=" + root + ", weight=" + weight + ", edges=" + edges + "]";
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.modelheritage.lineage;
+
+import java.util.Objects;
+
+/**
+ * How a family's tree is recovered: the distance, how the tree is built from it, and how it is
+ * oriented. {@link #paper()} is MoTHer exactly as its reference does it; {@link #defaults()} is
+ * ours (see the README's "Lineage recovery").
+ *
+ * @param distance the pairwise distance
+ * @param method how the tree is built
+ * @param signal the direction evidence ({@link TreeMethod#SPANNING_TREE}); the arborescence
+ *     always uses MoTHer's binary kurtosis penalty
+ * @param mode how the direction signal is read
+ * @param lambda MoTHer's penalty weight: edge cost {@code D + lambda * mean(D) * T}
+ */
+public record MotherRecipe(Distance distance, TreeMethod method, DirectionSignal signal, DirectionMode mode,
+        double lambda) {
+
+    /** The pairwise distance. */
+    public enum Distance {
+        /**
+         * MoTHer's: per square matrix, every pair's elementwise difference min-max normalised over
+         * all pairs of the family, the pair's distance being the largest normalised difference over
+         * matrices (computed on the sketches: exact for matrices no larger than the sketch). For
+         * families with low-rank differences, the reference's LoRA recipe instead: the float32
+         * numerical rank of the difference of the {@code value} projections (all lineage
+         * matrices when there are none), with kurtosis on the same matrices.
+         */
+        PAPER,
+        /**
+         * Ours: {@link PairMetrics#tail() spectral tail} energy for full fine-tuning,
+         * {@link PairMetrics#rank() numerical rank} (noise-aware) for low-rank families.
+         * Absolute per pair: a new model changes no other pair's distance.
+         */
+        SPECTRAL
+    }
+
+    /** How the tree is built. */
+    public enum TreeMethod {
+        /**
+         * MoTHer's: the minimum spanning arborescence of the complete directed graph with edge
+         * cost {@code W[p][c] = D[p][c] + lambda * mean(D) * T[p][c]}, T the binary kurtosis penalty.
+         */
+        ARBORESCENCE,
+        /**
+         * Ours: the minimum spanning tree of the symmetric distance, then the root (and the reading
+         * of the direction signal, in AUTO mode) with which the per-edge direction evidence agrees
+         * most. It is MoTHer's arborescence in the limit of a vanishing penalty: direction never
+         * overrides a shorter distance, it only orients.
+         */
+        SPANNING_TREE
+    }
+
+    public MotherRecipe {
+        Objects.requireNonNull(distance, "distance");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(mode, "mode");
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("lambda must be finite and non-negative: " + lambda);
+        }
+    }
+
+    /** MoTHer as the paper's reference runs it: max-normalised distance, lambda 0.3, fine-tuning mode. */
+    public static MotherRecipe paper() {
+        return new MotherRecipe(Distance.PAPER, TreeMethod.ARBORESCENCE, DirectionSignal.KURTOSIS,
+                DirectionMode.FINE_TUNING, 0.3);
+    }
+
+    /** Ours: spectral distance, spanning tree, adaptive direction evidence, automatic mode. */
+    public static MotherRecipe defaults() {
+        return new MotherRecipe(Distance.SPECTRAL, TreeMethod.SPANNING_TREE, DirectionSignal.ADAPTIVE,
+                DirectionMode.AUTO, 0.3);
+    }
+
+    public MotherRecipe withMode(DirectionMode newMode) {
+        return new MotherRecipe(distance, method, signal, newMode, lambda);
+    }
+}

@@ -1,0 +1,159 @@
+package org.modelheritage.lineage;
+
+/**
+ * The numerical kernels behind the lineage distances, on sketches (row-major float matrices of
+ * {@code rows x cols} sampled at the same coordinates in two models). Public for the JMH
+ * benchmarks; the rest of the library reaches them through {@link PairMetrics} and
+ * {@link DirectionEvidence}.
+ */
+public final class SpectralKernels {
+    private SpectralKernels() {
+    }
+
+    /**
+     * The Gram matrix of the smaller side of {@code D = a - b}: {@code D D^T} when
+     * {@code rows <= cols}, else {@code D^T D}; m x m row-major with {@code m = min(rows, cols)}.
+     * Its eigenvalues are the squared singular values of D.
+     */
+    public static double[] differenceGram(float[] a, float[] b, int rows, int cols) {
+        int m = Math.min(rows, cols);
+        int p = Math.max(rows, cols);
+        // X is p x m with the small side contiguous: G = X^T X accumulated one row of X at a time,
+        // an axpy on contiguous arrays that the JIT vectorises
+        double[] x = new double[m];
+        double[] g = new double[m * m];
+        for (int k = 0; k < p; k++) {
+            if (rows <= cols) {
+                for (int i = 0; i < m; i++) {
+                    int at = i * cols + k;
+                    x[i] = (double) a[at] - b[at];
+                }
+            } else {
+                int base = k * cols;
+                for (int i = 0; i < m; i++) {
+                    x[i] = (double) a[base + i] - b[base + i];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                double xi = x[i];
+                if (xi == 0.0) {
+                    continue;
+                }
+                int row = i * m;
+                for (int j = i; j < m; j++) {
+                    g[row + j] += xi * x[j];
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < i; j++) {
+                g[i * m + j] = g[j * m + i];
+            }
+        }
+        return g;
+    }
+
+    /** Squared singular values of {@code a - b}, descending (negative round-off clamped to zero). */
+    public static double[] differenceSpectrum(float[] a, float[] b, int rows, int cols) {
+        int m = Math.min(rows, cols);
+        double[] g = differenceGram(a, b, rows, cols);
+        double[] ev = SymmetricEigen.eigenvalues(g, m);
+        for (int i = 0; i < m; i++) {
+            ev[i] = Math.max(0.0, ev[i]);
+        }
+        return ev;
+    }
+
+    /**
+     * Energy of the spectrum's tail: the sum of the squared singular values past the first half,
+     * {@code sum(s[i]^2, i >= floor(m/2))}.
+     */
+    public static double tailEnergy(double[] squaredSingularValues) {
+        double t = 0.0;
+        for (int i = squaredSingularValues.length / 2; i < squaredSingularValues.length; i++) {
+            t += squaredSingularValues[i];
+        }
+        return t;
+    }
+
+    /** Sum of the squared singular values (the squared Frobenius norm). */
+    public static double totalEnergy(double[] squaredSingularValues) {
+        double t = 0.0;
+        for (double v : squaredSingularValues) {
+            t += v;
+        }
+        return t;
+    }
+
+    /** Singular values above {@code threshold}. */
+    public static int effectiveRank(double[] squaredSingularValues, double threshold) {
+        double t2 = threshold * threshold;
+        int r = 0;
+        for (double v : squaredSingularValues) {
+            if (v > t2) {
+                r++;
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The spectral-tail direction statistic of an edge {@code parent -> child}: with Q the left
+     * (or right, for a tall sketch) singular vectors of {@code D = child - parent} past the first
+     * half, {@code ||Q^T child||^2 - ||Q^T parent||^2}: how the weights' energy changes along the
+     * edge in the directions where the update carries no task-specific (low-rank) signal.
+     * Antisymmetric: swapping the two models flips its sign.
+     */
+    public static double tailEnergyChange(float[] parent, float[] child, int rows, int cols) {
+        int m = Math.min(rows, cols);
+        double[] q = differenceGram(child, parent, rows, cols);
+        double[] ev = SymmetricEigen.decompose(q, m);
+        // M = C C^T - P C... on the same side as the Gram
+        double[] mm = sideGramDifference(parent, child, rows, cols);
+        double s = 0.0;
+        double[] t = new double[m];
+        for (int k = m / 2; k < m; k++) {
+            if (ev[k] < 0) {
+                ev[k] = 0;
+            }
+            // t = M q_k ; s += q_k . t
+            for (int i = 0; i < m; i++) {
+                double acc = 0.0;
+                int row = i * m;
+                for (int j = 0; j < m; j++) {
+                    acc += mm[row + j] * q[j * m + k];
+                }
+                t[i] = acc;
+            }
+            for (int i = 0; i < m; i++) {
+                s += q[i * m + k] * t[i];
+            }
+        }
+        return s;
+    }
+
+    /** {@code C C^T - P P^T} (or {@code C^T C - P^T P} for a tall sketch), m x m. */
+    private static double[] sideGramDifference(float[] parent, float[] child, int rows, int cols) {
+        int m = Math.min(rows, cols);
+        int p = Math.max(rows, cols);
+        double[] out = new double[m * m];
+        double[] xc = new double[m];
+        double[] xp = new double[m];
+        for (int k = 0; k < p; k++) {
+            for (int i = 0; i < m; i++) {
+                int at = rows <= cols ? i * cols + k : k * cols + i;
+                xc[i] = child[at];
+                xp[i] = parent[at];
+            }
+            for (int i = 0; i < m; i++) {
+                double ci = xc[i];
+                double pi = xp[i];
+                int row = i * m;
+                for (int j = 0; j < m; j++) {
+                    out[row + j] += ci * xc[j] - pi * xp[j];
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,273 @@
+package org.modelheritage.signature;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.modelheritage.read.DType;
+
+/**
+ * What we keep of a model after one pass over its weights: its structure (parameter count, layer
+ * count, structural hash), per-tensor statistics and a sketch of every weight matrix. Pairwise
+ * distances are computed from signatures alone, never by reading the weights again. Immutable;
+ * {@link #encode()} / {@link #decode(byte[])} give a compact, versioned binary form for storage.
+ */
+public final class ModelSignature {
+    private static final int MAGIC = 0x4d485347; // "MHSG"
+    private static final int VERSION = 1;
+
+    private final String structuralHash;
+    private final long parameterCount;
+    private final int layerCount;
+    private final List<TensorStatistics> tensors;
+    private final Map<String, TensorStatistics> byName;
+    private final Map<String, MatrixSketch> sketches;
+
+    public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
+            List<MatrixSketch> sketches) {
+        this.structuralHash = Objects.requireNonNull(structuralHash, "structuralHash");
+        this.parameterCount = parameterCount;
+        this.layerCount = layerCount;
+        this.tensors = List.copyOf(tensors);
+        Map<String, TensorStatistics> names = new LinkedHashMap<>();
+        for (TensorStatistics t : this.tensors) {
+            if (names.put(t.name(), t) != null) {
+                throw new IllegalArgumentException("two statistics for tensor " + t.name());
+            }
+        }
+        this.byName = Collections.unmodifiableMap(names);
+        Map<String, MatrixSketch> s = new LinkedHashMap<>();
+        for (MatrixSketch m : sketches) {
+            if (!names.containsKey(m.name())) {
+                throw new IllegalArgumentException("sketch of unknown tensor " + m.name());
+            }
+            s.put(m.name(), m);
+        }
+        this.sketches = Collections.unmodifiableMap(s);
+    }
+
+    /**
+     * Hex SHA-256 over the sorted tensor names and shapes (not dtypes: an F16 copy of a model has
+     * the same structure). Models can only be related when their structural hashes are equal.
+     */
+    public String structuralHash() {
+        return structuralHash;
+    }
+
+    /** Sum of all tensors' element counts. */
+    public long parameterCount() {
+        return parameterCount;
+    }
+
+    /**
+     * The number of weight matrices: tensors with at least two dimensions larger than one (linear,
+     * convolution and embedding weights). Biases, norms and scalars are not layers.
+     */
+    public int layerCount() {
+        return layerCount;
+    }
+
+    /** Statistics of every tensor, in file order. */
+    public List<TensorStatistics> tensors() {
+        return tensors;
+    }
+
+    public Optional<TensorStatistics> tensor(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Sketches of the weight matrices, by tensor name, in file order. */
+    public Map<String, MatrixSketch> sketches() {
+        return sketches;
+    }
+
+    /**
+     * The sketches MoTHer compares: the square matrices when the model has any, else every
+     * weight matrix (see {@link SignatureExtractor#isLineageMatrix}).
+     */
+    public List<MatrixSketch> lineageMatrices() {
+        List<MatrixSketch> square = sketches.values().stream().filter(MatrixSketch::isSquare).toList();
+        return square.isEmpty() ? List.copyOf(sketches.values()) : square;
+    }
+
+    /**
+     * The coarsest floating-point storage among the sketched matrices: its unit roundoff is the
+     * rounding noise a copy of another model in this precision carries (F32 2^-24, F16 2^-11,
+     * BF16 2^-8).
+     */
+    public double unitRoundoff() {
+        double u = 0x1p-53;
+        for (MatrixSketch m : sketches.values()) {
+            u = Math.max(u, unitRoundoff(byName.get(m.name()).dtype()));
+        }
+        return u;
+    }
+
+    /** Unit roundoff of a floating-point dtype (half an ulp of one). */
+    public static double unitRoundoff(DType dtype) {
+        return switch (dtype) {
+            case F64 -> 0x1p-53;
+            case F32 -> 0x1p-24;
+            case F16 -> 0x1p-11;
+            case BF16 -> 0x1p-8;
+            case F8_E4M3 -> 0x1p-4;
+            case F8_E5M2 -> 0x1p-3;
+            default -> 0.5; // integers: nothing below one survives
+        };
+    }
+
+    /** The compact binary form: a versioned header, the statistics, then the sketches as raw floats. */
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + 4 * sketchValueCount());
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(MAGIC);
+            out.writeByte(VERSION);
+            out.writeUTF(structuralHash);
+            out.writeLong(parameterCount);
+            out.writeInt(layerCount);
+            out.writeInt(tensors.size());
+            for (TensorStatistics t : tensors) {
+                out.writeUTF(t.name());
+                out.writeUTF(t.dtype().name());
+                writeLongs(out, t.shape());
+                out.writeLong(t.count());
+                out.writeLong(t.nonFinite());
+                out.writeDouble(t.mean());
+                out.writeDouble(t.variance());
+                out.writeDouble(t.centralMoment3());
+                out.writeDouble(t.centralMoment4());
+                out.writeDouble(t.min());
+                out.writeDouble(t.max());
+            }
+            out.writeInt(sketches.size());
+            for (MatrixSketch m : sketches.values()) {
+                out.writeUTF(m.name());
+                out.writeLong(m.rows());
+                out.writeLong(m.cols());
+                writeLongs(out, m.rowIndex());
+                writeLongs(out, m.colIndex());
+                float[] v = m.valuesView();
+                for (float f : v) {
+                    out.writeFloat(f);
+                }
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+    }
+
+    private int sketchValueCount() {
+        long n = 0;
+        for (MatrixSketch m : sketches.values()) {
+            n += (long) m.sketchRows() * m.sketchCols();
+        }
+        return (int) Math.min(Integer.MAX_VALUE / 8, n);
+    }
+
+    /**
+     * Reads what {@link #encode()} wrote.
+     *
+     * @throws IllegalArgumentException if the bytes are not a signature of a version we know
+     */
+    public static ModelSignature decode(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            if (in.readInt() != MAGIC) {
+                throw new IllegalArgumentException("not an encoded model signature");
+            }
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("model signature version " + version + ", expected " + VERSION);
+            }
+            String hash = in.readUTF();
+            long params = in.readLong();
+            int layers = in.readInt();
+            int nt = checkCount(in.readInt(), data.length);
+            List<TensorStatistics> stats = new ArrayList<>(nt);
+            for (int i = 0; i < nt; i++) {
+                String name = in.readUTF();
+                DType dtype = DType.fromSafetensorsName(in.readUTF())
+                        .orElseThrow(() -> new IllegalArgumentException("unknown dtype in signature"));
+                long[] shape = readLongs(in, data.length);
+                stats.add(new TensorStatistics(name, dtype, shape, in.readLong(), in.readLong(), in.readDouble(),
+                        in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
+            }
+            int ns = checkCount(in.readInt(), data.length);
+            List<MatrixSketch> sketches = new ArrayList<>(ns);
+            for (int i = 0; i < ns; i++) {
+                String name = in.readUTF();
+                long rows = in.readLong();
+                long cols = in.readLong();
+                long[] r = readLongs(in, data.length);
+                long[] c = readLongs(in, data.length);
+                long count = (long) r.length * c.length;
+                if (count * 4 > data.length) {
+                    throw new IllegalArgumentException("truncated model signature");
+                }
+                float[] v = new float[(int) count];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = in.readFloat();
+                }
+                sketches.add(MatrixSketch.wrap(name, rows, cols, r, c, v));
+            }
+            if (in.available() > 0) {
+                throw new IllegalArgumentException("trailing bytes after model signature");
+            }
+            return new ModelSignature(hash, params, layers, stats, sketches);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated or corrupt model signature", e);
+        }
+    }
+
+    private static int checkCount(int n, int limit) {
+        if (n < 0 || n > limit) {
+            throw new IllegalArgumentException("corrupt model signature (count " + n + ")");
+        }
+        return n;
+    }
+
+    private static void writeLongs(DataOutputStream out, long[] v) throws IOException {
+        out.writeInt(v.length);
+        for (long x : v) {
+            out.writeLong(x);
+        }
+    }
+
+    private static long[] readLongs(DataInputStream in, int limit) throws IOException {
+        int n = checkCount(in.readInt(), limit / 8 + 1);
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = in.readLong();
+        }
+        return v;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelSignature s && structuralHash.equals(s.structuralHash)
+                && parameterCount == s.parameterCount && layerCount == s.layerCount && tensors.equals(s.tensors)
+                && sketches.equals(s.sketches);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(structuralHash, parameterCount, layerCount);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelSignature[" + structuralHash.substring(0, Math.min(12, structuralHash.length())) + ", "
+                + parameterCount + " parameters, " + layerCount + " layers, " + tensors.size() + " tensors]";
+    }
+}

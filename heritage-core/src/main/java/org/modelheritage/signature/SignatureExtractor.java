@@ -1,0 +1,120 @@
+package org.modelheritage.signature;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import org.modelheritage.read.TensorInfo;
+import org.modelheritage.read.WeightFile;
+
+/**
+ * Computes a {@link ModelSignature} in one streaming pass over a weight file: each tensor is read
+ * once, and every chunk feeds both its {@link MomentAccumulator} and, for a weight matrix, its
+ * {@link SketchPlan.Collector}. Memory is the reader's chunk plus the sketches, whatever the
+ * file's size. Thread-safe: one extractor may serve several threads, each with its own file.
+ */
+public final class SignatureExtractor {
+    /** Default side of the sketch kept of each lineage matrix (whole when smaller). */
+    public static final int DEFAULT_SKETCH_SIZE = 128;
+    /** Default side of the sketch of the other matrices, only used to tell families apart. */
+    public static final int DEFAULT_MINOR_SKETCH_SIZE = 32;
+
+    private final int sketchSize;
+    private final int minorSketchSize;
+
+    public SignatureExtractor() {
+        this(DEFAULT_SKETCH_SIZE, DEFAULT_MINOR_SKETCH_SIZE);
+    }
+
+    /**
+     * @param sketchSize side of the sketch of each lineage matrix
+     * @param minorSketchSize side of the sketch of the other weight matrices
+     */
+    public SignatureExtractor(int sketchSize, int minorSketchSize) {
+        if (sketchSize < 2 || minorSketchSize < 2) {
+            throw new IllegalArgumentException("sketch sizes must be at least 2");
+        }
+        this.sketchSize = sketchSize;
+        this.minorSketchSize = minorSketchSize;
+    }
+
+    public int sketchSize() {
+        return sketchSize;
+    }
+
+    /**
+     * The lineage matrices of a structure: its square 2-D matrices (attention projections, square
+     * hidden layers: what MoTHer compares) when it has any, else every weight matrix.
+     */
+    public static boolean isLineageMatrix(TensorInfo t, boolean structureHasSquare) {
+        if (!t.dtype().isFloatingPoint() || SketchPlan.matrixShape(t.shape()).length == 0) {
+            return false;
+        }
+        return !structureHasSquare || t.isSquareMatrix();
+    }
+
+    /** True when the structure has at least one floating-point square matrix. */
+    public static boolean hasSquareMatrix(List<TensorInfo> tensors) {
+        return tensors.stream().anyMatch(t -> t.dtype().isFloatingPoint() && t.isSquareMatrix());
+    }
+
+    /** Reads the whole file once and returns its signature. */
+    public ModelSignature extract(WeightFile file) throws IOException {
+        List<TensorInfo> infos = file.tensors();
+        boolean square = hasSquareMatrix(infos);
+        List<TensorStatistics> stats = new ArrayList<>(infos.size());
+        List<MatrixSketch> sketches = new ArrayList<>();
+        long params = 0;
+        int layers = 0;
+        for (TensorInfo t : infos) {
+            params += t.elementCount();
+            boolean matrix = SketchPlan.matrixShape(t.shape()).length > 0;
+            if (matrix) {
+                layers++;
+            }
+            MomentAccumulator moments = new MomentAccumulator();
+            SketchPlan plan = null;
+            if (matrix && t.dtype().isFloatingPoint()) {
+                int size = isLineageMatrix(t, square) ? sketchSize : minorSketchSize;
+                plan = SketchPlan.of(t.name(), t.shape(), size);
+            }
+            if (plan == null) {
+                file.read(t.name(), moments);
+            } else {
+                SketchPlan.Collector collector = plan.collector();
+                file.read(t.name(), (values, length) -> {
+                    moments.accept(values, length);
+                    collector.accept(values, length);
+                });
+                sketches.add(collector.sketch());
+            }
+            stats.add(moments.toStatistics(t.name(), t.dtype(), t.shape()));
+        }
+        return new ModelSignature(structuralHash(infos), params, layers, stats, sketches);
+    }
+
+    /** Hex SHA-256 over "name TAB shape" lines sorted by name; dtypes are left out on purpose. */
+    public static String structuralHash(List<TensorInfo> tensors) {
+        List<TensorInfo> sorted = new ArrayList<>(tensors);
+        sorted.sort(Comparator.comparing(TensorInfo::name));
+        StringBuilder sb = new StringBuilder();
+        for (TensorInfo t : sorted) {
+            sb.append(t.name()).append('\t');
+            long[] shape = t.shape();
+            for (int i = 0; i < shape.length; i++) {
+                sb.append(i == 0 ? "" : ",").append(shape[i]);
+            }
+            sb.append('\n');
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.modelheritage.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.read.DType;
+import org.modelheritage.read.SafetensorsWriter;
+import org.modelheritage.testing.SyntheticModels;
+import picocli.CommandLine;
+
+/** Runs {@code heritage-server eval} in-process on a small synthetic corpus written as safetensors. */
+class EvalCommandTest {
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    /** root -> c0 -> g0, root -> c1; files named so that names say nothing in file order. */
+    static Path corpus(Path dir) throws IOException {
+        Map<String, Map<String, float[]>> models = new LinkedHashMap<>();
+        models.put("root", SyntheticModels.root(11));
+        models.put("c0", SyntheticModels.fineTune(models.get("root"), 0.006, 12));
+        models.put("c1", SyntheticModels.fineTune(models.get("root"), 0.006, 13));
+        models.put("g0", SyntheticModels.fineTune(models.get("c0"), 0.006, 14));
+        Map<String, String> parents = Map.of("c0", "root", "c1", "root", "g0", "c0");
+        StringBuilder gt = new StringBuilder("{\"models\": [");
+        int k = 0;
+        for (Map.Entry<String, Map<String, float[]>> m : models.entrySet()) {
+            String file = "m" + (7 - k) + ".safetensors";
+            List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+            SyntheticModels.shapes().forEach((name, shape) -> tensors.add(new SafetensorsWriter.Tensor(name,
+                    m.getKey().equals("c1") ? DType.BF16 : DType.F32, shape, m.getValue().get(name))));
+            SafetensorsWriter.write(dir.resolve(file), tensors, Map.of());
+            String parent = parents.get(m.getKey());
+            gt.append(k++ == 0 ? "" : ", ").append("{\"name\": \"").append(m.getKey()).append("\", \"path\": \"")
+                    .append(file).append("\", \"parent\": ").append(parent == null ? "null" : "\"" + parent + "\"").append('}');
+        }
+        gt.append("], \"edges\": [[\"root\", \"c0\"], [\"root\", \"c1\"], [\"c0\", \"g0\"]]}");
+        Files.writeString(dir.resolve("ground_truth.json"), gt.toString());
+        return dir;
+    }
+
+    @Test
+    void jsonIsExactlyOneObjectWithTheIssuesKeys(@TempDir Path dir) throws IOException {
+        Run r = run("eval", corpus(dir).toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(1, lines.length, r.out());
+        JsonNode o = new ObjectMapper().readTree(lines[0]);
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> it = o.fieldNames(); it.hasNext();) {
+            keys.add(it.next());
+        }
+        assertEquals(List.of("models", "true_families", "found_families", "adjusted_rand_index", "undirected_accuracy",
+                "directed_accuracy", "root_accuracy", "seconds", "families", "edges"), keys);
+        assertEquals(4, o.get("models").asInt());
+        assertEquals(1, o.get("found_families").asInt());
+        assertEquals(1.0, o.get("adjusted_rand_index").asDouble(), 0.0);
+        assertEquals(1.0, o.get("directed_accuracy").asDouble(), 0.0);
+        assertEquals(1.0, o.get("root_accuracy").asDouble(), 0.0);
+        assertEquals("[[\"c0\",\"c1\",\"g0\",\"root\"]]", o.get("families").toString());
+        List<String> edges = new ArrayList<>();
+        for (JsonNode e : o.get("edges")) {
+            edges.add(e.get(0).asText() + ">" + e.get(1).asText());
+            double confidence = e.get(2).asDouble();
+            assertTrue(confidence >= 0 && confidence <= 1);
+        }
+        assertEquals(List.of("root>c0", "root>c1", "c0>g0"), edges);
+        assertTrue(r.err().contains("[4/4]"), "progress on stderr: " + r.err());
+    }
+
+    @Test
+    void tableAndPaperRecipe(@TempDir Path dir) throws IOException {
+        Run r = run("eval", corpus(dir).toString(), "--recipe", "paper", "--quiet");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("adjusted Rand index    1.000"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void missingGroundTruthIsBadInput(@TempDir Path dir) {
+        Run r = run("eval", dir.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("no ground_truth.json"), r.err());
+        assertEquals(2, run("eval").status());
+    }
+}
