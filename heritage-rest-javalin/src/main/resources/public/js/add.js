@@ -154,6 +154,8 @@ function showUploadError(message, existingId) {
   setHtml(uploadError, html`<div class="alert alert-error" role="alert" id="upload-error-alert">${raw(ICONS.alert)}<div>
     <p class="title">The upload was refused</p><p class="message" id="server-message">${message}</p>
     ${existingId != null ? html`<p><a href="${modelUrl(existingId)}">Open the model already in the lake</a></p>` : ''}</div></div>`);
+  // On a phone the message is below the fold: bring it into view.
+  uploadError.scrollIntoView({ block: 'nearest' });
 }
 
 form.addEventListener('submit', (e) => {

@@ -63,12 +63,23 @@ export async function fetchModels(search = '') {
     const total = body && !Array.isArray(body) ? Number(body.total) : NaN;
     if (page.length < PAGE_SIZE || !(total > all.length)) break;
   }
+  rememberModels(all);
   return all;
 }
 
 export const fetchModel = (id) => getJson(`/api/models/${encodeURIComponent(id)}`);
-export const fetchFamilies = async () => listOf(await getJson('/api/families'), 'families');
-export const fetchFamilyModels = async (id) => listOf(await getJson(`/api/families/${encodeURIComponent(id)}/models`), 'models');
+const PAGE_SIZE_FAMILIES = 1000;
+
+export async function fetchFamilies() {
+  const families = listOf(await getJson(`/api/families?limit=${PAGE_SIZE_FAMILIES}`), 'families');
+  rememberFamilies(families);
+  return families;
+}
+export async function fetchFamilyModels(id) {
+  const models = listOf(await getJson(`/api/families/${encodeURIComponent(id)}/models?limit=${PAGE_SIZE_FAMILIES}`), 'models');
+  rememberModels(models);
+  return models;
+}
 export const fetchFamilyTree = (id) => getJson(`/api/families/${encodeURIComponent(id)}/tree`);
 export const fetchStats = () => getJson('/api/stats');
 
@@ -78,20 +89,40 @@ export function treeExportUrl(familyId, format) {
 
 // ---------- reading model and family objects ----------
 
-/** The family a model belongs to, as {id, name}, or null while it has none. */
+// Families have no names of their own: a family is called after its root (base) model. These
+// maps remember the names and roots seen so far so that every page can label families.
+const modelNames = new Map();
+const familyRoots = new Map();
+
+export function rememberModels(models) {
+  for (const m of models || []) if (m && m.id != null && m.name) modelNames.set(String(m.id), m.name);
+}
+
+export function rememberFamilies(families) {
+  for (const f of families || []) {
+    if (f && f.id != null && f.root_id != null) familyRoots.set(String(f.id), String(f.root_id));
+  }
+}
+
+/** The family a model belongs to, as {id, name, root_id}, or null while it has none. */
 export function familyOf(model) {
   if (!model) return null;
   const f = model.family;
-  if (f && typeof f === 'object' && f.id != null) return { id: String(f.id), name: f.name || null };
-  if (f != null && typeof f !== 'object') return { id: String(f), name: model.family_name || null };
-  if (model.family_id != null) return { id: String(model.family_id), name: model.family_name || null };
+  if (f && typeof f === 'object' && f.id != null) {
+    rememberFamilies([f]);
+    return { id: String(f.id), name: f.name || null, root_id: f.root_id ?? null };
+  }
+  if (f != null && typeof f !== 'object') return { id: String(f), name: null, root_id: null };
+  if (model.family_id != null) return { id: String(model.family_id), name: null, root_id: null };
   return null;
 }
 
 export function familyLabel(family) {
   if (!family) return '';
   if (family.name) return family.name;
-  return `Family ${shortId(family.id)}`;
+  const root = family.root_id != null ? String(family.root_id) : familyRoots.get(String(family.id));
+  const rootName = root != null ? modelNames.get(root) : null;
+  return rootName ? `${rootName} family` : `Family ${shortId(family.id)}`;
 }
 
 export function shortId(id) {
@@ -99,7 +130,7 @@ export function shortId(id) {
   return s.length > 10 ? s.slice(0, 8) : s;
 }
 
-/** Nodes and edges of a tree answer, whatever the names of the edge ends are. */
+/** Nodes, directed edges and root of a tree answer ({family, nodes, edges}). */
 export function readTree(body) {
   const nodes = listOf(body && (body.nodes ? body.nodes : body), 'nodes').map((n) => ({
     id: String(n.id), name: n.name || String(n.id), status: n.status,
@@ -109,14 +140,18 @@ export function readTree(body) {
     from: String(e.parent ?? e.parent_id ?? e.source ?? e.from),
     to: String(e.child ?? e.child_id ?? e.target ?? e.to),
     confidence: typeof e.confidence === 'number' ? e.confidence : null,
+    duplicate: e.duplicate === true,
   }));
-  const hasParent = new Set(edges.map((e) => e.to));
-  let rootId = body && (body.root_id ?? (body.root && typeof body.root === 'object' ? body.root.id : body.root));
+  const family = body && body.family && typeof body.family === 'object' ? body.family : null;
+  let rootId = (family && family.root_id) ?? (body && body.root_id);
+  if (rootId == null) rootId = (nodes.find((n) => n.root) || {}).id;
   if (rootId == null) {
-    const roots = nodes.filter((n) => !hasParent.has(n.id));
-    rootId = roots.length ? roots[0].id : null;
+    const hasParent = new Set(edges.map((e) => e.to));
+    rootId = (nodes.find((n) => !hasParent.has(n.id)) || {}).id;
   }
-  return { nodes, edges, rootId: rootId == null ? null : String(rootId) };
+  rememberModels(nodes);
+  if (family) rememberFamilies([family]);
+  return { nodes, edges, rootId: rootId == null ? null : String(rootId), family };
 }
 
 export function statusOf(model) {

@@ -2,7 +2,7 @@
 // lists every family.
 
 import {
-  ICONS, familyColor, familyLabel, fetchFamilies, fetchFamilyModels, fetchFamilyTree, formatConfidence, formatCount,
+  ICONS, familyColor, familyLabel, fetchFamilies, fetchFamilyModels, fetchFamilyTree, fetchModels, shortId, formatConfidence, formatCount,
   formatInteger, html, modelUrl, familyUrl, queryParam, raw, readTree, setHtml, showError, statusBadge, statusOf,
   treeExportUrl,
 } from './api.js';
@@ -30,10 +30,9 @@ async function showFamily() {
   const parentOf = new Map(tree.edges.map((e) => [e.to, e]));
   const root = tree.rootId ? byNodeId.get(tree.rootId) : null;
 
-  const name = familyLabel({ id, name: familyName });
+  const name = familyLabel({ id, name: familyName, root_id: tree.rootId });
   document.title = `${name} — Model Heritage`;
   byId('family-name').textContent = name;
-  byId('family-name').style.color = familyColor(id);
   setHtml(byId('family-count'), html`<span class="badge badge-neutral">${rows.length} ${rows.length === 1 ? 'model' : 'models'}</span>`);
   setHtml(byId('family-root'), root
     ? html`Root (base model): <a href="${modelUrl(root.id)}" id="family-root-link">${root.name}</a>`
@@ -48,10 +47,10 @@ async function showFamily() {
     const parent = edge ? byNodeId.get(edge.from) : null;
     return html`<tr data-model-id="${m.id}">
       <td><a href="${modelUrl(m.id)}">${m.name}</a>${m.id === tree.rootId ? raw(' <span class="badge badge-root">root</span>') : ''}</td>
-      <td>${parent ? html`<a href="${modelUrl(parent.id)}">${parent.name}</a>` : html`<span class="muted">—</span>`}</td>
-      <td class="num">${edge && edge.confidence != null ? formatConfidence(edge.confidence) : html`<span class="muted">—</span>`}</td>
+      <td>${parent ? html`<a href="${modelUrl(parent.id)}">${parent.name}</a>${edge.confidence != null ? html` <span class="muted show-sm">${formatConfidence(edge.confidence)}</span>` : ''}` : html`<span class="muted">—</span>`}</td>
+      <td class="num hide-sm">${edge && edge.confidence != null ? formatConfidence(edge.confidence) : html`<span class="muted">—</span>`}</td>
       <td class="num hide-sm">${m.parameter_count != null ? formatCount(m.parameter_count) : '—'}</td>
-      <td>${statusBadge(statusOf(m))}</td></tr>`;
+      <td class="hide-sm">${statusBadge(statusOf(m))}</td></tr>`;
   }));
 
   const box = byId('graph-box');
@@ -66,12 +65,14 @@ async function showFamily() {
 
 async function showFamilies() {
   let families;
+  let models;
   try {
-    families = await fetchFamilies();
+    [families, models] = await Promise.all([fetchFamilies(), fetchModels('')]);
   } catch (e) {
     showError(byId('family-error'), e, 'Could not load the families');
     return;
   }
+  const byModelId = new Map(models.map((m) => [String(m.id), m]));
   byId('family-list-view').hidden = false;
   if (!families.length) {
     setHtml(byId('family-empty'), html`<div class="card empty-state">${raw(ICONS.empty)}<h2>No families yet</h2>
@@ -80,13 +81,13 @@ async function showFamilies() {
   }
   const sorted = [...families].sort((a, b) => familyLabel(a).localeCompare(familyLabel(b), undefined, { numeric: true }));
   setHtml(byId('family-list'), sorted.map((f) => {
-    const count = f.model_count ?? f.size ?? f.member_count ?? (Array.isArray(f.members) ? f.members.length : null);
-    const root = f.root && typeof f.root === 'object' ? f.root : null;
-    const params = f.parameter_count ?? (root ? root.parameter_count : null);
+    const count = f.member_count ?? f.model_count ?? models.filter((m) => String(m.family_id) === String(f.id)).length;
+    const root = f.root_id != null ? byModelId.get(String(f.root_id)) : null;
     return html`<li class="card model-card" data-family-id="${f.id}">
-      <div class="top"><h3><a href="${familyUrl(f.id)}" style="color:${familyColor(f.id)}">${familyLabel({ id: f.id, name: f.name })}</a></h3>
-        ${count != null ? html`<span class="badge badge-neutral">${formatInteger(count)} ${count === 1 ? 'model' : 'models'}</span>` : ''}</div>
-      <div class="metrics">${root ? html`<span>root <strong>${root.name}</strong></span>` : ''}${params != null ? html`<span><strong>${formatCount(params)}</strong> params</span>` : ''}</div>
+      <div class="top"><h3><a href="${familyUrl(f.id)}">${familyLabel(f)}</a></h3>
+        <span class="badge badge-neutral">${formatInteger(count)} ${count === 1 ? 'model' : 'models'}</span></div>
+      <div class="metrics">${root ? html`<span>root <a href="${modelUrl(root.id)}" class="raise"><strong>${root.name}</strong></a></span>` : ''}${root && root.parameter_count != null ? html`<span><strong>${formatCount(root.parameter_count)}</strong> params</span>` : ''}</div>
+      ${f.structural_hash ? html`<div class="bottom"><span title="structural hash: ${f.structural_hash}">structure <span class="mono">${shortId(String(f.structural_hash).replace(/^sha256:/, ''))}</span></span></div>` : ''}
     </li>`;
   }));
 }

@@ -41,8 +41,9 @@ export function drawFamilyGraph(container, tree, currentId = null) {
     id: `e${i}`,
     from: e.from,
     to: e.to,
-    label: e.confidence != null ? formatConfidence(e.confidence) : undefined,
-    title: e.confidence != null ? `confidence ${formatConfidence(e.confidence)}` : undefined,
+    label: [e.confidence != null ? formatConfidence(e.confidence) : null, e.duplicate ? 'duplicate' : null].filter(Boolean).join(' · ') || undefined,
+    title: [e.confidence != null ? `confidence ${formatConfidence(e.confidence)}` : null, e.duplicate ? 'same weights as the parent' : null].filter(Boolean).join(', ') || undefined,
+    dashes: e.duplicate === true,
   }));
 
   const data = { nodes: new window.vis.DataSet(nodes), edges: new window.vis.DataSet(edges) };

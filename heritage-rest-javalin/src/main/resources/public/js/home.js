@@ -37,8 +37,8 @@ async function load() {
   byId('stat-models-sub').textContent = parts.length ? parts.join(' · ') : (models ? '' : 'the lake is empty');
 
   const byFormat = stats.by_format || stats.formats || {};
-  const formats = Object.entries(byFormat).filter(([, n]) => n).map(([f, n]) => `${n} ${f}`);
-  byId('stat-formats').textContent = formats.length ? formats.join(' · ') : 'across all models';
+  const formats = Object.entries(byFormat).filter(([, n]) => n).sort((a, b) => b[1] - a[1]).map(([f, n]) => `${n} ${f}`);
+  byId('stat-formats').textContent = formats.length ? `in ${formats.join(', ')}` : 'across all models';
 
   const last = stats.last_upload ?? stats.last_upload_at ?? null;
   const lastAt = last && typeof last === 'object' ? (last.created_at ?? last.uploaded_at ?? last.at) : last;

@@ -28,7 +28,16 @@ function renderSpecs(m) {
     ['Structural hash', m.structural_hash ? html`<span class="hash">${m.structural_hash}</span>` : '—', 'structural-hash'],
     ['Checksum', m.checksum ? html`<span class="hash">${m.checksum}</span>` : '—', 'checksum'],
   ];
+  const files = Array.isArray(m.files) ? m.files : [];
+  if (files.length > 1) {
+    rows.push([`Files (${files.length})`, html`<ul class="file-names">${files.map((f) => html`<li>${f.name} <span class="exact">${formatBytes(f.size)}</span></li>`)}</ul>`, 'files']);
+  }
   setHtml(byId('specs'), rows.map(([label, value, key]) => html`<dt>${label}</dt><dd data-spec="${key}">${value}</dd>`));
+}
+
+function isRootOfFamily(m) {
+  const family = familyOf(m);
+  return family != null && family.root_id != null && String(family.root_id) === String(m.id);
 }
 
 function renderLineage(m, status) {
@@ -41,7 +50,9 @@ function renderLineage(m, status) {
   }
   const parentHtml = parent
     ? html`<ul class="lineage-list" id="parent"><li class="lineage-item"><a href="${modelUrl(parent.id)}" data-model-id="${parent.id}">${parent.name || parent.id}</a>${confidence(parent.confidence)}</li></ul>`
-    : html`<p class="muted" id="parent">None — ${status === 'failed' ? 'the model could not be processed.' : html`this model is the root of its family ${raw('<span class="badge badge-root">root</span>')}`}</p>`;
+    : html`<p class="muted" id="parent">None — ${status === 'failed' ? 'the model could not be processed.'
+      : isRootOfFamily(m) ? html`this model is the root of its family ${raw('<span class="badge badge-root">root</span>')}`
+        : 'no parent was found for this model.'}</p>`;
   const sorted = [...children].sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true }));
   const childrenHtml = sorted.length
     ? html`<ul class="lineage-list" id="children">${sorted.map((c) => html`<li class="lineage-item"><a href="${modelUrl(c.id)}" data-model-id="${c.id}">${c.name || c.id}</a>${confidence(c.confidence)}</li>`)}</ul>`
@@ -82,19 +93,27 @@ function renderBanner(m, status) {
   }
 }
 
-async function renderGraph(m, status) {
+/** The model's family tree, an Error when it could not be read, or null when it has no family. */
+async function loadTree(m) {
+  const family = familyOf(m);
+  if (!family) return null;
+  try {
+    return readTree(await fetchFamilyTree(family.id));
+  } catch (e) {
+    return e;
+  }
+}
+
+function renderGraph(m, status, tree) {
   const box = byId('graph-box');
   const family = familyOf(m);
-  if (!family) {
+  if (!family || tree == null) {
     const text = isBusy(status) ? 'The family tree appears when the model is ready.' : 'This model is not in a family.';
     if (drawnFor !== text) { setHtml(box, html`<div class="graph-empty">${text}</div>`); drawnFor = text; }
     return;
   }
-  let tree;
-  try {
-    tree = readTree(await fetchFamilyTree(family.id));
-  } catch (e) {
-    showError(box, e, 'Could not load the family tree');
+  if (tree instanceof Error) {
+    showError(box, tree, 'Could not load the family tree');
     drawnFor = null;
     return;
   }
@@ -106,7 +125,7 @@ async function renderGraph(m, status) {
     return;
   }
   setHtml(box, html`<div class="graph" id="graph" role="img" aria-label="Family tree of ${m.name}: ${tree.nodes.length} models. The same links are listed under Lineage and on the family page."></div>
-    <div style="padding:12px 20px" class="muted"><a href="${familyUrl(family.id)}">Open the family page</a> · click a model in the tree to open it · drag to pan, scroll to zoom</div>`);
+    <div class="graph-foot muted"><a href="${familyUrl(family.id)}">Open the family page</a> · click a model in the tree to open it · drag to pan, scroll to zoom</div>`);
   drawFamilyGraph(byId('graph'), tree, m.id);
 }
 
@@ -120,6 +139,7 @@ async function refresh() {
     if (e.status !== 404 && e.status !== 400) setTimeout(refresh, POLL_MS * 3);
     return;
   }
+  const tree = await loadTree(m); // first, so that the family can be called after its root
   byId('model-error').innerHTML = '';
   const status = statusOf(m);
   document.title = `${m.name} — Model Heritage`;
@@ -133,8 +153,8 @@ async function refresh() {
   renderLineage(m, status);
   renderTimeline(m, status);
   byId('model-view').hidden = false;
+  renderGraph(m, status, tree);
   byId('model-view').dataset.status = status;
-  await renderGraph(m, status);
   if (isBusy(status)) setTimeout(refresh, POLL_MS);
 }
 

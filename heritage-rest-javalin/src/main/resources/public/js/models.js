@@ -2,7 +2,7 @@
 // (in the page, over the search result), cards in alphabetical order.
 
 import {
-  ICONS, debounce, familyBadge, familyLabel, familyOf, fetchFamilies, fetchModels, formatCount, formatInteger,
+  ICONS, debounce, familyBadge, familyLabel, familyOf, fetchFamilies, fetchModels, formatBytes, formatCount, formatInteger,
   formatRelative, formatDate, html, modelUrl, parseDate, raw, setHtml, showError, statusBadge, statusOf,
 } from './api.js';
 
@@ -16,9 +16,11 @@ const list = byId('model-list');
 const empty = byId('empty');
 const count = byId('result-count');
 const clear = byId('clear-filters');
+const meta = document.querySelector('.results-meta');
 
 let models = [];
 let lakeIsEmpty = false;
+let loaded = false; // no rendering before the first answer, or the empty state would flash
 let request = 0;
 const knownFamilies = new Map();
 
@@ -48,6 +50,7 @@ async function search() {
     const found = await fetchModels(text);
     if (mine !== request) return; // a newer search has started; drop this answer
     models = found;
+    loaded = true;
     if (!text) lakeIsEmpty = found.length === 0;
     byId('models-error').innerHTML = '';
     for (const m of found) {
@@ -110,26 +113,31 @@ function card(m) {
   return html`<li class="card model-card" data-model-id="${m.id}">
     <div class="top"><h3><a href="${modelUrl(m.id)}">${m.name}</a></h3>${statusBadge(status)}</div>
     ${m.description ? html`<p class="desc">${m.description}</p>` : ''}
-    <div class="metrics">${params}${layers}${m.format ? html`<span>${m.format}</span>` : ''}</div>
+    <div class="metrics">${params}${layers}</div>
+    <div class="card-sub">${[m.format, m.file_size != null ? formatBytes(m.file_size) : null].filter(Boolean).join(' · ')}</div>
     <div class="bottom">${familyBadge(familyOf(m))}${when ? html`<time datetime="${when.toISOString()}" title="${formatDate(when)}">${formatRelative(when)}</time>` : ''}</div>
   </li>`;
 }
 
 function render() {
+  if (!loaded) return;
   const shown = models.filter(matchesFilters)
     .sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { sensitivity: 'base', numeric: true }));
   clear.hidden = !filtersActive();
   if (shown.length) {
     form.hidden = false;
+    meta.hidden = false;
     setHtml(list, shown.map(card));
     empty.innerHTML = '';
-    count.textContent = `${shown.length} ${shown.length === 1 ? 'model' : 'models'}${filtersActive() ? ` of ${models.length} found` : ''}`;
+    const narrowed = Boolean(familySelect.value || paramsSelect.value || uploadedSelect.value) && shown.length < models.length;
+    count.textContent = `${shown.length} ${shown.length === 1 ? 'model' : 'models'}${narrowed ? ` of ${models.length}` : ''}`;
     return;
   }
   list.innerHTML = '';
   count.textContent = '';
   // Nothing to search or filter in an empty lake: show only the way to the first upload.
   form.hidden = lakeIsEmpty && !filtersActive();
+  meta.hidden = form.hidden;
   if (lakeIsEmpty && !filtersActive()) {
     setHtml(empty, html`<div class="card empty-state" id="empty-lake">${raw(ICONS.empty)}
       <h2>No models yet</h2>
@@ -152,13 +160,16 @@ function clearFilters() {
   searchInput.focus();
 }
 
+/** Families for the filter, and every model's name so families can be called after their roots. */
 async function loadFamilies() {
   try {
-    for (const f of await fetchFamilies()) {
+    const [families] = await Promise.all([fetchFamilies(), searchInput.value.trim() ? fetchModels('') : null]);
+    for (const f of families) {
       const id = String(f.id);
-      knownFamilies.set(id, { id, name: f.name || null });
+      knownFamilies.set(id, { id, name: f.name || null, root_id: f.root_id ?? null });
     }
     fillFamilyOptions();
+    render();
   } catch (e) {
     // The family filter still fills from the models themselves.
   }

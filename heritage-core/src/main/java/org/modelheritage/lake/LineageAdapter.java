@@ -2,6 +2,7 @@ package org.modelheritage.lake;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.store.Distance;
@@ -33,11 +34,17 @@ interface LineageAdapter {
 
     Signature signature(WeightFile file) throws IOException;
 
+    /** The version {@link Signature#statistics()} are stored under; others are not read back. */
+    String statisticsVersion();
+
     /**
-     * Loads the processed models back into the engine when the lake reopens, with the distances
-     * cached among them, so that nothing is recomputed.
+     * Replaces what the engine holds with the processed models (when the lake reopens, or after a
+     * change the store refused), with the distances cached among them, so that nothing is
+     * recomputed.
+     *
+     * @return the models whose statistics could not be read back (they must be processed again)
      */
-    void restore(java.util.Map<String, Signature> models, List<Distance> cachedDistances);
+    Set<String> restore(Map<String, Signature> models, List<Distance> cachedDistances);
 
     /** Places a model in a family and recomputes that family's tree. */
     Outcome add(String modelId, Signature signature);
@@ -48,6 +55,6 @@ interface LineageAdapter {
     /** Whether the engine holds this model. */
     boolean contains(String modelId);
 
-    /** The distance metric name the cached distances are stored under. */
-    String distanceMetric();
+    /** The metric names the cached distances are stored under (what {@link #restore} reads back). */
+    List<String> distanceMetrics();
 }

@@ -2,13 +2,11 @@ package org.modelheritage.lake;
 
 /** The lineage engines the lake can run with. */
 final class LineageAdapters {
-    /** The statistics format version the lake stores signatures under. */
-    static final String STATISTICS_VERSION = StructureOnlyLineage.VERSION;
-
     private LineageAdapters() {
     }
 
+    /** The library's incremental engine with its default recipe: what {@code eval} runs. */
     static LineageAdapter standard() {
-        return new StructureOnlyLineage();
+        return new IncrementalLineage();
     }
 }

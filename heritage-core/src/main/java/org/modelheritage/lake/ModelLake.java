@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -132,14 +133,6 @@ public final class ModelLake implements AutoCloseable {
 
     public LakeOptions options() {
         return options;
-    }
-
-    /**
-     * False while the lake runs the interim structure-only placement (families by architecture,
-     * no lineage edges) because the lineage engine is not wired in yet.
-     */
-    public boolean recoversLineage() {
-        return !(lineage instanceof StructureOnlyLineage);
     }
 
     // ---------------------------------------------------------------- adding
@@ -393,11 +386,16 @@ public final class ModelLake implements AutoCloseable {
     }
 
     /**
-     * Adds to {@code changes} what makes the store's families match the engine's: families put
-     * (ids kept where the members were already together), models moved, trees replaced, emptied
-     * families deleted. {@code extra} are models to update with their new fields (the one just
-     * processed); {@code gone} are models being deleted in the same change, and
-     * {@code formerFamilies} the families they were in (deleted if nothing now keeps them).
+     * Adds to {@code changes} what makes the store's families match the engine's: families put,
+     * models moved, trees replaced, emptied families deleted. {@code extra} are models to update
+     * with their new fields (the one just processed); {@code gone} are models being deleted in the
+     * same change, and {@code formerFamilies} the families they were in (deleted if nothing now
+     * keeps them).
+     *
+     * <p>Family ids stay put: each old id goes to the new family holding most of its members (a
+     * family that grows keeps its id; of a family that splits, the larger part keeps it; of
+     * families that merge, the id of the larger one survives), greedily by that count, ties to
+     * the smaller id; a family no old id went to gets a new one.
      */
     private void writeFamilies(ChangeSet.Builder changes, LineageAdapter.Outcome outcome, Set<String> gone,
                                Set<String> formerFamilies, Model... extra) {
@@ -406,40 +404,58 @@ public final class ModelLake implements AutoCloseable {
             updates.put(m.id(), m);
         }
         Set<String> touchedOldFamilies = new HashSet<>(formerFamilies);
-        Set<String> usedIds = new HashSet<>();
-        List<Runnable> lineageWrites = new ArrayList<>();
-        for (LineageAdapter.FamilyState state : outcome.families()) {
-            // The family id most of its already-placed members have keeps; else a new one.
+        List<LineageAdapter.FamilyState> states = outcome.families();
+        List<Map<String, Model>> membersOf = new ArrayList<>();
+        // (state index, old family id, members of that old family now in this state)
+        record Claim(int state, String familyId, int votes, String firstMember) {
+        }
+        List<Claim> claims = new ArrayList<>();
+        for (int i = 0; i < states.size(); i++) {
             Map<String, Integer> votes = new HashMap<>();
             Map<String, Model> members = new LinkedHashMap<>();
-            for (String memberId : state.members()) {
-                Model m = updates.containsKey(memberId) ? updates.get(memberId) : meta.model(memberId).orElse(null);
+            for (String memberId : states.get(i).members()) {
+                Model stored = meta.model(memberId).orElse(null);
+                Model m = updates.getOrDefault(memberId, stored);
                 if (m == null) {
                     continue;
                 }
                 members.put(memberId, m);
-                Model stored = meta.model(memberId).orElse(null);
                 if (stored != null && stored.familyId() != null) {
                     votes.merge(stored.familyId(), 1, Integer::sum);
                     touchedOldFamilies.add(stored.familyId());
                 }
             }
-            String familyId = votes.entrySet().stream()
-                    .filter(e -> !usedIds.contains(e.getKey()))
-                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .map(Map.Entry::getKey).findFirst().orElseGet(() -> UUID.randomUUID().toString());
-            usedIds.add(familyId);
-            changes.putFamily(familyId, state.structuralHash(), state.rootId());
-            for (Model m : members.values()) {
-                if (!familyId.equals(m.familyId()) || updates.containsKey(m.id())) {
-                    Model moved = m.toBuilder().familyId(familyId).parentId(null).confidence(null).build();
-                    updates.put(m.id(), moved);
+            membersOf.add(members);
+            String first = states.get(i).members().stream().sorted().findFirst().orElse("");
+            int state = i;
+            votes.forEach((id, n) -> claims.add(new Claim(state, id, n, first)));
+        }
+        claims.sort(Comparator.comparingInt(Claim::votes).reversed().thenComparing(Claim::familyId)
+                .thenComparing(Claim::firstMember));
+        String[] familyIds = new String[states.size()];
+        Set<String> usedIds = new HashSet<>();
+        for (Claim c : claims) {
+            if (familyIds[c.state()] == null && usedIds.add(c.familyId())) {
+                familyIds[c.state()] = c.familyId();
+            }
+        }
+        for (int i = 0; i < states.size(); i++) {
+            if (familyIds[i] == null) {
+                familyIds[i] = UUID.randomUUID().toString();
+                usedIds.add(familyIds[i]);
+            }
+            LineageAdapter.FamilyState state = states.get(i);
+            changes.putFamily(familyIds[i], state.structuralHash(), state.rootId());
+            for (Model m : membersOf.get(i).values()) {
+                if (!familyIds[i].equals(m.familyId()) || updates.containsKey(m.id())) {
+                    updates.put(m.id(), m.toBuilder().familyId(familyIds[i]).parentId(null).confidence(null).build());
                 }
             }
-            lineageWrites.add(() -> changes.replaceLineage(familyId, state.edges()));
         }
         updates.values().forEach(changes::updateModel);
-        lineageWrites.forEach(Runnable::run);
+        for (int i = 0; i < states.size(); i++) {
+            changes.replaceLineage(familyIds[i], states.get(i).edges());
+        }
         for (String old : touchedOldFamilies) {
             if (!usedIds.contains(old)) {
                 changes.deleteFamily(old);
@@ -452,25 +468,39 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
-    /** Reloads processed models' signatures and cached distances into the engine, replacing what it held. */
+    /**
+     * Reloads processed models' signatures and cached distances into the engine, replacing what it
+     * held. A ready model whose statistics are missing or unreadable (another signature version) is
+     * queued to be processed again.
+     */
     private void restoreLineage() {
         Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
+        List<String> again = new ArrayList<>();
+        String version = lineage.statisticsVersion();
         for (Model m : allModels(ModelQuery.all().withStatus(ModelStatus.READY))) {
-            Optional<byte[]> stats = meta.statistics(m.id(), LineageAdapters.STATISTICS_VERSION);
+            Optional<byte[]> stats = meta.statistics(m.id(), version);
             if (stats.isEmpty() || m.structuralHash() == null) {
-                log.warn("model {} is ready but has no statistics of version {}; processing it again",
-                        m.id(), LineageAdapters.STATISTICS_VERSION);
-                meta.apply(ChangeSet.builder().updateStatus(m.id(), ModelStatus.PENDING, null, null)
-                        .enqueueJob(m.id(), clock.instant()).build());
+                again.add(m.id());
                 continue;
             }
             signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
-                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(),
-                    LineageAdapters.STATISTICS_VERSION, stats.get()));
+                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats.get()));
         }
-        List<Distance> distances = signatures.isEmpty() ? List.of()
-                : meta.distances(signatures.keySet(), lineage.distanceMetric());
-        lineage.restore(signatures, distances);
+        List<Distance> distances = new ArrayList<>();
+        if (signatures.size() > 1) {
+            for (String metric : lineage.distanceMetrics()) {
+                distances.addAll(meta.distances(signatures.keySet(), metric));
+            }
+        }
+        again.addAll(lineage.restore(signatures, distances));
+        for (String id : again) {
+            log.warn("model {} is ready but has no readable statistics of version {}; processing it again", id, version);
+            meta.apply(ChangeSet.builder().updateStatus(id, ModelStatus.PENDING, null, null)
+                    .enqueueJob(id, clock.instant()).build());
+        }
+        if (!again.isEmpty() && workers != null) { // null while the lake opens: start() wakes them then
+            workers.jobAdded();
+        }
     }
 
     private List<Model> allModels(ModelQuery query) {
@@ -484,6 +514,11 @@ public final class ModelLake implements AutoCloseable {
                 return out;
             }
         }
+    }
+
+    /** The lineage engine, for tests in this package. */
+    LineageAdapter lineage() {
+        return lineage;
     }
 
     private static boolean validId(String id) {

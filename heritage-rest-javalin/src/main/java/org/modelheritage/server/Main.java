@@ -8,8 +8,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The runnable app, {@code heritage-server.jar}. With no subcommand (or only options) it serves:
+ * The runnable app, {@code heritage-server.jar}: one subcommand per job; add a command by listing
+ * its class below. With no subcommand (or only options) it serves:
  * {@code java -jar heritage-server.jar} is {@code java -jar heritage-server.jar serve}.
+ * Exit status: 0 on success, 2 for bad input or usage, 1 for an internal error.
  */
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
@@ -26,7 +28,7 @@ public final class Main implements Runnable {
         return commandLine().execute(withDefaultCommand(args));
     }
 
-    /** The configured command line, for tests that run a subcommand in-process. */
+    /** The configured command line, for {@link #main} and for tests that run it in-process. */
     public static CommandLine commandLine() {
         return new CommandLine(new Main());
     }
@@ -45,7 +47,10 @@ public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
-    /** Reached only through {@link #commandLine()} with no subcommand ({@link #run(String...)} adds serve). */
+    /**
+     * Reached only when a caller runs {@link #commandLine()} without a subcommand ({@link #run(String...)}
+     * prepends {@code serve}): a usage error, exit status 2.
+     */
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");

@@ -112,9 +112,7 @@ class ApiTest {
         String familyId = root1.get("family_id").asText();
         assertEquals(familyId, root1.get("family").get("id").asText());
         assertEquals(3, root1.get("family").get("member_count").asInt());
-        if (s.lake.recoversLineage()) {
-            assertLineage(rootId, childId, grandId, familyId);
-        }
+        assertLineage(rootId, childId, grandId, familyId);
 
         // Search is case-insensitive and alphabetical; paging echoes the total.
         JsonNode search = s.get("/api/models?search=ALPHA-").json();
@@ -164,10 +162,9 @@ class ApiTest {
         assertEquals(204, s.delete("/api/models/" + childId).status());
         assertEquals(404, s.get("/api/models/" + childId).status());
         assertFalse(blobsOnDisk().contains(childSha));
-        if (s.lake.recoversLineage()) {
-            JsonNode grand = s.get("/api/models/" + grandId).json();
-            assertEquals(rootId, grand.get("lineage").get("parent").get("id").asText(), "re-linked to the root");
-        }
+        JsonNode grand = s.get("/api/models/" + grandId).json();
+        assertEquals(rootId, grand.get("lineage").get("parent").get("id").asText(), "re-linked to the root");
+        assertEquals(familyId, grand.get("family_id").asText(), "the family keeps its id");
         assertEquals(2, s.get("/api/families/" + familyId + "/tree").json().get("nodes").size());
 
         // Delete the rest: the family goes with its last member.

@@ -49,7 +49,6 @@ class CorpusUploadTest {
                     assertEquals(f.parameterCount(), done.get("parameter_count").asLong(), m.toString());
                 }
             }
-            // The same architecture: every one of them is in one family while lineage is structural only.
             assertEquals(onePerFormat.size(), s.get("/api/stats").json().get("by_status").get("ready").asInt());
         }
     }

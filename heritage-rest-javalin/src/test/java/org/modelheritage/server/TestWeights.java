@@ -12,7 +12,7 @@ import java.util.Random;
 
 /**
  * Small safetensors files made in memory for API tests: a "root" of random weights and
- * "children" that are their parent plus small noise, so the lineage engine has something real to do.
+ * "children" fine-tuned from it, so the lineage engine has something real to do.
  */
 public final class TestWeights {
     private TestWeights() {
@@ -37,14 +37,31 @@ public final class TestWeights {
         return tensors;
     }
 
-    /** The parent's tensors plus Gaussian noise of the given scale. */
-    public static Map<String, float[]> child(Map<String, float[]> parent, double noise, long seed) {
+    /**
+     * A fine-tuned copy of the parent, shaped like real fine-tuning: weight decay shrinks every
+     * weight by 2 %, the task adds a rank-2 update of the given scale to each square matrix, and
+     * a quarter of that scale of Gaussian noise goes everywhere. (Pure noise would not do: it
+     * grows a matrix's energy where the task signal is absent, which is what generalisation, not
+     * fine-tuning, looks like to the lineage engine; see org.modelheritage.lineage.DirectionSignal.)
+     */
+    public static Map<String, float[]> child(Map<String, float[]> parent, double scale, long seed) {
         Random r = new Random(seed);
         Map<String, float[]> out = new LinkedHashMap<>();
         parent.forEach((name, w) -> {
-            float[] c = w.clone();
+            int side = (int) Math.round(Math.sqrt(w.length));
+            boolean square = side * side == w.length;
+            double[][] u = new double[2][square ? side : 0];
+            double[][] v = new double[2][square ? side : 0];
+            for (int q = 0; q < 2; q++) {
+                for (int i = 0; i < u[q].length; i++) {
+                    u[q][i] = r.nextGaussian();
+                    v[q][i] = r.nextGaussian();
+                }
+            }
+            float[] c = new float[w.length];
             for (int j = 0; j < c.length; j++) {
-                c[j] += (float) (r.nextGaussian() * noise);
+                double update = square ? scale * (u[0][j / side] * v[0][j % side] + u[1][j / side] * v[1][j % side]) : 0;
+                c[j] = (float) (0.98 * w[j] + update + 0.25 * scale * r.nextGaussian());
             }
             out.put(name, c);
         });

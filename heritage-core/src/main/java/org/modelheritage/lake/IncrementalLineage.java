@@ -1,0 +1,228 @@
+package org.modelheritage.lake;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.modelheritage.family.Family;
+import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.lineage.DirectionSignal;
+import org.modelheritage.lineage.LineageIndex;
+import org.modelheritage.lineage.LineageTree;
+import org.modelheritage.lineage.MotherRecipe;
+import org.modelheritage.lineage.PairDistance;
+import org.modelheritage.lineage.PairMetrics;
+import org.modelheritage.read.WeightFile;
+import org.modelheritage.signature.ModelSignature;
+import org.modelheritage.signature.SignatureExtractor;
+import org.modelheritage.store.Distance;
+import org.modelheritage.store.EdgeKind;
+import org.modelheritage.store.LineageEdge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lake's lineage over the library's incremental engine, {@link LineageIndex}: the same
+ * recipe, family rule and signatures as {@code eval}, so a lake holding a set of models shows the
+ * families and trees a batch run over the same weights recovers.
+ *
+ * <p>Between calls it remembers the family states it last reported and the pairwise rows already
+ * handed out (or restored), so each {@link Outcome} holds only what changed: the families whose
+ * members or tree differ, and the rows the engine computed on the way.
+ */
+final class IncrementalLineage implements LineageAdapter {
+    private static final Logger log = LoggerFactory.getLogger(IncrementalLineage.class);
+
+    /**
+     * The version signatures are stored under: the encoding ({@link ModelSignature#encode()}) and
+     * the sketch sizes they were taken with. Bump it when either changes; a model stored under
+     * another version is read again from its blobs when the lake reopens.
+     */
+    static final String VERSION = "mhsg1-sketch" + SignatureExtractor.DEFAULT_SKETCH_SIZE + "x"
+            + SignatureExtractor.DEFAULT_MINOR_SKETCH_SIZE;
+    /**
+     * Cached pairwise rows are stored as distances named {@code PREFIX + engine metric}; the
+     * prefix versions the formulas, so rows computed by an older engine are never read back.
+     */
+    static final String METRIC_PREFIX = "lineage1:";
+
+    private final MotherRecipe recipe;
+    private final FamilyClustering clustering;
+    private final SignatureExtractor extractor;
+    private LineageIndex index;
+    /** What each family looked like when last reported, by its sorted members. */
+    private Map<List<String>, FamilyState> reported = Map.of();
+    /** Keys of the pairwise rows the store already has (or is being given). */
+    private Set<String> knownRows = new HashSet<>();
+
+    IncrementalLineage() {
+        this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
+    }
+
+    IncrementalLineage(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor) {
+        this.recipe = recipe;
+        this.clustering = clustering;
+        this.extractor = extractor;
+        this.index = new LineageIndex(recipe, clustering, extractor);
+    }
+
+    @Override
+    public Signature signature(WeightFile file) throws IOException {
+        ModelSignature s = extractor.extract(file);
+        return new Signature(s.parameterCount(), s.layerCount(), s.structuralHash(), VERSION, s.encode());
+    }
+
+    @Override
+    public String statisticsVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public Set<String> restore(Map<String, Signature> models, List<Distance> cachedDistances) {
+        Map<String, ModelSignature> signatures = new HashMap<>();
+        Set<String> rejected = new LinkedHashSet<>();
+        models.forEach((id, s) -> {
+            try {
+                if (!VERSION.equals(s.statisticsVersion())) {
+                    throw new IllegalArgumentException("statistics version " + s.statisticsVersion());
+                }
+                signatures.put(id, ModelSignature.decode(s.statistics()));
+            } catch (IllegalArgumentException e) {
+                log.warn("cannot read back the signature of model {}: {}", id, e.getMessage());
+                rejected.add(id);
+            }
+        });
+        List<PairDistance> rows = new ArrayList<>(cachedDistances.size());
+        for (Distance d : cachedDistances) {
+            if (d.metric().startsWith(METRIC_PREFIX)) {
+                rows.add(new PairDistance(d.modelA(), d.modelB(), d.metric().substring(METRIC_PREFIX.length()), d.value()));
+            }
+        }
+        index = new LineageIndex(recipe, clustering, extractor);
+        index.restore(signatures, rows);
+        // What the store has; anything the trees below need beyond it goes out with the next change.
+        knownRows = new HashSet<>();
+        rows.forEach(r -> knownRows.add(rowKey(r)));
+        Map<List<String>, FamilyState> states = currentStates();
+        reported = states;
+        Map<String, Integer> cached = index.cacheSizes();
+        log.info("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
+                states.size(), rows.size(), cached);
+        return rejected;
+    }
+
+    @Override
+    public Outcome add(String modelId, Signature signature) {
+        index.add(modelId, ModelSignature.decode(signature.statistics()));
+        return outcome();
+    }
+
+    @Override
+    public Outcome remove(String modelId) {
+        index.remove(modelId);
+        return outcome();
+    }
+
+    @Override
+    public boolean contains(String modelId) {
+        return index.contains(modelId);
+    }
+
+    /**
+     * Every metric the engine caches: the family correlation, the pair metrics and one direction
+     * evidence per signal, as {@link LineageIndex#pairwiseValues()} names them.
+     */
+    @Override
+    public List<String> distanceMetrics() {
+        return Stream.of(Stream.of(PairDistance.CORRELATION),
+                        new PairMetrics(0, 0, 0, 0, 0, false).toRows().keySet().stream().sorted(),
+                        Arrays.stream(DirectionSignal.values()).map(s -> PairDistance.DIRECTION_PREFIX
+                                + s.name().toLowerCase(Locale.ROOT).replace('_', '-')))
+                .flatMap(s -> s).map(m -> METRIC_PREFIX + m).toList();
+    }
+
+    /** The families that differ from what was last reported, and the rows not handed out yet. */
+    private Outcome outcome() {
+        Map<List<String>, FamilyState> states = currentStates();
+        List<FamilyState> changed = new ArrayList<>();
+        states.forEach((members, state) -> {
+            if (!state.equals(reported.get(members))) {
+                changed.add(state);
+            }
+        });
+        reported = states;
+
+        List<Distance> fresh = new ArrayList<>();
+        Set<String> rows = new HashSet<>();
+        for (PairDistance r : index.pairwiseValues()) {
+            String key = rowKey(r);
+            rows.add(key);
+            if (!knownRows.contains(key) && Double.isFinite(r.value())) {
+                fresh.add(new Distance(r.modelA(), r.modelB(), METRIC_PREFIX + r.metric(), r.value()));
+            }
+        }
+        knownRows = rows; // rows of removed models went with them
+        return new Outcome(changed, fresh);
+    }
+
+    private Map<List<String>, FamilyState> currentStates() {
+        List<Family> families = index.families();
+        List<LineageTree> trees = index.trees();
+        Map<List<String>, FamilyState> out = new HashMap<>();
+        for (int i = 0; i < families.size(); i++) {
+            Family f = families.get(i);
+            LineageTree t = trees.get(i);
+            if (!t.members().equals(f.members())) {
+                throw new IllegalStateException("trees out of family order: " + t.familyId() + " vs " + f.id());
+            }
+            out.put(f.members(), state(f, t));
+        }
+        return out;
+    }
+
+    private static FamilyState state(Family f, LineageTree t) {
+        List<LineageEdge> edges = t.edges().stream()
+                .map(e -> new LineageEdge(e.parent(), e.child(), e.confidence(), kind(e.kind())))
+                .toList();
+        String root = t.roots().isEmpty() ? null : t.roots().get(0);
+        return new FamilyState(new LinkedHashSet<>(f.members()), f.structuralHash(), root, edges);
+    }
+
+    private static EdgeKind kind(org.modelheritage.lineage.LineageEdge.Kind kind) {
+        return switch (kind) {
+            case FINE_TUNE -> EdgeKind.FINE_TUNE;
+            case DUPLICATE -> EdgeKind.DUPLICATE;
+        };
+    }
+
+    private static String rowKey(PairDistance r) {
+        return r.modelA() + '\u0000' + r.modelB() + '\u0000' + r.metric();
+    }
+
+    /**
+     * For tests: the finite pairwise rows the engine holds that the store was never given; empty
+     * after a {@link #restore} when nothing had to be recomputed.
+     */
+    Set<String> rowsNotHandedOut() {
+        Set<String> out = new HashSet<>();
+        for (PairDistance r : index.pairwiseValues()) {
+            if (Double.isFinite(r.value()) && !knownRows.contains(rowKey(r))) {
+                out.add(rowKey(r));
+            }
+        }
+        return out;
+    }
+
+    /** For tests: every model the engine holds. */
+    Collection<String> modelIds() {
+        return index.modelIds();
+    }
+}

@@ -1,0 +1,130 @@
+package org.modelheritage.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.modelheritage.read.DType;
+import org.modelheritage.store.Distance;
+import org.modelheritage.store.EdgeKind;
+import org.modelheritage.store.LineageEdge;
+import org.modelheritage.testing.SyntheticModels;
+
+/** The lake's adapter over LineageIndex: what an add or a remove reports, and a restore that recomputes nothing. */
+class IncrementalLineageTest {
+    final IncrementalLineage engine = new IncrementalLineage();
+    final Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
+    /** Every distance handed out, as a store would keep it. */
+    final Map<String, Distance> stored = new HashMap<>();
+
+    LineageAdapter.Outcome add(String id, Map<String, float[]> weights, DType dtype) throws IOException {
+        LineageAdapter.Signature s = engine.signature(SyntheticModels.file(weights, dtype));
+        signatures.put(id, s);
+        return keep(engine.add(id, s));
+    }
+
+    LineageAdapter.Outcome keep(LineageAdapter.Outcome o) {
+        for (Distance d : o.newDistances()) {
+            String key = d.modelA() + " " + d.modelB() + " " + d.metric();
+            assertFalse(stored.containsKey(key), "handed out twice: " + key);
+            stored.put(key, d);
+        }
+        return o;
+    }
+
+    static Set<Set<String>> members(LineageAdapter.Outcome o) {
+        Set<Set<String>> out = new HashSet<>();
+        o.families().forEach(f -> out.add(Set.copyOf(f.members())));
+        return out;
+    }
+
+    static Set<String> edges(LineageAdapter.FamilyState f) {
+        Set<String> out = new HashSet<>();
+        f.edges().forEach(e -> out.add(e.parentId() + ">" + e.childId() + ":" + e.kind()));
+        return out;
+    }
+
+    @Test
+    void reportsOnlyWhatChangedAndRestoresWithoutRecomputing() throws IOException {
+        Map<String, float[]> a = SyntheticModels.root(1);
+        Map<String, float[]> b = SyntheticModels.root(2);
+        Map<String, float[]> a1 = SyntheticModels.fineTune(a, 0.004, 3);
+
+        LineageAdapter.Outcome first = add("a", a, DType.F32);
+        assertEquals(Set.of(Set.of("a")), members(first));
+        assertEquals("a", first.families().get(0).rootId());
+        assertEquals(List.of(), first.newDistances(), "one model: no pairs");
+        assertEquals(signatures.get("a").structuralHash(), first.families().get(0).structuralHash());
+        assertEquals(IncrementalLineage.VERSION, signatures.get("a").statisticsVersion());
+
+        LineageAdapter.Outcome second = add("b", b, DType.F32);
+        assertEquals(Set.of(Set.of("b")), members(second), "a's family did not change and is not reported");
+        assertEquals(List.of(new Distance("a", "b", IncrementalLineage.METRIC_PREFIX + "correlation",
+                second.newDistances().get(0).value())), second.newDistances(), "only the correlation that split them");
+
+        LineageAdapter.Outcome third = add("a1", a1, DType.F32);
+        assertEquals(Set.of(Set.of("a", "a1")), members(third));
+        assertEquals(Set.of("a>a1:FINE_TUNE"), edges(third.families().get(0)));
+        Set<String> pairs = new HashSet<>();
+        third.newDistances().forEach(d -> pairs.add(d.modelA() + "-" + d.modelB()));
+        assertEquals(Set.of("a-a1", "a1-b"), pairs, "only pairs with the new model");
+        assertTrue(engine.distanceMetrics().containsAll(third.newDistances().stream().map(Distance::metric).toList()));
+
+        // An F16 copy of a1 is a duplicate of it, the finer copy its parent.
+        LineageAdapter.Outcome fourth = add("a1-half", a1, DType.F16);
+        assertEquals(Set.of(Set.of("a", "a1", "a1-half")), members(fourth));
+        assertEquals(Set.of("a>a1:FINE_TUNE", "a1>a1-half:DUPLICATE"), edges(fourth.families().get(0)));
+
+        // Removing a1 re-links its copy to a.
+        LineageAdapter.Outcome removed = keep(engine.remove("a1"));
+        assertFalse(engine.contains("a1"));
+        assertEquals(Set.of(Set.of("a", "a1-half")), members(removed));
+        LineageAdapter.FamilyState family = removed.families().get(0);
+        assertEquals(Set.of("a>a1-half:FINE_TUNE"), edges(family));
+        for (LineageEdge e : family.edges()) {
+            assertTrue(e.confidence() >= 0 && e.confidence() <= 1);
+        }
+        signatures.remove("a1");
+        stored.values().removeIf(d -> d.modelA().equals("a1") || d.modelB().equals("a1"));
+
+        // A new engine restored from what a store would hold needs nothing recomputed ...
+        IncrementalLineage reopened = new IncrementalLineage();
+        Set<String> rejected = reopened.restore(signatures, new ArrayList<>(stored.values()));
+        assertEquals(Set.of(), rejected);
+        assertEquals(Set.of(), reopened.rowsNotHandedOut());
+        assertEquals(Set.of("a", "a1-half", "b"), Set.copyOf(reopened.modelIds()));
+
+        // ... and carries on reporting only the family that changes.
+        LineageAdapter.Outcome later = reopened.add("a2", signatureOf(SyntheticModels.fineTune(a, 0.004, 5)));
+        assertEquals(Set.of(Set.of("a", "a1-half", "a2")), members(later));
+        assertEquals(EdgeKind.FINE_TUNE, later.families().get(0).edges().get(0).kind());
+    }
+
+    LineageAdapter.Signature signatureOf(Map<String, float[]> weights) throws IOException {
+        return engine.signature(SyntheticModels.file(weights));
+    }
+
+    @Test
+    void statisticsOfAnotherVersionAreRejectedForReprocessing() throws IOException {
+        LineageAdapter.Signature good = engine.signature(SyntheticModels.file(SyntheticModels.root(7)));
+        LineageAdapter.Signature old = new LineageAdapter.Signature(1, 1, good.structuralHash(), "structure-v1", new byte[] {1, 2});
+        LineageAdapter.Signature corrupt = new LineageAdapter.Signature(1, 1, good.structuralHash(), IncrementalLineage.VERSION,
+                new byte[] {1, 2, 3});
+        Map<String, LineageAdapter.Signature> models = new LinkedHashMap<>();
+        models.put("good", good);
+        models.put("old", old);
+        models.put("corrupt", corrupt);
+        IncrementalLineage fresh = new IncrementalLineage();
+        assertEquals(Set.of("old", "corrupt"), fresh.restore(models, List.of()));
+        assertEquals(List.of("good"), List.copyOf(fresh.modelIds()));
+    }
+}
