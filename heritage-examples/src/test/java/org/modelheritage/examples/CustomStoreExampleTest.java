@@ -55,6 +55,7 @@ class CustomStoreExampleTest {
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("in-memory  mem:NAME   <- accepts " + store), printed);
         assertEquals(written.size(), trees.stream().mapToInt(t -> t.nodes().size()).sum());
+        DemoTreeCheck.check(written, trees);
         // The lake's whole state went to the in-memory store: reopening on the same name finds it.
         try (ModelLake lake = ModelLake.open(store, tmp.resolve("blobs").toUri(), LakeOptions.defaults())) {
             assertEquals(written.size(), lake.stats().models());
