@@ -75,7 +75,7 @@ class MutationFuzzTest {
                 long caseSeed = random.nextLong();
                 Random r = new Random(caseSeed);
                 byte[] mutant = name.endsWith(".safetensors") && r.nextInt(3) == 0 ? editHeaderNumber(original, r)
-                        : mutate(original, r, regionOfInterest(name, original));
+                        : mutate(original, r, regionOfInterest(name, original, r));
                 Files.write(target, mutant);
                 check(target, name + " case seed " + caseSeed);
             }
@@ -151,7 +151,7 @@ class MutationFuzzTest {
     }
 
     /** Where structure lives: safetensors headers, zip central directories and pickles, legacy pickles. */
-    private static int[] regionOfInterest(String name, byte[] bytes) {
+    private static int[] regionOfInterest(String name, byte[] bytes, Random r) {
         if (name.endsWith(".safetensors")) {
             long headerLength = 0;
             for (int i = 7; i >= 0; i--) {
@@ -161,7 +161,7 @@ class MutationFuzzTest {
         }
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         if (bytes[0] == 'P') {
-            return new Random(bytes.length).nextBoolean()
+            return r.nextBoolean()
                     ? new int[] {Math.max(0, text.indexOf("data.pkl")), Math.min(bytes.length, text.indexOf("data.pkl") + 900)}
                     : new int[] {Math.max(0, text.lastIndexOf("PK\u0001\u0002") - 600), bytes.length};
         }

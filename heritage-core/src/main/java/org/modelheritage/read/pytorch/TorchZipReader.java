@@ -75,22 +75,22 @@ public final class TorchZipReader {
             if (!(value instanceof TensorRef t) || positions.containsKey(t.storage().key())) {
                 continue;
             }
-            StorageRef root0 = hooks.roots().get(t.storage().key());
-            String name = prefix + "data/" + root0.key();
+            StorageRef storage = hooks.roots().get(t.storage().key());
+            String name = prefix + "data/" + storage.key();
             ZipArchive.Entry entry = zip.entry(name);
             if (entry == null) {
                 throw new WeightFormatException(file, "entry " + name, "the pickle references storage "
-                        + root0.key() + " but the archive has no entry " + name);
+                        + storage.key() + " but the archive has no entry " + name);
             }
             if (entry.method() != 0) {
                 throw new WeightFormatException(file, "entry " + name, "storage entry is compressed (method "
                         + entry.method() + "); torch.save stores tensor data uncompressed");
             }
-            if (entry.size() < root0.byteLength()) {
-                throw new WeightFormatException(file, "entry " + name, "storage " + root0.key() + " of " + root0.type()
-                        + " needs " + root0.byteLength() + " bytes but the entry holds " + entry.size());
+            if (entry.size() < storage.byteLength()) {
+                throw new WeightFormatException(file, "entry " + name, "storage " + storage.key() + " of " + storage.type()
+                        + " needs " + storage.byteLength() + " bytes but the entry holds " + entry.size());
             }
-            positions.put(root0.key(), zip.dataOffset(entry));
+            positions.put(storage.key(), zip.dataOffset(entry));
         }
         Map<String, TensorLayout> layouts = TorchFiles.layouts(file, channel, stateDict,
                 s -> positions.get(s.key()), order, where);

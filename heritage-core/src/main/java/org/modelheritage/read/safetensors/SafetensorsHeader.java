@@ -43,6 +43,8 @@ public final class SafetensorsHeader {
     public static final long MAX_HEADER_BYTES = 100_000_000L;
 
     private static final JsonFactory JSON = JsonFactory.builder()
+            // tensor names are nearly all distinct: canonicalizing or interning them only costs
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(8)
