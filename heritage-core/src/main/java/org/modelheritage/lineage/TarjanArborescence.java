@@ -181,9 +181,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
         private final double[] cost;
         private final int[] edge;
         private final double[] offset;
-        private final int[] uf;
-        private int[] history = new int[64];
-        private int historySize;
+        private final RollbackUnionFind sets;
 
         DenseSolver(int n, int m, int[] src, int[] dst, double[] w) {
             this.n = n;
@@ -203,49 +201,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                 }
             }
             this.offset = new double[n];
-            this.uf = new int[n];
-            java.util.Arrays.fill(uf, -1);
-        }
-
-        private int find(int x) {
-            while (uf[x] >= 0) {
-                x = uf[x];
-            }
-            return x;
-        }
-
-        private boolean join(int a, int b) {
-            a = find(a);
-            b = find(b);
-            if (a == b) {
-                return false;
-            }
-            if (uf[a] > uf[b]) {
-                int t = a;
-                a = b;
-                b = t;
-            }
-            record(a);
-            record(b);
-            uf[a] += uf[b];
-            uf[b] = a;
-            return true;
-        }
-
-        private void record(int x) {
-            if (historySize + 2 > history.length) {
-                history = java.util.Arrays.copyOf(history, history.length * 2);
-            }
-            history[historySize++] = x;
-            history[historySize++] = uf[x];
-        }
-
-        private void rollback(int time) {
-            while (historySize > time) {
-                int value = history[--historySize];
-                int x = history[--historySize];
-                uf[x] = value;
-            }
+            this.sets = new RollbackUnionFind(n);
         }
 
         /** The cheapest remaining edge into set u from another set (-1 if none), ties to the lower edge index. */
@@ -255,7 +211,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             double bestCost = Double.POSITIVE_INFINITY;
             for (int x = 0; x < n; x++) {
                 int e = edge[row + x];
-                if (e >= 0 && x != u && uf[x] < 0) {
+                if (e >= 0 && x != u && sets.isRoot(x)) {
                     double c = cost[row + x];
                     if (best < 0 || c < bestCost || (c == bestCost && e < edge[row + best])) {
                         best = x;
@@ -296,15 +252,15 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                     queueEdges[qi] = e;
                     path[qi++] = u;
                     seen[u] = s;
-                    u = find(src[e]);
+                    u = sets.find(src[e]);
                     if (seen[u] == s) {
                         int end = qi;
-                        int time = historySize;
+                        int time = sets.time();
                         int first = qi;
                         int v;
                         do {
                             v = path[--first];
-                        } while (find(v) != u);
+                        } while (sets.find(v) != u);
                         for (int i = first; i < end; i++) {
                             inCycle[path[i]] = true;
                         }
@@ -318,7 +274,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                             int row = member * n;
                             for (int y = 0; y < n; y++) {
                                 int ey = edge[row + y];
-                                if (ey >= 0 && uf[y] < 0 && !inCycle[y]) {
+                                if (ey >= 0 && sets.isRoot(y) && !inCycle[y]) {
                                     double c = cost[row + y] + offset[member];
                                     if (rowEdge[y] < 0 || c < rowCost[y] || (c == rowCost[y] && ey < rowEdge[y])) {
                                         rowCost[y] = c;
@@ -331,7 +287,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                         double[] colCost = new double[n];
                         java.util.Arrays.fill(colEdge, -1);
                         for (int y = 0; y < n; y++) {
-                            if (uf[y] >= 0 || inCycle[y]) {
+                            if (!sets.isRoot(y) || inCycle[y]) {
                                 continue;
                             }
                             int row = y * n;
@@ -349,9 +305,9 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                         }
                         int q = end;
                         while (q > first) {
-                            join(u, path[--q]);
+                            sets.join(u, path[--q]);
                         }
-                        int r = find(u);
+                        int r = sets.find(u);
                         for (int i = first; i < end; i++) {
                             inCycle[path[i]] = false;
                         }
@@ -362,7 +318,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                             if (colEdge[y] >= 0) {
                                 cost[y * n + r] = colCost[y];
                                 edge[y * n + r] = colEdge[y];
-                            } else if (uf[y] < 0 && y != r) {
+                            } else if (sets.isRoot(y) && y != r) {
                                 cost[y * n + r] = Double.POSITIVE_INFINITY;
                                 edge[y * n + r] = -1;
                             }
@@ -377,17 +333,17 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                     }
                 }
                 for (int i = 0; i < qi; i++) {
-                    in[find(dst[queueEdges[i]])] = queueEdges[i];
+                    in[sets.find(dst[queueEdges[i]])] = queueEdges[i];
                 }
             }
             for (int c = cycles.size() - 1; c >= 0; c--) {
-                rollback(cycleTime[c]);
+                sets.rollback(cycleTime[c]);
                 int u = cycleVertex[c];
                 int inEdge = in[u];
                 for (int e : cycles.get(c)) {
-                    in[find(dst[e])] = e;
+                    in[sets.find(dst[e])] = e;
                 }
-                in[find(dst[inEdge])] = inEdge;
+                in[sets.find(dst[inEdge])] = inEdge;
             }
             in[root] = -1;
             return in;
@@ -406,9 +362,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
         private final int[] rank;
         private final int m;
         // union-find with rollback: parent or -size
-        private final int[] uf;
-        private int[] history = new int[64];
-        private int historySize;
+        private final RollbackUnionFind sets;
 
         Solver(int n, int m, int[] src, int[] dst, double[] w) {
             this.n = n;
@@ -422,8 +376,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             this.rank = new int[m];
             java.util.Arrays.fill(left, -1);
             java.util.Arrays.fill(right, -1);
-            this.uf = new int[n];
-            java.util.Arrays.fill(uf, -1);
+            this.sets = new RollbackUnionFind(n);
         }
 
         private boolean less(int a, int b) {
@@ -473,47 +426,6 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
         private int pop(int a) {
             push(a);
             return merge(left[a], right[a]);
-        }
-
-        private int find(int x) {
-            while (uf[x] >= 0) {
-                x = uf[x];
-            }
-            return x;
-        }
-
-        private boolean join(int a, int b) {
-            a = find(a);
-            b = find(b);
-            if (a == b) {
-                return false;
-            }
-            if (uf[a] > uf[b]) {
-                int t = a;
-                a = b;
-                b = t;
-            }
-            record(a);
-            record(b);
-            uf[a] += uf[b];
-            uf[b] = a;
-            return true;
-        }
-
-        private void record(int x) {
-            if (historySize + 2 > history.length) {
-                history = java.util.Arrays.copyOf(history, history.length * 2);
-            }
-            history[historySize++] = x;
-            history[historySize++] = uf[x];
-        }
-
-        private void rollback(int time) {
-            while (historySize > time) {
-                int value = history[--historySize];
-                int x = history[--historySize];
-                uf[x] = value;
-            }
         }
 
         /** Builds each vertex's heap by merging in rounds (linear in its in-degree). */
@@ -584,7 +496,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                     int h = heap[u];
                     while (h >= 0) {
                         push(h);
-                        if (find(src[h]) != u) {
+                        if (sets.find(src[h]) != u) {
                             break;
                         }
                         h = pop(h);
@@ -600,17 +512,17 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                     queueEdges[qi] = e;
                     path[qi++] = u;
                     seen[u] = s;
-                    u = find(src[e]);
+                    u = sets.find(src[e]);
                     if (seen[u] == s) {
                         int cyc = -1;
                         int end = qi;
-                        int time = historySize;
+                        int time = sets.time();
                         int x;
                         do {
                             x = path[--qi];
                             cyc = merge(cyc, heap[x]);
-                        } while (join(u, x));
-                        u = find(u);
+                        } while (sets.join(u, x));
+                        u = sets.find(u);
                         heap[u] = cyc;
                         seen[u] = -1;
                         cycleVertex[cycles.size()] = u;
@@ -619,20 +531,85 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                     }
                 }
                 for (int i = 0; i < qi; i++) {
-                    in[find(dst[queueEdges[i]])] = queueEdges[i];
+                    in[sets.find(dst[queueEdges[i]])] = queueEdges[i];
                 }
             }
             for (int c = cycles.size() - 1; c >= 0; c--) {
-                rollback(cycleTime[c]);
+                sets.rollback(cycleTime[c]);
                 int u = cycleVertex[c];
                 int inEdge = in[u];
                 for (int e : cycles.get(c)) {
-                    in[find(dst[e])] = e;
+                    in[sets.find(dst[e])] = e;
                 }
-                in[find(dst[inEdge])] = inEdge;
+                in[sets.find(dst[inEdge])] = inEdge;
             }
             in[root] = -1;
             return in;
+        }
+    }
+
+    /**
+     * Union-find with union by size and no path compression, so that every union can be undone:
+     * contracted cycles are expanded again in reverse order of their contraction.
+     */
+    private static final class RollbackUnionFind {
+        private final int[] parent;
+        private int[] history = new int[64];
+        private int historySize;
+
+        RollbackUnionFind(int n) {
+            parent = new int[n];
+            java.util.Arrays.fill(parent, -1);
+        }
+
+        boolean isRoot(int x) {
+            return parent[x] < 0;
+        }
+
+        /** A point in time to {@link #rollback} to. */
+        int time() {
+            return historySize;
+        }
+
+        int find(int x) {
+            while (parent[x] >= 0) {
+                x = parent[x];
+            }
+            return x;
+        }
+
+        boolean join(int a, int b) {
+            a = find(a);
+            b = find(b);
+            if (a == b) {
+                return false;
+            }
+            if (parent[a] > parent[b]) {
+                int t = a;
+                a = b;
+                b = t;
+            }
+            record(a);
+            record(b);
+            parent[a] += parent[b];
+            parent[b] = a;
+            return true;
+        }
+
+        private void record(int x) {
+            if (historySize + 2 > history.length) {
+                history = java.util.Arrays.copyOf(history, history.length * 2);
+            }
+            history[historySize++] = x;
+            history[historySize++] = parent[x];
+        }
+
+        void rollback(int time) {
+            while (historySize > time) {
+                int value = history[--historySize];
+                int x = history[--historySize];
+                parent[x] = value;
+            }
         }
     }
 }
