@@ -94,6 +94,49 @@ public final class FamilyClustering {
         return families;
     }
 
+    /**
+     * The families once one more model is in, from the families without it — what
+     * {@link #cluster} would find for all of them, at the cost of one correlation per model of the
+     * same structure: the new model links to every family of its structure holding a member it
+     * correlates with at the threshold or more, and those families and the model become one
+     * (components only ever merge when a vertex is added).
+     *
+     * @param families the current families, as {@link #cluster} returned them
+     * @param correlations asked for the new model against members of same-structure families
+     * @return the families sorted by id, the new model's family among them
+     */
+    public List<Family> withModel(List<Family> families, String modelId, String structuralHash,
+            CorrelationSource correlations) {
+        List<Family> out = new ArrayList<>(families.size() + 1);
+        List<String> joined = new ArrayList<>();
+        joined.add(modelId);
+        for (Family f : families) {
+            if (f.members().contains(modelId)) {
+                throw new IllegalArgumentException("model " + modelId + " is already in family " + f.id());
+            }
+            if (f.structuralHash().equals(structuralHash) && linked(f, modelId, correlations)) {
+                joined.addAll(f.members());
+            } else {
+                out.add(f);
+            }
+        }
+        joined.sort(Comparator.naturalOrder());
+        out.add(new Family(joined.get(0), structuralHash, joined));
+        out.sort(Comparator.comparing(Family::id));
+        return out;
+    }
+
+    private boolean linked(Family f, String modelId, CorrelationSource correlations) {
+        for (String m : f.members()) {
+            double c = m.compareTo(modelId) < 0 ? correlations.correlation(m, modelId)
+                    : correlations.correlation(modelId, m);
+            if (c >= threshold) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int find(int[] parent, int x) {
         while (parent[x] != x) {
             parent[x] = parent[parent[x]];

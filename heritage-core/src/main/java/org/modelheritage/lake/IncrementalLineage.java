@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -60,8 +61,6 @@ final class IncrementalLineage implements LineageAdapter {
     private LineageIndex index;
     /** What each family looked like when last reported, by its sorted members. */
     private Map<List<String>, FamilyState> reported = Map.of();
-    /** Keys of the pairwise rows the store already has (or is being given). */
-    private Set<String> knownRows = new HashSet<>();
 
     IncrementalLineage() {
         this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
@@ -108,9 +107,8 @@ final class IncrementalLineage implements LineageAdapter {
         }
         index = new LineageIndex(recipe, clustering, extractor);
         index.restore(signatures, rows);
-        // What the store has; anything the trees below need beyond it goes out with the next change.
-        knownRows = new HashSet<>();
-        rows.forEach(r -> knownRows.add(rowKey(r)));
+        // The store has the restored rows; anything the trees below need beyond them is computed
+        // now and goes out with the next change.
         Map<List<String>, FamilyState> states = currentStates();
         reported = states;
         Map<String, Integer> cached = index.cacheSizes();
@@ -160,16 +158,15 @@ final class IncrementalLineage implements LineageAdapter {
         });
         reported = states;
 
+        // only what the engine computed since the last outcome: linear in what changed, not in n^2
         List<Distance> fresh = new ArrayList<>();
-        Set<String> rows = new HashSet<>();
-        for (PairDistance r : index.pairwiseValues()) {
-            String key = rowKey(r);
-            rows.add(key);
-            if (!knownRows.contains(key) && Double.isFinite(r.value())) {
+        for (PairDistance r : index.drainComputed()) {
+            if (Double.isFinite(r.value())) {
                 fresh.add(new Distance(r.modelA(), r.modelB(), METRIC_PREFIX + r.metric(), r.value()));
             }
         }
-        knownRows = rows; // rows of removed models went with them
+        fresh.sort(Comparator.comparing(Distance::modelA).thenComparing(Distance::modelB)
+                .thenComparing(Distance::metric));
         return new Outcome(changed, fresh);
     }
 
@@ -208,13 +205,13 @@ final class IncrementalLineage implements LineageAdapter {
     }
 
     /**
-     * For tests: the finite pairwise rows the engine holds that the store was never given; empty
-     * after a {@link #restore} when nothing had to be recomputed.
+     * For tests: the finite pairwise rows the engine computed that the store was not given yet;
+     * empty after a {@link #restore} when nothing had to be recomputed.
      */
     Set<String> rowsNotHandedOut() {
         Set<String> out = new HashSet<>();
-        for (PairDistance r : index.pairwiseValues()) {
-            if (Double.isFinite(r.value()) && !knownRows.contains(rowKey(r))) {
+        for (PairDistance r : index.pendingComputed()) {
+            if (Double.isFinite(r.value())) {
                 out.add(rowKey(r));
             }
         }

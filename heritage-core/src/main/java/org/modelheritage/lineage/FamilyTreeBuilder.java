@@ -52,16 +52,52 @@ final class FamilyTreeBuilder {
         return a.compareTo(b) < 0 ? pairs.metrics(a, b) : pairs.metrics(b, a);
     }
 
-    LineageTree build(Family family) {
+    /** A tree, and for the default recipe the state {@link #grow} needs to add the next member. */
+    record Result(LineageTree tree, SpanningState state) {
+    }
+
+    /** The family's tree from scratch (quadratic in its size: every pair is looked at). */
+    Result build(Family family) {
         List<String> members = family.members();
-        List<LineageEdge> edges = new ArrayList<>();
+        List<LineageEdge> duplicates = new ArrayList<>();
         // 1. duplicates collapse onto their finest-precision copy (not in the paper's recipe)
         List<String> reps = members;
         if (recipe.distance() == MotherRecipe.Distance.SPECTRAL) {
-            reps = collapseDuplicates(members, edges);
+            reps = collapseDuplicates(members, duplicates);
         }
         int n = reps.size();
-        boolean lowRank = isLowRank(reps);
+        NearestNeighbours nearest = NearestNeighbours.of(reps, this::pm);
+        boolean lowRank = nearest.lowRank();
+        if (recipe.method() == MotherRecipe.TreeMethod.SPANNING_TREE) {
+            DistanceTable table = new DistanceTable();
+            if (recipe.distance() == MotherRecipe.Distance.SPECTRAL) {
+                for (int i = 0; i < n; i++) {
+                    double[] row = new double[i];
+                    for (int j = 0; j < i; j++) {
+                        row[j] = pm(reps.get(j), reps.get(i)).distance(lowRank);
+                    }
+                    table.add(row);
+                }
+            } else {
+                double[][] d = PaperDistance.matrix(reps, signatures, lowRank);
+                for (int i = 0; i < n; i++) {
+                    double[] row = new double[i];
+                    for (int j = 0; j < i; j++) {
+                        row[j] = 0.5 * (d[i][j] + d[j][i]);
+                    }
+                    table.add(row);
+                }
+            }
+            SpanningState state = new SpanningState(members, duplicates, lowRank, nearest, table);
+            for (String r : reps) {
+                state.ids.add(r);
+                state.kurtosis.add(kurtosisSum(signatures.apply(r), false));
+            }
+            state.tree = SpanningTrees.prim(table, n, rankById(state.ids));
+            LineageTree tree = orient(family, state);
+            return new Result(tree, recipe.distance() == MotherRecipe.Distance.SPECTRAL ? state : null);
+        }
+        List<LineageEdge> edges = new ArrayList<>(duplicates);
         DirectionMode mode = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
                 : DirectionMode.FINE_TUNING;
         List<String> roots = new ArrayList<>();
@@ -69,31 +105,61 @@ final class FamilyTreeBuilder {
             roots.add(reps.get(0));
         } else {
             double[][] d = distances(reps, lowRank);
-            int[] parent;
-            double[] confidence;
-            if (recipe.method() == MotherRecipe.TreeMethod.ARBORESCENCE) {
-                Oriented o = arborescence(reps, d, lowRank);
-                parent = o.parent;
-                confidence = o.confidence;
-                mode = o.mode;
-            } else {
-                Oriented o = spanningTree(reps, d, lowRank);
-                parent = o.parent;
-                confidence = o.confidence;
-                mode = o.mode;
-            }
+            Oriented o = arborescence(reps, d, lowRank);
+            mode = o.mode;
             for (int v = 0; v < n; v++) {
-                if (parent[v] < 0) {
+                if (o.parent[v] < 0) {
                     roots.add(reps.get(v));
                 } else {
-                    edges.add(new LineageEdge(reps.get(parent[v]), reps.get(v), LineageEdge.Kind.FINE_TUNE,
-                            clamp(confidence[v]), d[parent[v]][v]));
+                    edges.add(new LineageEdge(reps.get(o.parent[v]), reps.get(v), LineageEdge.Kind.FINE_TUNE,
+                            clamp(o.confidence[v]), d[o.parent[v]][v]));
                 }
             }
         }
         edges.sort(Comparator.comparing(LineageEdge::child));
         roots.sort(Comparator.naturalOrder());
-        return new LineageTree(family.id(), members, roots, edges, lowRank, mode);
+        return new Result(new LineageTree(family.id(), members, roots, edges, lowRank, mode), null);
+    }
+
+    /**
+     * The tree of {@code family}, which is the family {@code previous} was built for plus the model
+     * {@code added}, in time linear in the family's size (n - 1 cached pair lookups, a spanning tree
+     * over the old tree's edges and the new model's, one pass to orient): the minimum spanning tree
+     * of a complete graph with one more vertex uses only edges of the old tree and edges of the new
+     * vertex (any other edge is the longest on a cycle of the old graph). {@code previous} is
+     * updated in place and returned with the tree; the result equals {@link #build}'s.
+     *
+     * @return null when the model changes what the family is built on (it duplicates a member, or
+     *     tips the family into or out of the low-rank regime): then only {@link #build} will do,
+     *     and {@code previous} is untouched
+     */
+    Result grow(Family family, SpanningState previous, String added) {
+        for (String m : previous.members) {
+            if (pm(m, added).duplicate()) {
+                return null;
+            }
+        }
+        int n = previous.ids.size();
+        PairMetrics[] toAdded = new PairMetrics[n];
+        for (int i = 0; i < n; i++) {
+            toAdded[i] = pm(previous.ids.get(i), added);
+        }
+        NearestNeighbours nearest = previous.nearest.with(previous.ids, added, toAdded);
+        if (nearest.lowRank() != previous.lowRank) {
+            return null;
+        }
+        double[] row = new double[n];
+        for (int i = 0; i < n; i++) {
+            row[i] = toAdded[i].distance(previous.lowRank);
+        }
+        SpanningState s = previous;
+        s.members = family.members();
+        s.nearest = nearest;
+        s.ids.add(added);
+        s.kurtosis.add(kurtosisSum(signatures.apply(added), false));
+        s.table.add(row);
+        s.tree = SpanningTrees.withVertex(s.table, s.tree, n, rankById(s.ids));
+        return new Result(orient(family, s), s);
     }
 
     private static double clamp(double c) {
@@ -162,33 +228,6 @@ final class FamilyTreeBuilder {
     }
 
     // ---------------------------------------------------------------- distances
-
-    /**
-     * Low-rank family: each model's nearest neighbour (relative energy, ties to the smaller id)
-     * differs from it by a difference of low numerical rank, in the median.
-     */
-    private boolean isLowRank(List<String> reps) {
-        int n = reps.size();
-        if (n < 2) {
-            return false;
-        }
-        double[] ratios = new double[n];
-        for (int i = 0; i < n; i++) {
-            int best = -1;
-            double bestE = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                if (j != i) {
-                    double e = pm(reps.get(i), reps.get(j)).energy();
-                    if (e < bestE) {
-                        bestE = e;
-                        best = j;
-                    }
-                }
-            }
-            ratios[i] = pm(reps.get(i), reps.get(best)).rankRatio();
-        }
-        return PairMetrics.median(ratios) < LOW_RANK_RATIO;
-    }
 
     /** d[p][c]: the distance for the edge p -> c. */
     private double[][] distances(List<String> reps, boolean lowRank) {
@@ -285,88 +324,86 @@ final class FamilyTreeBuilder {
         return sum;
     }
 
-    /** Ours: minimum spanning tree of the symmetric distance, oriented by the direction evidence. */
-    private Oriented spanningTree(List<String> reps, double[][] dist, boolean lowRank) {
-        int n = reps.size();
-        double[][] d = new double[n][n];
+    /** rank[v]: vertex v's position in model-id order. */
+    static int[] rankById(List<String> ids) {
+        int n = ids.size();
+        Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                d[i][j] = 0.5 * (dist[i][j] + dist[j][i]);
-            }
+            order[i] = i;
         }
-        // Kruskal over (d, i, j): ties go to the lower indices, i.e. to id order
-        Integer[] order = new Integer[n * (n - 1) / 2];
-        int[] ei = new int[order.length];
-        int[] ej = new int[order.length];
-        int m = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                ei[m] = i;
-                ej[m] = j;
-                order[m] = m;
-                m++;
-            }
+        Arrays.sort(order, Comparator.comparing(ids::get));
+        int[] rank = new int[n];
+        for (int k = 0; k < n; k++) {
+            rank[order[k]] = k;
         }
-        Arrays.sort(order, (a, b) -> {
-            int c = Double.compare(d[ei[a]][ej[a]], d[ei[b]][ej[b]]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        int[] uf = new int[n];
-        for (int i = 0; i < n; i++) {
-            uf[i] = i;
+        return rank;
+    }
+
+    /**
+     * Ours: the minimum spanning tree of the symmetric distance, oriented by the direction
+     * evidence. Every order-dependent step (the rerooting sums, ties between roots) walks the
+     * vertices in model-id order, so the result does not depend on vertex numbering.
+     */
+    private LineageTree orient(Family family, SpanningState s) {
+        int n = s.ids.size();
+        List<String> ids = s.ids;
+        List<LineageEdge> edges = new ArrayList<>(s.duplicates);
+        List<String> roots = new ArrayList<>();
+        DirectionMode mode = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
+                : DirectionMode.FINE_TUNING;
+        if (n == 1) {
+            roots.add(ids.get(0));
+            return new LineageTree(family.id(), family.members(), roots, edges, s.lowRank, mode);
         }
-        List<List<Integer>> adj = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            adj.add(new ArrayList<>());
+        int[] rank = rankById(ids);
+        int[] byId = new int[n];
+        for (int v = 0; v < n; v++) {
+            byId[rank[v]] = v;
         }
-        int added = 0;
-        for (int idx : order) {
-            int a = find(uf, ei[idx]);
-            int b = find(uf, ej[idx]);
-            if (a != b) {
-                uf[Math.max(a, b)] = Math.min(a, b);
-                adj.get(ei[idx]).add(ej[idx]);
-                adj.get(ej[idx]).add(ei[idx]);
-                if (++added == n - 1) {
-                    break;
-                }
-            }
+        SpanningTrees.Edges tree = s.tree;
+        int m = tree.size();
+        // adjacency: neighbours and edge numbers, each list in id order
+        int[][] nbr = new int[n][];
+        int[][] via = new int[n][];
+        int[] deg = new int[n];
+        for (int k = 0; k < m; k++) {
+            deg[tree.a()[k]]++;
+            deg[tree.b()[k]]++;
         }
-        for (List<Integer> l : adj) {
-            l.sort(Comparator.naturalOrder());
+        for (int v = 0; v < n; v++) {
+            nbr[v] = new int[deg[v]];
+            via[v] = new int[deg[v]];
+            deg[v] = 0;
         }
-        // evidence per tree edge, for the orientation low index -> high index
+        for (int k = 0; k < m; k++) {
+            int a = tree.a()[k];
+            int b = tree.b()[k];
+            nbr[a][deg[a]] = b;
+            via[a][deg[a]++] = k;
+            nbr[b][deg[b]] = a;
+            via[b][deg[b]++] = k;
+        }
+        for (int v = 0; v < n; v++) {
+            sortByRank(nbr[v], via[v], rank);
+        }
+        // evidence and MoTHer's kurtosis prior per tree edge, for the orientation lower id -> higher id
         DirectionSignal signal = recipe.signal() == DirectionSignal.ADAPTIVE
-                ? (lowRank ? DirectionSignal.KURTOSIS : DirectionSignal.SPECTRAL_TAIL) : recipe.signal();
-        double[][] ev = new double[n][n];
-        double[][] prior = new double[n][n];
-        double[] kurt = new double[n];
-        for (int i = 0; i < n; i++) {
-            kurt[i] = kurtosisSum(signatures.apply(reps.get(i)), false);
+                ? (s.lowRank ? DirectionSignal.KURTOSIS : DirectionSignal.SPECTRAL_TAIL) : recipe.signal();
+        int[] lo = new int[m];
+        int[] hi = new int[m];
+        double[] ev = new double[m];
+        double[] prior = new double[m];
+        for (int k = 0; k < m; k++) {
+            boolean forward = rank[tree.a()[k]] < rank[tree.b()[k]];
+            lo[k] = forward ? tree.a()[k] : tree.b()[k];
+            hi[k] = forward ? tree.b()[k] : tree.a()[k];
+            prior[k] = Math.signum(s.kurtosis.get(lo[k]) - s.kurtosis.get(hi[k]));
         }
-        List<int[]> treeEdges = new ArrayList<>();
-        for (int a = 0; a < n; a++) {
-            for (int b : adj.get(a)) {
-                if (a < b) {
-                    treeEdges.add(new int[] {a, b});
-                }
-            }
-        }
-        double[] evs = new double[treeEdges.size()];
-        java.util.stream.IntStream.range(0, treeEdges.size()).parallel().forEach(t -> evs[t] =
-                evidence.evidence(reps.get(treeEdges.get(t)[0]), reps.get(treeEdges.get(t)[1]), signal));
-        for (int t = 0; t < treeEdges.size(); t++) {
-            int a = treeEdges.get(t)[0];
-            int b = treeEdges.get(t)[1];
-            ev[a][b] = evs[t];
-            ev[b][a] = -evs[t];
-            double p = Math.signum(kurt[a] - kurt[b]);
-            prior[a][b] = p;
-            prior[b][a] = -p;
-        }
+        java.util.stream.IntStream.range(0, m).parallel()
+                .forEach(k -> ev[k] = evidence.evidence(ids.get(lo[k]), ids.get(hi[k]), signal));
         // score of every root by rerooting: moving the root across p -> c flips that edge
-        int[] parent0 = orient(adj, 0, n);
-        int[] bfs = bfsOrder(adj, 0, n);
+        int root0 = byId[0];
+        Rooted r0 = root(nbr, via, root0, n);
         List<Integer> signs = switch (recipe.mode()) {
             case FINE_TUNING -> List.of(1);
             case GENERALISATION -> List.of(-1);
@@ -379,19 +416,23 @@ final class FamilyTreeBuilder {
         for (int sign : signs) {
             double[] score = new double[n];
             double[] pri = new double[n];
-            for (int v = 0; v < n; v++) {
-                if (parent0[v] >= 0) {
-                    score[0] += sign * ev[parent0[v]][v];
-                    pri[0] += prior[parent0[v]][v];
+            for (int k = 0; k < n; k++) {
+                int v = byId[k];
+                if (v != root0) {
+                    int e = r0.edge[v];
+                    score[root0] += sign * directed(ev, lo, e, r0.parent[v]);
+                    pri[root0] += directed(prior, lo, e, r0.parent[v]);
                 }
             }
-            for (int idx = 1; idx < n; idx++) {
-                int c = bfs[idx];
-                int p = parent0[c];
-                score[c] = score[p] - 2 * sign * ev[p][c];
-                pri[c] = pri[p] - 2 * prior[p][c];
+            for (int k = 1; k < n; k++) {
+                int c = r0.order[k];
+                int p = r0.parent[c];
+                int e = r0.edge[c];
+                score[c] = score[p] - 2 * sign * directed(ev, lo, e, p);
+                pri[c] = pri[p] - 2 * directed(prior, lo, e, p);
             }
-            for (int r = 0; r < n; r++) {
+            for (int k = 0; k < n; k++) {
+                int r = byId[k];
                 // higher score; on a tie (a chain reads both ways equally) MoTHer's prior, kurtosis
                 // falling from parent to child; then the fine-tuning reading (tried first); then lower id
                 boolean better = score[r] > bestScore + 1e-9
@@ -404,59 +445,109 @@ final class FamilyTreeBuilder {
                 }
             }
         }
-        int[] parent = orient(adj, bestRoot, n);
-        boolean[][] inSubtree = subtrees(parent);
-        double[] conf = new double[n];
+        Rooted t = root(nbr, via, bestRoot, n);
+        // c's subtree: the vertices at positions start[c] .. start[c] + size[c] - 1 of a preorder
+        int[] start = new int[n];
+        int[] size = new int[n];
+        preorder(nbr, t, bestRoot, start, size);
         for (int c = 0; c < n; c++) {
-            if (parent[c] >= 0) {
-                double structural = replacementMargin(d, parent, inSubtree, c);
-                double directional = (1.0 + bestSign * ev[parent[c]][c]) / 2.0;
-                conf[c] = structural * directional;
+            int p = t.parent[c];
+            if (p < 0) {
+                roots.add(ids.get(c));
+                continue;
             }
+            double alt = Double.POSITIVE_INFINITY;
+            for (int v = 0; v < n; v++) {
+                if (v != p && (start[v] < start[c] || start[v] >= start[c] + size[c])) {
+                    alt = Math.min(alt, s.table.get(v, c));
+                }
+            }
+            double own = s.table.get(p, c);
+            double structural = Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - own / alt);
+            double directional = (1.0 + bestSign * directed(ev, lo, t.edge[c], p)) / 2.0;
+            edges.add(new LineageEdge(ids.get(p), ids.get(c), LineageEdge.Kind.FINE_TUNE,
+                    clamp(structural * directional), own));
         }
-        return new Oriented(parent, conf, bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION);
+        edges.sort(Comparator.comparing(LineageEdge::child));
+        roots.sort(Comparator.naturalOrder());
+        mode = bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION;
+        return new LineageTree(family.id(), family.members(), roots, edges, s.lowRank, mode);
     }
 
-    private static int[] orient(List<List<Integer>> adj, int root, int n) {
+    /** A value stored for tree edge e as lower id -> higher id, read along parent p -> its child. */
+    private static double directed(double[] values, int[] lo, int e, int p) {
+        return p == lo[e] ? values[e] : -values[e];
+    }
+
+    /** A tree hung from a root: parent and edge to it per vertex (-1 at the root), and BFS order. */
+    private record Rooted(int[] parent, int[] edge, int[] order) {
+    }
+
+    private static Rooted root(int[][] nbr, int[][] via, int root, int n) {
         int[] parent = new int[n];
+        int[] edge = new int[n];
         Arrays.fill(parent, -2);
         parent[root] = -1;
+        edge[root] = -1;
         int[] queue = new int[n];
         int head = 0;
         int tail = 0;
         queue[tail++] = root;
         while (head < tail) {
             int u = queue[head++];
-            for (int v : adj.get(u)) {
+            for (int i = 0; i < nbr[u].length; i++) {
+                int v = nbr[u][i];
                 if (parent[v] == -2) {
                     parent[v] = u;
+                    edge[v] = via[u][i];
                     queue[tail++] = v;
                 }
             }
         }
-        return parent;
+        return new Rooted(parent, edge, queue);
     }
 
-    private static int[] bfsOrder(List<List<Integer>> adj, int root, int n) {
-        int[] seen = new int[n];
-        int[] queue = new int[n];
-        int head = 0;
-        int tail = 0;
-        queue[tail++] = root;
-        seen[root] = 1;
-        while (head < tail) {
-            int u = queue[head++];
-            for (int v : adj.get(u)) {
-                if (seen[v] == 0) {
-                    seen[v] = 1;
-                    queue[tail++] = v;
+    /** Preorder positions and subtree sizes of a rooted tree, without recursion. */
+    private static void preorder(int[][] nbr, Rooted t, int root, int[] start, int[] size) {
+        int n = start.length;
+        int[] stack = new int[n];
+        int top = 0;
+        int pos = 0;
+        stack[top++] = root;
+        while (top > 0) {
+            int u = stack[--top];
+            start[u] = pos++;
+            for (int v : nbr[u]) {
+                if (t.parent[v] == u) {
+                    stack[top++] = v;
                 }
             }
         }
-        return queue;
+        // sizes bottom-up: reverse BFS order visits children before parents
+        Arrays.fill(size, 1);
+        for (int k = n - 1; k > 0; k--) {
+            int v = t.order[k];
+            size[t.parent[v]] += size[v];
+        }
     }
 
-    /** inSubtree[c][v]: v is c or one of its descendants. */
+    /** Sorts a neighbour list (and its edge numbers alongside) by rank; lists are short. */
+    private static void sortByRank(int[] nbr, int[] via, int[] rank) {
+        for (int i = 1; i < nbr.length; i++) {
+            int v = nbr[i];
+            int e = via[i];
+            int j = i - 1;
+            while (j >= 0 && rank[nbr[j]] > rank[v]) {
+                nbr[j + 1] = nbr[j];
+                via[j + 1] = via[j];
+                j--;
+            }
+            nbr[j + 1] = v;
+            via[j + 1] = e;
+        }
+    }
+
+    /** inSubtree[c][v]: v is c or one of its descendants (the arborescence's confidence; quadratic). */
     private static boolean[][] subtrees(int[] parent) {
         int n = parent.length;
         boolean[][] in = new boolean[n][n];

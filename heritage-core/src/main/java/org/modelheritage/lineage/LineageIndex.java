@@ -45,6 +45,19 @@ public final class LineageIndex {
     private final Map<String, Double> evidence = new ConcurrentHashMap<>();
     private List<Family> families;
     private final Map<List<String>, LineageTree> trees = new HashMap<>();
+    /** What the default recipe keeps of each built tree, by the family's members, to grow it. */
+    private final Map<List<String>, SpanningState> states = new HashMap<>();
+    /** Families that are a built family plus one model, by their members: what to grow from. */
+    private final Map<List<String>, Growth> growths = new HashMap<>();
+    /** Pairwise values computed since the last {@link #drainComputed()} (restored ones are not). */
+    private final java.util.Queue<PairDistance> computed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private record Growth(List<String> previous, String added) {
+    }
+
+    /** Trees built from scratch and trees grown by one model, for tests and monitoring. */
+    private int treesBuilt;
+    private int treesGrown;
 
     /** Our recipe, the default family threshold and sketch sizes. */
     public LineageIndex() {
@@ -79,12 +92,44 @@ public final class LineageIndex {
         return signature;
     }
 
-    /** Adds a model whose signature is known (computed earlier, or read back from storage). */
+    /**
+     * Adds a model whose signature is known (computed earlier, or read back from storage). When
+     * the families are known, they are updated at once (the model's correlations with the models
+     * of its structure, in parallel), and a family it joins will have its tree grown rather than
+     * rebuilt.
+     */
     public synchronized void add(String modelId, ModelSignature signature) {
         requireNew(modelId);
         models.put(modelId, Objects.requireNonNull(signature, "signature"));
-        families = null;
+        if (families != null) {
+            List<String> peers = new ArrayList<>();
+            for (Family f : families) {
+                if (f.structuralHash().equals(signature.structuralHash())) {
+                    peers.addAll(f.members());
+                }
+            }
+            peers.parallelStream().forEach(p -> ordered(p, modelId, this::correlation));
+            List<Family> before = families;
+            families = clustering.withModel(before, modelId, signature.structuralHash(), this::correlation);
+            Family joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
+            List<Family> absorbed = before.stream()
+                    .filter(f -> f.structuralHash().equals(joined.structuralHash()) && joined.members().contains(f.id()))
+                    .toList();
+            for (Family f : absorbed) {
+                trees.remove(f.members());
+                growths.remove(f.members());
+            }
+            if (absorbed.size() == 1 && states.containsKey(absorbed.get(0).members())) {
+                growths.put(joined.members(), new Growth(absorbed.get(0).members(), modelId));
+            } else {
+                absorbed.forEach(f -> states.remove(f.members()));
+            }
+        }
         LOG.debug("added {} ({})", modelId, signature);
+    }
+
+    private static <T> T ordered(String a, String b, java.util.function.BiFunction<String, String, T> f) {
+        return a.compareTo(b) < 0 ? f.apply(a, b) : f.apply(b, a);
     }
 
     private synchronized void requireNew(String modelId) {
@@ -94,7 +139,11 @@ public final class LineageIndex {
         }
     }
 
-    /** Removes a model and every cached value that involves it; false if it was not there. */
+    /**
+     * Removes a model and every cached value that involves it; false if it was not there. Its
+     * family is split if it has to be, and a tree that was built is rebuilt at once from cached
+     * values (quadratic in the family's size), so that the next model added grows it again.
+     */
     public synchronized boolean remove(String modelId) {
         if (models.remove(modelId) == null) {
             return false;
@@ -104,8 +153,14 @@ public final class LineageIndex {
         correlations.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
         metrics.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
         evidence.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
+        boolean built = trees.keySet().stream().anyMatch(members -> members.contains(modelId));
         families = null;
         trees.keySet().removeIf(members -> members.contains(modelId));
+        states.keySet().removeIf(members -> members.contains(modelId));
+        growths.clear();
+        if (built) {
+            trees();
+        }
         return true;
     }
 
@@ -134,6 +189,12 @@ public final class LineageIndex {
             }
             missing.parallelStream().forEach(p -> correlation(p[0], p[1]));
             families = clustering.cluster(models, this::correlation);
+            // what was kept for families that are no more
+            java.util.Set<List<String>> current = new java.util.HashSet<>();
+            families.forEach(f -> current.add(f.members()));
+            trees.keySet().retainAll(current);
+            growths.keySet().retainAll(current);
+            states.keySet().retainAll(current);
         }
         return families;
     }
@@ -149,10 +210,28 @@ public final class LineageIndex {
     }
 
     private LineageTree buildTree(Family f) {
+        Growth g = growths.remove(f.members());
+        if (g != null) {
+            SpanningState previous = states.remove(g.previous());
+            if (previous != null) {
+                g.previous().parallelStream().forEach(m -> ordered(m, g.added(), this::pairMetrics));
+                FamilyTreeBuilder.Result grown = builder().grow(f, previous, g.added());
+                if (grown != null) {
+                    treesGrown++;
+                    states.put(f.members(), grown.state());
+                    return grown.tree();
+                }
+            }
+        }
         List<String[]> missing = new ArrayList<>();
         missingPairs(f.members(), metrics, missing);
         missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
-        return builder().build(f);
+        FamilyTreeBuilder.Result built = builder().build(f);
+        treesBuilt++;
+        if (built.state() != null) {
+            states.put(f.members(), built.state());
+        }
+        return built.tree();
     }
 
     /** The family a model belongs to. */
@@ -192,7 +271,9 @@ public final class LineageIndex {
         Double c = correlations.get(k);
         if (c == null) {
             c = WeightCorrelation.between(models.get(a), models.get(b));
-            correlations.putIfAbsent(k, c);
+            if (correlations.putIfAbsent(k, c) == null) {
+                computed.add(new PairDistance(a, b, PairDistance.CORRELATION, c));
+            }
         }
         return c;
     }
@@ -202,7 +283,9 @@ public final class LineageIndex {
         PairMetrics m = metrics.get(k);
         if (m == null) {
             m = PairMetrics.between(models.get(a), models.get(b));
-            metrics.putIfAbsent(k, m);
+            if (metrics.putIfAbsent(k, m) == null) {
+                m.toRows().forEach((name, v) -> computed.add(new PairDistance(a, b, name, v)));
+            }
         }
         return m;
     }
@@ -216,7 +299,9 @@ public final class LineageIndex {
         Double e = evidence.get(k);
         if (e == null) {
             e = DirectionEvidence.of(models.get(a), models.get(b), signal);
-            evidence.putIfAbsent(k, e);
+            if (evidence.putIfAbsent(k, e) == null) {
+                computed.add(new PairDistance(a, b, directionMetric(signal), e));
+            }
         }
         return forward ? e : -e;
     }
@@ -234,12 +319,35 @@ public final class LineageIndex {
         });
         evidence.forEach((k, v) -> {
             String[] ab = split(k);
-            rows.add(new PairDistance(ab[0], ab[1], PairDistance.DIRECTION_PREFIX + ab[2].toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', '-'), v));
+            rows.add(new PairDistance(ab[0], ab[1], directionMetric(DirectionSignal.valueOf(ab[2])), v));
         });
         rows.sort(java.util.Comparator.comparing(PairDistance::modelA).thenComparing(PairDistance::modelB)
                 .thenComparing(PairDistance::metric));
         return rows;
+    }
+
+    private static String directionMetric(DirectionSignal signal) {
+        return PairDistance.DIRECTION_PREFIX + signal.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The pairwise values computed since the last call (in no particular order), for a store to
+     * persist: each is handed out once; values restored by {@link #restore} and values of models
+     * removed since are not.
+     */
+    public synchronized List<PairDistance> drainComputed() {
+        List<PairDistance> out = new ArrayList<>();
+        for (PairDistance p; (p = computed.poll()) != null; ) {
+            if (models.containsKey(p.modelA()) && models.containsKey(p.modelB())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** What {@link #drainComputed()} would hand out now, without draining it. */
+    public synchronized List<PairDistance> pendingComputed() {
+        return computed.stream().filter(p -> models.containsKey(p.modelA()) && models.containsKey(p.modelB())).toList();
     }
 
     private static String[] split(String key) {
@@ -278,6 +386,13 @@ public final class LineageIndex {
         });
         families = null;
         trees.clear();
+        states.clear();
+        growths.clear();
+    }
+
+    /** How many trees were built from scratch and how many grown by one model (linear time). */
+    public synchronized Map<String, Integer> treeBuilds() {
+        return Map.of("built", treesBuilt, "grown", treesGrown);
     }
 
     /** How many pairwise values are cached, by kind (for tests and monitoring). */

@@ -48,6 +48,51 @@ class FamilyClusteringTest {
     }
 
     @Test
+    void addingModelsOneByOneGivesTheComponentsOfAllLinks() {
+        java.util.Random rng = new java.util.Random(9);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + rng.nextInt(14);
+            Map<String, ModelSignature> models = new java.util.TreeMap<>();
+            Map<String, Double> corr = new HashMap<>();
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ids.add(String.format("m%02d", i));
+            }
+            java.util.Collections.shuffle(ids, rng);
+            for (String a : ids) {
+                for (String b : ids) {
+                    if (a.compareTo(b) < 0) {
+                        corr.put(a + b, rng.nextDouble() < 0.15 ? 0.9 : 0.01);
+                    }
+                }
+            }
+            FamilyClustering.CorrelationSource source = (a, b) -> {
+                assertTrue(a.compareTo(b) < 0, "asked in id order");
+                return corr.get(a + b);
+            };
+            FamilyClustering clustering = new FamilyClustering();
+            List<Family> grown = List.of();
+            for (String id : ids) {
+                // two structures: the last letter of the id's number decides
+                String structure = (id.charAt(2) - '0') % 2 == 0 ? "even" : "odd";
+                models.put(id, signature(structure));
+                grown = clustering.withModel(grown, id, structure, source);
+                assertEquals(clustering.cluster(models, source), grown, "trial " + trial + " after " + id);
+            }
+        }
+    }
+
+    /** A signature with nothing but a structural hash (the clustering reads no weights itself). */
+    private static ModelSignature signature(String structure) {
+        try {
+            ModelSignature s = new SignatureExtractor().extract(new InMemoryWeightFile().put("w", new long[] {1}, new float[] {1}));
+            return new ModelSignature(structure, s.parameterCount(), s.layerCount(), s.tensors(), List.copyOf(s.sketches().values()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void thresholdMustBeAProperCorrelation() {
         assertThrows(IllegalArgumentException.class, () -> new FamilyClustering(0));
         assertThrows(IllegalArgumentException.class, () -> new FamilyClustering(1.5));

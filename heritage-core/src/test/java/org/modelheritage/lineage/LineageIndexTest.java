@@ -134,6 +134,55 @@ class LineageIndexTest {
     }
 
     @Test
+    void treesGrownOneModelAtATimeEqualTheBatchTreesExactly() {
+        List<String> ids = new ArrayList<>(PARENTS.keySet());
+        List<LineageTree> batch = index(ids).trees();
+        Random rng = new Random(11);
+        for (int trial = 0; trial < 4; trial++) {
+            Collections.shuffle(ids, rng);
+            LineageIndex index = new LineageIndex();
+            for (String id : ids) {
+                index.add(id, SIGNATURES.get(id));
+                index.trees();
+            }
+            // every field: members, roots, edges with their confidences and distances, low-rank, mode
+            assertEquals(batch, index.trees(), "order " + ids);
+            Map<String, Integer> builds = index.treeBuilds();
+            assertTrue(builds.get("grown") >= ids.size() - 3 - 3,
+                    "all but each family's first model grow the tree, and a grown family may flip into the low-rank regime once: " + builds);
+        }
+    }
+
+    @Test
+    void removingAModelRebuildsItsFamilyAndTheNextAddGrowsItAgain() {
+        List<String> ids = new ArrayList<>(PARENTS.keySet());
+        LineageIndex index = index(ids);
+        index.trees();
+        assertTrue(index.remove("ac0"));
+        Map<String, Integer> afterRemove = index.treeBuilds();
+        index.add("ac0", SIGNATURES.get("ac0"));
+        assertEquals(index(ids).trees(), index.trees());
+        Map<String, Integer> afterAdd = index.treeBuilds();
+        assertEquals(afterRemove.get("built"), afterAdd.get("built"), "nothing rebuilt on the add");
+        assertEquals(afterRemove.get("grown") + 1, afterAdd.get("grown"));
+    }
+
+    @Test
+    void aDuplicateFallsBackToAFullBuildWithTheSameResult() throws IOException {
+        List<String> ids = new ArrayList<>(PARENTS.keySet());
+        LineageIndex index = index(ids);
+        index.trees();
+        ModelSignature copy = SIGNATURES.get("bc0g1");
+        index.add("bc0g1-copy", copy);
+        Map<String, ModelSignature> all = new HashMap<>(SIGNATURES);
+        all.put("bc0g1-copy", copy);
+        LineageIndex batch = new LineageIndex();
+        all.forEach(batch::add);
+        assertEquals(batch.trees(), index.trees());
+        assertTrue(edges(index).contains("bc0g1>bc0g1-copy"));
+    }
+
+    @Test
     void addingTheNthModelComputesOnlyItsOwnPairs() {
         List<String> family = List.of("a", "ac0", "ac1", "ac0g0", "ac0g1");
         LineageIndex index = index(family);

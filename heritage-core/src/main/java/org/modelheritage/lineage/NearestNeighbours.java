@@ -1,0 +1,78 @@
+package org.modelheritage.lineage;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Each representative's nearest other one by relative difference energy (ties to the smaller
+ * id), and the rank ratio of that difference: a family is low-rank when the median ratio is below
+ * {@link FamilyTreeBuilder#LOW_RANK_RATIO}. Immutable; {@link #with} gives the next family's in
+ * linear time.
+ */
+final class NearestNeighbours {
+    private final String[] nearest;
+    private final double[] energy;
+    private final double[] rankRatio;
+
+    private NearestNeighbours(String[] nearest, double[] energy, double[] rankRatio) {
+        this.nearest = nearest;
+        this.energy = energy;
+        this.rankRatio = rankRatio;
+    }
+
+    /** From scratch over every pair; {@code ids} in vertex order. */
+    static NearestNeighbours of(List<String> ids, FamilyTreeBuilder.PairSource pairs) {
+        int n = ids.size();
+        String[] near = new String[n];
+        double[] e = new double[n];
+        double[] r = new double[n];
+        Arrays.fill(e, Double.POSITIVE_INFINITY);
+        Arrays.fill(r, Double.NaN);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    PairMetrics p = pairs.metrics(ids.get(i), ids.get(j));
+                    if (closer(p.energy(), ids.get(j), e[i], near[i])) {
+                        e[i] = p.energy();
+                        near[i] = ids.get(j);
+                        r[i] = p.rankRatio();
+                    }
+                }
+            }
+        }
+        return new NearestNeighbours(near, e, r);
+    }
+
+    /** With one more vertex, last; {@code toAdded[i]}: the pair of vertex i and the new one. */
+    NearestNeighbours with(List<String> ids, String added, PairMetrics[] toAdded) {
+        int n = ids.size();
+        String[] near = Arrays.copyOf(nearest, n + 1);
+        double[] e = Arrays.copyOf(energy, n + 1);
+        double[] r = Arrays.copyOf(rankRatio, n + 1);
+        e[n] = Double.POSITIVE_INFINITY;
+        r[n] = Double.NaN;
+        for (int i = 0; i < n; i++) {
+            PairMetrics p = toAdded[i];
+            if (closer(p.energy(), added, e[i], near[i])) {
+                e[i] = p.energy();
+                near[i] = added;
+                r[i] = p.rankRatio();
+            }
+            if (closer(p.energy(), ids.get(i), e[n], near[n])) {
+                e[n] = p.energy();
+                near[n] = ids.get(i);
+                r[n] = p.rankRatio();
+            }
+        }
+        return new NearestNeighbours(near, e, r);
+    }
+
+    /** Energy {@code e} of candidate {@code id} beats the current best (NaN never does). */
+    private static boolean closer(double e, String id, double bestEnergy, String best) {
+        return e < bestEnergy || (e == bestEnergy && best != null && id.compareTo(best) < 0);
+    }
+
+    boolean lowRank() {
+        return rankRatio.length >= 2 && PairMetrics.median(rankRatio) < FamilyTreeBuilder.LOW_RANK_RATIO;
+    }
+}

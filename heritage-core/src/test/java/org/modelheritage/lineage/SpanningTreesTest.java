@@ -1,0 +1,108 @@
+package org.modelheritage.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class SpanningTreesTest {
+
+    /** Kruskal over every pair in the strict order, the textbook way: the reference. */
+    private static Set<String> kruskal(double[][] d, int[] rank) {
+        int n = d.length;
+        List<int[]> pairs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                pairs.add(new int[] {i, j});
+            }
+        }
+        pairs.sort((x, y) -> SpanningTrees.less(d[x[0]][x[1]], x[0], x[1], d[y[0]][y[1]], y[0], y[1], rank) ? -1
+                : SpanningTrees.less(d[y[0]][y[1]], y[0], y[1], d[x[0]][x[1]], x[0], x[1], rank) ? 1 : 0);
+        int[] comp = new int[n];
+        for (int i = 0; i < n; i++) {
+            comp[i] = i;
+        }
+        Set<String> out = new TreeSet<>();
+        for (int[] p : pairs) {
+            int a = comp[p[0]];
+            int b = comp[p[1]];
+            if (a != b) {
+                for (int i = 0; i < n; i++) {
+                    if (comp[i] == b) {
+                        comp[i] = a;
+                    }
+                }
+                out.add(Math.min(p[0], p[1]) + "-" + Math.max(p[0], p[1]));
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> edges(SpanningTrees.Edges e) {
+        Set<String> out = new TreeSet<>();
+        for (int k = 0; k < e.size(); k++) {
+            out.add(Math.min(e.a()[k], e.b()[k]) + "-" + Math.max(e.a()[k], e.b()[k]));
+        }
+        return out;
+    }
+
+    @Test
+    void primAndVertexByVertexGrowthFindTheUniqueTreeEvenWithTies() {
+        Random rng = new Random(3);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + rng.nextInt(12);
+            // few distinct values: many ties, broken by rank
+            double[][] d = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    d[i][j] = d[j][i] = rng.nextInt(trial % 2 == 0 ? 3 : 1000);
+                }
+            }
+            List<Integer> ranks = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ranks.add(i);
+            }
+            Collections.shuffle(ranks, rng);
+            int[] rank = ranks.stream().mapToInt(Integer::intValue).toArray();
+            Set<String> expected = kruskal(d, rank);
+
+            DistanceTable t = new DistanceTable();
+            SpanningTrees.Edges grown = null;
+            for (int v = 0; v < n; v++) {
+                t.add(Arrays.copyOf(d[v], v));
+                int[] r = rankOfFirst(rank, v + 1);
+                grown = v == 0 ? SpanningTrees.prim(t, 1, r) : SpanningTrees.withVertex(t, grown, v, r);
+                assertEquals(kruskal(sub(d, v + 1), r), edges(grown), "grown to " + (v + 1) + " in trial " + trial);
+            }
+            assertEquals(expected, edges(SpanningTrees.prim(t, n, rank)), "prim, trial " + trial);
+            assertEquals(expected, edges(grown), "grown, trial " + trial);
+        }
+    }
+
+    /** The ranks of the first k vertices among themselves (their relative order kept). */
+    private static int[] rankOfFirst(int[] rank, int k) {
+        int[] r = new int[k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                if (rank[j] < rank[i]) {
+                    r[i]++;
+                }
+            }
+        }
+        return r;
+    }
+
+    private static double[][] sub(double[][] d, int k) {
+        double[][] out = new double[k][];
+        for (int i = 0; i < k; i++) {
+            out[i] = Arrays.copyOf(d[i], k);
+        }
+        return out;
+    }
+}
