@@ -53,7 +53,7 @@ final class IncrementalLineage implements LineageAdapter {
      * Cached pairwise rows are stored as distances named {@code PREFIX + engine metric}; the
      * prefix versions the formulas, so rows computed by an older engine are never read back.
      */
-    static final String METRIC_PREFIX = "lineage1:";
+    static final String METRIC_PREFIX = "lineage2:";
 
     private final MotherRecipe recipe;
     private final FamilyClustering clustering;

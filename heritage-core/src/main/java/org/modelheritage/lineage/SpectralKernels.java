@@ -116,17 +116,18 @@ public final class SpectralKernels {
             if (ev[k] < 0) {
                 ev[k] = 0;
             }
-            // t = M q_k ; s += q_k . t
+            // t = M q_k ; s += q_k . t (eigenvector k is row k of q)
+            int qk = k * m;
             for (int i = 0; i < m; i++) {
                 double acc = 0.0;
                 int row = i * m;
                 for (int j = 0; j < m; j++) {
-                    acc += mm[row + j] * q[j * m + k];
+                    acc += mm[row + j] * q[qk + j];
                 }
                 t[i] = acc;
             }
             for (int i = 0; i < m; i++) {
-                s += q[i * m + k] * t[i];
+                s += q[qk + i] * t[i];
             }
         }
         return s;

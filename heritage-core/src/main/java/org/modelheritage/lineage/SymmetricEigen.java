@@ -18,7 +18,7 @@ final class SymmetricEigen {
     static double[] eigenvalues(double[] a, int n) {
         double[] d = new double[n];
         double[] e = new double[n];
-        tridiagonalizeUpper(a, n, d, e);
+        tridiagonalize(a, n, d, e, false);
         ql(d, e, n, null);
         sortDescending(d, null, n);
         return d;
@@ -26,7 +26,7 @@ final class SymmetricEigen {
 
     /**
      * Eigenvalues in descending order; on return {@code a} holds the matching unit eigenvectors as
-     * columns ({@code a[i*n + k]} is component i of eigenvector k).
+     * rows ({@code a[k*n + i]} is component i of eigenvector k).
      */
     static double[] decompose(double[] a, int n) {
         double[] d = new double[n];
@@ -38,11 +38,12 @@ final class SymmetricEigen {
     }
 
     /**
-     * The reduction of {@link #tridiagonalize} on the transposed (upper) triangle, which makes
-     * every inner loop walk a row; no transformations are kept. For symmetric input it is the
-     * same computation.
+     * EISPACK's tred2 on the transposed matrix: the reduction works on the upper triangle (for a
+     * symmetric matrix the same computation), so every inner loop walks a row; the Householder
+     * vectors go to the lower triangle, and the accumulated transformation comes out transposed,
+     * one vector per row. One routine for both uses keeps a single copy of it for the JIT to compile.
      */
-    private static void tridiagonalizeUpper(double[] v, int n, double[] d, double[] e) {
+    private static void tridiagonalize(double[] v, int n, double[] d, double[] e, boolean vectors) {
         for (int j = 0; j < n; j++) {
             d[j] = v[j * n + n - 1];
         }
@@ -75,8 +76,10 @@ final class SymmetricEigen {
                 for (int j = 0; j < i; j++) {
                     e[j] = 0.0;
                 }
+                int vrow = i * n;
                 for (int j = 0; j < i; j++) {
                     f = d[j];
+                    v[vrow + j] = f; // the Householder vector, for the accumulation
                     int row = j * n;
                     double g0 = e[j] + v[row + j] * f;
                     double g1 = 0.0;
@@ -118,110 +121,42 @@ final class SymmetricEigen {
             }
             d[i] = h;
         }
-        for (int j = 0; j < n; j++) {
-            d[j] = v[j * n + j];
-        }
-        e[0] = 0.0;
-    }
-
-    private static void tridiagonalize(double[] v, int n, double[] d, double[] e, boolean vectors) {
-        for (int j = 0; j < n; j++) {
-            d[j] = v[(n - 1) * n + j];
-        }
-        for (int i = n - 1; i > 0; i--) {
-            double scale = 0.0;
-            double h = 0.0;
-            for (int k = 0; k < i; k++) {
-                scale += Math.abs(d[k]);
-            }
-            if (scale == 0.0) {
-                e[i] = d[i - 1];
-                for (int j = 0; j < i; j++) {
-                    d[j] = v[(i - 1) * n + j];
-                    v[i * n + j] = 0.0;
-                    v[j * n + i] = 0.0;
-                }
-            } else {
-                for (int k = 0; k < i; k++) {
-                    d[k] /= scale;
-                    h += d[k] * d[k];
-                }
-                double f = d[i - 1];
-                double g = Math.sqrt(h);
-                if (f > 0) {
-                    g = -g;
-                }
-                e[i] = scale * g;
-                h -= f * g;
-                d[i - 1] = f - g;
-                for (int j = 0; j < i; j++) {
-                    e[j] = 0.0;
-                }
-                for (int j = 0; j < i; j++) {
-                    f = d[j];
-                    v[j * n + i] = f;
-                    g = e[j] + v[j * n + j] * f;
-                    for (int k = j + 1; k <= i - 1; k++) {
-                        double vkj = v[k * n + j];
-                        g += vkj * d[k];
-                        e[k] += vkj * f;
-                    }
-                    e[j] = g;
-                }
-                f = 0.0;
-                for (int j = 0; j < i; j++) {
-                    e[j] /= h;
-                    f += e[j] * d[j];
-                }
-                double hh = f / (h + h);
-                for (int j = 0; j < i; j++) {
-                    e[j] -= hh * d[j];
-                }
-                for (int j = 0; j < i; j++) {
-                    f = d[j];
-                    g = e[j];
-                    for (int k = j; k <= i - 1; k++) {
-                        v[k * n + j] -= (f * e[k] + g * d[k]);
-                    }
-                    d[j] = v[(i - 1) * n + j];
-                    v[i * n + j] = 0.0;
-                }
-            }
-            d[i] = h;
-        }
-        if (vectors) {
-            for (int i = 0; i < n - 1; i++) {
-                v[(n - 1) * n + i] = v[i * n + i];
-                v[i * n + i] = 1.0;
-                double h = d[i + 1];
-                if (h != 0.0) {
-                    for (int k = 0; k <= i; k++) {
-                        d[k] = v[k * n + i + 1] / h;
-                    }
-                    for (int j = 0; j <= i; j++) {
-                        double g = 0.0;
-                        for (int k = 0; k <= i; k++) {
-                            g += v[k * n + i + 1] * v[k * n + j];
-                        }
-                        for (int k = 0; k <= i; k++) {
-                            v[k * n + j] -= g * d[k];
-                        }
-                    }
-                }
-                for (int k = 0; k <= i; k++) {
-                    v[k * n + i + 1] = 0.0;
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                d[j] = v[(n - 1) * n + j];
-                v[(n - 1) * n + j] = 0.0;
-            }
-            v[(n - 1) * n + n - 1] = 1.0;
-        } else {
+        if (!vectors) {
             for (int j = 0; j < n; j++) {
                 d[j] = v[j * n + j];
             }
+            e[0] = 0.0;
+            return;
         }
+        for (int i = 0; i < n - 1; i++) {
+            v[i * n + n - 1] = v[i * n + i];
+            v[i * n + i] = 1.0;
+            double h = d[i + 1];
+            int urow = (i + 1) * n;
+            if (h != 0.0) {
+                for (int k = 0; k <= i; k++) {
+                    d[k] = v[urow + k] / h;
+                }
+                for (int j = 0; j <= i; j++) {
+                    int row = j * n;
+                    double g = 0.0;
+                    for (int k = 0; k <= i; k++) {
+                        g += v[urow + k] * v[row + k];
+                    }
+                    for (int k = 0; k <= i; k++) {
+                        v[row + k] -= g * d[k];
+                    }
+                }
+            }
+            for (int k = 0; k <= i; k++) {
+                v[urow + k] = 0.0;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            d[j] = v[j * n + n - 1];
+            v[j * n + n - 1] = 0.0;
+        }
+        v[(n - 1) * n + n - 1] = 1.0;
         e[0] = 0.0;
     }
 
@@ -279,12 +214,14 @@ final class SymmetricEigen {
                         p = c * d[i] - s * g;
                         d[i + 1] = h + s * (c * g + s * d[i]);
                         if (v != null) {
+                            // vectors are rows: rotate rows i and i + 1
+                            int ri = i * n;
+                            int ri1 = ri + n;
                             for (int k = 0; k < n; k++) {
-                                int row = k * n;
-                                double vk1 = v[row + i + 1];
-                                double vk = v[row + i];
-                                v[row + i + 1] = s * vk + c * vk1;
-                                v[row + i] = c * vk - s * vk1;
+                                double vk1 = v[ri1 + k];
+                                double vk = v[ri + k];
+                                v[ri1 + k] = s * vk + c * vk1;
+                                v[ri + k] = c * vk - s * vk1;
                             }
                         }
                     }
@@ -328,9 +265,9 @@ final class SymmetricEigen {
                 d[i] = p;
                 if (v != null) {
                     for (int j = 0; j < n; j++) {
-                        double t = v[j * n + i];
-                        v[j * n + i] = v[j * n + k];
-                        v[j * n + k] = t;
+                        double t = v[i * n + j];
+                        v[i * n + j] = v[k * n + j];
+                        v[k * n + j] = t;
                     }
                 }
             }

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -156,10 +157,7 @@ public final class ModelSignature {
                 out.writeLong(m.cols());
                 writeLongs(out, m.rowIndex());
                 writeLongs(out, m.colIndex());
-                float[] v = m.valuesView();
-                for (float f : v) {
-                    out.writeFloat(f);
-                }
+                writeFloats(out, m.valuesView());
             }
             out.flush();
             return bytes.toByteArray();
@@ -215,10 +213,7 @@ public final class ModelSignature {
                 if (count * 4 > data.length) {
                     throw new IllegalArgumentException("truncated model signature");
                 }
-                float[] v = new float[(int) count];
-                for (int k = 0; k < v.length; k++) {
-                    v[k] = in.readFloat();
-                }
+                float[] v = readFloats(in, (int) count);
                 sketches.add(MatrixSketch.wrap(name, rows, cols, r, c, v));
             }
             if (in.available() > 0) {
@@ -237,19 +232,37 @@ public final class ModelSignature {
         return n;
     }
 
+    // Arrays go through a ByteBuffer in bulk: the bytes are DataOutputStream's (big-endian), but
+    // one call per array rather than one per value, which matters for a signature of megabytes
+    // encoded once per upload (and, cold, before the JIT has compiled a per-value loop).
+
     private static void writeLongs(DataOutputStream out, long[] v) throws IOException {
         out.writeInt(v.length);
-        for (long x : v) {
-            out.writeLong(x);
-        }
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length);
+        b.asLongBuffer().put(v);
+        out.write(b.array());
     }
 
     private static long[] readLongs(DataInputStream in, int limit) throws IOException {
         int n = checkCount(in.readInt(), limit / 8 + 1);
+        byte[] raw = new byte[8 * n];
+        in.readFully(raw);
         long[] v = new long[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = in.readLong();
-        }
+        ByteBuffer.wrap(raw).asLongBuffer().get(v);
+        return v;
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] v) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length);
+        b.asFloatBuffer().put(v);
+        out.write(b.array());
+    }
+
+    private static float[] readFloats(DataInputStream in, int n) throws IOException {
+        byte[] raw = new byte[4 * n];
+        in.readFully(raw);
+        float[] v = new float[n];
+        ByteBuffer.wrap(raw).asFloatBuffer().get(v);
         return v;
     }
 

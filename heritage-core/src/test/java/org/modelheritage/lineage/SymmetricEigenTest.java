@@ -54,14 +54,14 @@ class SymmetricEigenTest {
                 for (int i = 0; i < n; i++) {
                     double aq = 0;
                     for (int j = 0; j < n; j++) {
-                        aq += a[i * n + j] * withVectors[j * n + k];
+                        aq += a[i * n + j] * withVectors[k * n + j];
                     }
-                    assertEquals(decomposed[k] * withVectors[i * n + k], aq, 1e-8 * scale);
+                    assertEquals(decomposed[k] * withVectors[k * n + i], aq, 1e-8 * scale);
                 }
                 for (int l = 0; l < n; l++) {
                     double dot = 0;
                     for (int i = 0; i < n; i++) {
-                        dot += withVectors[i * n + k] * withVectors[i * n + l];
+                        dot += withVectors[k * n + i] * withVectors[l * n + i];
                     }
                     assertEquals(k == l ? 1.0 : 0.0, dot, 1e-9);
                 }
