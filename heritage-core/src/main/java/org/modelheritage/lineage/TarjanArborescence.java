@@ -72,9 +72,10 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
         }
         List<E> edges = new ArrayList<>(graph.edgeSet().size());
         int m = graph.edgeSet().size();
-        int[] src = new int[m];
-        int[] dst = new int[m];
-        double[] w = new double[m];
+        // room for the virtual root's n edges, so that solve need not copy
+        int[] src = new int[m + n];
+        int[] dst = new int[m + n];
+        double[] w = new double[m + n];
         int k = 0;
         // by source vertex: one graph lookup per edge fewer than asking each edge for both ends
         for (int s = 0; s < n; s++) {
@@ -138,9 +139,10 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             hi = Math.max(hi, w[e]);
         }
         double big = (double) (n + 1) * (hi - lo + 1.0) + Math.abs(hi) + 1.0;
-        int[] s2 = java.util.Arrays.copyOf(src, m + n);
-        int[] d2 = java.util.Arrays.copyOf(dst, m + n);
-        double[] w2 = java.util.Arrays.copyOf(w, m + n);
+        // the callers that can leave room for the n virtual edges spare a copy of every edge
+        int[] s2 = src.length >= m + n ? src : java.util.Arrays.copyOf(src, m + n);
+        int[] d2 = dst.length >= m + n ? dst : java.util.Arrays.copyOf(dst, m + n);
+        double[] w2 = w.length >= m + n ? w : java.util.Arrays.copyOf(w, m + n);
         for (int v = 0; v < n; v++) {
             s2[m + v] = n;
             d2[m + v] = v;
@@ -233,10 +235,13 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             int[] queueEdges = new int[n];
             int[] in = new int[n];
             java.util.Arrays.fill(in, -1);
-            List<int[]> cycles = new ArrayList<>();
-            int[] cycleVertex = new int[n];
-            int[] cycleTime = new int[n];
+            Contractions cycles = new Contractions(n);
             boolean[] inCycle = new boolean[n];
+            // scratch for folding a cycle's rows and columns, reused by every contraction
+            double[] rowCost = new double[n];
+            int[] rowEdge = new int[n];
+            double[] colCost = new double[n];
+            int[] colEdge = new int[n];
             for (int s = 0; s < n; s++) {
                 int u = s;
                 int qi = 0;
@@ -268,8 +273,6 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                             inCycle[path[i]] = true;
                         }
                         // fold the members' rows (edges into the cycle) and columns (edges out of it)
-                        double[] rowCost = new double[n];
-                        int[] rowEdge = new int[n];
                         java.util.Arrays.fill(rowCost, Double.POSITIVE_INFINITY);
                         java.util.Arrays.fill(rowEdge, -1);
                         for (int i = first; i < end; i++) {
@@ -286,8 +289,6 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                                 }
                             }
                         }
-                        int[] colEdge = new int[n];
-                        double[] colCost = new double[n];
                         java.util.Arrays.fill(colEdge, -1);
                         for (int y = 0; y < n; y++) {
                             if (!sets.isRoot(y) || inCycle[y]) {
@@ -330,24 +331,14 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                         qi = first;
                         u = r;
                         seen[u] = -1;
-                        cycleVertex[cycles.size()] = u;
-                        cycleTime[cycles.size()] = time;
-                        cycles.add(java.util.Arrays.copyOfRange(queueEdges, first, end));
+                        cycles.record(u, time, java.util.Arrays.copyOfRange(queueEdges, first, end));
                     }
                 }
                 for (int i = 0; i < qi; i++) {
                     in[sets.find(dst[queueEdges[i]])] = queueEdges[i];
                 }
             }
-            for (int c = cycles.size() - 1; c >= 0; c--) {
-                sets.rollback(cycleTime[c]);
-                int u = cycleVertex[c];
-                int inEdge = in[u];
-                for (int e : cycles.get(c)) {
-                    in[sets.find(dst[e])] = e;
-                }
-                in[sets.find(dst[inEdge])] = inEdge;
-            }
+            cycles.expand(in, sets, dst);
             in[root] = -1;
             return in;
         }
@@ -488,9 +479,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             java.util.Arrays.fill(in, -1);
             // contracted cycles, most recent first when expanding
             // at most n - 1 contractions
-            List<int[]> cycles = new ArrayList<>();
-            int[] cycleVertex = new int[n];
-            int[] cycleTime = new int[n];
+            Contractions cycles = new Contractions(n);
             for (int s = 0; s < n; s++) {
                 int u = s;
                 int qi = 0;
@@ -528,26 +517,56 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                         u = sets.find(u);
                         heap[u] = cyc;
                         seen[u] = -1;
-                        cycleVertex[cycles.size()] = u;
-                        cycleTime[cycles.size()] = time;
-                        cycles.add(java.util.Arrays.copyOfRange(queueEdges, qi, end));
+                        cycles.record(u, time, java.util.Arrays.copyOfRange(queueEdges, qi, end));
                     }
                 }
                 for (int i = 0; i < qi; i++) {
                     in[sets.find(dst[queueEdges[i]])] = queueEdges[i];
                 }
             }
-            for (int c = cycles.size() - 1; c >= 0; c--) {
-                sets.rollback(cycleTime[c]);
-                int u = cycleVertex[c];
-                int inEdge = in[u];
-                for (int e : cycles.get(c)) {
+            cycles.expand(in, sets, dst);
+            in[root] = -1;
+            return in;
+        }
+    }
+
+    /**
+     * The contracted cycles of one run, in order: the vertex each became, the union-find time
+     * before it was formed, and the edges its members had chosen. Expanding them, most recent
+     * first, turns the contracted graph's choice of incoming edges into the original graph's:
+     * every member keeps its own chosen edge except the one the cycle's incoming edge enters.
+     */
+    private static final class Contractions {
+        private final List<int[]> edges = new ArrayList<>();
+        private int[] vertex;
+        private int[] time;
+
+        Contractions(int n) {
+            vertex = new int[Math.max(1, n)];
+            time = new int[Math.max(1, n)];
+        }
+
+        void record(int contracted, int unionTime, int[] chosenEdges) {
+            int c = edges.size();
+            if (c == vertex.length) {
+                vertex = java.util.Arrays.copyOf(vertex, 2 * c);
+                time = java.util.Arrays.copyOf(time, 2 * c);
+            }
+            vertex[c] = contracted;
+            time[c] = unionTime;
+            edges.add(chosenEdges);
+        }
+
+        /** Rewrites {@code in} (incoming edge per set representative) for the original vertices. */
+        void expand(int[] in, RollbackUnionFind sets, int[] dst) {
+            for (int c = edges.size() - 1; c >= 0; c--) {
+                sets.rollback(time[c]);
+                int inEdge = in[vertex[c]];
+                for (int e : edges.get(c)) {
                     in[sets.find(dst[e])] = e;
                 }
                 in[sets.find(dst[inEdge])] = inEdge;
             }
-            in[root] = -1;
-            return in;
         }
     }
 
