@@ -19,9 +19,12 @@ public enum DirectionSignal {
      */
     SPECTRAL_TAIL,
     /**
-     * {@link #SPECTRAL_TAIL} for families fine-tuned in full, {@link #KURTOSIS} for families
-     * whose differences are low-rank (merged adapters leave the tail directions untouched, so
-     * the spectral tail says nothing there).
+     * {@link #KURTOSIS} for families whose differences are low-rank (merged adapters leave the
+     * tail directions untouched, so the spectral tail says nothing there). For families
+     * fine-tuned in full, whichever of {@link #SPECTRAL_TAIL} and {@link #KURTOSIS} makes the
+     * stronger case for its own best orientation of the tree: the larger net agreement (vote mass
+     * agreeing minus disagreeing), kurtosis on a tie. Neither signal is right on every training
+     * recipe; the one whose votes line up better on this family's tree is trusted.
      */
     ADAPTIVE
 }

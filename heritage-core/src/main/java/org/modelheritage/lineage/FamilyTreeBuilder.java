@@ -387,11 +387,8 @@ final class FamilyTreeBuilder {
             sortByRank(nbr[v], via[v], rank);
         }
         // evidence and MoTHer's kurtosis prior per tree edge, for the orientation lower id -> higher id
-        DirectionSignal signal = recipe.signal() == DirectionSignal.ADAPTIVE
-                ? (s.lowRank ? DirectionSignal.KURTOSIS : DirectionSignal.SPECTRAL_TAIL) : recipe.signal();
         int[] lo = new int[m];
         int[] hi = new int[m];
-        double[] ev = new double[m];
         double[] prior = new double[m];
         for (int k = 0; k < m; k++) {
             boolean forward = rank[tree.a()[k]] < rank[tree.b()[k]];
@@ -399,52 +396,27 @@ final class FamilyTreeBuilder {
             hi[k] = forward ? tree.b()[k] : tree.a()[k];
             prior[k] = Math.signum(s.kurtosis.get(lo[k]) - s.kurtosis.get(hi[k]));
         }
-        java.util.stream.IntStream.range(0, m).parallel()
-                .forEach(k -> ev[k] = evidence.evidence(ids.get(lo[k]), ids.get(hi[k]), signal));
-        // score of every root by rerooting: moving the root across p -> c flips that edge
-        int root0 = byId[0];
-        Rooted r0 = root(nbr, via, root0, n);
-        List<Integer> signs = switch (recipe.mode()) {
-            case FINE_TUNING -> List.of(1);
-            case GENERALISATION -> List.of(-1);
-            case AUTO -> List.of(1, -1);
-        };
-        int bestRoot = -1;
-        int bestSign = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        double bestPrior = Double.NEGATIVE_INFINITY;
-        for (int sign : signs) {
-            double[] score = new double[n];
-            double[] pri = new double[n];
-            for (int k = 0; k < n; k++) {
-                int v = byId[k];
-                if (v != root0) {
-                    int e = r0.edge[v];
-                    score[root0] += sign * directed(ev, lo, e, r0.parent[v]);
-                    pri[root0] += directed(prior, lo, e, r0.parent[v]);
-                }
-            }
-            for (int k = 1; k < n; k++) {
-                int c = r0.order[k];
-                int p = r0.parent[c];
-                int e = r0.edge[c];
-                score[c] = score[p] - 2 * sign * directed(ev, lo, e, p);
-                pri[c] = pri[p] - 2 * directed(prior, lo, e, p);
-            }
-            for (int k = 0; k < n; k++) {
-                int r = byId[k];
-                // higher score; on a tie (a chain reads both ways equally) MoTHer's prior, kurtosis
-                // falling from parent to child; then the fine-tuning reading (tried first); then lower id
-                boolean better = score[r] > bestScore + 1e-9
-                        || (Math.abs(score[r] - bestScore) <= 1e-9 && pri[r] > bestPrior + 1e-9);
-                if (better) {
-                    bestScore = score[r];
-                    bestPrior = pri[r];
-                    bestRoot = r;
-                    bestSign = sign;
-                }
-            }
+        Rooted r0 = root(nbr, via, byId[0], n);
+        // ADAPTIVE: low-rank families read kurtosis (merged adapters leave the tail untouched).
+        // Fully fine-tuned ones read whichever of the spectral tail and kurtosis makes the stronger
+        // case for its best orientation: the larger net agreement (vote mass agreeing minus
+        // disagreeing; each edge's evidence is in [-1, 1] for both), kurtosis (MoTHer's) on a tie.
+        double[] pri = rootScores(prior, 1, lo, r0, byId, n);
+        Reading best;
+        if (recipe.signal() != DirectionSignal.ADAPTIVE || s.lowRank) {
+            DirectionSignal signal = recipe.signal() != DirectionSignal.ADAPTIVE ? recipe.signal() : DirectionSignal.KURTOSIS;
+            best = read(votes(signal, ids, lo, hi), pri, null, lo, r0, byId, n);
+        } else {
+            Reading kurtosis = read(votes(DirectionSignal.KURTOSIS, ids, lo, hi), pri, null, lo, r0, byId, n);
+            Reading tail = read(votes(DirectionSignal.SPECTRAL_TAIL, ids, lo, hi), pri, null, lo, r0, byId, n);
+            // the stronger signal decides, the other breaks its ties
+            best = tail.score() > kurtosis.score() + 1e-9
+                    ? read(tail.votes(), pri, kurtosis.scores(), lo, r0, byId, n)
+                    : read(kurtosis.votes(), pri, tail.scores(), lo, r0, byId, n);
         }
+        double[] ev = best.votes();
+        int bestRoot = best.root();
+        int bestSign = best.sign();
         Rooted t = root(nbr, via, bestRoot, n);
         // c's subtree: the vertices at positions start[c] .. start[c] + size[c] - 1 of a preorder
         int[] start = new int[n];
@@ -472,6 +444,80 @@ final class FamilyTreeBuilder {
         roots.sort(Comparator.naturalOrder());
         mode = bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION;
         return new LineageTree(family.id(), family.members(), roots, edges, s.lowRank, mode);
+    }
+
+    /** One signal's evidence on every tree edge, for the orientation lower id -> higher id. */
+    private double[] votes(DirectionSignal signal, List<String> ids, int[] lo, int[] hi) {
+        double[] votes = new double[lo.length];
+        java.util.stream.IntStream.range(0, lo.length).parallel()
+                .forEach(k -> votes[k] = evidence.evidence(ids.get(lo[k]), ids.get(hi[k]), signal));
+        return votes;
+    }
+
+    /**
+     * How one signal orients a tree: the root and reading (sign) its votes agree with most, that
+     * orientation's score (the vote mass agreeing with it minus the mass against it), and the
+     * score of every root under that reading.
+     */
+    private record Reading(double[] votes, int root, int sign, double score, double[] scores) {
+    }
+
+    /** What each vertex as the root makes of per-edge values: the sum of sign * value, edges oriented away from it. */
+    private static double[] rootScores(double[] ev, int sign, int[] lo, Rooted r0, int[] byId, int n) {
+        int root0 = r0.order[0];
+        double[] score = new double[n];
+        for (int k = 0; k < n; k++) {
+            int v = byId[k];
+            if (v != root0) {
+                score[root0] += sign * directed(ev, lo, r0.edge[v], r0.parent[v]);
+            }
+        }
+        // moving the root across p -> c flips that edge
+        for (int k = 1; k < n; k++) {
+            int c = r0.order[k];
+            int p = r0.parent[c];
+            score[c] = score[p] - 2 * sign * directed(ev, lo, r0.edge[c], p);
+        }
+        return score;
+    }
+
+    /**
+     * The best root and reading for these votes. Ties (a chain reads both ways equally; a wrong
+     * vote next to the root can be read away) go to the other signal's scores when there is one,
+     * then to MoTHer's prior (kurtosis falling from parent to child), then to the fine-tuning
+     * reading (tried first), then to the lower id.
+     */
+    private Reading read(double[] ev, double[] prior, double[] other, int[] lo, Rooted r0, int[] byId, int n) {
+        List<Integer> signs = switch (recipe.mode()) {
+            case FINE_TUNING -> List.of(1);
+            case GENERALISATION -> List.of(-1);
+            case AUTO -> List.of(1, -1);
+        };
+        int bestRoot = -1;
+        int bestSign = 0;
+        double[] bestScores = null;
+        for (int sign : signs) {
+            double[] score = rootScores(ev, sign, lo, r0, byId, n);
+            for (int k = 0; k < n; k++) {
+                int r = byId[k];
+                boolean better;
+                if (bestRoot < 0) {
+                    better = true;
+                } else if (Math.abs(score[r] - bestScores[bestRoot]) > 1e-9) {
+                    better = score[r] > bestScores[bestRoot];
+                } else if (other != null && Math.abs(other[r] - other[bestRoot]) > 1e-9) {
+                    better = other[r] > other[bestRoot];
+                } else {
+                    better = prior[r] > prior[bestRoot] + 1e-9;
+                }
+                if (better) {
+                    bestRoot = r;
+                    bestSign = sign;
+                    bestScores = score;
+                }
+            }
+        }
+        return new Reading(ev, bestRoot, bestSign, bestScores[bestRoot], bestScores);
     }
 
     /** A value stored for tree edge e as lower id -> higher id, read along parent p -> its child. */
