@@ -21,10 +21,11 @@ public enum DirectionSignal {
     /**
      * {@link #KURTOSIS} for families whose differences are low-rank (merged adapters leave the
      * tail directions untouched, so the spectral tail says nothing there). For families
-     * fine-tuned in full, whichever of {@link #SPECTRAL_TAIL} and {@link #KURTOSIS} makes the
-     * stronger case for its own best orientation of the tree: the larger net agreement (vote mass
-     * agreeing minus disagreeing), kurtosis on a tie. Neither signal is right on every training
-     * recipe; the one whose votes line up better on this family's tree is trusted.
+     * fine-tuned in full, both are read and {@link #SPECTRAL_TAIL} decides only when it reads the
+     * way it was derived for (in {@link DirectionMode#AUTO}: the child has shed tail energy, as
+     * under weight decay) and makes the stronger case (larger net agreement: vote mass agreeing
+     * minus disagreeing, at its own best root); otherwise {@link #KURTOSIS} decides. The other
+     * signal breaks ties between roots.
      */
     ADAPTIVE
 }

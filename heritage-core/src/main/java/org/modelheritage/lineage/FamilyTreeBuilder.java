@@ -409,8 +409,11 @@ final class FamilyTreeBuilder {
         } else {
             Reading kurtosis = read(votes(DirectionSignal.KURTOSIS, ids, lo, hi), pri, null, lo, r0, byId, n);
             Reading tail = read(votes(DirectionSignal.SPECTRAL_TAIL, ids, lo, hi), pri, null, lo, r0, byId, n);
-            // the stronger signal decides, the other breaks its ties
-            best = tail.score() > kurtosis.score() + 1e-9
+            // the stronger signal decides, the other breaks its ties; the tail only in the reading
+            // it was derived for (weight decay shrinks what the task does not use): read the other
+            // way (tail energy growing as noise accumulates) it has proved the weaker signal
+            boolean tailReadable = tail.sign() > 0 || recipe.mode() != DirectionMode.AUTO;
+            best = tailReadable && tail.score() > kurtosis.score() + 1e-9
                     ? read(tail.votes(), pri, kurtosis.scores(), lo, r0, byId, n)
                     : read(kurtosis.votes(), pri, tail.scores(), lo, r0, byId, n);
         }
