@@ -2,8 +2,6 @@ package org.modelheritage.signature;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import org.modelheritage.read.FloatSink;
 
 /**
@@ -79,18 +77,22 @@ public final class SketchPlan {
             }
             return all;
         }
-        Set<Long> chosen = new HashSet<>(size * 2);
+        // the chosen indices are kept sorted as they come: membership is a binary search, and no
+        // boxing or general-purpose sort is needed for a few hundred values
         long[] out = new long[size];
         int k = 0;
         for (long j = n - size; j < n; j++) {
             long t = rng.nextLong(j + 1);
-            if (!chosen.add(t)) {
-                chosen.add(j);
-                t = j;
+            int at = Arrays.binarySearch(out, 0, k, t);
+            if (at >= 0) {
+                out[k++] = j; // every index chosen so far is below j
+            } else {
+                int insert = -at - 1;
+                System.arraycopy(out, insert, out, insert + 1, k - insert);
+                out[insert] = t;
+                k++;
             }
-            out[k++] = t;
         }
-        Arrays.sort(out);
         return out;
     }
 

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SketchPlanTest {
@@ -79,5 +83,35 @@ class SketchPlanTest {
         MatrixSketch s = collect(SketchPlan.of("w", new long[] {12, 10}, 16), values, 7);
         assertTrue(s.isComplete());
         assertArrayEquals(values, s.values());
+    }
+
+    /** Floyd's algorithm as first written (a HashSet, then a sort): stored sketches depend on its output. */
+    private static long[] floydReference(long n, int size, SketchPlan.SplitMix64 rng) {
+        Set<Long> chosen = new HashSet<>();
+        long[] out = new long[size];
+        int k = 0;
+        for (long j = n - size; j < n; j++) {
+            long t = rng.nextLong(j + 1);
+            if (!chosen.add(t)) {
+                chosen.add(j);
+                t = j;
+            }
+            out[k++] = t;
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    @Test
+    void samplesAreExactlyWhatTheFirstImplementationChose() {
+        Random r = new Random(5);
+        for (int trial = 0; trial < 500; trial++) {
+            int size = 1 + r.nextInt(160);
+            long n = size + 1 + r.nextInt(trial % 3 == 0 ? 4 : 5000);
+            long seed = r.nextLong();
+            long[] got = SketchPlan.sample(n, size, new SketchPlan.SplitMix64(seed));
+            long[] want = floydReference(n, size, new SketchPlan.SplitMix64(seed));
+            assertArrayEquals(want, got, "n=" + n + " size=" + size);
+        }
     }
 }
