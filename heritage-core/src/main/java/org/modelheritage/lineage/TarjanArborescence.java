@@ -334,13 +334,9 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                         cycles.record(u, time, java.util.Arrays.copyOfRange(queueEdges, first, end));
                     }
                 }
-                for (int i = 0; i < qi; i++) {
-                    in[sets.find(dst[queueEdges[i]])] = queueEdges[i];
-                }
+                cycles.settle(in, sets, dst, queueEdges, qi);
             }
-            cycles.expand(in, sets, dst);
-            in[root] = -1;
-            return in;
+            return cycles.expand(in, sets, dst, root);
         }
     }
 
@@ -520,13 +516,9 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                         cycles.record(u, time, java.util.Arrays.copyOfRange(queueEdges, qi, end));
                     }
                 }
-                for (int i = 0; i < qi; i++) {
-                    in[sets.find(dst[queueEdges[i]])] = queueEdges[i];
-                }
+                cycles.settle(in, sets, dst, queueEdges, qi);
             }
-            cycles.expand(in, sets, dst);
-            in[root] = -1;
-            return in;
+            return cycles.expand(in, sets, dst, root);
         }
     }
 
@@ -557,8 +549,18 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             edges.add(chosenEdges);
         }
 
-        /** Rewrites {@code in} (incoming edge per set representative) for the original vertices. */
-        void expand(int[] in, RollbackUnionFind sets, int[] dst) {
+        /** A path that reached the settled part: each set on it keeps the edge it chose. */
+        void settle(int[] in, RollbackUnionFind sets, int[] dst, int[] chosen, int count) {
+            for (int i = 0; i < count; i++) {
+                in[sets.find(dst[chosen[i]])] = chosen[i];
+            }
+        }
+
+        /**
+         * Rewrites {@code in} (incoming edge per set representative) for the original vertices and
+         * returns it, the root's entry -1.
+         */
+        int[] expand(int[] in, RollbackUnionFind sets, int[] dst, int root) {
             for (int c = edges.size() - 1; c >= 0; c--) {
                 sets.rollback(time[c]);
                 int inEdge = in[vertex[c]];
@@ -567,6 +569,8 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
                 }
                 in[sets.find(dst[inEdge])] = inEdge;
             }
+            in[root] = -1;
+            return in;
         }
     }
 
