@@ -197,8 +197,12 @@ public final class ModelLake implements AutoCloseable {
             String id = e.existingModelId();
             throw new DuplicateModelException(id, meta.model(id).map(Model::name).orElse("?"));
         }
+        // The model as added (PENDING), read back before a worker is woken so that the store's own
+        // rendering of its fields comes back; a worker polling on its own may still have claimed
+        // it in between, and then what was inserted is returned.
+        Model added = meta.model(model.id()).filter(m -> m.status() == ModelStatus.PENDING).orElse(model);
         workers.jobAdded();
-        return meta.model(model.id()).orElse(model);
+        return added;
     }
 
     /** Opens the weights with the readers (headers only) and returns their format's id. */
