@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
+import java.util.List;
 import org.modelheritage.store.Model;
 import org.modelheritage.lake.ModelDetails;
 import org.modelheritage.lake.ModelLake;
@@ -23,7 +24,8 @@ final class ModelHandlers {
 
     void upload(Context ctx) throws IOException {
         Model model = MultipartUpload.receive(ctx.req(), lake);
-        ModelDetails details = lake.details(model.id()).orElseThrow(() -> new NotFoundResponse("model " + model.id() + " was removed"));
+        // the model as added (pending, in no family yet), whatever a worker has done since
+        ModelDetails details = new ModelDetails(model, null, null, List.of());
         ctx.status(HttpStatus.CREATED).header("Location", "/api/models/" + model.id()).json(Views.ModelDetailView.of(details));
     }
 
