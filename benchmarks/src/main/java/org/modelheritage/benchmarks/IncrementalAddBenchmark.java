@@ -27,10 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Scaling of the incremental lineage engine ({@link LineageIndex}): the time to add the n-th
  * model to a family of n - 1 and get the family's tree back — one signature pass over the new
- * weights, n - 1 correlations and pair metrics, families and the tree recomputed from cached
- * values — and the peak heap it takes. The family is a root and n - 2 fine-tuned children of it
+ * weights, n - 1 correlations and pair metrics, the families updated and the tree grown by one
+ * vertex (linear in n) — and the peak heap it takes. The family is a root and n - 2 fine-tuned children of it
  * ({@link SyntheticWeightFile}, {@code layers} square matrices of {@code side²}); after each add
- * the model is removed again (untimed), so every op adds the n-th.
+ * the model is removed again (untimed; removal rebuilds the family's tree from cached values), so
+ * every op adds the n-th.
  *
  * <p>Sketches of 16 × 16 (the library's default is 128) keep the set-up of a 1,000-model family
  * (half a million pairs) to seconds; the per-pair cost at the default size is measured by
