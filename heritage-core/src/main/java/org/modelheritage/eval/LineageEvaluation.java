@@ -68,6 +68,7 @@ public final class LineageEvaluation {
         long start = System.nanoTime();
         List<GroundTruth.Model> models = truth.models();
         ModelSignature[] signatures = new ModelSignature[models.size()];
+        String[] contentIds = new String[models.size()];
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, models.size())), r -> {
             Thread t = new Thread(r, "signature");
@@ -84,6 +85,7 @@ public final class LineageEvaluation {
                     try (WeightFile file = WeightReaders.open(m.path())) {
                         signatures[k] = extractor.extract(file);
                     }
+                    contentIds[k] = contentId(signatures[k]); // here, in parallel, not after the pool
                     progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: %,d parameters in %.0f ms",
                             done.incrementAndGet(), models.size(), m.name(), signatures[k].parameterCount(),
                             (System.nanoTime() - t0) / 1e6));
@@ -111,7 +113,7 @@ public final class LineageEvaluation {
         LineageIndex index = new LineageIndex(recipe, clustering, extractor);
         Map<String, String> nameOf = new HashMap<>();
         for (int i = 0; i < models.size(); i++) {
-            String id = contentId(signatures[i]);
+            String id = contentIds[i];
             int suffix = 2;
             String unique = id;
             while (nameOf.containsKey(unique)) {
