@@ -44,6 +44,22 @@ final class SymmetricEigen {
      * one vector per row. One routine for both uses keeps a single copy of it for the JIT to compile.
      */
     private static void tridiagonalize(double[] v, int n, double[] d, double[] e, boolean vectors) {
+        reduce(v, n, d, e);
+        if (vectors) {
+            accumulate(v, n, d);
+        } else {
+            for (int j = 0; j < n; j++) {
+                d[j] = v[j * n + j];
+            }
+        }
+        e[0] = 0.0;
+    }
+
+    /**
+     * The Householder reduction itself; kept apart from {@link #accumulate} so that each is a small
+     * method of its own for the JIT (eigenvalue-only calls, the many, never run the accumulation).
+     */
+    private static void reduce(double[] v, int n, double[] d, double[] e) {
         for (int j = 0; j < n; j++) {
             d[j] = v[j * n + n - 1];
         }
@@ -121,13 +137,10 @@ final class SymmetricEigen {
             }
             d[i] = h;
         }
-        if (!vectors) {
-            for (int j = 0; j < n; j++) {
-                d[j] = v[j * n + j];
-            }
-            e[0] = 0.0;
-            return;
-        }
+    }
+
+    /** Accumulates the Householder transformations into {@code v}, one eigenvector basis row per row. */
+    private static void accumulate(double[] v, int n, double[] d) {
         for (int i = 0; i < n - 1; i++) {
             v[i * n + n - 1] = v[i * n + i];
             v[i * n + i] = 1.0;
@@ -157,7 +170,6 @@ final class SymmetricEigen {
             v[j * n + n - 1] = 0.0;
         }
         v[(n - 1) * n + n - 1] = 1.0;
-        e[0] = 0.0;
     }
 
     private static void ql(double[] d, double[] e, int n, double[] v) {
