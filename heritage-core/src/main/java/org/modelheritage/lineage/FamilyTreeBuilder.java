@@ -69,32 +69,24 @@ final class FamilyTreeBuilder {
         NearestNeighbours nearest = NearestNeighbours.of(reps, this::pm);
         boolean lowRank = nearest.lowRank();
         if (recipe.method() == MotherRecipe.TreeMethod.SPANNING_TREE) {
+            // the spanning tree is built on the symmetric distance (the paper's may not be)
+            double[][] d = distances(reps, lowRank);
             DistanceTable table = new DistanceTable();
-            if (recipe.distance() == MotherRecipe.Distance.SPECTRAL) {
-                for (int i = 0; i < n; i++) {
-                    double[] row = new double[i];
-                    for (int j = 0; j < i; j++) {
-                        row[j] = pm(reps.get(j), reps.get(i)).distance(lowRank);
-                    }
-                    table.add(row);
+            for (int i = 0; i < n; i++) {
+                double[] row = new double[i];
+                for (int j = 0; j < i; j++) {
+                    row[j] = 0.5 * (d[i][j] + d[j][i]);
                 }
-            } else {
-                double[][] d = PaperDistance.matrix(reps, signatures, lowRank);
-                for (int i = 0; i < n; i++) {
-                    double[] row = new double[i];
-                    for (int j = 0; j < i; j++) {
-                        row[j] = 0.5 * (d[i][j] + d[j][i]);
-                    }
-                    table.add(row);
-                }
+                table.add(row);
             }
-            SpanningState state = new SpanningState(members, duplicates, lowRank, nearest, table);
+            SpanningState state = new SpanningState(duplicates, lowRank, nearest, table);
             for (String r : reps) {
                 state.ids.add(r);
                 state.kurtosis.add(kurtosisSum(signatures.apply(r), false));
             }
-            state.tree = SpanningTrees.prim(table, n, rankById(state.ids));
-            LineageTree tree = orient(family, state);
+            int[] rank = rankById(state.ids);
+            state.tree = SpanningTrees.prim(table, n, rank);
+            LineageTree tree = orient(family, state, rank);
             return new Result(tree, recipe.distance() == MotherRecipe.Distance.SPECTRAL ? state : null);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
@@ -134,8 +126,8 @@ final class FamilyTreeBuilder {
      *     and {@code previous} is untouched
      */
     Result grow(Family family, SpanningState previous, String added) {
-        for (String m : previous.members) {
-            if (pm(m, added).duplicate()) {
+        for (String m : family.members()) {
+            if (!m.equals(added) && pm(m, added).duplicate()) {
                 return null;
             }
         }
@@ -153,13 +145,13 @@ final class FamilyTreeBuilder {
             row[i] = toAdded[i].distance(previous.lowRank);
         }
         SpanningState s = previous;
-        s.members = family.members();
         s.nearest = nearest;
         s.ids.add(added);
         s.kurtosis.add(kurtosisSum(signatures.apply(added), false));
         s.table.add(row);
-        s.tree = SpanningTrees.withVertex(s.table, s.tree, n, rankById(s.ids));
-        return new Result(orient(family, s), s);
+        int[] rank = rankById(s.ids);
+        s.tree = SpanningTrees.withVertex(s.table, s.tree, n, rank);
+        return new Result(orient(family, s, rank), s);
     }
 
     private static double clamp(double c) {
@@ -325,7 +317,7 @@ final class FamilyTreeBuilder {
     }
 
     /** rank[v]: vertex v's position in model-id order. */
-    static int[] rankById(List<String> ids) {
+    private static int[] rankById(List<String> ids) {
         int n = ids.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -344,7 +336,7 @@ final class FamilyTreeBuilder {
      * evidence. Every order-dependent step (the rerooting sums, ties between roots) walks the
      * vertices in model-id order, so the result does not depend on vertex numbering.
      */
-    private LineageTree orient(Family family, SpanningState s) {
+    private LineageTree orient(Family family, SpanningState s, int[] rank) {
         int n = s.ids.size();
         List<String> ids = s.ids;
         List<LineageEdge> edges = new ArrayList<>(s.duplicates);
@@ -355,7 +347,6 @@ final class FamilyTreeBuilder {
             roots.add(ids.get(0));
             return new LineageTree(family.id(), family.members(), roots, edges, s.lowRank, mode);
         }
-        int[] rank = rankById(ids);
         int[] byId = new int[n];
         for (int v = 0; v < n; v++) {
             byId[rank[v]] = v;

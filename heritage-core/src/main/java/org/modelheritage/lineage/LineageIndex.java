@@ -108,7 +108,7 @@ public final class LineageIndex {
                     peers.addAll(f.members());
                 }
             }
-            peers.parallelStream().forEach(p -> ordered(p, modelId, this::correlation));
+            peers.parallelStream().forEach(p -> correlation(p, modelId));
             List<Family> before = families;
             families = clustering.withModel(before, modelId, signature.structuralHash(), this::correlation);
             Family joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
@@ -126,10 +126,6 @@ public final class LineageIndex {
             }
         }
         LOG.debug("added {} ({})", modelId, signature);
-    }
-
-    private static <T> T ordered(String a, String b, java.util.function.BiFunction<String, String, T> f) {
-        return a.compareTo(b) < 0 ? f.apply(a, b) : f.apply(b, a);
     }
 
     private synchronized void requireNew(String modelId) {
@@ -214,7 +210,7 @@ public final class LineageIndex {
         if (g != null) {
             SpanningState previous = states.remove(g.previous());
             if (previous != null) {
-                g.previous().parallelStream().forEach(m -> ordered(m, g.added(), this::pairMetrics));
+                g.previous().parallelStream().forEach(m -> pairMetrics(m, g.added()));
                 FamilyTreeBuilder.Result grown = builder().grow(f, previous, g.added());
                 if (grown != null) {
                     treesGrown++;
@@ -266,7 +262,11 @@ public final class LineageIndex {
         return a + "\u0000" + b + "\u0000";
     }
 
+    /** Cached by unordered pair: the arguments may come in either order. */
     private double correlation(String a, String b) {
+        if (a.compareTo(b) > 0) {
+            return correlation(b, a);
+        }
         String k = key(a, b);
         Double c = correlations.get(k);
         if (c == null) {
@@ -278,7 +278,11 @@ public final class LineageIndex {
         return c;
     }
 
+    /** Cached by unordered pair: the arguments may come in either order. */
     private PairMetrics pairMetrics(String a, String b) {
+        if (a.compareTo(b) > 0) {
+            return pairMetrics(b, a);
+        }
         String k = key(a, b);
         PairMetrics m = metrics.get(k);
         if (m == null) {
@@ -338,16 +342,20 @@ public final class LineageIndex {
     public synchronized List<PairDistance> drainComputed() {
         List<PairDistance> out = new ArrayList<>();
         for (PairDistance p; (p = computed.poll()) != null; ) {
-            if (models.containsKey(p.modelA()) && models.containsKey(p.modelB())) {
+            if (ofPresentModels(p)) {
                 out.add(p);
             }
         }
         return out;
     }
 
+    private boolean ofPresentModels(PairDistance p) {
+        return models.containsKey(p.modelA()) && models.containsKey(p.modelB());
+    }
+
     /** What {@link #drainComputed()} would hand out now, without draining it. */
     public synchronized List<PairDistance> pendingComputed() {
-        return computed.stream().filter(p -> models.containsKey(p.modelA()) && models.containsKey(p.modelB())).toList();
+        return computed.stream().filter(this::ofPresentModels).toList();
     }
 
     private static String[] split(String key) {

@@ -10,8 +10,6 @@ import java.util.List;
  * one {@link LineageIndex}, used under its lock.
  */
 final class SpanningState {
-    /** Every member, sorted (representatives and their duplicates). */
-    List<String> members;
     /** The duplicate edges found when the family was last built from scratch. */
     final List<LineageEdge> duplicates;
     final boolean lowRank;
@@ -22,9 +20,7 @@ final class SpanningState {
     final List<Double> kurtosis = new ArrayList<>();
     SpanningTrees.Edges tree;
 
-    SpanningState(List<String> members, List<LineageEdge> duplicates, boolean lowRank, NearestNeighbours nearest,
-            DistanceTable table) {
-        this.members = members;
+    SpanningState(List<LineageEdge> duplicates, boolean lowRank, NearestNeighbours nearest, DistanceTable table) {
         this.duplicates = List.copyOf(duplicates);
         this.lowRank = lowRank;
         this.nearest = nearest;

@@ -235,7 +235,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             int[] queueEdges = new int[n];
             int[] in = new int[n];
             java.util.Arrays.fill(in, -1);
-            Contractions cycles = new Contractions(n);
+            Contractions cycles = new Contractions();
             boolean[] inCycle = new boolean[n];
             // scratch for folding a cycle's rows and columns, reused by every contraction
             double[] rowCost = new double[n];
@@ -475,7 +475,7 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
             java.util.Arrays.fill(in, -1);
             // contracted cycles, most recent first when expanding
             // at most n - 1 contractions
-            Contractions cycles = new Contractions(n);
+            Contractions cycles = new Contractions();
             for (int s = 0; s < n; s++) {
                 int u = s;
                 int qi = 0;
@@ -529,24 +529,13 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
      * every member keeps its own chosen edge except the one the cycle's incoming edge enters.
      */
     private static final class Contractions {
-        private final List<int[]> edges = new ArrayList<>();
-        private int[] vertex;
-        private int[] time;
-
-        Contractions(int n) {
-            vertex = new int[Math.max(1, n)];
-            time = new int[Math.max(1, n)];
+        private record Cycle(int vertex, int unionTime, int[] chosenEdges) {
         }
 
+        private final List<Cycle> cycles = new ArrayList<>();
+
         void record(int contracted, int unionTime, int[] chosenEdges) {
-            int c = edges.size();
-            if (c == vertex.length) {
-                vertex = java.util.Arrays.copyOf(vertex, 2 * c);
-                time = java.util.Arrays.copyOf(time, 2 * c);
-            }
-            vertex[c] = contracted;
-            time[c] = unionTime;
-            edges.add(chosenEdges);
+            cycles.add(new Cycle(contracted, unionTime, chosenEdges));
         }
 
         /** A path that reached the settled part: each set on it keeps the edge it chose. */
@@ -561,10 +550,11 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
          * returns it, the root's entry -1.
          */
         int[] expand(int[] in, RollbackUnionFind sets, int[] dst, int root) {
-            for (int c = edges.size() - 1; c >= 0; c--) {
-                sets.rollback(time[c]);
-                int inEdge = in[vertex[c]];
-                for (int e : edges.get(c)) {
+            for (int c = cycles.size() - 1; c >= 0; c--) {
+                Cycle cycle = cycles.get(c);
+                sets.rollback(cycle.unionTime());
+                int inEdge = in[cycle.vertex()];
+                for (int e : cycle.chosenEdges()) {
                     in[sets.find(dst[e])] = e;
                 }
                 in[sets.find(dst[inEdge])] = inEdge;
