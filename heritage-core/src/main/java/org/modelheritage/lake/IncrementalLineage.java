@@ -197,6 +197,10 @@ final class IncrementalLineage implements LineageAdapter {
         return switch (kind) {
             case FINE_TUNE -> EdgeKind.FINE_TUNE;
             case DUPLICATE -> EdgeKind.DUPLICATE;
+            case QUANTIZED -> EdgeKind.QUANTIZED;
+            case ADAPTER -> EdgeKind.ADAPTER;
+            case RESIZE -> EdgeKind.RESIZE;
+            case MERGE -> EdgeKind.MERGE;
         };
     }
 

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param familyId the family's id
  * @param members every model, sorted by id
  * @param roots the models without a parent (one per tree; a family is one tree)
- * @param edges parent to child edges, sorted by child id
+ * @param edges parent to child edges, sorted by child id then parent id: one per non-root member,
+ *     several for a merge (one per parent)
  * @param lowRank true when the family's differences were found low-rank (merged adapters), so
  *     the rank distance and the kurtosis signal were used
  * @param mode how the direction signal was read for this family (AUTO resolved)
@@ -30,8 +31,19 @@ public record LineageTree(String familyId, List<String> members, List<String> ro
         return roots.contains(modelId);
     }
 
-    /** The edge into a model; empty for a root. */
+    /**
+     * The main edge into a model: its only one, or a merge's heaviest parent (the more confident on
+     * equal weights); empty for a root.
+     */
     public Optional<LineageEdge> parentEdge(String modelId) {
-        return edges.stream().filter(e -> e.child().equals(modelId)).findFirst();
+        return edges.stream().filter(e -> e.child().equals(modelId))
+                .max(java.util.Comparator.comparingDouble(LineageEdge::weight)
+                        .thenComparingDouble(LineageEdge::confidence)
+                        .thenComparing(LineageEdge::parent, java.util.Comparator.reverseOrder()));
+    }
+
+    /** Every edge into a model: one, several for a merge, none for a root. */
+    public List<LineageEdge> parentEdges(String modelId) {
+        return edges.stream().filter(e -> e.child().equals(modelId)).toList();
     }
 }
