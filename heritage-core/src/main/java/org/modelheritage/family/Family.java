@@ -4,16 +4,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Models that descend from one root: same structure, linked by correlated weights.
+ * Models that descend from one root: the same architecture (their lineage matrices match up by
+ * canonical name and shape), linked by correlated weights.
  *
  * @param id the family's id: its first member in model-id order
- * @param structuralHash the structure all members share
+ * @param architecture the architecture all members share ({@link
+ *     org.modelheritage.signature.ModelSignature#architecture()})
  * @param members model ids, sorted
  */
-public record Family(String id, String structuralHash, List<String> members) {
+public record Family(String id, String architecture, List<String> members) {
     public Family {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(structuralHash, "structuralHash");
+        Objects.requireNonNull(architecture, "architecture");
         members = List.copyOf(members);
     }
 

@@ -10,7 +10,8 @@ import org.modelheritage.signature.ModelSignature;
 
 /**
  * Splits models into families, with the number of families unknown. The rule: two models are
- * linked when they have the same structure (structural hash: tensor names and shapes) and their
+ * linked when they have the same architecture ({@link ModelSignature#architecture()}: the lineage
+ * matrices' canonical names and shapes, so renamed, resized and re-cast copies qualify) and their
  * {@link WeightCorrelation} is at least the threshold; families are the connected components of
  * the links (single linkage, so a chain root - child - grandchild holds together even where the
  * ends have drifted apart).
@@ -25,7 +26,7 @@ public final class FamilyClustering {
     /** The default correlation a link needs. */
     public static final double DEFAULT_THRESHOLD = 0.3;
 
-    /** Correlations by pair, so a caller can cache them: only pairs of the same structure are asked. */
+    /** Correlations by pair, so a caller can cache them: only pairs of the same architecture are asked. */
     @FunctionalInterface
     public interface CorrelationSource {
         double correlation(String a, String b);
@@ -56,12 +57,12 @@ public final class FamilyClustering {
     /**
      * Families of the given models, sorted by id; each family's members sorted by id.
      *
-     * @param correlations asked once per unordered pair of same-structure models, {@code a < b}
+     * @param correlations asked once per unordered pair of same-architecture models, {@code a < b}
      */
     public List<Family> cluster(Map<String, ModelSignature> models, CorrelationSource correlations) {
         SortedMap<String, List<String>> byStructure = new TreeMap<>();
         for (String id : new TreeMap<>(models).keySet()) {
-            byStructure.computeIfAbsent(models.get(id).structuralHash(), k -> new ArrayList<>()).add(id);
+            byStructure.computeIfAbsent(models.get(id).architecture(), k -> new ArrayList<>()).add(id);
         }
         List<Family> families = new ArrayList<>();
         for (Map.Entry<String, List<String>> group : byStructure.entrySet()) {
@@ -102,10 +103,10 @@ public final class FamilyClustering {
      * (components only ever merge when a vertex is added).
      *
      * @param families the current families, as {@link #cluster} returned them
-     * @param correlations asked for the new model against members of same-structure families
+     * @param correlations asked for the new model against members of same-architecture families
      * @return the families sorted by id, the new model's family among them
      */
-    public List<Family> withModel(List<Family> families, String modelId, String structuralHash,
+    public List<Family> withModel(List<Family> families, String modelId, String architecture,
             CorrelationSource correlations) {
         List<Family> out = new ArrayList<>(families.size() + 1);
         List<String> joined = new ArrayList<>();
@@ -114,14 +115,14 @@ public final class FamilyClustering {
             if (f.members().contains(modelId)) {
                 throw new IllegalArgumentException("model " + modelId + " is already in family " + f.id());
             }
-            if (f.structuralHash().equals(structuralHash) && linked(f, modelId, correlations)) {
+            if (f.architecture().equals(architecture) && linked(f, modelId, correlations)) {
                 joined.addAll(f.members());
             } else {
                 out.add(f);
             }
         }
         joined.sort(Comparator.naturalOrder());
-        out.add(new Family(joined.get(0), structuralHash, joined));
+        out.add(new Family(joined.get(0), architecture, joined));
         out.sort(Comparator.comparing(Family::id));
         return out;
     }

@@ -7,8 +7,9 @@ import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.TensorStatistics;
 
 /**
- * How strongly two models' weights co-vary: for each weight matrix both have, the Pearson
- * correlation of their sketched values (each centred by its own tensor mean), and the median of
+ * How strongly two models' weights co-vary: for each weight matrix both have (by canonical name),
+ * the Pearson correlation of their sketched values where the sketches meet (the shared rows of a
+ * resized embedding) (each centred by its own tensor mean), and the median of
  * those over the matrices.
  *
  * <p>Why it separates families: a fine-tuned model starts from its parent's weights and moves by
@@ -29,10 +30,11 @@ public final class WeightCorrelation {
         List<Double> values = new ArrayList<>();
         for (MatrixSketch sa : a.sketches().values()) {
             MatrixSketch sb = b.sketches().get(sa.name());
-            if (sb == null || !sa.sameCoordinates(sb)) {
+            MatrixSketch.Alignment at = sb == null ? null : MatrixSketch.alignment(sa, sb);
+            if (at == null) {
                 continue;
             }
-            double c = correlation(sa.valuesView(), mean(a, sa), sb.valuesView(), mean(b, sb));
+            double c = correlation(at.valuesA(sa), mean(a, sa), at.valuesB(sb), mean(b, sb));
             if (!Double.isNaN(c)) {
                 values.add(c);
             }

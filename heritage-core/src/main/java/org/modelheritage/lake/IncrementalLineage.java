@@ -47,13 +47,13 @@ final class IncrementalLineage implements LineageAdapter {
      * the sketch sizes they were taken with. Bump it when either changes; a model stored under
      * another version is read again from its blobs when the lake reopens.
      */
-    static final String VERSION = "mhsg1-sketch" + SignatureExtractor.DEFAULT_SKETCH_SIZE + "x"
+    static final String VERSION = "mhsg2-sketch" + SignatureExtractor.DEFAULT_SKETCH_SIZE + "x"
             + SignatureExtractor.DEFAULT_MINOR_SKETCH_SIZE;
     /**
      * Cached pairwise rows are stored as distances named {@code PREFIX + engine metric}; the
      * prefix versions the formulas, so rows computed by an older engine are never read back.
      */
-    static final String METRIC_PREFIX = "lineage2:";
+    static final String METRIC_PREFIX = "lineage3:";
 
     private final MotherRecipe recipe;
     private final FamilyClustering clustering;
@@ -141,7 +141,7 @@ final class IncrementalLineage implements LineageAdapter {
     @Override
     public List<String> distanceMetrics() {
         return Stream.of(Stream.of(PairDistance.CORRELATION),
-                        new PairMetrics(0, 0, 0, 0, 0, false).toRows().keySet().stream().sorted(),
+                        new PairMetrics(0, 0, 0, 0, 0, false, 0).toRows().keySet().stream().sorted(),
                         Arrays.stream(DirectionSignal.values()).map(s -> PairDistance.DIRECTION_PREFIX
                                 + s.name().toLowerCase(Locale.ROOT).replace('_', '-')))
                 .flatMap(s -> s).map(m -> METRIC_PREFIX + m).toList();
@@ -190,7 +190,7 @@ final class IncrementalLineage implements LineageAdapter {
                 .map(e -> new LineageEdge(e.parent(), e.child(), e.confidence(), kind(e.kind())))
                 .toList();
         String root = t.roots().isEmpty() ? null : t.roots().get(0);
-        return new FamilyState(new LinkedHashSet<>(f.members()), f.structuralHash(), root, edges);
+        return new FamilyState(new LinkedHashSet<>(f.members()), f.architecture(), root, edges);
     }
 
     private static EdgeKind kind(org.modelheritage.lineage.LineageEdge.Kind kind) {

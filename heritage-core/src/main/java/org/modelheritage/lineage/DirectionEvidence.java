@@ -29,49 +29,58 @@ public final class DirectionEvidence {
         if (signal == DirectionSignal.ADAPTIVE) {
             throw new IllegalArgumentException("choose KURTOSIS or SPECTRAL_TAIL for one edge");
         }
-        List<MatrixSketch> changed = new ArrayList<>();
+        // lineage matrices in name order, so neither the files' tensor order nor which model is
+        // asked first changes what votes: evidence(a, b) = -evidence(b, a) bit for bit
+        List<float[][]> changed = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
         for (MatrixSketch a : parent.lineageMatrices()) {
             MatrixSketch b = child.sketches().get(a.name());
-            if (b != null && a.sameCoordinates(b) && !sameWithinNoise(parent, child, a, b)) {
-                changed.add(a);
+            MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
+            if (at == null) {
+                continue;
+            }
+            float[] pa = at.valuesA(a);
+            float[] cb = at.valuesB(b);
+            if (!sameWithinNoise(parent, child, a.name(), pa, cb)) {
+                changed.add(new float[][] {pa, cb});
+                names.add(a.name());
+                boolean whole = a.isComplete() && b.isComplete() && at.whole(a, b);
+                shapes.add(new int[] {at.rows(), at.cols(), whole ? 1 : 0});
             }
         }
         if (changed.isEmpty()) {
             return 0.0;
         }
-        List<MatrixSketch> voters = spread(changed, MAX_VOTERS);
+        List<Integer> voters = spread(java.util.stream.IntStream.range(0, changed.size()).boxed().toList(), MAX_VOTERS);
         double sum = 0;
-        for (MatrixSketch a : voters) {
-            MatrixSketch b = child.sketches().get(a.name());
+        for (int k : voters) {
+            String name = names.get(k);
             double v;
             if (signal == DirectionSignal.KURTOSIS) {
-                double kp = parent.tensor(a.name()).map(TensorStatistics::excessKurtosis).orElse(Double.NaN);
-                double kc = child.tensor(a.name()).map(TensorStatistics::excessKurtosis).orElse(Double.NaN);
+                double kp = parent.tensor(name).map(TensorStatistics::excessKurtosis).orElse(Double.NaN);
+                double kc = child.tensor(name).map(TensorStatistics::excessKurtosis).orElse(Double.NaN);
                 v = Double.isNaN(kp) || Double.isNaN(kc) ? 0 : Math.signum(kp - kc);
             } else {
-                v = -Math.signum(tailVote(a, b));
+                int[] shape = shapes.get(k);
+                v = -Math.signum(tailVote(changed.get(k)[0], changed.get(k)[1], shape[0], shape[1], shape[2] == 1));
             }
             sum += v;
         }
         return sum / voters.size();
     }
 
-    private static double tailVote(MatrixSketch parent, MatrixSketch child) {
-        int rows = parent.sketchRows();
-        int cols = parent.sketchCols();
-        if (parent.isComplete() || Math.max(rows, cols) <= PARTIAL_VOTE_SIZE) {
-            return SpectralKernels.tailEnergyChange(parent.valuesView(), child.valuesView(), rows, cols);
+    private static double tailVote(float[] parent, float[] child, int rows, int cols, boolean whole) {
+        if (whole || Math.max(rows, cols) <= PARTIAL_VOTE_SIZE) {
+            return SpectralKernels.tailEnergyChange(parent, child, rows, cols);
         }
         int r = Math.min(rows, PARTIAL_VOTE_SIZE);
         int c = Math.min(cols, PARTIAL_VOTE_SIZE);
-        return SpectralKernels.tailEnergyChange(subSketch(parent, r, c), subSketch(child, r, c), r, c);
+        return SpectralKernels.tailEnergyChange(subSketch(parent, rows, cols, r, c), subSketch(child, rows, cols, r, c), r, c);
     }
 
-    /** Rows and columns spread evenly over the sketch's (already random) ones. */
-    static float[] subSketch(MatrixSketch m, int r, int c) {
-        int rows = m.sketchRows();
-        int cols = m.sketchCols();
-        float[] v = m.valuesView();
+    /** Rows and columns spread evenly over a rows x cols sketch's (already random) ones. */
+    static float[] subSketch(float[] v, int rows, int cols, int r, int c) {
         float[] out = new float[r * c];
         for (int i = 0; i < r; i++) {
             int si = (int) ((long) i * rows / r);
@@ -94,9 +103,7 @@ public final class DirectionEvidence {
         return out;
     }
 
-    private static boolean sameWithinNoise(ModelSignature pa, ModelSignature pb, MatrixSketch a, MatrixSketch b) {
-        float[] x = a.valuesView();
-        float[] y = b.valuesView();
+    private static boolean sameWithinNoise(ModelSignature pa, ModelSignature pb, String name, float[] x, float[] y) {
         double s = 0;
         double ref = 0;
         for (int i = 0; i < x.length; i++) {
@@ -107,8 +114,8 @@ public final class DirectionEvidence {
         if (s == 0) {
             return true;
         }
-        double u = ModelSignature.unitRoundoff(pa.tensor(a.name()).orElseThrow().dtype())
-                + ModelSignature.unitRoundoff(pb.tensor(b.name()).orElseThrow().dtype());
+        double u = ModelSignature.unitRoundoff(pa.tensor(name).orElseThrow().dtype())
+                + ModelSignature.unitRoundoff(pb.tensor(name).orElseThrow().dtype());
         double rel = Math.sqrt(s / Math.max(ref / 2, Double.MIN_NORMAL));
         return rel <= PairMetrics.DUPLICATE_NOISE_FACTOR * u;
     }

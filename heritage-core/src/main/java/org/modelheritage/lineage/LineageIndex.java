@@ -104,16 +104,16 @@ public final class LineageIndex {
         if (families != null) {
             List<String> peers = new ArrayList<>();
             for (Family f : families) {
-                if (f.structuralHash().equals(signature.structuralHash())) {
+                if (f.architecture().equals(signature.architecture())) {
                     peers.addAll(f.members());
                 }
             }
             peers.parallelStream().forEach(p -> correlation(p, modelId));
             List<Family> before = families;
-            families = clustering.withModel(before, modelId, signature.structuralHash(), this::correlation);
+            families = clustering.withModel(before, modelId, signature.architecture(), this::correlation);
             Family joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
             List<Family> absorbed = before.stream()
-                    .filter(f -> f.structuralHash().equals(joined.structuralHash()) && joined.members().contains(f.id()))
+                    .filter(f -> f.architecture().equals(joined.architecture()) && joined.members().contains(f.id()))
                     .toList();
             for (Family f : absorbed) {
                 trees.remove(f.members());
@@ -178,7 +178,7 @@ public final class LineageIndex {
         if (families == null) {
             // the correlations the clustering may ask for, computed in parallel first
             Map<String, List<String>> byStructure = new TreeMap<>();
-            models.forEach((id, s) -> byStructure.computeIfAbsent(s.structuralHash(), k -> new ArrayList<>()).add(id));
+            models.forEach((id, s) -> byStructure.computeIfAbsent(s.architecture(), k -> new ArrayList<>()).add(id));
             List<String[]> missing = new ArrayList<>();
             for (List<String> ids : byStructure.values()) {
                 missingPairs(ids, correlations, missing);

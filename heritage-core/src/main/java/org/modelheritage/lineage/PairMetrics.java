@@ -13,7 +13,8 @@ import org.modelheritage.signature.TensorStatistics;
  * squared singular values of the sketched difference). Symmetric in the two models. A plain
  * value: the storage layer keeps it as (modelA, modelB, metric, value) rows, see {@link #toRows()}.
  *
- * @param tail the spectral-tail distance: over the lineage matrices (at most 16, spread evenly), the energy of the
+ * @param tail the spectral-tail distance: over the lineage matrices (at most 16, spread evenly in
+ *     name order), the energy of the
  *     difference past the first half of its singular values, relative to the matrices' own
  *     variance ({@code sum(s_i^2, i >= m/2) / (m_rows * m_cols * (var_a + var_b) / 2)})
  * @param energy the same for the whole difference (a relative squared L2 distance)
@@ -25,9 +26,12 @@ import org.modelheritage.signature.TensorStatistics;
  *     difference relative to the matrices' root-mean-square value
  * @param duplicate true when every compared tensor agrees within the rounding noise of the two
  *     models' storage precisions: the same weights, or the same up to a dtype cast
+ * @param dot the inner product of the two models over the spectral matrices' sketches, each
+ *     matrix's products averaged over its entries ({@link #selfDot} is a model's own): with it a
+ *     merge can be fitted from cached pair values alone ({@code MergeDetector})
  */
 public record PairMetrics(double tail, double energy, double rank, double rankRatio, double maxRelativeRms,
-        boolean duplicate) {
+        boolean duplicate, double dot) {
 
     /** Singular values below this share of the largest are not counted in a rank. */
     static final double RANK_RELATIVE_TOLERANCE = 1e-3;
@@ -55,6 +59,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
     public static final String RANK_RATIO = "rank-ratio";
     public static final String MAX_RELATIVE_RMS = "max-relative-rms";
     public static final String DUPLICATE = "duplicate";
+    public static final String DOT = "dot";
 
     /**
      * The distance MoTHer builds the tree on: the spectral tail for full fine-tuning, the rank
@@ -67,75 +72,107 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
     /** As metric rows; {@link #fromRows(Map)} reads them back. */
     public Map<String, Double> toRows() {
         return Map.of(TAIL, tail, ENERGY, energy, RANK, rank, RANK_RATIO, rankRatio, MAX_RELATIVE_RMS,
-                maxRelativeRms, DUPLICATE, duplicate ? 1.0 : 0.0);
+                maxRelativeRms, DUPLICATE, duplicate ? 1.0 : 0.0, DOT, dot);
     }
 
     /** Reads what {@link #toRows()} wrote; null when a metric is missing. */
     public static PairMetrics fromRows(Map<String, Double> rows) {
-        for (String k : List.of(TAIL, ENERGY, RANK, RANK_RATIO, MAX_RELATIVE_RMS, DUPLICATE)) {
+        for (String k : List.of(TAIL, ENERGY, RANK, RANK_RATIO, MAX_RELATIVE_RMS, DUPLICATE, DOT)) {
             if (!rows.containsKey(k)) {
                 return null;
             }
         }
         return new PairMetrics(rows.get(TAIL), rows.get(ENERGY), rows.get(RANK), rows.get(RANK_RATIO),
-                rows.get(MAX_RELATIVE_RMS), rows.get(DUPLICATE) != 0.0);
+                rows.get(MAX_RELATIVE_RMS), rows.get(DUPLICATE) != 0.0, rows.get(DOT));
     }
 
     /**
-     * Compares two models of the same structure.
+     * The lineage matrices whose spectra a pair comparison reads: at most
+     * {@link #MAX_SPECTRAL_MATRICES}, spread evenly over the model's lineage matrices in name order.
+     * Depends on the names alone, never on the order of tensors in a file.
+     */
+    static List<MatrixSketch> spectralMatrices(ModelSignature s) {
+        return DirectionEvidence.spread(s.lineageMatrices(), MAX_SPECTRAL_MATRICES);
+    }
+
+    /** A model's {@link #dot} with itself. */
+    public static double selfDot(ModelSignature s) {
+        double dot = 0;
+        for (MatrixSketch m : spectralMatrices(s)) {
+            float[] x = m.valuesView();
+            double acc = 0;
+            for (float v : x) {
+                acc += (double) v * v;
+            }
+            dot += acc / x.length;
+        }
+        return dot;
+    }
+
+    /**
+     * Compares two models of the same architecture, tensor by tensor under canonical names, each
+     * matrix where the two sketches meet (the shared rows of a resized vocabulary). Symmetric bit
+     * for bit: {@code between(a, b)} equals {@code between(b, a)}, and neither depends on the order
+     * of tensors in the files.
      *
-     * @throws IllegalArgumentException if their structures differ
+     * @throws IllegalArgumentException if their architectures differ
      */
     public static PairMetrics between(ModelSignature a, ModelSignature b) {
-        if (!a.structuralHash().equals(b.structuralHash())) {
-            throw new IllegalArgumentException("models of different structure are not compared");
+        if (!a.architecture().equals(b.architecture())) {
+            throw new IllegalArgumentException("models of different architecture are not compared");
         }
         double tail = 0;
         double energy = 0;
         double rank = 0;
+        double dot = 0;
         List<Double> ratios = new ArrayList<>();
         double maxRel = 0;
         boolean duplicate = true;
-        java.util.Set<String> lineage = new java.util.HashSet<>();
-        for (MatrixSketch m : DirectionEvidence.spread(a.lineageMatrices(), MAX_SPECTRAL_MATRICES)) {
-            lineage.add(m.name());
+        java.util.Set<String> spectral = new java.util.HashSet<>();
+        for (MatrixSketch m : spectralMatrices(a)) {
+            spectral.add(m.name());
         }
-        for (MatrixSketch sa : a.sketches().values()) {
-            MatrixSketch sb = b.sketches().get(sa.name());
-            if (sb == null || !sa.sameCoordinates(sb)) {
-                throw new IllegalArgumentException("sketches of " + sa.name() + " differ in coordinates");
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(a.sketches().keySet());
+        names.retainAll(b.sketches().keySet());
+        for (String name : names) {
+            MatrixSketch sa = a.sketches().get(name);
+            MatrixSketch sb = b.sketches().get(name);
+            MatrixSketch.Alignment at = MatrixSketch.alignment(sa, sb);
+            if (at == null) {
+                continue;
             }
-            TensorStatistics ta = a.tensor(sa.name()).orElseThrow();
-            TensorStatistics tb = b.tensor(sa.name()).orElseThrow();
-            int rows = sa.sketchRows();
-            int cols = sa.sketchCols();
+            float[] va = at.valuesA(sa);
+            float[] vb = at.valuesB(sb);
+            TensorStatistics ta = a.tensor(name).orElseThrow();
+            TensorStatistics tb = b.tensor(name).orElseThrow();
+            int rows = at.rows();
+            int cols = at.cols();
             double entries = (double) rows * cols;
             double noiseVar = noiseVariance(ta, tb);
             double rmsScale = Math.sqrt(0.5 * (ta.rms() * ta.rms() + tb.rms() * tb.rms()));
-            boolean isLineage = lineage.contains(sa.name());
-            if (!isLineage) {
-                double sq = squaredDifference(sa, sb);
-                double rel = rmsScale > 0 ? Math.sqrt(sq / entries) / rmsScale : (sq > 0 ? Double.POSITIVE_INFINITY : 0);
-                maxRel = Math.max(maxRel, rel);
-                duplicate &= withinNoise(rel, ta, tb);
-                continue;
-            }
-            double total = squaredDifference(sa, sb);
+            double total = squaredDifference(va, vb);
             double rel = rmsScale > 0 ? Math.sqrt(total / entries) / rmsScale : (total > 0 ? Double.POSITIVE_INFINITY : 0);
             maxRel = Math.max(maxRel, rel);
             duplicate &= withinNoise(rel, ta, tb);
+            if (!spectral.contains(name)) {
+                continue;
+            }
+            dot += products(va, vb) / entries;
             if (total == 0) {
                 continue;
             }
             double[] spectrum;
-            if (!sa.isComplete() && Math.max(rows, cols) > PARTIAL_SPECTRAL_SIZE) {
-                rows = Math.min(rows, PARTIAL_SPECTRAL_SIZE);
-                cols = Math.min(cols, PARTIAL_SPECTRAL_SIZE);
+            boolean partial = !(sa.isComplete() && sb.isComplete()) || !at.whole(sa, sb);
+            if (partial && Math.max(rows, cols) > PARTIAL_SPECTRAL_SIZE) {
+                int r = Math.min(rows, PARTIAL_SPECTRAL_SIZE);
+                int c = Math.min(cols, PARTIAL_SPECTRAL_SIZE);
+                spectrum = SpectralKernels.differenceSpectrum(DirectionEvidence.subSketch(va, rows, cols, r, c),
+                        DirectionEvidence.subSketch(vb, rows, cols, r, c), r, c);
+                rows = r;
+                cols = c;
                 entries = (double) rows * cols;
-                spectrum = SpectralKernels.differenceSpectrum(DirectionEvidence.subSketch(sa, rows, cols),
-                        DirectionEvidence.subSketch(sb, rows, cols), rows, cols);
             } else {
-                spectrum = SpectralKernels.differenceSpectrum(sa.valuesView(), sb.valuesView(), rows, cols);
+                spectrum = SpectralKernels.differenceSpectrum(va, vb, rows, cols);
             }
             total = SpectralKernels.totalEnergy(spectrum);
             double scale = entries * 0.5 * (ta.variance() + tb.variance());
@@ -154,11 +191,15 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
             rank += r;
             ratios.add((double) r / Math.min(rows, cols));
         }
-        for (TensorStatistics ta : a.tensors()) {
-            if (a.sketches().containsKey(ta.name()) || ta.count() == 0) {
+        java.util.SortedSet<String> vectors = new java.util.TreeSet<>();
+        a.tensors().forEach(t -> vectors.add(t.name()));
+        for (String name : vectors) {
+            TensorStatistics ta = a.tensor(name).orElseThrow();
+            TensorStatistics tb = b.tensor(name).orElse(null);
+            if (a.sketches().containsKey(name) || ta.count() == 0 || tb == null
+                    || !java.util.Arrays.equals(ta.shape(), tb.shape())) {
                 continue;
             }
-            TensorStatistics tb = b.tensor(ta.name()).orElseThrow();
             double scale = Math.max(ta.rms(), tb.rms());
             double diff = Math.max(Math.abs(ta.mean() - tb.mean()), Math.abs(ta.std() - tb.std()));
             double rel = scale > 0 ? diff / scale : (diff > 0 ? Double.POSITIVE_INFINITY : 0);
@@ -169,7 +210,15 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
             double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             ratio = r.length % 2 == 1 ? r[r.length / 2] : 0.5 * (r[r.length / 2 - 1] + r[r.length / 2]);
         }
-        return new PairMetrics(tail, energy, rank, ratio, maxRel, duplicate);
+        return new PairMetrics(tail, energy, rank, ratio, maxRel, duplicate, dot);
+    }
+
+    private static double products(float[] x, float[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += (double) x[i] * y[i];
+        }
+        return s;
     }
 
     private static boolean withinNoise(double relativeRms, TensorStatistics a, TensorStatistics b) {
@@ -184,9 +233,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
         return (ua * ua + ub * ub) / 3.0;
     }
 
-    private static double squaredDifference(MatrixSketch a, MatrixSketch b) {
-        float[] x = a.valuesView();
-        float[] y = b.valuesView();
+    private static double squaredDifference(float[] x, float[] y) {
         double s = 0;
         for (int i = 0; i < x.length; i++) {
             double d = (double) x[i] - y[i];
@@ -197,8 +244,8 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "PairMetrics[tail=%.6g energy=%.6g rank=%.0f ratio=%.3f rms=%.3g%s]",
-                tail, energy, rank, rankRatio, maxRelativeRms, duplicate ? " duplicate" : "");
+        return String.format(java.util.Locale.ROOT, "PairMetrics[tail=%.6g energy=%.6g rank=%.0f ratio=%.3f rms=%.3g dot=%.6g%s]",
+                tail, energy, rank, rankRatio, maxRelativeRms, dot, duplicate ? " duplicate" : "");
     }
 
     static double median(double[] values) {

@@ -117,6 +117,98 @@ public final class MatrixSketch {
                 && Arrays.equals(colIndex, other.colIndex);
     }
 
+    /**
+     * Where two sketches of one matrix meet: the positions, in each sketch, of the rows and of the
+     * columns both kept (the same indices of the whole matrix). Sketches of equal shape share all
+     * of them; a matrix that grew or shrank along an axis (a resized vocabulary) shares the
+     * indices below the smaller length. Null when they share no row or no column.
+     */
+    public static Alignment alignment(MatrixSketch a, MatrixSketch b) {
+        if (a.rows == b.rows && a.cols == b.cols && Arrays.equals(a.rowIndex, b.rowIndex)
+                && Arrays.equals(a.colIndex, b.colIndex)) {
+            int[] r = identity(a.rowIndex.length);
+            int[] c = identity(a.colIndex.length);
+            return new Alignment(r, r, c, c);
+        }
+        int[][] rows = common(a.rowIndex, b.rowIndex);
+        int[][] cols = common(a.colIndex, b.colIndex);
+        if (rows[0].length == 0 || cols[0].length == 0) {
+            return null;
+        }
+        return new Alignment(rows[0], rows[1], cols[0], cols[1]);
+    }
+
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
+    /** Positions of the common values of two sorted index arrays, in each. */
+    private static int[][] common(long[] x, long[] y) {
+        int[] px = new int[Math.min(x.length, y.length)];
+        int[] py = new int[px.length];
+        int n = 0;
+        for (int i = 0, j = 0; i < x.length && j < y.length; ) {
+            if (x[i] == y[j]) {
+                px[n] = i++;
+                py[n++] = j++;
+            } else if (x[i] < y[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return new int[][] {Arrays.copyOf(px, n), Arrays.copyOf(py, n)};
+    }
+
+    /**
+     * The positions two sketches share ({@link #alignment}): {@code rowsA[k]} in the first and
+     * {@code rowsB[k]} in the second are the same row of the matrix; the same for columns.
+     */
+    public record Alignment(int[] rowsA, int[] rowsB, int[] colsA, int[] colsB) {
+        public int rows() {
+            return rowsA.length;
+        }
+
+        public int cols() {
+            return colsA.length;
+        }
+
+        /** True when both sketches are used whole, in their own order. */
+        public boolean whole(MatrixSketch a, MatrixSketch b) {
+            return rowsA.length == a.sketchRows() && rowsB.length == b.sketchRows()
+                    && colsA.length == a.sketchCols() && colsB.length == b.sketchCols();
+        }
+
+        /** The first sketch's shared values, row-major (its own array when it is used whole). */
+        public float[] valuesA(MatrixSketch a) {
+            return pick(a, rowsA, colsA);
+        }
+
+        /** The second sketch's shared values, row-major, at the same positions as {@link #valuesA}. */
+        public float[] valuesB(MatrixSketch b) {
+            return pick(b, rowsB, colsB);
+        }
+
+        private static float[] pick(MatrixSketch m, int[] r, int[] c) {
+            if (r.length == m.sketchRows() && c.length == m.sketchCols()) {
+                return m.values; // positions are increasing: all of them is the identity
+            }
+            int cols = m.sketchCols();
+            float[] out = new float[r.length * c.length];
+            for (int i = 0; i < r.length; i++) {
+                int base = r[i] * cols;
+                for (int j = 0; j < c.length; j++) {
+                    out[i * c.length + j] = m.values[base + c[j]];
+                }
+            }
+            return out;
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MatrixSketch m && sameCoordinates(m) && name.equals(m.name) && Arrays.equals(values, m.values);

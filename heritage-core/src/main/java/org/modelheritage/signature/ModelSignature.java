@@ -24,7 +24,7 @@ import org.modelheritage.read.DType;
  */
 public final class ModelSignature {
     private static final int MAGIC = 0x4d485347; // "MHSG"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final String structuralHash;
     private final long parameterCount;
@@ -32,9 +32,20 @@ public final class ModelSignature {
     private final List<TensorStatistics> tensors;
     private final Map<String, TensorStatistics> byName;
     private final Map<String, MatrixSketch> sketches;
+    private final Map<String, QuantizationFit> quantization;
+    private final String architecture;
 
     public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
             List<MatrixSketch> sketches) {
+        this(structuralHash, parameterCount, layerCount, tensors, sketches, Map.of());
+    }
+
+    /**
+     * @param tensors statistics of every tensor, keyed by canonical name ({@link TensorNames})
+     * @param quantization how the probed matrices fit a quantisation grid, by tensor name
+     */
+    public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
+            List<MatrixSketch> sketches, Map<String, QuantizationFit> quantization) {
         this.structuralHash = Objects.requireNonNull(structuralHash, "structuralHash");
         this.parameterCount = parameterCount;
         this.layerCount = layerCount;
@@ -54,11 +65,85 @@ public final class ModelSignature {
             s.put(m.name(), m);
         }
         this.sketches = Collections.unmodifiableMap(s);
+        Map<String, QuantizationFit> q = new java.util.TreeMap<>();
+        quantization.forEach((name, fit) -> {
+            if (!names.containsKey(name)) {
+                throw new IllegalArgumentException("quantisation fit of unknown tensor " + name);
+            }
+            q.put(name, fit);
+        });
+        this.quantization = Collections.unmodifiableMap(q);
+        this.architecture = architectureOf(this.tensors);
     }
 
     /**
-     * Hex SHA-256 over the sorted tensor names and shapes (not dtypes: an F16 copy of a model has
-     * the same structure). Models can only be related when their structural hashes are equal.
+     * What decides whether two models can be compared at all: SHA-256 over the canonical names and
+     * shapes of the lineage matrices (the square matrices; when there are none, every matrix with
+     * its first axis left out, the axis a vocabulary resize changes). Renamed tensors, a resized
+     * vocabulary, a tied or untied head and a dtype cast leave it unchanged; a different
+     * architecture changes it.
+     */
+    public String architecture() {
+        return architecture;
+    }
+
+    private static String architectureOf(List<TensorStatistics> tensors) {
+        List<String> lines = new ArrayList<>();
+        boolean square = tensors.stream().anyMatch(t -> isMatrix(t) && isSquare(t));
+        for (TensorStatistics t : tensors) {
+            if (!isMatrix(t) || (square && !isSquare(t))) {
+                continue;
+            }
+            long[] m = SketchPlan.matrixShape(t.shape());
+            lines.add(t.name() + "\t" + (square ? m[0] + "," : "") + m[1]);
+        }
+        Collections.sort(lines);
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(sha.digest(String.join("\n", lines)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private static boolean isMatrix(TensorStatistics t) {
+        return t.dtype().isFloatingPoint() && SketchPlan.matrixShape(t.shape()).length > 0;
+    }
+
+    private static boolean isSquare(TensorStatistics t) {
+        long[] m = SketchPlan.matrixShape(t.shape());
+        return m.length == 2 && m[0] == m[1];
+    }
+
+    /** How the probed weight matrices fit a quantisation grid, by tensor name. */
+    public Map<String, QuantizationFit> quantization() {
+        return quantization;
+    }
+
+    /**
+     * True when the model's weights were quantised and dequantised: at least half of the matrices
+     * whose fit could be decided sit on a grid (quantisers leave embeddings, heads and norms in
+     * full precision, so not every matrix does).
+     */
+    public boolean quantized() {
+        int decided = 0;
+        int on = 0;
+        for (QuantizationFit f : quantization.values()) {
+            if (f.decided()) {
+                decided++;
+                if (f.onGrid()) {
+                    on++;
+                }
+            }
+        }
+        return decided > 0 && 2 * on >= decided;
+    }
+
+    /**
+     * Hex SHA-256 over the sorted tensor names (as the file spells them) and shapes, not dtypes: a
+     * displayed property. Families are keyed by {@link #architecture()}, which survives renaming
+     * and resizing.
      */
     public String structuralHash() {
         return structuralHash;
@@ -77,7 +162,7 @@ public final class ModelSignature {
         return layerCount;
     }
 
-    /** Statistics of every tensor, in file order. */
+    /** Statistics of every tensor, keyed by canonical name, in file order. */
     public List<TensorStatistics> tensors() {
         return tensors;
     }
@@ -93,11 +178,14 @@ public final class ModelSignature {
 
     /**
      * The sketches MoTHer compares: the square matrices when the model has any, else every
-     * weight matrix (see {@link SignatureExtractor#isLineageMatrix}).
+     * weight matrix (see {@link SignatureExtractor#isLineageMatrix}), sorted by name, so that the
+     * order never depends on the order of tensors in the file.
      */
     public List<MatrixSketch> lineageMatrices() {
         List<MatrixSketch> square = sketches.values().stream().filter(MatrixSketch::isSquare).toList();
-        return square.isEmpty() ? List.copyOf(sketches.values()) : square;
+        List<MatrixSketch> out = new ArrayList<>(square.isEmpty() ? sketches.values() : square);
+        out.sort(java.util.Comparator.comparing(MatrixSketch::name));
+        return out;
     }
 
     /**
@@ -159,6 +247,13 @@ public final class ModelSignature {
                 writeLongs(out, m.colIndex());
                 writeFloats(out, m.valuesView());
             }
+            out.writeInt(quantization.size());
+            for (Map.Entry<String, QuantizationFit> q : quantization.entrySet()) {
+                out.writeUTF(q.getKey());
+                out.writeUTF(q.getValue().scheme());
+                out.writeDouble(q.getValue().fit());
+                out.writeInt(q.getValue().probed());
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -216,10 +311,15 @@ public final class ModelSignature {
                 float[] v = readFloats(in, (int) count);
                 sketches.add(MatrixSketch.wrap(name, rows, cols, r, c, v));
             }
+            int nq = checkCount(in.readInt(), data.length);
+            Map<String, QuantizationFit> quantization = new LinkedHashMap<>();
+            for (int i = 0; i < nq; i++) {
+                quantization.put(in.readUTF(), new QuantizationFit(in.readUTF(), in.readDouble(), in.readInt()));
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("trailing bytes after model signature");
             }
-            return new ModelSignature(hash, params, layers, stats, sketches);
+            return new ModelSignature(hash, params, layers, stats, sketches, quantization);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated or corrupt model signature", e);
         }
@@ -270,7 +370,7 @@ public final class ModelSignature {
     public boolean equals(Object o) {
         return o instanceof ModelSignature s && structuralHash.equals(s.structuralHash)
                 && parameterCount == s.parameterCount && layerCount == s.layerCount && tensors.equals(s.tensors)
-                && sketches.equals(s.sketches);
+                && sketches.equals(s.sketches) && quantization.equals(s.quantization);
     }
 
     @Override

@@ -68,9 +68,12 @@ public final class SignatureExtractor {
         boolean square = hasSquareMatrix(infos);
         List<TensorStatistics> stats = new ArrayList<>(infos.size());
         List<MatrixSketch> sketches = new ArrayList<>();
+        java.util.Map<String, QuantizationFit> quantization = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> canonical = canonicalNames(infos);
         long params = 0;
         int layers = 0;
         for (TensorInfo t : infos) {
+            String name = canonical.get(t.name());
             params += t.elementCount();
             boolean matrix = SketchPlan.matrixShape(t.shape()).length > 0;
             if (matrix) {
@@ -80,21 +83,41 @@ public final class SignatureExtractor {
             SketchPlan plan = null;
             if (matrix && t.dtype().isFloatingPoint()) {
                 int size = isLineageMatrix(t, square) ? sketchSize : minorSketchSize;
-                plan = SketchPlan.of(t.name(), t.shape(), size);
+                plan = SketchPlan.of(name, t.shape(), size);
             }
             if (plan == null) {
                 file.read(t.name(), moments);
             } else {
                 SketchPlan.Collector collector = plan.collector();
+                QuantizationProbe probe = new QuantizationProbe(plan.rowIndex(), plan.cols(), t.dtype());
                 file.read(t.name(), (values, length) -> {
                     moments.accept(values, length);
                     collector.accept(values, length);
+                    probe.accept(values, length);
                 });
                 sketches.add(collector.sketch());
+                quantization.put(name, probe.fit());
             }
-            stats.add(moments.toStatistics(t.name(), t.dtype(), t.shape()));
+            stats.add(moments.toStatistics(name, t.dtype(), t.shape()));
         }
-        return new ModelSignature(structuralHash(infos), params, layers, stats, sketches);
+        return new ModelSignature(structuralHash(infos), params, layers, stats, sketches, quantization);
+    }
+
+    /**
+     * Each tensor's canonical name ({@link TensorNames#canonical}); a tensor whose canonical name
+     * another tensor of the file already has (or spells so itself) keeps its own name.
+     */
+    static java.util.Map<String, String> canonicalNames(List<TensorInfo> tensors) {
+        java.util.Map<String, Integer> count = new java.util.HashMap<>();
+        for (TensorInfo t : tensors) {
+            count.merge(TensorNames.canonical(t.name()), 1, Integer::sum);
+        }
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (TensorInfo t : tensors) {
+            String c = TensorNames.canonical(t.name());
+            out.put(t.name(), count.get(c) == 1 ? c : t.name());
+        }
+        return out;
     }
 
     /** Hex SHA-256 over "name TAB shape" lines sorted by name; dtypes are left out on purpose. */

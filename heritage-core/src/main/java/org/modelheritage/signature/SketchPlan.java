@@ -6,9 +6,10 @@ import org.modelheritage.read.FloatSink;
 
 /**
  * Which coordinates of a weight matrix a {@link MatrixSketch} keeps, and the sink that picks them
- * out of the row-major value stream. The choice depends only on the tensor's name, its shape and
- * the sketch size: it is the same in every model, in every run, on every JVM (our own SplitMix64
- * and a fixed FNV-1a hash, not {@code java.util.Random} or {@code String.hashCode}).
+ * out of the row-major value stream. The choice depends only on the tensor's (canonical) name, its
+ * length along each axis and the sketch size: it is the same in every model, in every run, on
+ * every JVM (a fixed FNV-1a hash and SplitMix64's finaliser, not {@code java.util.Random} or
+ * {@code String.hashCode}).
  */
 public final class SketchPlan {
     private final String name;
@@ -42,7 +43,13 @@ public final class SketchPlan {
         return new long[] {dims[0], c};
     }
 
-    /** The plan for a tensor, or null when it is not a matrix. */
+    /**
+     * The plan for a tensor, or null when it is not a matrix. Rows and columns are chosen by
+     * bottom-k hashing: of the indices {@code 0 .. n-1}, the {@code size} with the smallest hash
+     * of (name, axis, index). The choice depends on the name alone, not on the shape, so two models
+     * whose matrix differs in length (a vocabulary grown by a few rows) keep the same indices for
+     * the rows they share, and their sketches can be compared there ({@link MatrixSketch#alignment}).
+     */
     public static SketchPlan of(String name, long[] shape, int size) {
         if (size < 1) {
             throw new IllegalArgumentException("sketch size " + size);
@@ -51,25 +58,28 @@ public final class SketchPlan {
         if (m.length == 0) {
             return null;
         }
-        SplitMix64 rng = new SplitMix64(seed(name, shape, size));
-        long[] r = sample(m[0], size, rng);
-        long[] c = sample(m[1], size, rng);
+        long seed = seed(name);
+        long[] r = sample(m[0], size, seed);
+        long[] c = sample(m[1], size, seed ^ 0x5bd1e9955bd1e995L);
         return new SketchPlan(name, m[0], m[1], r, c);
     }
 
-    /** Stable seed: FNV-1a 64 over the name, the shape and the size. */
-    static long seed(String name, long[] shape, int size) {
+    /** Stable seed: FNV-1a 64 over the name. */
+    static long seed(String name) {
         long h = 0xcbf29ce484222325L;
-        byte[] bytes = (name + "|" + Arrays.toString(shape) + "|" + size).getBytes(StandardCharsets.UTF_8);
-        for (byte b : bytes) {
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             h ^= (b & 0xff);
             h *= 0x100000001b3L;
         }
         return h;
     }
 
-    /** {@code k = min(n, size)} distinct indices in [0, n), sorted; all of them when n <= size (Floyd's algorithm). */
-    static long[] sample(long n, int size, SplitMix64 rng) {
+    /**
+     * {@code k = min(n, size)} distinct indices in [0, n), sorted: those with the smallest
+     * {@link #mix(long) mix(seed + index)}; all of them when n <= size. A bounded max-heap over
+     * the hashes: O(n log k) time, O(k) memory.
+     */
+    static long[] sample(long n, int size, long seed) {
         if (n <= size) {
             long[] all = new long[(int) n];
             for (int i = 0; i < n; i++) {
@@ -77,23 +87,62 @@ public final class SketchPlan {
             }
             return all;
         }
-        // the chosen indices are kept sorted as they come: membership is a binary search, and no
-        // boxing or general-purpose sort is needed for a few hundred values
-        long[] out = new long[size];
+        long[] heapKey = new long[size];
+        long[] heapIndex = new long[size];
         int k = 0;
-        for (long j = n - size; j < n; j++) {
-            long t = rng.nextLong(j + 1);
-            int at = Arrays.binarySearch(out, 0, k, t);
-            if (at >= 0) {
-                out[k++] = j; // every index chosen so far is below j
-            } else {
-                int insert = -at - 1;
-                System.arraycopy(out, insert, out, insert + 1, k - insert);
-                out[insert] = t;
-                k++;
+        for (long i = 0; i < n; i++) {
+            long h = mix(seed + i * 0x9e3779b97f4a7c15L) >>> 1;
+            if (k < size) {
+                int at = k++;
+                heapKey[at] = h;
+                heapIndex[at] = i;
+                while (at > 0) { // sift up
+                    int up = (at - 1) / 2;
+                    if (heapKey[up] >= heapKey[at]) {
+                        break;
+                    }
+                    swap(heapKey, heapIndex, up, at);
+                    at = up;
+                }
+            } else if (h < heapKey[0]) {
+                heapKey[0] = h;
+                heapIndex[0] = i;
+                int at = 0;
+                while (true) { // sift down
+                    int l = 2 * at + 1;
+                    int big = at;
+                    if (l < size && heapKey[l] > heapKey[big]) {
+                        big = l;
+                    }
+                    if (l + 1 < size && heapKey[l + 1] > heapKey[big]) {
+                        big = l + 1;
+                    }
+                    if (big == at) {
+                        break;
+                    }
+                    swap(heapKey, heapIndex, big, at);
+                    at = big;
+                }
             }
         }
-        return out;
+        Arrays.sort(heapIndex);
+        return heapIndex;
+    }
+
+    private static void swap(long[] key, long[] index, int i, int j) {
+        long t = key[i];
+        key[i] = key[j];
+        key[j] = t;
+        t = index[i];
+        index[i] = index[j];
+        index[j] = t;
+    }
+
+    /** SplitMix64's finaliser (Steele, Lea, Flood 2014): a fixed, portable 64-bit hash. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     public String name() {
@@ -106,6 +155,11 @@ public final class SketchPlan {
 
     public long cols() {
         return cols;
+    }
+
+    /** The rows kept, sorted. */
+    long[] rowIndex() {
+        return rowIndex.clone();
     }
 
     public int sketchRows() {
@@ -162,33 +216,6 @@ public final class SketchPlan {
                         + " values");
             }
             return MatrixSketch.wrap(name, rows, cols, rowIndex.clone(), colIndex.clone(), values);
-        }
-    }
-
-    /** SplitMix64 (Steele, Lea, Flood 2014): fixed, portable output for a seed. */
-    static final class SplitMix64 {
-        private long state;
-
-        SplitMix64(long seed) {
-            state = seed;
-        }
-
-        long next() {
-            long z = (state += 0x9e3779b97f4a7c15L);
-            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-            return z ^ (z >>> 31);
-        }
-
-        /** Uniform in [0, bound), by rejection so there is no modulo bias. */
-        long nextLong(long bound) {
-            long limit = Long.MAX_VALUE - Long.MAX_VALUE % bound;
-            while (true) {
-                long r = next() >>> 1;
-                if (r < limit) {
-                    return r % bound;
-                }
-            }
         }
     }
 }
