@@ -61,22 +61,35 @@ public final class DirectionEvidence {
                 double kp = parent.tensor(name).map(TensorStatistics::excessKurtosis).orElse(Double.NaN);
                 double kc = child.tensor(name).map(TensorStatistics::excessKurtosis).orElse(Double.NaN);
                 v = Double.isNaN(kp) || Double.isNaN(kc) ? 0 : Math.signum(kp - kc);
+            } else if (signal == DirectionSignal.NORM) {
+                v = Math.signum(energy(changed.get(k)[1]) - energy(changed.get(k)[0]));
             } else {
                 int[] shape = shapes.get(k);
-                v = -Math.signum(tailVote(changed.get(k)[0], changed.get(k)[1], shape[0], shape[1], shape[2] == 1));
+                float[] pv = changed.get(k)[0];
+                float[] cv = changed.get(k)[1];
+                if (!(shape[2] == 1 || Math.max(shape[0], shape[1]) <= PARTIAL_VOTE_SIZE)) {
+                    int r = Math.min(shape[0], PARTIAL_VOTE_SIZE);
+                    int c = Math.min(shape[1], PARTIAL_VOTE_SIZE);
+                    pv = subSketch(pv, shape[0], shape[1], r, c);
+                    cv = subSketch(cv, shape[0], shape[1], r, c);
+                    shape = new int[] {r, c, 0};
+                }
+                double tailChange = SpectralKernels.tailEnergyChange(pv, cv, shape[0], shape[1]);
+                v = signal == DirectionSignal.SPECTRAL_TAIL ? -Math.signum(tailChange)
+                        : Math.signum(energy(cv) - energy(pv) - tailChange);
             }
             sum += v;
         }
         return sum / voters.size();
     }
 
-    private static double tailVote(float[] parent, float[] child, int rows, int cols, boolean whole) {
-        if (whole || Math.max(rows, cols) <= PARTIAL_VOTE_SIZE) {
-            return SpectralKernels.tailEnergyChange(parent, child, rows, cols);
+    /** The squared Frobenius norm, summed in index order (so swapping the models negates differences exactly). */
+    private static double energy(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
         }
-        int r = Math.min(rows, PARTIAL_VOTE_SIZE);
-        int c = Math.min(cols, PARTIAL_VOTE_SIZE);
-        return SpectralKernels.tailEnergyChange(subSketch(parent, rows, cols, r, c), subSketch(child, rows, cols, r, c), r, c);
+        return s;
     }
 
     /** Rows and columns spread evenly over a rows x cols sketch's (already random) ones. */

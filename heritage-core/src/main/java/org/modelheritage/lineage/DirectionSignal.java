@@ -19,6 +19,16 @@ public enum DirectionSignal {
      */
     SPECTRAL_TAIL,
     /**
+     * Ours, for any fine-tuning: in the directions where the update carries the task's signal (the
+     * upper half of the singular spectrum of child - parent), the child has more energy than the
+     * parent: training writes what the task needs on top of what was there. Unlike the tail it
+     * does not turn with weight decay, which shrinks what the task does not use. Merged low-rank
+     * adapters read the other way (they remove energy in their few directions).
+     */
+    HEAD_ENERGY,
+    /** The matrix's Frobenius norm grows from parent to child (noise and task signal add energy). */
+    NORM,
+    /**
      * {@link #KURTOSIS} for families whose differences are low-rank (merged adapters leave the
      * tail directions untouched, so the spectral tail says nothing there). For families
      * fine-tuned in full, both are read and {@link #SPECTRAL_TAIL} decides only when it reads the

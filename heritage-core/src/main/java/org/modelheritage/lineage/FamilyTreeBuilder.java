@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.DefaultWeightedEdge;
@@ -21,8 +22,17 @@ import org.modelheritage.signature.TensorStatistics;
  * and each choice prefers the lower index when values are equal.
  */
 final class FamilyTreeBuilder {
-    /** A family whose nearest-neighbour differences have a median rank ratio below this is low-rank. */
-    static final double LOW_RANK_RATIO = 0.5;
+    /**
+     * A family whose nearest-neighbour differences have a median rank ratio below this is low-rank
+     * (and an edge whose difference has, an adapter). Merged adapters sit at 0.02-0.2 of the
+     * dimension; short half-precision fine-tunes, whose smaller singular values drown in rounding
+     * noise, reach down to about 0.45, so the cut is well below them.
+     */
+    static final double LOW_RANK_RATIO = 0.3;
+    /** Share of the grandparent edge a chain may fall short by before the child is lifted ({@link #liftSiblings}). */
+    static final double SIBLING_SHORTFALL = 0.25;
+    /** Tail votes replace the norm's only when they agree better by more than this much vote mass. */
+    static final double TAIL_MARGIN = 1.0;
     private static final double EPS = 1e-12;
 
     /** Pair metrics by pair of ids (a < b), so the caller can cache them. */
@@ -69,10 +79,13 @@ final class FamilyTreeBuilder {
         NearestNeighbours nearest = NearestNeighbours.of(reps, this::pm);
         boolean lowRank = nearest.lowRank();
         if (recipe.method() == MotherRecipe.TreeMethod.SPANNING_TREE) {
+            Special special = special(reps);
+            List<String> backbone = special.backbone();
+            int b = backbone.size();
             // the spanning tree is built on the symmetric distance (the paper's may not be)
-            double[][] d = distances(reps, lowRank);
+            double[][] d = distances(backbone, lowRank);
             DistanceTable table = new DistanceTable();
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < b; i++) {
                 double[] row = new double[i];
                 for (int j = 0; j < i; j++) {
                     row[j] = 0.5 * (d[i][j] + d[j][i]);
@@ -80,14 +93,16 @@ final class FamilyTreeBuilder {
                 table.add(row);
             }
             SpanningState state = new SpanningState(duplicates, lowRank, nearest, table);
-            for (String r : reps) {
+            for (String r : backbone) {
                 state.ids.add(r);
                 state.kurtosis.add(kurtosisSum(signatures.apply(r), false));
             }
             int[] rank = rankById(state.ids);
-            state.tree = SpanningTrees.prim(table, n, rank);
-            LineageTree tree = orient(family, state, rank);
-            return new Result(tree, recipe.distance() == MotherRecipe.Distance.SPECTRAL ? state : null);
+            state.tree = SpanningTrees.prim(table, b, rank);
+            LineageTree tree = finish(family, orient(state, rank), duplicates, special, lowRank);
+            boolean growable = recipe.distance() == MotherRecipe.Distance.SPECTRAL && duplicates.isEmpty()
+                    && special.isEmpty() && b == n;
+            return new Result(tree, growable ? state : null);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
         DirectionMode mode = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
@@ -137,8 +152,13 @@ final class FamilyTreeBuilder {
             toAdded[i] = pm(previous.ids.get(i), added);
         }
         NearestNeighbours nearest = previous.nearest.with(previous.ids, added, toAdded);
-        if (nearest.lowRank() != previous.lowRank) {
+        if (nearest.lowRank() != previous.lowRank || signatures.apply(added).quantized()) {
             return null;
+        }
+        List<String> all = new ArrayList<>(previous.ids);
+        all.add(added);
+        if (!special(all).isEmpty()) {
+            return null; // a merge appeared: only a full build places it
         }
         double[] row = new double[n];
         for (int i = 0; i < n; i++) {
@@ -151,7 +171,7 @@ final class FamilyTreeBuilder {
         s.table.add(row);
         int[] rank = rankById(s.ids);
         s.tree = SpanningTrees.withVertex(s.table, s.tree, n, rank);
-        return new Result(orient(family, s, rank), s);
+        return new Result(finish(family, orient(s, rank), List.of(), Special.NONE, s.lowRank), s);
     }
 
     private static double clamp(double c) {
@@ -187,10 +207,14 @@ final class FamilyTreeBuilder {
             if (g == null) {
                 continue;
             }
-            // the finest precision is the original; equal precision: the smaller id
+            // the finest precision is the original, then the smaller vocabulary (a resize grows
+            // it), then the smaller id: the weights cannot tell more
             int rep = g.get(0);
             for (int k : g) {
-                if (signatures.apply(members.get(k)).unitRoundoff() < signatures.apply(members.get(rep)).unitRoundoff()) {
+                ModelSignature sk = signatures.apply(members.get(k));
+                ModelSignature sr = signatures.apply(members.get(rep));
+                if (sk.unitRoundoff() < sr.unitRoundoff()
+                        || (sk.unitRoundoff() == sr.unitRoundoff() && sk.parameterCount() < sr.parameterCount())) {
                     rep = k;
                 }
             }
@@ -200,10 +224,12 @@ final class FamilyTreeBuilder {
                     String a = members.get(rep);
                     String b = members.get(k);
                     PairMetrics p = pm(a, b);
+                    boolean resize = resized(a, b);
                     double band = PairMetrics.DUPLICATE_NOISE_FACTOR
                             * (signatures.apply(a).unitRoundoff() + signatures.apply(b).unitRoundoff());
-                    double conf = band > 0 ? 1.0 - p.maxRelativeRms() / band : 1.0;
-                    edges.add(new LineageEdge(a, b, LineageEdge.Kind.DUPLICATE, clamp(conf), p.distance(false)));
+                    double inside = band > 0 ? clamp(1.0 - p.maxRelativeRms() / band) : 1.0;
+                    LineageEdge.Kind kind = resize ? LineageEdge.Kind.RESIZE : LineageEdge.Kind.DUPLICATE;
+                    edges.add(new LineageEdge(a, b, kind, Confidence.of(kind, inside, 1.0), p.distance(false)));
                 }
             }
         }
@@ -332,20 +358,32 @@ final class FamilyTreeBuilder {
     }
 
     /**
+     * The oriented backbone: per vertex of the spanning state its parent (-1 for the root), how
+     * clearly that parent beats the next-best one outside the vertex's subtree (0 for a tie, 1 when
+     * there is no other), and how much the direction evidence on the edge agrees with its
+     * direction (in [-1, 1]).
+     */
+    private record Backbone(List<String> ids, int[] parent, double[] margin, double[] agreement,
+            double[] distance, DirectionMode mode) {
+    }
+
+    /**
      * Ours: the minimum spanning tree of the symmetric distance, oriented by the direction
      * evidence. Every order-dependent step (the rerooting sums, ties between roots) walks the
      * vertices in model-id order, so the result does not depend on vertex numbering.
      */
-    private LineageTree orient(Family family, SpanningState s, int[] rank) {
+    private Backbone orient(SpanningState s, int[] rank) {
         int n = s.ids.size();
         List<String> ids = s.ids;
-        List<LineageEdge> edges = new ArrayList<>(s.duplicates);
-        List<String> roots = new ArrayList<>();
-        DirectionMode mode = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
+        int[] parentOf = new int[n];
+        double[] margin = new double[n];
+        double[] agreement = new double[n];
+        double[] distance = new double[n];
+        java.util.Arrays.fill(parentOf, -1);
+        DirectionMode fixed = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
                 : DirectionMode.FINE_TUNING;
         if (n == 1) {
-            roots.add(ids.get(0));
-            return new LineageTree(family.id(), family.members(), roots, edges, s.lowRank, mode);
+            return new Backbone(ids, parentOf, margin, agreement, distance, fixed);
         }
         int[] byId = new int[n];
         for (int v = 0; v < n; v++) {
@@ -388,25 +426,35 @@ final class FamilyTreeBuilder {
             prior[k] = Math.signum(s.kurtosis.get(lo[k]) - s.kurtosis.get(hi[k]));
         }
         Rooted r0 = root(nbr, via, byId[0], n);
-        // ADAPTIVE: low-rank families read kurtosis (merged adapters leave the tail untouched).
-        // Fully fine-tuned ones read whichever of the spectral tail and kurtosis makes the stronger
-        // case for its best orientation: the larger net agreement (vote mass agreeing minus
-        // disagreeing; each edge's evidence is in [-1, 1] for both), kurtosis (MoTHer's) on a tie.
         double[] pri = rootScores(prior, 1, lo, r0, byId, n);
         Reading best;
-        if (recipe.signal() != DirectionSignal.ADAPTIVE || s.lowRank) {
-            DirectionSignal signal = recipe.signal() != DirectionSignal.ADAPTIVE ? recipe.signal() : DirectionSignal.KURTOSIS;
-            best = read(votes(signal, ids, lo, hi), pri, null, lo, r0, byId, n);
+        if (recipe.signal() != DirectionSignal.ADAPTIVE) {
+            best = read(votes(recipe.signal(), ids, lo, hi), pri, null, lo, r0, byId, n, signs());
         } else {
-            Reading kurtosis = read(votes(DirectionSignal.KURTOSIS, ids, lo, hi), pri, null, lo, r0, byId, n);
-            Reading tail = read(votes(DirectionSignal.SPECTRAL_TAIL, ids, lo, hi), pri, null, lo, r0, byId, n);
-            // the stronger signal decides, the other breaks its ties; the tail only in the reading
-            // it was derived for (weight decay shrinks what the task does not use): read the other
-            // way (tail energy growing as noise accumulates) it has proved the weaker signal
-            boolean tailReadable = tail.sign() > 0 || recipe.mode() != DirectionMode.AUTO;
-            best = tailReadable && tail.score() > kurtosis.score() + 1e-9
-                    ? read(tail.votes(), pri, kurtosis.scores(), lo, r0, byId, n)
-                    : read(kurtosis.votes(), pri, tail.scores(), lo, r0, byId, n);
+            // the norm decides: it grows from parent to child under every optimiser and weight decay
+            // we measured. The spectral tail turns with weight decay, so it is read the way it agrees
+            // with the norm on this tree's edges (a product of two antisymmetric votes does not
+            // depend on the orientation), and decides only when it agrees clearly better.
+            int[] forward = recipe.mode() == DirectionMode.GENERALISATION ? new int[] {-1} : new int[] {1};
+            double[] norm = votes(DirectionSignal.NORM, ids, lo, hi);
+            double[] tail = votes(DirectionSignal.SPECTRAL_TAIL, ids, lo, hi);
+            double together = 0;
+            for (int k = 0; k < m; k++) {
+                together += norm[k] * tail[k];
+            }
+            double reading = together < 0 ? -1 : 1;
+            for (int k = 0; k < m; k++) {
+                tail[k] *= reading;
+            }
+            Reading byNorm = read(norm, pri, null, lo, r0, byId, n, forward);
+            Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward);
+            // read the weight-decay way (the child shed tail energy), the tail is the signal it was
+            // derived for and keeps its say against a norm that leads by a single vote; read the
+            // other way, it must lead by more than that
+            double needed = reading > 0 && !s.lowRank ? -TAIL_MARGIN : TAIL_MARGIN;
+            best = byTail.score() > byNorm.score() + needed + 1e-9
+                    ? read(tail, pri, byNorm.scores(), lo, r0, byId, n, forward)
+                    : read(norm, pri, byTail.scores(), lo, r0, byId, n, forward);
         }
         double[] ev = best.votes();
         int bestRoot = best.root();
@@ -418,8 +466,8 @@ final class FamilyTreeBuilder {
         preorder(nbr, t, bestRoot, start, size);
         for (int c = 0; c < n; c++) {
             int p = t.parent[c];
+            parentOf[c] = p;
             if (p < 0) {
-                roots.add(ids.get(c));
                 continue;
             }
             double alt = Double.POSITIVE_INFINITY;
@@ -429,15 +477,259 @@ final class FamilyTreeBuilder {
                 }
             }
             double own = s.table.get(p, c);
-            double structural = Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - own / alt);
-            double directional = (1.0 + bestSign * directed(ev, lo, t.edge[c], p)) / 2.0;
-            edges.add(new LineageEdge(ids.get(p), ids.get(c), LineageEdge.Kind.FINE_TUNE,
-                    clamp(structural * directional), own));
+            margin[c] = Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - own / alt);
+            agreement[c] = bestSign * directed(ev, lo, t.edge[c], p);
+            distance[c] = own;
         }
-        edges.sort(Comparator.comparing(LineageEdge::child));
+        return new Backbone(ids, parentOf, margin, agreement, distance,
+                bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION);
+    }
+
+    private int[] signs() {
+        return switch (recipe.mode()) {
+            case FINE_TUNING -> new int[] {1};
+            case GENERALISATION -> new int[] {-1};
+            case AUTO -> new int[] {1, -1};
+        };
+    }
+
+    // ---------------------------------------------------------------- special models
+
+    /** Quantised copies (leaves) and merges, set aside from the backbone. */
+    private record Special(List<String> backbone, List<String> quantized, Map<String, MergeDetector.Merge> merges,
+            List<String> downstream) {
+        static final Special NONE = new Special(List.of(), List.of(), Map.of(), List.of());
+
+        boolean isEmpty() {
+            return quantized.isEmpty() && merges.isEmpty();
+        }
+    }
+
+    /**
+     * Splits representatives into the backbone the spanning tree is built on, quantised copies
+     * (always leaves: hubs keep 99 % of quantised models childless) and merges (several parents).
+     * Only for our recipe; the paper's sees every model as a candidate parent.
+     */
+    private Special special(List<String> reps) {
+        if (recipe.distance() != MotherRecipe.Distance.SPECTRAL) {
+            return new Special(reps, List.of(), Map.of(), List.of());
+        }
+        List<String> quantized = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (String r : reps) {
+            (signatures.apply(r).quantized() ? quantized : rest).add(r);
+        }
+        if (rest.isEmpty()) { // every copy quantised: nothing to be a leaf of
+            rest = reps;
+            quantized = List.of();
+        }
+        Map<String, MergeDetector.Merge> merges = MergeDetector.find(rest, new MergeDetector.Dots() {
+            @Override
+            public double dot(String a, String b) {
+                return pm(a, b).dot();
+            }
+
+            @Override
+            public double self(String a) {
+                return selfDots.computeIfAbsent(a, x -> PairMetrics.selfDot(signatures.apply(x)));
+            }
+        });
+        // models downstream of a merge (their nearest model is a merge, or downstream of one) stay
+        // out of the backbone too: a fine-tune of a merge sits between the merge's parents as the
+        // merge does, and would pull the spanning tree apart the same way
+        java.util.Set<String> downstream = new java.util.TreeSet<>(merges.keySet());
+        java.util.Set<String> mergeParents = new java.util.HashSet<>();
+        merges.values().forEach(m -> mergeParents.addAll(m.parents()));
+        boolean grew = !merges.isEmpty();
+        while (grew) {
+            grew = false;
+            for (String r : rest) {
+                if (!downstream.contains(r) && !mergeParents.contains(r)
+                        && downstream.contains(nearestByEnergy(r, rest))) {
+                    downstream.add(r);
+                    grew = true;
+                }
+            }
+        }
+        List<String> backbone = new ArrayList<>();
+        List<String> below = new ArrayList<>();
+        for (String r : rest) {
+            if (!downstream.contains(r)) {
+                backbone.add(r);
+            } else if (!merges.containsKey(r)) {
+                below.add(r);
+            }
+        }
+        if (backbone.isEmpty()) {
+            return new Special(rest, quantized, Map.of(), List.of());
+        }
+        return new Special(backbone, quantized, merges, below);
+    }
+
+    private String nearestByEnergy(String x, List<String> among) {
+        String best = null;
+        double e = Double.POSITIVE_INFINITY;
+        for (String o : among) {
+            if (!o.equals(x)) {
+                double v = pm(o, x).energy();
+                if (v < e || (v == e && o.compareTo(best) < 0)) {
+                    e = v;
+                    best = o;
+                }
+            }
+        }
+        return best;
+    }
+
+    private final Map<String, Double> selfDots = new HashMap<>();
+
+    /**
+     * The family's tree: the oriented backbone, then merges hung from their parents (and models
+     * closer to a merge than to their backbone parent moved under it), quantised copies hung from
+     * their nearest full-precision model, duplicates; each edge with its kind and confidence.
+     */
+    private LineageTree finish(Family family, Backbone b, List<LineageEdge> duplicates, Special special,
+            boolean lowRank) {
+        Map<String, String> parent = new HashMap<>();
+        Map<String, Double> margin = new HashMap<>();
+        Map<String, Double> agreement = new HashMap<>();
+        for (int c = 0; c < b.ids().size(); c++) {
+            if (b.parent()[c] >= 0) {
+                String child = b.ids().get(c);
+                parent.put(child, b.ids().get(b.parent()[c]));
+                margin.put(child, b.margin()[c]);
+                agreement.put(child, b.agreement()[c]);
+            }
+        }
+        if (!lowRank && recipe.distance() == MotherRecipe.Distance.SPECTRAL) {
+            liftSiblings(parent, lowRank);
+        }
+        List<LineageEdge> edges = new ArrayList<>(duplicates);
+        // merges, in id order; a merge's parents may be merges found earlier
+        for (MergeDetector.Merge merge : special.merges().values()) {
+            for (int k = 0; k < merge.parents().size(); k++) {
+                String p = merge.parents().get(k);
+                double conf = mergeConfidence(merge);
+                edges.add(new LineageEdge(p, merge.child(), LineageEdge.Kind.MERGE, conf,
+                        pm(p, merge.child()).distance(lowRank), merge.weights().get(k)));
+            }
+        }
+        // what came after a merge hangs from the merges outward, nearest first (Prim by energy)
+        List<String> placed = new ArrayList<>(special.merges().keySet());
+        List<String> waiting = new ArrayList<>(special.downstream());
+        while (!waiting.isEmpty()) {
+            String bestX = null;
+            String bestY = null;
+            double e = Double.POSITIVE_INFINITY;
+            for (String x : waiting) {
+                for (String y : placed) {
+                    double v = pm(y, x).energy();
+                    if (v < e) {
+                        e = v;
+                        bestX = x;
+                        bestY = y;
+                    }
+                }
+            }
+            String x = bestX;
+            String y = bestY;
+            double alt = Double.POSITIVE_INFINITY;
+            for (String o : b.ids()) {
+                alt = Math.min(alt, pm(o, x).energy());
+            }
+            parent.put(x, y);
+            margin.put(x, Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - e / alt));
+            agreement.put(x, evidence.evidence(y, x, DirectionSignal.NORM));
+            waiting.remove(x);
+            placed.add(x);
+        }
+        List<String> roots = new ArrayList<>();
+        for (String v : b.ids()) {
+            if (!parent.containsKey(v)) {
+                roots.add(v);
+            }
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(parent).entrySet()) {
+            String c = e.getKey();
+            String p = e.getValue();
+            PairMetrics pair = pm(p, c);
+            LineageEdge.Kind kind = resized(p, c) ? LineageEdge.Kind.RESIZE
+                    : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? LineageEdge.Kind.ADAPTER
+                    : LineageEdge.Kind.FINE_TUNE;
+            edges.add(new LineageEdge(p, c, kind, Confidence.of(kind, margin.get(c), agreement.get(c)),
+                    pair.distance(lowRank)));
+        }
+        // quantised copies: leaves of their nearest full-precision model
+        List<String> sources = new ArrayList<>(b.ids());
+        sources.addAll(special.merges().keySet());
+        for (String q : special.quantized()) {
+            String best = null;
+            double bestEnergy = Double.POSITIVE_INFINITY;
+            double second = Double.POSITIVE_INFINITY;
+            for (String src : sources) {
+                double e = pm(src, q).energy();
+                if (e < bestEnergy || (e == bestEnergy && src.compareTo(best) < 0)) {
+                    second = bestEnergy;
+                    bestEnergy = e;
+                    best = src;
+                } else if (e < second) {
+                    second = e;
+                }
+            }
+            double m = Double.isInfinite(second) ? 1.0 : second <= 0 ? 0.0 : clamp(1.0 - bestEnergy / second);
+            edges.add(new LineageEdge(best, q, LineageEdge.Kind.QUANTIZED,
+                    Confidence.of(LineageEdge.Kind.QUANTIZED, m, 1.0), pm(best, q).distance(lowRank)));
+        }
+        edges.sort(Comparator.comparing(LineageEdge::child).thenComparing(LineageEdge::parent));
         roots.sort(Comparator.naturalOrder());
-        mode = bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION;
-        return new LineageTree(family.id(), family.members(), roots, edges, s.lowRank, mode);
+        return new LineageTree(family.id(), family.members(), roots, edges, lowRank, b.mode());
+    }
+
+    /**
+     * Moves a child up to its grandparent when it does not carry its parent's own change: the
+     * spectral tail accumulates along a lineage (independent high-rank updates add up), so for a
+     * true chain {@code g -> p -> c}, {@code d(g, c)} is about {@code d(g, p) + d(p, c)}. When it
+     * falls short of that by more than {@link #SIBLING_SHORTFALL} of {@code d(g, p)}, c is p's
+     * sibling that took a similar step (the same domain, the same data), not its child: the
+     * spanning tree chains such siblings because they are closer to each other than to their parent.
+     */
+    private void liftSiblings(Map<String, String> parent, boolean lowRank) {
+        for (int round = 0; round < 3; round++) {
+            boolean changed = false;
+            for (String c : new java.util.TreeSet<>(parent.keySet())) {
+                String p = parent.get(c);
+                String g = parent.get(p);
+                if (g == null) {
+                    continue;
+                }
+                double gp = pm(g, p).distance(lowRank);
+                double shortfall = gp + pm(p, c).distance(lowRank) - pm(g, c).distance(lowRank);
+                if (gp > 0 && shortfall > SIBLING_SHORTFALL * gp) {
+                    parent.put(c, g);
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                return;
+            }
+        }
+    }
+
+    private static double mergeConfidence(MergeDetector.Merge merge) {
+        return Confidence.of(LineageEdge.Kind.MERGE, clamp(1.0 - merge.residualShare() / MergeDetector.MAX_RESIDUAL_SHARE), 1.0);
+    }
+
+    /** True when a tensor both models have (by canonical name) differs in shape: a resized vocabulary. */
+    private boolean resized(String a, String b) {
+        ModelSignature sa = signatures.apply(a);
+        ModelSignature sb = signatures.apply(b);
+        for (TensorStatistics t : sa.tensors()) {
+            TensorStatistics u = sb.tensor(t.name()).orElse(null);
+            if (u != null && !Arrays.equals(t.shape(), u.shape())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One signal's evidence on every tree edge, for the orientation lower id -> higher id. */
@@ -481,12 +773,8 @@ final class FamilyTreeBuilder {
      * then to MoTHer's prior (kurtosis falling from parent to child), then to the fine-tuning
      * reading (tried first), then to the lower id.
      */
-    private Reading read(double[] ev, double[] prior, double[] other, int[] lo, Rooted r0, int[] byId, int n) {
-        List<Integer> signs = switch (recipe.mode()) {
-            case FINE_TUNING -> List.of(1);
-            case GENERALISATION -> List.of(-1);
-            case AUTO -> List.of(1, -1);
-        };
+    private Reading read(double[] ev, double[] prior, double[] other, int[] lo, Rooted r0, int[] byId, int n,
+            int[] signs) {
         int bestRoot = -1;
         int bestSign = 0;
         double[] bestScores = null;

@@ -66,7 +66,8 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * (with the relative energy as a tie-breaker below one) for a low-rank family.
      */
     public double distance(boolean lowRank) {
-        return lowRank ? rank + energy / (1.0 + energy) : tail;
+        String mode = System.getProperty("mh.dist", "tail");
+        return lowRank ? rank + energy / (1.0 + energy) : mode.equals("energy") ? energy : mode.equals("mix") ? tail + energy : tail;
     }
 
     /** As metric rows; {@link #fromRows(Map)} reads them back. */

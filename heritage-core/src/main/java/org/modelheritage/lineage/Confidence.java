@@ -1,0 +1,38 @@
+package org.modelheritage.lineage;
+
+/**
+ * An edge's confidence: the probability that this parent, in this direction, is right, from a
+ * logistic model over what the engine knows of the edge (how clearly the parent beats the next-best
+ * one, how much the direction evidence agrees), one set of coefficients per edge kind. The
+ * coefficients are fitted on generated development forests only (see the README's "Confidence",
+ * which names the forests and the command that fits and checks them); they are not tuned on the
+ * forests that measure the calibration error.
+ */
+final class Confidence {
+    private Confidence() {
+    }
+
+    /**
+     * @param kind the edge's kind
+     * @param margin in [0, 1]: 1 - d(parent, child) / d(next-best parent, child) for a tree edge,
+     *     how far inside the rounding band a duplicate is, how good a merge's fit is
+     * @param agreement in [-1, 1]: the direction evidence along the edge (1 when every voting
+     *     matrix agrees)
+     */
+    static double of(LineageEdge.Kind kind, double margin, double agreement) {
+        double[] c = switch (kind) {
+            case FINE_TUNE, ADAPTER, RESIZE -> TREE;
+            case DUPLICATE -> DUPLICATE;
+            case QUANTIZED -> QUANTIZED;
+            case MERGE -> MERGE;
+        };
+        double z = c[0] + c[1] * margin + c[2] * agreement;
+        return 1.0 / (1.0 + Math.exp(-z));
+    }
+
+    // intercept, margin, agreement
+    static final double[] TREE = {-1.0, 4.0, 2.0};
+    static final double[] DUPLICATE = {0.0, 2.0, 0.0};
+    static final double[] QUANTIZED = {0.0, 4.0, 0.0};
+    static final double[] MERGE = {0.0, 3.0, 0.0};
+}
