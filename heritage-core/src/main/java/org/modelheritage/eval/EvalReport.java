@@ -11,13 +11,20 @@ import java.util.Locale;
  * What {@code eval} reports: the corpus README's metrics, and the found families and edges by
  * the names in {@code ground_truth.json} so anyone can recompute the figures.
  *
- * @param edges found edges as (parent, child, confidence)
+ * @param edges found edges as (parent, child, confidence, kind); a merge has one per parent
+ * @param expectedCalibrationError over every found edge, right meaning this parent in this
+ *     direction is a true edge ({@link LineageMetrics#expectedCalibrationError}, 10 bins)
+ * @param reliability per confidence bin: edges, mean confidence, accuracy
+ * @param kinds what the corpus says of derivatives beyond plain edges: quantised copies labelled
+ *     {@code quantized}, quantised copies found as roots or parents, merges with every true parent
+ *     found (counts; empty for a corpus without kinds)
  */
 public record EvalReport(int models, int trueFamilies, int foundFamilies, double adjustedRandIndex,
         double undirectedAccuracy, double directedAccuracy, double rootAccuracy, double seconds,
-        List<List<String>> families, List<Edge> edges) {
+        List<List<String>> families, List<Edge> edges, double expectedCalibrationError, double[][] reliability,
+        java.util.Map<String, Integer> kinds) {
 
-    /** A found edge, by names. */
+    /** A found edge, by names; kind as {@link org.modelheritage.lineage.LineageEdge.Kind#label()}. */
     public record Edge(String parent, String child, double confidence, String kind) {
     }
 
@@ -45,8 +52,18 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
         }
         ArrayNode es = o.putArray("edges");
         for (Edge e : edges) {
-            es.addArray().add(e.parent()).add(e.child()).add(Math.round(e.confidence() * 1e4) / 1e4);
+            es.addArray().add(e.parent()).add(e.child()).add(Math.round(e.confidence() * 1e4) / 1e4).add(e.kind());
         }
+        o.put("expected_calibration_error", Math.round(expectedCalibrationError * 1e4) / 1e4);
+        ArrayNode rel = o.putArray("reliability");
+        for (int b = 0; b < reliability.length; b++) {
+            ObjectNode row = rel.addObject();
+            row.put("from", b / (double) reliability.length).put("to", (b + 1) / (double) reliability.length)
+                    .put("edges", (int) reliability[b][0]).put("mean_confidence", Math.round(reliability[b][1] * 1e4) / 1e4)
+                    .put("accuracy", Math.round(reliability[b][2] * 1e4) / 1e4);
+        }
+        ObjectNode k = o.putObject("kinds");
+        kinds.forEach(k::put);
         try {
             return mapper.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -63,11 +80,13 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
         sb.append(String.format(Locale.ROOT, "%-22s %.3f%n", "undirected accuracy", undirectedAccuracy));
         sb.append(String.format(Locale.ROOT, "%-22s %.3f%n", "directed accuracy", directedAccuracy));
         sb.append(String.format(Locale.ROOT, "%-22s %.3f%n", "root accuracy", rootAccuracy));
+        sb.append(String.format(Locale.ROOT, "%-22s %.3f%n", "calibration error", expectedCalibrationError));
+        kinds.forEach((name, v) -> sb.append(String.format(Locale.ROOT, "%-22s %d%n", name.replace('_', ' '), v)));
         sb.append(String.format(Locale.ROOT, "%-22s %.2f%n", "seconds", seconds));
         sb.append(System.lineSeparator()).append("edges (parent -> child, confidence):").append(System.lineSeparator());
         for (Edge e : edges) {
             sb.append(String.format(Locale.ROOT, "  %-28s -> %-28s %.3f%s%n", e.parent(), e.child(), e.confidence(),
-                    e.kind().equals("FINE_TUNE") ? "" : "  (" + e.kind().toLowerCase(Locale.ROOT) + ")"));
+                    e.kind().equals("fine-tune") ? "" : "  (" + e.kind() + ")"));
         }
         return sb.toString();
     }

@@ -19,8 +19,16 @@ import java.util.Set;
  * never sees names or paths.
  */
 public final class GroundTruth {
-    /** One listed model. */
-    public record Model(String name, Path path, String parent) {
+    /**
+     * One listed model.
+     *
+     * @param kind the true kind of its edge(s) when the corpus says ({@code fine-tune},
+     *     {@code quantized}, {@code merge}...), else null
+     */
+    public record Model(String name, Path path, String parent, String kind) {
+        public Model(String name, Path path, String parent) {
+            this(name, path, parent, null);
+        }
     }
 
     private final Path directory;
@@ -60,7 +68,8 @@ public final class GroundTruth {
             if (!names.add(name)) {
                 throw new IllegalArgumentException(file + ": model " + name + " is listed twice");
             }
-            models.add(new Model(name, dir.resolve(path).normalize(), parent));
+            JsonNode k = m.get("kind");
+            models.add(new Model(name, dir.resolve(path).normalize(), parent, k == null || k.isNull() ? null : k.asText()));
         }
         List<List<String>> edges = new ArrayList<>();
         if (root.path("edges").isArray()) {

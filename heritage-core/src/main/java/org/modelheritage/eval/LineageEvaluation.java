@@ -64,6 +64,11 @@ public final class LineageEvaluation {
     }
 
     public EvalReport run(Path corpusDir) throws IOException {
+        return run(corpusDir, new HashMap<>());
+    }
+
+    /** As {@link #run(Path)}, and fills {@code nameOf} with the name behind each id the engine saw. */
+    EvalReport run(Path corpusDir, Map<String, String> nameOf) throws IOException {
         GroundTruth truth = GroundTruth.read(corpusDir);
         long start = System.nanoTime();
         List<GroundTruth.Model> models = truth.models();
@@ -111,7 +116,6 @@ public final class LineageEvaluation {
         }
         // content-derived ids: the index never sees a name or a path
         LineageIndex index = new LineageIndex(recipe, clustering, extractor);
-        Map<String, String> nameOf = new HashMap<>();
         for (int i = 0; i < models.size(); i++) {
             String id = contentIds[i];
             int suffix = 2;
@@ -147,17 +151,53 @@ public final class LineageEvaluation {
             for (LineageEdge e : t.edges()) {
                 String p = nameOf.get(e.parent());
                 String c = nameOf.get(e.child());
-                edges.add(new EvalReport.Edge(p, c, e.confidence(), e.kind().name()));
+                edges.add(new EvalReport.Edge(p, c, e.confidence(), e.kind().label()));
                 found.add(List.of(p, c));
             }
         }
         edges.sort((a, b) -> a.child().compareTo(b.child()));
         Map<String, String> trueTree = truth.treeOf();
+        java.util.Set<List<String>> trueEdges = new java.util.HashSet<>(truth.edges());
+        double[] conf = new double[edges.size()];
+        boolean[] right = new boolean[edges.size()];
+        for (int i = 0; i < edges.size(); i++) {
+            conf[i] = edges.get(i).confidence();
+            right[i] = trueEdges.contains(List.of(edges.get(i).parent(), edges.get(i).child()));
+        }
         return new EvalReport(models.size(), (int) trueTree.values().stream().distinct().count(), families.size(),
                 LineageMetrics.adjustedRandIndex(trueTree, foundFamily),
                 LineageMetrics.undirectedAccuracy(truth.edges(), found),
                 LineageMetrics.directedAccuracy(truth.edges(), found),
-                LineageMetrics.rootAccuracy(truth.roots(), found), seconds, familyNames, edges);
+                LineageMetrics.rootAccuracy(truth.roots(), found), seconds, familyNames, edges,
+                LineageMetrics.expectedCalibrationError(conf, right, 10), LineageMetrics.reliability(conf, right, 10),
+                kindCounts(truth, edges));
+    }
+
+    /** Quantised copies and merges: how many the corpus has, and how many were recovered as such. */
+    static Map<String, Integer> kindCounts(GroundTruth truth, List<EvalReport.Edge> edges) {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        List<GroundTruth.Model> quantized = truth.models().stream().filter(m -> "quantized".equals(m.kind())).toList();
+        List<GroundTruth.Model> merges = truth.models().stream().filter(m -> "merge".equals(m.kind())).toList();
+        if (quantized.isEmpty() && merges.isEmpty()) {
+            return out;
+        }
+        java.util.Set<String> children = new java.util.HashSet<>();
+        java.util.Set<String> parents = new java.util.HashSet<>();
+        edges.forEach(e -> {
+            children.add(e.child());
+            parents.add(e.parent());
+        });
+        out.put("quantized", quantized.size());
+        out.put("quantized_labelled", (int) quantized.stream().filter(m -> edges.stream()
+                .anyMatch(e -> e.child().equals(m.name()) && e.kind().equals("quantized"))).count());
+        out.put("quantized_roots", (int) quantized.stream().filter(m -> !children.contains(m.name())).count());
+        out.put("quantized_parents", (int) quantized.stream().filter(m -> parents.contains(m.name())).count());
+        out.put("merges", merges.size());
+        java.util.Set<List<String>> found = new java.util.HashSet<>();
+        edges.forEach(e -> found.add(List.of(e.parent(), e.child())));
+        out.put("merges_complete", (int) merges.stream().filter(m -> truth.edges().stream()
+                .filter(e -> e.get(1).equals(m.name())).allMatch(found::contains)).count());
+        return out;
     }
 
     /** The first 16 hex digits of the SHA-256 of the encoded signature. */

@@ -87,4 +87,42 @@ public final class LineageMetrics {
         }
         return (double) trueRoots.stream().filter(r -> !children.contains(r)).count() / trueRoots.size();
     }
+
+    /**
+     * Expected calibration error: edges binned by confidence into {@code bins} equal-width bins
+     * ([0, 0.1), ..., [0.9, 1]), the mean over bins of |accuracy - mean confidence| weighted by
+     * the bin's share of edges. 0 for no edges.
+     *
+     * @param confidence each edge's confidence
+     * @param right whether each edge is right
+     */
+    public static double expectedCalibrationError(double[] confidence, boolean[] right, int bins) {
+        double[][] table = reliability(confidence, right, bins);
+        double ece = 0;
+        int n = confidence.length;
+        for (double[] row : table) {
+            if (row[0] > 0) {
+                ece += row[0] / n * Math.abs(row[2] - row[1]);
+            }
+        }
+        return ece;
+    }
+
+    /** Per bin: {edges, mean confidence, accuracy} (zeros for an empty bin). */
+    public static double[][] reliability(double[] confidence, boolean[] right, int bins) {
+        double[][] t = new double[bins][3];
+        for (int i = 0; i < confidence.length; i++) {
+            int b = Math.min(bins - 1, (int) Math.floor(confidence[i] * bins));
+            t[b][0]++;
+            t[b][1] += confidence[i];
+            t[b][2] += right[i] ? 1 : 0;
+        }
+        for (double[] row : t) {
+            if (row[0] > 0) {
+                row[1] /= row[0];
+                row[2] /= row[0];
+            }
+        }
+        return t;
+    }
 }

@@ -229,7 +229,7 @@ final class FamilyTreeBuilder {
                             * (signatures.apply(a).unitRoundoff() + signatures.apply(b).unitRoundoff());
                     double inside = band > 0 ? clamp(1.0 - p.maxRelativeRms() / band) : 1.0;
                     LineageEdge.Kind kind = resize ? LineageEdge.Kind.RESIZE : LineageEdge.Kind.DUPLICATE;
-                    edges.add(new LineageEdge(a, b, kind, Confidence.of(kind, inside, 1.0), p.distance(false)));
+                    edges.add(new LineageEdge(a, b, kind, Confidence.of(a, b, kind, inside, 1.0), p.distance(false)));
                 }
             }
         }
@@ -609,7 +609,8 @@ final class FamilyTreeBuilder {
         for (MergeDetector.Merge merge : special.merges().values()) {
             for (int k = 0; k < merge.parents().size(); k++) {
                 String p = merge.parents().get(k);
-                double conf = mergeConfidence(merge);
+                double conf = Confidence.of(p, merge.child(), LineageEdge.Kind.MERGE,
+                        clamp(1.0 - merge.residualShare() / MergeDetector.MAX_RESIDUAL_SHARE), 1.0);
                 edges.add(new LineageEdge(p, merge.child(), LineageEdge.Kind.MERGE, conf,
                         pm(p, merge.child()).distance(lowRank), merge.weights().get(k)));
             }
@@ -656,7 +657,7 @@ final class FamilyTreeBuilder {
             LineageEdge.Kind kind = resized(p, c) ? LineageEdge.Kind.RESIZE
                     : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? LineageEdge.Kind.ADAPTER
                     : LineageEdge.Kind.FINE_TUNE;
-            edges.add(new LineageEdge(p, c, kind, Confidence.of(kind, margin.get(c), agreement.get(c)),
+            edges.add(new LineageEdge(p, c, kind, Confidence.of(p, c, kind, margin.get(c), agreement.get(c)),
                     pair.distance(lowRank)));
         }
         // quantised copies: leaves of their nearest full-precision model
@@ -678,7 +679,7 @@ final class FamilyTreeBuilder {
             }
             double m = Double.isInfinite(second) ? 1.0 : second <= 0 ? 0.0 : clamp(1.0 - bestEnergy / second);
             edges.add(new LineageEdge(best, q, LineageEdge.Kind.QUANTIZED,
-                    Confidence.of(LineageEdge.Kind.QUANTIZED, m, 1.0), pm(best, q).distance(lowRank)));
+                    Confidence.of(best, q, LineageEdge.Kind.QUANTIZED, m, 1.0), pm(best, q).distance(lowRank)));
         }
         edges.sort(Comparator.comparing(LineageEdge::child).thenComparing(LineageEdge::parent));
         roots.sort(Comparator.naturalOrder());
@@ -713,10 +714,6 @@ final class FamilyTreeBuilder {
                 return;
             }
         }
-    }
-
-    private static double mergeConfidence(MergeDetector.Merge merge) {
-        return Confidence.of(LineageEdge.Kind.MERGE, clamp(1.0 - merge.residualShare() / MergeDetector.MAX_RESIDUAL_SHARE), 1.0);
     }
 
     /** True when a tensor both models have (by canonical name) differs in shape: a resized vocabulary. */

@@ -1,0 +1,158 @@
+package org.modelheritage.eval;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.modelheritage.lineage.Confidence;
+import org.modelheritage.lineage.LineageEdge;
+
+/**
+ * Fits the confidence model ({@link Confidence}) on development forests and prints the
+ * coefficients to paste into it, with the calibration error before and after: every corpus folder
+ * given is evaluated as {@code eval} does, each found edge's inputs (kind, margin, direction
+ * agreement) recorded with whether it is right (this parent, this direction), and a logistic
+ * regression fitted per group of kinds (tree edges; duplicates; quantised copies; merges).
+ *
+ * <pre>java -cp heritage-server.jar org.modelheritage.eval.CalibrationFit FOREST/all ...</pre>
+ */
+public final class CalibrationFit {
+    private CalibrationFit() {
+    }
+
+    /** One edge's inputs and whether it is right. */
+    record Sample(LineageEdge.Kind kind, double margin, double agreement, boolean right) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: CalibrationFit CORPUS_DIR...");
+            System.exit(2);
+        }
+        List<Sample> samples = new ArrayList<>();
+        for (String dir : args) {
+            samples.addAll(collect(Path.of(dir)));
+        }
+        Map<String, List<Sample>> groups = new HashMap<>();
+        for (Sample s : samples) {
+            groups.computeIfAbsent(group(s.kind()), k -> new ArrayList<>()).add(s);
+        }
+        for (Map.Entry<String, List<Sample>> g : new java.util.TreeMap<>(groups).entrySet()) {
+            boolean withAgreement = g.getKey().equals("TREE");
+            double[] c = fit(g.getValue(), withAgreement);
+            long right = g.getValue().stream().filter(Sample::right).count();
+            System.out.printf(Locale.ROOT, "static final double[] %s = {%.4f, %.4f, %.4f}; // %d edges, %d right%n",
+                    g.getKey(), c[0], c[1], c[2], g.getValue().size(), right);
+        }
+    }
+
+    static String group(LineageEdge.Kind kind) {
+        return switch (kind) {
+            case FINE_TUNE, ADAPTER, RESIZE -> "TREE";
+            case DUPLICATE -> "DUPLICATE";
+            case QUANTIZED -> "QUANTIZED";
+            case MERGE -> "MERGE";
+        };
+    }
+
+    /** Every found edge of one corpus folder, labelled against its ground truth. */
+    static List<Sample> collect(Path dir) throws Exception {
+        Map<String, String> nameOf = new HashMap<>();
+        List<Object[]> seen = new ArrayList<>();
+        LineageEvaluation evaluation = LineageEvaluation.defaults();
+        Confidence.recording((parent, child, kind, margin, agreement) -> {
+            synchronized (seen) {
+                seen.add(new Object[] {parent, child, kind, margin, agreement});
+            }
+        }, () -> evaluation.run(dir, nameOf));
+        Set<List<String>> truth = new HashSet<>(GroundTruth.read(dir).edges());
+        // the edges the tree kept (an edge may be recorded, then replaced)
+        EvalReport report = evaluation.run(dir);
+        Set<List<String>> found = new HashSet<>();
+        report.edges().forEach(e -> found.add(List.of(e.parent(), e.child())));
+        Map<List<String>, Sample> last = new HashMap<>();
+        for (Object[] r : seen) {
+            List<String> edge = List.of(nameOf.get((String) r[0]), nameOf.get((String) r[1]));
+            if (found.contains(edge)) {
+                last.put(edge, new Sample((LineageEdge.Kind) r[2], (double) r[3], (double) r[4], truth.contains(edge)));
+            }
+        }
+        return new ArrayList<>(last.values());
+    }
+
+    /** Logistic regression on (1, margin[, agreement]) by Newton's method, lightly ridged. */
+    static double[] fit(List<Sample> samples, boolean withAgreement) {
+        int p = withAgreement ? 3 : 2;
+        double[] w = new double[p];
+        for (int iter = 0; iter < 50; iter++) {
+            double[] grad = new double[p];
+            double[][] hess = new double[p][p];
+            for (Sample s : samples) {
+                double[] x = withAgreement ? new double[] {1, s.margin(), s.agreement()} : new double[] {1, s.margin()};
+                double z = 0;
+                for (int i = 0; i < p; i++) {
+                    z += w[i] * x[i];
+                }
+                double q = 1 / (1 + Math.exp(-z));
+                for (int i = 0; i < p; i++) {
+                    grad[i] += (q - (s.right() ? 1 : 0)) * x[i];
+                    for (int j = 0; j < p; j++) {
+                        hess[i][j] += q * (1 - q) * x[i] * x[j];
+                    }
+                }
+            }
+            for (int i = 0; i < p; i++) {
+                grad[i] += 0.01 * w[i];
+                hess[i][i] += 0.01;
+            }
+            double[] step = solve(hess, grad);
+            double norm = 0;
+            for (int i = 0; i < p; i++) {
+                w[i] -= step[i];
+                norm += step[i] * step[i];
+            }
+            if (norm < 1e-14) {
+                break;
+            }
+        }
+        return withAgreement ? w : new double[] {w[0], w[1], 0};
+    }
+
+    private static double[] solve(double[][] a, double[] b) {
+        int n = b.length;
+        double[][] m = new double[n][n + 1];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a[i], 0, m[i], 0, n);
+            m[i][n] = b[i];
+        }
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) {
+                    piv = r;
+                }
+            }
+            double[] t = m[c];
+            m[c] = m[piv];
+            m[piv] = t;
+            for (int r = 0; r < n; r++) {
+                if (r != c && m[c][c] != 0) {
+                    double f = m[r][c] / m[c][c];
+                    for (int k = c; k <= n; k++) {
+                        m[r][k] -= f * m[c][k];
+                    }
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = m[i][i] == 0 ? 0 : m[i][n] / m[i][i];
+        }
+        return x;
+    }
+}
