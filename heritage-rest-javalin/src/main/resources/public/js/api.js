@@ -140,7 +140,9 @@ export function readTree(body) {
     from: String(e.parent ?? e.parent_id ?? e.source ?? e.from),
     to: String(e.child ?? e.child_id ?? e.target ?? e.to),
     confidence: typeof e.confidence === 'number' ? e.confidence : null,
-    duplicate: e.duplicate === true,
+    kind: kindOf(e),
+    weight: typeof e.weight === 'number' ? e.weight : 1,
+    duplicate: kindOf(e) === 'duplicate',
   }));
   const family = body && body.family && typeof body.family === 'object' ? body.family : null;
   let rootId = (family && family.root_id) ?? (body && body.root_id);
@@ -152,6 +154,39 @@ export function readTree(body) {
   rememberModels(nodes);
   if (family) rememberFamilies([family]);
   return { nodes, edges, rootId: rootId == null ? null : String(rootId), family };
+}
+
+// ---------- edge kinds ----------
+
+/**
+ * What each lineage edge kind looks like, everywhere: in the graph (colour, dash pattern) and as
+ * a badge. A merge's edges are drawn solid and thicker with its weight; copies dashed,
+ * quantisations dotted.
+ */
+export const EDGE_KINDS = {
+  'fine-tune': { color: '#8390b0', dashes: false, title: 'fine-tuned from the parent' },
+  duplicate: { color: '#8390b0', dashes: [7, 5], title: 'the same weights as the parent (identical, a dtype cast or renamed tensors)' },
+  quantized: { color: '#0f7a5c', dashes: [2, 4], title: 'the parent quantised' },
+  adapter: { color: '#7b2fb0', dashes: [12, 4], title: 'the parent with a merged low-rank adapter (LoRA)' },
+  resize: { color: '#a0430a', dashes: [10, 3, 2, 3], title: 'the parent with its vocabulary resized' },
+  merge: { color: '#b0205c', dashes: false, title: 'a weighted merge of several parents' },
+};
+
+/** The kind of an edge or link from the API ('fine-tune' when an older server sent none). */
+export function kindOf(link) {
+  if (link && typeof link.kind === 'string' && EDGE_KINDS[link.kind]) return link.kind;
+  return link && link.duplicate === true ? 'duplicate' : 'fine-tune';
+}
+
+/** "0.6" -> "0.60": a merge weight as shown. */
+export const formatWeight = (w) => Number(w).toFixed(2);
+
+/** A badge naming an edge's kind, with the weight for a merge ("merge · 0.60"). */
+export function kindBadge(link) {
+  const kind = kindOf(link);
+  const merge = kind === 'merge' && typeof link.weight === 'number';
+  const title = merge ? `${EDGE_KINDS[kind].title}: this parent's weight is ${formatWeight(link.weight)}` : EDGE_KINDS[kind].title;
+  return html`<span class="badge kind-badge kind-${kind}" data-kind="${kind}" title="${title}">${kind}${merge ? ` · ${formatWeight(link.weight)}` : ''}</span>`;
 }
 
 export function statusOf(model) {

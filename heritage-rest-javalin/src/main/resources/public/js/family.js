@@ -3,10 +3,10 @@
 
 import {
   ICONS, familyColor, familyLabel, fetchFamilies, fetchFamilyModels, fetchFamilyTree, fetchModels, shortId, formatConfidence, formatCount,
-  formatInteger, html, modelUrl, familyUrl, queryParam, raw, readTree, setHtml, showError, statusBadge, statusOf,
+  formatInteger, html, kindBadge, modelUrl, familyUrl, queryParam, raw, readTree, setHtml, showError, statusBadge, statusOf,
   treeExportUrl,
 } from './api.js';
-import { drawFamilyGraph } from './graph.js';
+import { drawFamilyGraph, renderEdgeLegend } from './graph.js';
 
 const byId = (id) => document.getElementById(id);
 const id = queryParam('id');
@@ -27,7 +27,15 @@ async function showFamily() {
   // The members list, when the API gives it, carries the full model; the tree nodes are the fallback.
   const rows = (members && members.length ? members : tree.nodes).map((m) => ({ ...byNodeId.get(String(m.id)), ...m, id: String(m.id) }));
   for (const r of rows) if (!byNodeId.has(r.id)) byNodeId.set(r.id, r);
-  const parentOf = new Map(tree.edges.map((e) => [e.to, e]));
+  // a child's incoming edges, heaviest first: one, or one per parent for a merge
+  const parentsOf = new Map();
+  for (const e of tree.edges) {
+    if (!parentsOf.has(e.to)) parentsOf.set(e.to, []);
+    parentsOf.get(e.to).push(e);
+  }
+  for (const list of parentsOf.values()) {
+    list.sort((a, b) => b.weight - a.weight || (b.confidence ?? 0) - (a.confidence ?? 0) || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  }
   const root = tree.rootId ? byNodeId.get(tree.rootId) : null;
 
   const name = familyLabel({ id, name: familyName, root_id: tree.rootId });
@@ -43,12 +51,17 @@ async function showFamily() {
 
   const sorted = [...rows].sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true }));
   setHtml(byId('members').querySelector('tbody'), sorted.map((m) => {
-    const edge = parentOf.get(m.id);
-    const parent = edge ? byNodeId.get(edge.from) : null;
+    const edges = (parentsOf.get(m.id) || []).filter((e) => byNodeId.has(e.from));
+    const edge = edges[0] || null; // the main parent
+    const parentCell = edges.length
+      ? html`<span class="parent-links">${edges.map((e) => html`<span class="parent-link" data-kind="${e.kind}"><a href="${modelUrl(e.from)}">${byNodeId.get(e.from).name}</a> ${kindBadge(e)}${e.confidence != null ? html` <span class="muted show-sm">${formatConfidence(e.confidence)}</span>` : ''}</span>`)}</span>`
+      : html`<span class="muted">—</span>`;
     return html`<tr data-model-id="${m.id}">
       <td><a href="${modelUrl(m.id)}">${m.name}</a>${m.id === tree.rootId ? raw(' <span class="badge badge-root">root</span>') : ''}</td>
-      <td>${parent ? html`<a href="${modelUrl(parent.id)}">${parent.name}</a>${edge.confidence != null ? html` <span class="muted show-sm">${formatConfidence(edge.confidence)}</span>` : ''}` : html`<span class="muted">—</span>`}</td>
-      <td class="num hide-sm">${edge && edge.confidence != null ? formatConfidence(edge.confidence) : html`<span class="muted">—</span>`}</td>
+      <td class="parent-cell">${parentCell}</td>
+      <td class="num hide-sm">${edge && edge.confidence != null
+    ? html`<span class="parent-links">${edges.map((e) => html`<span>${e.confidence != null ? formatConfidence(e.confidence) : '—'}</span>`)}</span>`
+    : html`<span class="muted">—</span>`}</td>
       <td class="num hide-sm">${m.parameter_count != null ? formatCount(m.parameter_count) : '—'}</td>
       <td class="hide-sm">${statusBadge(statusOf(m))}</td></tr>`;
   }));
@@ -61,6 +74,7 @@ async function showFamily() {
   }
   setHtml(box, html`<div class="graph" id="graph" role="img" aria-label="Family tree: ${tree.nodes.length} models. The same links are listed in the Members table."></div>`);
   drawFamilyGraph(byId('graph'), tree, null);
+  renderEdgeLegend(byId('edge-legend'), tree);
 }
 
 async function showFamilies() {

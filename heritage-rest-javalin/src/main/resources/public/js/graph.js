@@ -1,7 +1,8 @@
 // Draws a family tree as an interactive directed graph with vis-network (loaded as a WebJar by
-// the page: window.vis). Each node opens its model page; edges carry the confidence of the link.
+// the page: window.vis). Each node opens its model page; edges carry the confidence of the link
+// and are styled by kind (EDGE_KINDS); a merge has one edge per parent, thicker with its weight.
 
-import { formatConfidence, formatCount, modelUrl } from './api.js';
+import { EDGE_KINDS, formatConfidence, formatCount, formatWeight, html, modelUrl, setHtml } from './api.js';
 
 const COLORS = {
   node: { background: '#ffffff', border: '#9aa6c4', highlight: { background: '#eceffe', border: '#3b4fd8' }, hover: { background: '#f3f5ff', border: '#3b4fd8' } },
@@ -37,14 +38,26 @@ export function drawFamilyGraph(container, tree, currentId = null) {
       shapeProperties: { borderRadius: 6 },
     };
   });
-  const edges = tree.edges.map((e, i) => ({
-    id: `e${i}`,
-    from: e.from,
-    to: e.to,
-    label: [e.confidence != null ? formatConfidence(e.confidence) : null, e.duplicate ? 'duplicate' : null].filter(Boolean).join(' · ') || undefined,
-    title: [e.confidence != null ? `confidence ${formatConfidence(e.confidence)}` : null, e.duplicate ? 'same weights as the parent' : null].filter(Boolean).join(', ') || undefined,
-    dashes: e.duplicate === true,
-  }));
+  const edges = tree.edges.map((e, i) => {
+    const style = EDGE_KINDS[e.kind] || EDGE_KINDS['fine-tune'];
+    const merge = e.kind === 'merge';
+    const kindText = e.kind === 'fine-tune' ? null : merge ? `merge ${formatWeight(e.weight)}` : e.kind;
+    return {
+      id: `e${i}`,
+      from: e.from,
+      to: e.to,
+      kind: e.kind,
+      weight: e.weight,
+      // a merge's label is its weight (its confidence is in the tooltip): two labels meet at the child
+      label: merge ? kindText : [kindText, e.confidence != null ? formatConfidence(e.confidence) : null].filter(Boolean).join(' · ') || undefined,
+      title: [style.title + (merge ? `, weight ${formatWeight(e.weight)}` : ''),
+        e.confidence != null ? `confidence ${formatConfidence(e.confidence)}` : null].filter(Boolean).join(', '),
+      dashes: style.dashes,
+      color: { color: style.color, highlight: '#3b4fd8', hover: '#3b4fd8' },
+      width: merge ? 1.5 + 2.5 * e.weight : 1.5,
+      font: { color: e.kind === 'fine-tune' ? '#556079' : style.color },
+    };
+  });
 
   const data = { nodes: new window.vis.DataSet(nodes), edges: new window.vis.DataSet(edges) };
   const options = {
@@ -90,4 +103,18 @@ export function drawFamilyGraph(container, tree, currentId = null) {
   container.dataset.edgeCount = String(edges.length);
   window.heritageGraph = network;
   return network;
+}
+
+/** A line sample per edge kind present in `tree`, in EDGE_KINDS order, into `element` (if any). */
+export function renderEdgeLegend(element, tree) {
+  if (!element) return;
+  const present = new Set(tree.edges.map((e) => e.kind));
+  const kinds = Object.keys(EDGE_KINDS).filter((k) => present.has(k));
+  setHtml(element, kinds.map((k) => {
+    const style = EDGE_KINDS[k];
+    const dash = style.dashes ? style.dashes.join(' ') : 'none';
+    const width = k === 'merge' ? 3 : 2;
+    return html`<span class="edge-key" data-kind="${k}" title="${style.title}"><svg width="26" height="8" viewBox="0 0 26 8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" stroke="${style.color}" stroke-width="${width}" stroke-dasharray="${dash}"/></svg>${k === 'merge' ? 'merge (weight)' : k}</span>`;
+  }));
+  element.hidden = kinds.length === 0;
 }

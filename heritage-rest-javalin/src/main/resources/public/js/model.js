@@ -3,10 +3,10 @@
 
 import {
   ICONS, familyBadge, familyOf, fetchFamilyTree, fetchModel, formatBytes, formatConfidence, formatCount,
-  formatDate, formatDuration, formatInteger, formatRelative, html, isBusy, modelUrl, parseDate, queryParam, raw,
+  formatDate, formatDuration, formatInteger, formatRelative, html, isBusy, kindBadge, kindOf, modelUrl, parseDate, queryParam, raw,
   readTree, setHtml, showError, statusBadge, statusOf, familyUrl,
 } from './api.js';
-import { drawFamilyGraph } from './graph.js';
+import { drawFamilyGraph, renderEdgeLegend } from './graph.js';
 
 const POLL_MS = 1500;
 const byId = (id) => document.getElementById(id);
@@ -40,24 +40,36 @@ function isRootOfFamily(m) {
   return family != null && family.root_id != null && String(family.root_id) === String(m.id);
 }
 
+/** One parent or child: its name, what the edge is (with a merge's weight) and the confidence. */
+function linkItem(l) {
+  return html`<li class="lineage-item" data-kind="${kindOf(l)}"${typeof l.weight === 'number' ? html` data-weight="${l.weight}"` : ''}>
+    <a href="${modelUrl(l.id)}" data-model-id="${l.id}">${l.name || l.id}</a><span class="link-facts">${kindBadge(l)}${confidence(l.confidence)}</span></li>`;
+}
+
 function renderLineage(m, status) {
   const lineage = m.lineage || {};
   const parent = lineage.parent || null;
+  // every parent, heaviest first (a merge has several); an older server only sends the main one
+  const parents = Array.isArray(lineage.parents) && lineage.parents.length ? lineage.parents : parent ? [parent] : [];
   const children = Array.isArray(lineage.children) ? lineage.children : [];
-  if (isBusy(status) && !parent && !children.length) {
+  if (isBusy(status) && !parents.length && !children.length) {
     setHtml(byId('lineage'), html`<p class="muted">The parent and children are known once the model is processed.</p>`);
     return;
   }
-  const parentHtml = parent
-    ? html`<ul class="lineage-list" id="parent"><li class="lineage-item"><a href="${modelUrl(parent.id)}" data-model-id="${parent.id}">${parent.name || parent.id}</a>${confidence(parent.confidence)}</li></ul>`
+  const merge = parents.length > 1;
+  const parentHtml = parents.length
+    ? html`<ul class="lineage-list" id="parent">${parents.map(linkItem)}</ul>`
     : html`<p class="muted" id="parent">None — ${status === 'failed' ? 'the model could not be processed.'
       : isRootOfFamily(m) ? html`this model is the root of its family ${raw('<span class="badge badge-root">root</span>')}`
         : 'no parent was found for this model.'}</p>`;
   const sorted = [...children].sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true }));
   const childrenHtml = sorted.length
-    ? html`<ul class="lineage-list" id="children">${sorted.map((c) => html`<li class="lineage-item"><a href="${modelUrl(c.id)}" data-model-id="${c.id}">${c.name || c.id}</a>${confidence(c.confidence)}</li>`)}</ul>`
-    : html`<p class="muted" id="children">No model was fine-tuned from this one (yet).</p>`;
-  setHtml(byId('lineage'), html`<p class="lineage-label">Parent</p>${parentHtml}<p class="lineage-label">Children (${sorted.length})</p>${childrenHtml}`);
+    ? html`<ul class="lineage-list" id="children">${sorted.map(linkItem)}</ul>`
+    : html`<p class="muted" id="children">No model was derived from this one (yet).</p>`;
+  const parentLabel = merge
+    ? html`<p class="lineage-label" id="parent-label">Parents (${parents.length}) <span class="muted lineage-note">merged, heaviest first</span></p>`
+    : html`<p class="lineage-label" id="parent-label">Parent</p>`;
+  setHtml(byId('lineage'), html`${parentLabel}${parentHtml}<p class="lineage-label">Children (${sorted.length})</p>${childrenHtml}`);
 }
 
 function renderTimeline(m, status) {
@@ -127,6 +139,7 @@ function renderGraph(m, status, tree) {
   setHtml(box, html`<div class="graph" id="graph" role="img" aria-label="Family tree of ${m.name}: ${tree.nodes.length} models. The same links are listed under Lineage and on the family page."></div>
     <div class="graph-foot muted"><a href="${familyUrl(family.id)}">Open the family page</a> · click a model in the tree to open it · drag to pan, scroll to zoom</div>`);
   drawFamilyGraph(byId('graph'), tree, m.id);
+  renderEdgeLegend(byId('edge-legend'), tree);
 }
 
 async function refresh() {

@@ -185,9 +185,14 @@ final class IncrementalLineage implements LineageAdapter {
         return out;
     }
 
-    private static FamilyState state(Family f, LineageTree t) {
+    /**
+     * The family as the store keeps it: every edge of the tree, a merge's one per parent, with its
+     * kind and weight. The store makes a child's heaviest edge its main parent
+     * ({@link LineageEdge#HEAVIEST_FIRST}), the same rule as {@link LineageTree#parentEdge}.
+     */
+    static FamilyState state(Family f, LineageTree t) {
         List<LineageEdge> edges = t.edges().stream()
-                .map(e -> new LineageEdge(e.parent(), e.child(), e.confidence(), kind(e.kind())))
+                .map(e -> new LineageEdge(e.parent(), e.child(), e.confidence(), kind(e.kind()), e.weight()))
                 .toList();
         String root = t.roots().isEmpty() ? null : t.roots().get(0);
         return new FamilyState(new LinkedHashSet<>(f.members()), f.architecture(), root, edges);

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +28,7 @@ import org.modelheritage.store.BlobStore;
 import org.modelheritage.store.ChangeSet;
 import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
+import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeTotals;
@@ -230,18 +232,49 @@ public final class ModelLake implements AutoCloseable {
         return validId(id) ? meta.model(id) : Optional.empty();
     }
 
-    /** A model with its family, its parent and its children. */
+    /**
+     * A model with its family, its parents (a merge has several; the heaviest is the main one) and
+     * its children, each link with the edge's kind, weight and confidence.
+     */
     public Optional<ModelDetails> details(String id) {
         return model(id).map(m -> {
             Family family = m.familyId() == null ? null : meta.family(m.familyId()).orElse(null);
-            LineageLink parent = m.parentId() == null ? null : meta.model(m.parentId())
-                    .map(p -> new LineageLink(p.id(), p.name(), m.confidence() == null ? 0 : m.confidence()))
-                    .orElse(null);
-            List<LineageLink> children = meta.children(m.id()).stream()
-                    .map(c -> new LineageLink(c.id(), c.name(), c.confidence() == null ? 0 : c.confidence()))
+            List<LineageEdge> edges = family == null ? List.of() : meta.lineage(family.id());
+            List<LineageLink> parents = new ArrayList<>();
+            edges.stream().filter(e -> e.childId().equals(m.id())).sorted(LineageEdge.HEAVIEST_FIRST)
+                    .forEach(e -> meta.model(e.parentId()).ifPresent(p -> parents.add(link(p, e))));
+            if (parents.isEmpty() && m.parentId() != null) {
+                // a parent set without an edge (not written by the lake): shown as it is
+                meta.model(m.parentId()).ifPresent(p -> parents.add(new LineageLink(p.id(), p.name(),
+                        m.confidence() == null ? 0 : m.confidence(), EdgeKind.FINE_TUNE)));
+            }
+            LineageLink parent = parents.stream().filter(p -> p.id().equals(m.parentId())).findFirst()
+                    .orElse(parents.isEmpty() ? null : parents.get(0));
+
+            Map<String, Model> mainChildren = new LinkedHashMap<>();
+            meta.children(m.id()).forEach(c -> mainChildren.put(c.id(), c));
+            Map<String, LineageLink> children = new LinkedHashMap<>();
+            for (LineageEdge e : edges) {
+                if (e.parentId().equals(m.id())) {
+                    Model c = mainChildren.containsKey(e.childId()) ? mainChildren.get(e.childId())
+                            : meta.model(e.childId()).orElse(null);
+                    if (c != null) {
+                        children.put(c.id(), link(c, e));
+                    }
+                }
+            }
+            mainChildren.values().forEach(c -> children.putIfAbsent(c.id(), new LineageLink(c.id(), c.name(),
+                    c.confidence() == null ? 0 : c.confidence(), EdgeKind.FINE_TUNE)));
+            List<LineageLink> sortedChildren = children.values().stream()
+                    .sorted(Comparator.comparing((LineageLink l) -> l.name().toLowerCase(Locale.ROOT))
+                            .thenComparing(LineageLink::name).thenComparing(LineageLink::id))
                     .toList();
-            return new ModelDetails(m, family, parent, children);
+            return new ModelDetails(m, family, parent, parents, sortedChildren);
         });
+    }
+
+    private static LineageLink link(Model other, LineageEdge e) {
+        return new LineageLink(other.id(), other.name(), e.confidence(), e.kind(), e.weight());
     }
 
     public Page<Family> families(int offset, int limit) {
@@ -257,7 +290,7 @@ public final class ModelLake implements AutoCloseable {
         return family(familyId).map(f -> meta.searchModels(ModelQuery.all().inFamily(f.id()).page(offset, limit)));
     }
 
-    /** A family's members and lineage edges; empty when there is no such family. */
+    /** A family's members and every lineage edge (a merge's one per parent); empty when there is no such family. */
     public Optional<FamilyTree> tree(String familyId) {
         return family(familyId).map(f -> {
             List<Model> members = allModels(ModelQuery.all().inFamily(f.id()));
@@ -268,8 +301,8 @@ public final class ModelLake implements AutoCloseable {
                     .map(m -> new FamilyTree.Node(m.id(), m.name(), !children.contains(m.id()), m.parameterCount()))
                     .toList();
             List<FamilyTree.Edge> treeEdges = edges.stream()
-                    .map(e -> new FamilyTree.Edge(e.parentId(), e.childId(), e.confidence(),
-                            e.kind() == org.modelheritage.store.EdgeKind.DUPLICATE))
+                    .map(e -> new FamilyTree.Edge(e.parentId(), e.childId(), e.confidence(), FamilyTree.label(e.kind()),
+                            e.weight()))
                     .toList();
             return new FamilyTree(f, nodes, treeEdges);
         });
@@ -518,6 +551,11 @@ public final class ModelLake implements AutoCloseable {
                 return out;
             }
         }
+    }
+
+    /** The metadata store, for tests in this package (to put lineage in place without the engine). */
+    MetadataStore store() {
+        return meta;
     }
 
     /** The lineage engine, for tests in this package. */

@@ -1,7 +1,10 @@
 package org.modelheritage.store;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,8 +50,10 @@ public sealed interface Change {
 
     /**
      * Removes a model with everything that hangs off it: its files list, the lineage edges it is in,
-     * cached distances, statistics and job. Its children lose their parent (and confidence); a family
-     * it was the root of loses its root. Requires: the model exists.
+     * cached distances, statistics and job. Its children lose it as a parent: one that has other
+     * parents left (a merge) gets the main one of those ({@link LineageEdge#mainEdges}), the others
+     * lose their parent and confidence. A family it was the root of loses its root. Requires: the
+     * model exists.
      */
     record DeleteModel(String modelId) implements Change {
         public DeleteModel {
@@ -76,27 +81,50 @@ public sealed interface Change {
     /**
      * Replaces a family's lineage. Every current member loses its parent and confidence and the
      * family's old edges go; then every end of the new edges joins the family without a parent (an
-     * end that was in another family moves, and its edge there goes), and each edge is stored, its
-     * child getting the edge's parent and confidence. Requires: the family and every end exist. The
-     * edges must form a forest: at most one parent per child, no cycles.
+     * end that was in another family moves, and its edges there as a child go), and each edge is
+     * stored with its kind and weight. A child gets the parent and confidence of its main edge
+     * ({@link LineageEdge#mainEdges}: a merge's heaviest parent). Requires: the family and every
+     * end exist. The edges must not repeat a (parent, child) pair nor form a cycle; a child may
+     * have several parents (a merge).
      */
     record ReplaceLineage(String familyId, List<LineageEdge> edges) implements Change {
         public ReplaceLineage {
             Ids.requireId(familyId, "family id");
             edges = List.copyOf(edges);
-            Map<String, String> parentOf = new HashMap<>();
+            Map<String, Set<String>> parentsOf = new HashMap<>();
             for (LineageEdge e : edges) {
-                if (parentOf.put(e.childId(), e.parentId()) != null) {
-                    throw new IllegalArgumentException("model " + e.childId() + " has more than one parent");
+                if (!parentsOf.computeIfAbsent(e.childId(), k -> new HashSet<>()).add(e.parentId())) {
+                    throw new IllegalArgumentException("two edges from " + e.parentId() + " to " + e.childId());
                 }
             }
-            for (String start : parentOf.keySet()) {
-                Set<String> seen = new HashSet<>();
-                for (String m = start; m != null; m = parentOf.get(m)) {
-                    if (!seen.add(m)) {
-                        throw new IllegalArgumentException("lineage edges form a cycle through " + m);
+            // Kahn: take away models without a parent left; what cannot be taken away is on a cycle
+            Map<String, Integer> parentsLeft = new HashMap<>();
+            Map<String, List<String>> childrenOf = new HashMap<>();
+            parentsOf.forEach((child, parents) -> {
+                parentsLeft.merge(child, parents.size(), Integer::sum);
+                for (String p : parents) {
+                    parentsLeft.putIfAbsent(p, 0);
+                    childrenOf.computeIfAbsent(p, k -> new ArrayList<>()).add(child);
+                }
+            });
+            Deque<String> free = new ArrayDeque<>();
+            parentsLeft.forEach((id, n) -> {
+                if (n == 0) {
+                    free.add(id);
+                }
+            });
+            while (!free.isEmpty()) {
+                String id = free.poll();
+                parentsLeft.remove(id);
+                for (String child : childrenOf.getOrDefault(id, List.of())) {
+                    if (parentsLeft.merge(child, -1, Integer::sum) == 0) {
+                        free.add(child);
                     }
                 }
+            }
+            if (!parentsLeft.isEmpty()) {
+                String on = parentsLeft.keySet().stream().sorted().findFirst().orElseThrow();
+                throw new IllegalArgumentException("lineage edges form a cycle (" + on + " is on it or below it)");
             }
         }
     }

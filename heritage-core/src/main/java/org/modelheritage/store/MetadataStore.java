@@ -26,7 +26,10 @@ public interface MetadataStore extends AutoCloseable {
     /** One page of models matching the query, in alphabetical order, and how many match in all. */
     Page<Model> searchModels(ModelQuery query);
 
-    /** Models whose parent is {@code modelId}, in alphabetical order. */
+    /**
+     * Models whose main parent ({@link Model#parentId()}) is {@code modelId}, in alphabetical order;
+     * a merge whose heavier parent is another model is not among them ({@link #lineage} has every edge).
+     */
     List<Model> children(String modelId);
 
     /** True when some model lists a file with this blob (for orphan checks and safe blob deletion). */
@@ -42,7 +45,10 @@ public interface MetadataStore extends AutoCloseable {
     /** Families whose models share this structural hash (there may be several: same architecture, unrelated bases). */
     List<Family> familiesByStructuralHash(String structuralHash);
 
-    /** The family's lineage edges, ordered by parent then child. */
+    /**
+     * The family's lineage edges with their kinds and weights, ordered by parent then child: one per
+     * non-root member, one per parent for a merge.
+     */
     List<LineageEdge> lineage(String familyId);
 
     // ---- caches

@@ -127,4 +127,42 @@ class IncrementalLineageTest {
         assertEquals(Set.of("old", "corrupt"), fresh.restore(models, List.of()));
         assertEquals(List.of("good"), List.copyOf(fresh.modelIds()));
     }
+
+    /** A merge reaches the store with one edge per parent, kinds and weights kept, and the tree's main parent. */
+    @Test
+    void aMergeIsPassedOnWithEveryParentAndTheTreesMainOne() {
+        List<org.modelheritage.lineage.LineageEdge> treeEdges = List.of(
+                new org.modelheritage.lineage.LineageEdge("r", "a", org.modelheritage.lineage.LineageEdge.Kind.FINE_TUNE, 0.9, 1.5),
+                new org.modelheritage.lineage.LineageEdge("r", "b", org.modelheritage.lineage.LineageEdge.Kind.QUANTIZED, 0.8, 0.1),
+                new org.modelheritage.lineage.LineageEdge("a", "m", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.7, 2, 0.5),
+                new org.modelheritage.lineage.LineageEdge("b", "m", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.6, 2, 0.5),
+                new org.modelheritage.lineage.LineageEdge("a", "n", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.5, 2, 0.3),
+                new org.modelheritage.lineage.LineageEdge("b", "n", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.4, 2, 0.7),
+                new org.modelheritage.lineage.LineageEdge("r", "q", org.modelheritage.lineage.LineageEdge.Kind.ADAPTER, 0.3, 1),
+                new org.modelheritage.lineage.LineageEdge("q", "z", org.modelheritage.lineage.LineageEdge.Kind.RESIZE, 0.2, 1),
+                new org.modelheritage.lineage.LineageEdge("z", "y", org.modelheritage.lineage.LineageEdge.Kind.DUPLICATE, 1, 0));
+        List<String> members = List.of("a", "b", "m", "n", "q", "r", "y", "z");
+        org.modelheritage.lineage.LineageTree tree = new org.modelheritage.lineage.LineageTree("f", members, List.of("r"),
+                treeEdges, false, org.modelheritage.lineage.DirectionMode.FINE_TUNING);
+        LineageAdapter.FamilyState state = IncrementalLineage.state(
+                new org.modelheritage.family.Family("f", "hash", members), tree);
+
+        assertEquals(List.of(new LineageEdge("r", "a", 0.9, EdgeKind.FINE_TUNE, 1),
+                new LineageEdge("r", "b", 0.8, EdgeKind.QUANTIZED, 1),
+                new LineageEdge("a", "m", 0.7, EdgeKind.MERGE, 0.5),
+                new LineageEdge("b", "m", 0.6, EdgeKind.MERGE, 0.5),
+                new LineageEdge("a", "n", 0.5, EdgeKind.MERGE, 0.3),
+                new LineageEdge("b", "n", 0.4, EdgeKind.MERGE, 0.7),
+                new LineageEdge("r", "q", 0.3, EdgeKind.ADAPTER, 1),
+                new LineageEdge("q", "z", 0.2, EdgeKind.RESIZE, 1),
+                new LineageEdge("z", "y", 1, EdgeKind.DUPLICATE, 1)), state.edges());
+        assertEquals("r", state.rootId());
+        Map<String, LineageEdge> main = LineageEdge.mainEdges(state.edges());
+        for (String child : List.of("a", "b", "m", "n", "q", "y", "z")) {
+            org.modelheritage.lineage.LineageEdge expected = tree.parentEdge(child).orElseThrow();
+            assertEquals(expected.parent(), main.get(child).parentId(), child);
+        }
+        assertEquals("a", main.get("m").parentId(), "equal weights: the more confident");
+        assertEquals("b", main.get("n").parentId(), "the heavier");
+    }
 }

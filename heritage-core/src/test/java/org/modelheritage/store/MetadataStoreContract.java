@@ -436,9 +436,152 @@ public abstract class MetadataStoreContract {
         assertEquals(before, store.lineage("fam"));
         assertEquals("a", store.model("c").orElseThrow().parentId());
         assertThrows(IllegalArgumentException.class, () -> new Change.ReplaceLineage("fam", List.of(
-                new LineageEdge("r", "a", 1, EdgeKind.FINE_TUNE), new LineageEdge("b", "a", 1, EdgeKind.FINE_TUNE))));
+                new LineageEdge("r", "a", 1, EdgeKind.FINE_TUNE), new LineageEdge("r", "a", 0.5, EdgeKind.MERGE, 0.5))));
         assertThrows(IllegalArgumentException.class, () -> new Change.ReplaceLineage("fam", List.of(
                 new LineageEdge("a", "b", 1, EdgeKind.FINE_TUNE), new LineageEdge("b", "a", 1, EdgeKind.FINE_TUNE))));
+        // a cycle through a merge's second parent
+        IllegalArgumentException cycle = assertThrows(IllegalArgumentException.class, () -> new Change.ReplaceLineage("fam",
+                List.of(new LineageEdge("r", "m", 1, EdgeKind.MERGE, 0.5), new LineageEdge("a", "m", 1, EdgeKind.MERGE, 0.5),
+                        new LineageEdge("m", "b", 1, EdgeKind.FINE_TUNE), new LineageEdge("b", "a", 1, EdgeKind.FINE_TUNE))));
+        assertEquals("lineage edges form a cycle (a is on it or below it)", cycle.getMessage());
+        // a diamond is no cycle
+        assertEquals(4, new Change.ReplaceLineage("fam", List.of(new LineageEdge("r", "a", 1, EdgeKind.FINE_TUNE),
+                new LineageEdge("r", "b", 1, EdgeKind.FINE_TUNE), new LineageEdge("a", "m", 1, EdgeKind.MERGE, 0.5),
+                new LineageEdge("b", "m", 1, EdgeKind.MERGE, 0.5))).edges().size());
+        assertThrows(IllegalArgumentException.class, () -> new LineageEdge("a", "b", 1, EdgeKind.MERGE, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LineageEdge("a", "b", 1, EdgeKind.MERGE, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> new LineageEdge("a", "b", 1, EdgeKind.MERGE, Double.NaN));
+    }
+
+    /** r → a (fine-tune), r → b (quantized), and m merged from a (0.4) and b (0.6). */
+    private void aMerge() {
+        store.apply(ChangeSet.builder()
+                .insertModel(model("r", "root")).insertModel(model("a", "a")).insertModel(model("b", "b"))
+                .insertModel(model("m", "merged"))
+                .putFamily("fam", "h", "r")
+                .replaceLineage("fam", List.of(
+                        new LineageEdge("r", "a", 0.9, EdgeKind.FINE_TUNE),
+                        new LineageEdge("r", "b", 0.8, EdgeKind.QUANTIZED),
+                        new LineageEdge("a", "m", 0.95, EdgeKind.MERGE, 0.4),
+                        new LineageEdge("b", "m", 0.75, EdgeKind.MERGE, 0.6)))
+                .build());
+    }
+
+    private static final List<LineageEdge> MERGE_EDGES = List.of(
+            new LineageEdge("a", "m", 0.95, EdgeKind.MERGE, 0.4),
+            new LineageEdge("b", "m", 0.75, EdgeKind.MERGE, 0.6),
+            new LineageEdge("r", "a", 0.9, EdgeKind.FINE_TUNE, 1.0),
+            new LineageEdge("r", "b", 0.8, EdgeKind.QUANTIZED, 1.0));
+
+    @Test
+    void aMergeKeepsOneEdgePerParentWithKindAndWeight() {
+        aMerge();
+        assertEquals(MERGE_EDGES, store.lineage("fam"));
+        Model m = store.model("m").orElseThrow();
+        assertEquals("b", m.parentId(), "the main parent is the heaviest");
+        assertEquals(0.75, m.confidence());
+        assertEquals("fam", m.familyId());
+        assertEquals(4, store.family("fam").orElseThrow().memberCount());
+        assertEquals(List.of("m"), ids(store.children("b")));
+        assertEquals(List.of(), ids(store.children("a")), "children() follows the main parent");
+        assertEquals(List.of("a", "b"), ids(store.children("r")));
+
+        reopen();
+        assertEquals(MERGE_EDGES, store.lineage("fam"));
+        assertEquals("b", store.model("m").orElseThrow().parentId());
+        assertEquals(0.75, store.model("m").orElseThrow().confidence());
+    }
+
+    @Test
+    void everyEdgeKindAndWeightRoundTrips() {
+        ChangeSet.Builder b = ChangeSet.builder().insertModel(model("r", "root")).putFamily("fam", "h", "r");
+        List<LineageEdge> edges = new ArrayList<>();
+        EdgeKind[] kinds = EdgeKind.values();
+        for (int i = 0; i < kinds.length; i++) {
+            String child = "c" + i;
+            b.insertModel(model(child, child));
+            edges.add(new LineageEdge("r", child, 0.125 * (i + 1), kinds[i], 1.0 / (i + 1)));
+        }
+        store.apply(b.replaceLineage("fam", edges).build());
+        assertEquals(edges, store.lineage("fam"));
+        reopen();
+        assertEquals(edges, store.lineage("fam"));
+        assertEquals(Set.of(EdgeKind.values()), store.lineage("fam").stream().map(LineageEdge::kind)
+                .collect(Collectors.toSet()));
+        assertEquals(1.0 / 6, store.lineage("fam").get(5).weight());
+    }
+
+    @Test
+    void aMergesMainParentIsTheHeaviestThenTheMostConfidentThenTheSmallerId() {
+        store.apply(ChangeSet.builder()
+                .insertModel(model("p", "p")).insertModel(model("q", "q")).insertModel(model("s", "s"))
+                .insertModel(model("m", "m")).putFamily("fam", "h", null)
+                .replaceLineage("fam", List.of(new LineageEdge("q", "m", 0.5, EdgeKind.MERGE, 0.5),
+                        new LineageEdge("s", "m", 0.75, EdgeKind.MERGE, 0.5)))
+                .build());
+        assertEquals("s", store.model("m").orElseThrow().parentId(), "equal weights: the more confident");
+        assertEquals(0.75, store.model("m").orElseThrow().confidence());
+        store.apply(ChangeSet.builder().replaceLineage("fam", List.of(
+                new LineageEdge("s", "m", 0.5, EdgeKind.MERGE, 0.25), new LineageEdge("q", "m", 0.5, EdgeKind.MERGE, 0.25),
+                new LineageEdge("p", "m", 0.5, EdgeKind.MERGE, 0.25))).build());
+        assertEquals("p", store.model("m").orElseThrow().parentId(), "equal weights and confidences: the smaller id");
+        assertEquals(3, store.lineage("fam").size());
+        // replacing the merge by one parent leaves no edge of the merge behind
+        store.apply(ChangeSet.builder().replaceLineage("fam", List.of(new LineageEdge("q", "m", 0.625, EdgeKind.FINE_TUNE)))
+                .build());
+        assertEquals(List.of(new LineageEdge("q", "m", 0.625, EdgeKind.FINE_TUNE)), store.lineage("fam"));
+        assertEquals("q", store.model("m").orElseThrow().parentId());
+        assertEquals(0.625, store.model("m").orElseThrow().confidence());
+    }
+
+    @Test
+    void deletingAMergeParentLeavesTheOtherParentAsTheMainOne() {
+        aMerge();
+        assertTrue(store.deleteModel("b"));
+        assertEquals(List.of(new LineageEdge("a", "m", 0.95, EdgeKind.MERGE, 0.4),
+                new LineageEdge("r", "a", 0.9, EdgeKind.FINE_TUNE)), store.lineage("fam"));
+        Model m = store.model("m").orElseThrow();
+        assertEquals("a", m.parentId());
+        assertEquals(0.95, m.confidence());
+        assertEquals(List.of("m"), ids(store.children("a")));
+
+        assertTrue(store.deleteModel("a"));
+        assertEquals(List.of(), store.lineage("fam"));
+        assertNull(store.model("m").orElseThrow().parentId());
+        assertNull(store.model("m").orElseThrow().confidence());
+
+        reopen();
+        assertNull(store.model("m").orElseThrow().parentId());
+        assertEquals(List.of(), store.lineage("fam"));
+    }
+
+    @Test
+    void deletingAMergedModelRemovesEveryEdgeIntoIt() {
+        aMerge();
+        assertTrue(store.deleteModel("m"));
+        assertEquals(MERGE_EDGES.subList(2, 4), store.lineage("fam"));
+        assertEquals(List.of(), ids(store.children("b")));
+    }
+
+    @Test
+    void aMergedModelMovingToAnotherFamilyLeavesItsEdgesBehind() {
+        aMerge();
+        store.apply(ChangeSet.builder().insertModel(model("n", "n")).putFamily("other", "h", "n")
+                .replaceLineage("other", List.of(new LineageEdge("n", "m", 0.5, EdgeKind.ADAPTER))).build());
+        assertEquals(MERGE_EDGES.subList(2, 4), store.lineage("fam"));
+        assertEquals(List.of(new LineageEdge("n", "m", 0.5, EdgeKind.ADAPTER)), store.lineage("other"));
+        assertEquals("n", store.model("m").orElseThrow().parentId());
+        assertEquals("other", store.model("m").orElseThrow().familyId());
+    }
+
+    @Test
+    void deletingAFamilyRemovesEveryEdgeOfItsMerges() {
+        aMerge();
+        store.apply(ChangeSet.builder().deleteFamily("fam").build());
+        assertEquals(List.of(), store.lineage("fam"));
+        assertNull(store.model("m").orElseThrow().parentId());
+        reopen();
+        assertEquals(List.of(), store.lineage("fam"));
     }
 
     @Test

@@ -384,9 +384,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
             idByChecksum.remove(gone.checksum());
             edges.replaceAll((family, list) -> list.stream()
                     .filter(e -> !e.parentId().equals(id) && !e.childId().equals(id)).toList());
+            Map<String, LineageEdge> mainLeft = LineageEdge.mainEdges(
+                    edges.values().stream().flatMap(List::stream).toList());
             for (Model m : List.copyOf(models.values())) {
                 if (id.equals(m.parentId())) {
-                    putModel(m.toBuilder().parentId(null).confidence(null).build());
+                    // a merge's child keeps its other parents: the heaviest left becomes its main one
+                    LineageEdge main = mainLeft.get(m.id());
+                    putModel(m.toBuilder().parentId(main == null ? null : main.parentId())
+                            .confidence(main == null ? null : main.confidence()).build());
                 }
             }
             families.replaceAll((fid, f) -> id.equals(f.rootModelId())
@@ -396,7 +401,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
             jobs.remove(id);
         }
 
-        /** As the JDBC adapter does it: the ends join the family, losing any parent they had elsewhere. */
+        /**
+         * As the JDBC adapter does it: the ends join the family, losing any parent they had elsewhere;
+         * a child takes its main edge's parent (a merge's heaviest).
+         */
         private void replaceLineage(String familyId, List<LineageEdge> newEdges) {
             requireFamily(familyId);
             Set<String> ends = new LinkedHashSet<>();
@@ -417,7 +425,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             for (String id : ends) {
                 putModel(models.get(id).toBuilder().familyId(familyId).parentId(null).confidence(null).build());
             }
-            for (LineageEdge e : newEdges) {
+            for (LineageEdge e : LineageEdge.mainEdges(newEdges).values()) {
                 putModel(models.get(e.childId()).toBuilder().parentId(e.parentId()).confidence(e.confidence()).build());
             }
             edges.put(familyId, List.copyOf(newEdges));

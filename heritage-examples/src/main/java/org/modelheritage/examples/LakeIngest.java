@@ -86,10 +86,25 @@ public final class LakeIngest {
         List<FamilyTree.Edge> children = new ArrayList<>(childrenOf.getOrDefault(id, List.of()));
         children.sort(Comparator.comparing(e -> byId.get(e.childId()).name()));
         for (FamilyTree.Edge e : children) {
-            String kind = e.duplicate() ? "duplicate of parent, " : "";
-            print(out, "└─ " + byId.get(e.childId()).name() + String.format("  (%sconfidence %.2f)", kind, e.confidence()),
-                    e.childId(), byId, childrenOf, indent + "   ");
+            String kind = e.duplicate() ? "duplicate of parent, "
+                    : e.merge() ? String.format("merge, weight %.2f, ", e.weight())
+                    : e.kind().equals("fine-tune") ? "" : e.kind() + ", ";
+            String line = "└─ " + byId.get(e.childId()).name() + String.format("  (%sconfidence %.2f)", kind, e.confidence());
+            if (isMainEdge(e, childrenOf)) {
+                print(out, line, e.childId(), byId, childrenOf, indent + "   ");
+            } else {
+                out.println(indent + "   " + line); // a merge's lighter parent: its subtree is printed under the main one
+            }
         }
+    }
+
+    /** Whether {@code e} is its child's heaviest incoming edge (ties: the more confident, then the smaller parent id). */
+    private static boolean isMainEdge(FamilyTree.Edge e, Map<String, List<FamilyTree.Edge>> childrenOf) {
+        return childrenOf.values().stream().flatMap(List::stream).filter(o -> o.childId().equals(e.childId()))
+                .min(Comparator.comparingDouble(FamilyTree.Edge::weight).reversed()
+                        .thenComparing(Comparator.comparingDouble(FamilyTree.Edge::confidence).reversed())
+                        .thenComparing(FamilyTree.Edge::parentId))
+                .map(main -> main.parentId().equals(e.parentId())).orElse(true);
     }
 
     static String stem(Path p) {

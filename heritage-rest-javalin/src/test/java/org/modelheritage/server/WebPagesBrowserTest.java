@@ -292,6 +292,111 @@ class WebPagesBrowserTest {
         assertNotEquals("none", pick.getCssValue("box-shadow"), "a visible focus ring");
     }
 
+    // ------------------------------------------------------------------ edge kinds and a merge
+
+    /**
+     * A family with a fine-tune, a quantisation and a two-parent merge (put in the lake's store as
+     * the engine will report it, see {@link MergeLineageApiTest}): the model page lists both parents
+     * of the merge with kind and weight, heaviest first, each parent lists the merge as a child,
+     * the graph draws both incoming edges styled by kind with a legend, and the family page shows
+     * both parents in the members table.
+     */
+    @Test
+    @Order(6)
+    void aMergeShowsBothParentsAndEveryEdgeItsKind() throws Exception {
+        MergeLineageApiTest.MergeFamily f = MergeLineageApiTest.upload(s);
+        synthetic.putAll(f.ids);
+        String c1 = f.id("merge-c1");
+        String c2 = f.id("merge-c2");
+        String m = f.id("merge-m");
+        String q = f.id("merge-q");
+        String root = f.id("merge-base");
+
+        b.open(base + "/model.html?id=" + m);
+        b.waitUntil(d -> "ready".equals(b.find(By.id("model-view")).getAttribute("data-status")));
+        assertEquals("PARENTS (2) MERGED, HEAVIEST FIRST", b.find(By.id("parent-label")).getText().toUpperCase(Locale.ROOT));
+        assertEquals(List.of(c1 + " merge-c1 merge merge · 0.60 90%", c2 + " merge-c2 merge merge · 0.40 80%"),
+                lineageItems("#parent li"));
+        assertEquals(List.of("0.6", "0.4"), b.findAll(By.cssSelector("#parent li")).stream()
+                .map(li -> li.getAttribute("data-weight")).toList());
+        assertTrue(b.find(By.id("children")).getText().startsWith("No model was derived"), b.find(By.id("children")).getText());
+
+        JsonNode tree = s.get("/api/families/" + f.familyId + "/tree").json();
+        assertGraphDrawn(tree, m);
+        @SuppressWarnings("unchecked")
+        List<String> drawn = (List<String>) b.js("return window.heritageGraph.body.data.edges.get()"
+                + ".map(e => e.from + '>' + e.to + ' ' + e.kind + ' ' + e.weight + ' ' + JSON.stringify(e.dashes) + ' ' + e.color.color);");
+        assertEquals(new TreeSet<>(List.of(
+                root + ">" + c1 + " fine-tune 1 false #8390b0", root + ">" + c2 + " fine-tune 1 false #8390b0",
+                c1 + ">" + q + " quantized 1 [2,4] #0f7a5c", c1 + ">" + m + " merge 0.6 false #b0205c",
+                c2 + ">" + m + " merge 0.4 false #b0205c")), new TreeSet<>(drawn));
+        assertEquals(List.of("fine-tune", "quantized", "merge"), b.findAll(By.cssSelector("#edge-legend [data-kind]")).stream()
+                .map(e -> e.getAttribute("data-kind")).toList());
+        assertTrue(b.find(By.id("edge-legend")).isDisplayed());
+        b.screenshots("model-merge", () -> {
+            b.waitUntil(d -> "ready".equals(b.find(By.id("model-view")).getAttribute("data-status")));
+            waitGraph();
+        });
+
+        // the merge's heavier parent: the merge and the quantisation as children, with their kinds
+        b.open(base + "/model.html?id=" + c1);
+        b.waitUntil(d -> "ready".equals(b.find(By.id("model-view")).getAttribute("data-status")));
+        assertEquals(List.of(m + " merge-m merge merge · 0.60 90%", q + " merge-q quantized quantized 50%"),
+                lineageItems("#children li"));
+        assertEquals(List.of(root + " merge-base fine-tune fine-tune 88%"), lineageItems("#parent li"));
+        assertEquals("PARENT", b.find(By.id("parent-label")).getText().toUpperCase(Locale.ROOT));
+        // and its lighter one
+        b.open(base + "/model.html?id=" + c2);
+        b.waitUntil(d -> "ready".equals(b.find(By.id("model-view")).getAttribute("data-status")));
+        assertEquals(List.of(m + " merge-m merge merge · 0.40 80%"), lineageItems("#children li"));
+
+        // the family page: both parents of the merge in its row, the main one first, kinds beside them
+        b.open(base + "/family.html?id=" + f.familyId);
+        assertGraphDrawn(tree, null);
+        WebElement row = b.find(By.cssSelector("#members tr[data-model-id='" + m + "']"));
+        List<String> parents = row.findElements(By.cssSelector(".parent-link")).stream()
+                .map(p -> p.getAttribute("data-kind") + " " + p.findElement(By.tagName("a")).getAttribute("href")
+                        .replaceFirst(".*id=", "") + " " + p.findElement(By.className("kind-badge")).getText())
+                .toList();
+        assertEquals(List.of("merge " + c1 + " merge · 0.60", "merge " + c2 + " merge · 0.40"), parents);
+        WebElement quantRow = b.find(By.cssSelector("#members tr[data-model-id='" + q + "']"));
+        assertEquals("quantized", quantRow.findElement(By.className("kind-badge")).getText());
+        assertEquals(List.of("fine-tune", "quantized", "merge"), b.findAll(By.cssSelector("#edge-legend [data-kind]")).stream()
+                .map(e -> e.getAttribute("data-kind")).toList());
+        b.screenshots("family-merge", () -> waitGraph());
+
+        // on a phone the lineage links keep name, kind and confidence inside the card
+        b.open(base + "/model.html?id=" + m);
+        b.viewport(Browser.PHONE);
+        try {
+            b.open(base + "/model.html?id=" + m);
+            b.waitUntil(d -> "ready".equals(b.find(By.id("model-view")).getAttribute("data-status")));
+            for (WebElement li : b.findAll(By.cssSelector("#parent li"))) {
+                WebElement facts = li.findElement(By.className("link-facts"));
+                long liRight = li.getRect().getX() + li.getRect().getWidth();
+                long factsRight = facts.getRect().getX() + facts.getRect().getWidth();
+                assertTrue(factsRight <= liRight, "kind and confidence inside the item: " + factsRight + " > " + liRight);
+                assertTrue(li.findElement(By.tagName("a")).isDisplayed());
+            }
+            assertEquals(Boolean.FALSE, b.js("return document.documentElement.scrollWidth > window.innerWidth;"),
+                    "no sideways scrolling on a phone");
+        } finally {
+            b.viewport(Browser.DESKTOP);
+        }
+    }
+
+    /** Each lineage item as "id name data-kind badge confidence". */
+    List<String> lineageItems(String css) {
+        List<String> out = new ArrayList<>();
+        for (WebElement li : b.findAll(By.cssSelector(css))) {
+            WebElement a = li.findElement(By.tagName("a"));
+            out.add(a.getAttribute("data-model-id") + " " + a.getText() + " " + li.getAttribute("data-kind") + " "
+                    + li.findElement(By.className("kind-badge")).getText() + " "
+                    + li.findElement(By.className("confidence")).getText());
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ a real tree (corpus)
 
     @Test

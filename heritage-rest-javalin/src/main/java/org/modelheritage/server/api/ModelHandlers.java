@@ -25,7 +25,7 @@ final class ModelHandlers {
     void upload(Context ctx) throws IOException {
         Model model = MultipartUpload.receive(ctx.req(), lake);
         // the model as added (pending, in no family yet), whatever a worker has done since
-        ModelDetails details = new ModelDetails(model, null, null, List.of());
+        ModelDetails details = new ModelDetails(model, null, null, List.of(), List.of());
         ctx.status(HttpStatus.CREATED).header("Location", "/api/models/" + model.id()).json(Views.ModelDetailView.of(details));
     }
 

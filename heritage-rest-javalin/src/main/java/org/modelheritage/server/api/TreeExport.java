@@ -21,6 +21,8 @@ final class TreeExport {
                 .append("  <key id=\"name\" for=\"node\" attr.name=\"name\" attr.type=\"string\"/>\n")
                 .append("  <key id=\"root\" for=\"node\" attr.name=\"root\" attr.type=\"boolean\"/>\n")
                 .append("  <key id=\"confidence\" for=\"edge\" attr.name=\"confidence\" attr.type=\"double\"/>\n")
+                .append("  <key id=\"kind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n")
+                .append("  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n")
                 .append("  <graph id=\"family-").append(xml(tree.family().id())).append("\" edgedefault=\"directed\">\n");
         for (FamilyTree.Node n : tree.nodes()) {
             sb.append("    <node id=\"").append(xml(n.id())).append("\">")
@@ -31,7 +33,9 @@ final class TreeExport {
         for (FamilyTree.Edge e : tree.edges()) {
             sb.append("    <edge id=\"e").append(i++).append("\" source=\"").append(xml(e.parentId()))
                     .append("\" target=\"").append(xml(e.childId())).append("\">")
-                    .append("<data key=\"confidence\">").append(number(e.confidence())).append("</data></edge>\n");
+                    .append("<data key=\"confidence\">").append(number(e.confidence())).append("</data>")
+                    .append("<data key=\"kind\">").append(xml(e.kind())).append("</data>")
+                    .append("<data key=\"weight\">").append(number(e.weight())).append("</data></edge>\n");
         }
         return sb.append("  </graph>\n</graphml>\n").toString();
     }
@@ -45,10 +49,39 @@ final class TreeExport {
         }
         for (FamilyTree.Edge e : tree.edges()) {
             String c = number(e.confidence());
+            String w = number(e.weight());
             sb.append("  ").append(quote(e.parentId())).append(" -> ").append(quote(e.childId()))
-                    .append(" [label=").append(quote(c)).append(", confidence=").append(c).append("];\n");
+                    .append(" [label=").append(quote(label(e))).append(", confidence=").append(c)
+                    .append(", kind=").append(quote(e.kind())).append(", weight=").append(w);
+            String style = style(e.kind());
+            if (style != null) {
+                sb.append(", style=").append(style);
+            }
+            sb.append("];\n");
         }
         return sb.append("}\n").toString();
+    }
+
+    /**
+     * The edge's label: the confidence for a fine-tune, the kind before it otherwise, and a merge's
+     * weight after its kind ({@code merge 0.40, 0.950000}).
+     */
+    private static String label(FamilyTree.Edge e) {
+        String c = number(e.confidence());
+        if (e.merge()) {
+            return String.format(Locale.ROOT, "merge %.2f, %s", e.weight(), c);
+        }
+        return "fine-tune".equals(e.kind()) ? c : e.kind() + ", " + c;
+    }
+
+    /** Graphviz line style per kind: a copy dashed, a quantisation dotted, a merge bold; the others solid. */
+    private static String style(String kind) {
+        return switch (kind) {
+            case "duplicate" -> "dashed";
+            case "quantized" -> "dotted";
+            case "merge" -> "bold";
+            default -> null;
+        };
     }
 
     private static String number(double d) {

@@ -36,13 +36,15 @@ final class Views {
         }
     }
 
-    record LinkView(String id, String name, double confidence) {
+    /** A parent or a child: {@code kind} is the edge's label ({@code fine-tune}, {@code merge}, ...). */
+    record LinkView(String id, String name, double weight, double confidence, String kind) {
         static LinkView of(LineageLink l) {
-            return l == null ? null : new LinkView(l.id(), l.name(), l.confidence());
+            return l == null ? null : new LinkView(l.id(), l.name(), l.weight(), l.confidence(), l.kindLabel());
         }
     }
 
-    record LineageView(LinkView parent, List<LinkView> children) {
+    /** {@code parent} is the main parent (a merge's heaviest), {@code parents} every one, heaviest first. */
+    record LineageView(LinkView parent, List<LinkView> parents, List<LinkView> children) {
     }
 
     /** A model in a list: everything but its lineage. */
@@ -69,7 +71,8 @@ final class Views {
                     m.format(), m.byteSize(), m.checksum(), m.files().stream().map(FileView::of).toList(),
                     m.parameterCount(), m.layerCount(), m.structuralHash(), m.familyId(),
                     time(m.createdAt()), time(m.processedAt()), FamilyView.of(d.family()),
-                    new LineageView(LinkView.of(d.parent()), d.children().stream().map(LinkView::of).toList()));
+                    new LineageView(LinkView.of(d.parent()), d.parents().stream().map(LinkView::of).toList(),
+                            d.children().stream().map(LinkView::of).toList()));
         }
     }
 
@@ -88,14 +91,16 @@ final class Views {
     record NodeView(String id, String name, boolean isRoot, Long parameterCount) {
     }
 
-    record EdgeView(String parent, String child, double confidence, boolean duplicate) {
+    /** {@code duplicate} is kept for older clients: {@code kind} is {@code duplicate}. */
+    record EdgeView(String parent, String child, double confidence, String kind, double weight, boolean duplicate) {
     }
 
     record TreeView(FamilyView family, List<NodeView> nodes, List<EdgeView> edges) {
         static TreeView of(FamilyTree t) {
             return new TreeView(FamilyView.of(t.family()),
                     t.nodes().stream().map(n -> new NodeView(n.id(), n.name(), n.root(), n.parameterCount())).toList(),
-                    t.edges().stream().map(e -> new EdgeView(e.parentId(), e.childId(), e.confidence(), e.duplicate())).toList());
+                    t.edges().stream().map(e -> new EdgeView(e.parentId(), e.childId(), e.confidence(), e.kind(),
+                            e.weight(), e.duplicate())).toList());
         }
     }
 

@@ -137,12 +137,13 @@ final class FsCodec {
 
     static ObjectNode edge(LineageEdge e) {
         return F.objectNode().put("parent", e.parentId()).put("child", e.childId()).put("confidence", e.confidence())
-                .put("kind", e.kind().name());
+                .put("kind", e.kind().name()).put("weight", e.weight());
     }
 
+    /** An edge; files written before merges have no weight: 1. */
     static LineageEdge edge(JsonNode o) {
         return new LineageEdge(required(o, "parent"), required(o, "child"), o.path("confidence").asDouble(),
-                EdgeKind.valueOf(required(o, "kind")));
+                EdgeKind.valueOf(required(o, "kind")), o.path("weight").asDouble(1.0));
     }
 
     static ObjectNode edgeRow(FsState.EdgeRow e) {
@@ -151,7 +152,7 @@ final class FsCodec {
 
     static FsState.EdgeRow edgeRow(JsonNode o) {
         LineageEdge e = edge(o);
-        return new FsState.EdgeRow(required(o, "family"), e.parentId(), e.childId(), e.confidence(), e.kind());
+        return new FsState.EdgeRow(required(o, "family"), e.parentId(), e.childId(), e.confidence(), e.kind(), e.weight());
     }
 
     static ObjectNode distance(Distance d) {

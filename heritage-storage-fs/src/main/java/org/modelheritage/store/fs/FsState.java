@@ -59,10 +59,19 @@ final class FsState {
     record FamilyRow(String id, String structuralHash, String rootModelId) {
     }
 
-    record EdgeRow(String familyId, String parentId, String childId, double confidence, EdgeKind kind) {
+    record EdgeRow(String familyId, String parentId, String childId, double confidence, EdgeKind kind,
+                   double weight) {
         LineageEdge edge() {
-            return new LineageEdge(parentId, childId, confidence, kind);
+            return new LineageEdge(parentId, childId, confidence, kind, weight);
         }
+
+        EdgeKey key() {
+            return new EdgeKey(childId, parentId);
+        }
+    }
+
+    /** Edges are keyed by child and parent: a merge has one per parent. */
+    record EdgeKey(String childId, String parentId) {
     }
 
     /** A model with its sort key, element of the name index. */
@@ -113,7 +122,7 @@ final class FsState {
     // ---- data
     private final Map<String, Model> models = new HashMap<>();
     private final Map<String, FamilyRow> families = new TreeMap<>(Ids::compareCodePoints);
-    private final Map<String, EdgeRow> edgesByChild = new HashMap<>();
+    private final Map<EdgeKey, EdgeRow> edges = new HashMap<>();
     /** a → b → metric → value, kept under both a and b. */
     private final Map<String, Map<String, Map<String, Double>>> distances = new HashMap<>();
     /** model → version → SHA-256 of the statistics file. */
@@ -133,8 +142,9 @@ final class FsState {
     private final Map<String, Set<String>> childrenByParent = new HashMap<>();
     private final Map<String, Integer> blobRefs = new HashMap<>();
     private final Map<String, Set<String>> familiesByHash = new HashMap<>();
-    private final Map<String, Set<String>> edgeChildrenByFamily = new HashMap<>();
-    private final Map<String, Set<String>> edgeChildrenByParent = new HashMap<>();
+    private final Map<String, Set<EdgeKey>> edgesByFamily = new HashMap<>();
+    private final Map<String, Set<EdgeKey>> edgesByParent = new HashMap<>();
+    private final Map<String, Set<EdgeKey>> edgesByChild = new HashMap<>();
     private final TreeSet<QueueKey> queue = new TreeSet<>();
 
     // ---- running totals for /api/stats
@@ -145,15 +155,15 @@ final class FsState {
 
     // ================================================================== primitives
 
-    private static void index(Map<String, Set<String>> index, String key, String value) {
+    private static <V> void index(Map<String, Set<V>> index, String key, V value) {
         if (key != null) {
             index.computeIfAbsent(key, k -> new HashSet<>()).add(value);
         }
     }
 
-    private static void unindex(Map<String, Set<String>> index, String key, String value) {
+    private static <V> void unindex(Map<String, Set<V>> index, String key, V value) {
         if (key != null) {
-            Set<String> set = index.get(key);
+            Set<V> set = index.get(key);
             if (set != null) {
                 set.remove(value);
                 if (set.isEmpty()) {
@@ -220,19 +230,29 @@ final class FsState {
         undo.push(() -> setFamily(id, old, NO_UNDO));
     }
 
-    private void setEdge(String childId, EdgeRow row, Undo undo) {
-        EdgeRow old = edgesByChild.get(childId);
+    /** Inserts or replaces the edge under {@code key} (null removes it), keeping every index. */
+    private void setEdge(EdgeKey key, EdgeRow row, Undo undo) {
+        EdgeRow old = edges.get(key);
         if (old != null) {
-            unindex(edgeChildrenByFamily, old.familyId(), childId);
-            unindex(edgeChildrenByParent, old.parentId(), childId);
-            edgesByChild.remove(childId);
+            unindex(edgesByFamily, old.familyId(), key);
+            unindex(edgesByParent, key.parentId(), key);
+            unindex(edgesByChild, key.childId(), key);
+            edges.remove(key);
         }
         if (row != null) {
-            edgesByChild.put(childId, row);
-            index(edgeChildrenByFamily, row.familyId(), childId);
-            index(edgeChildrenByParent, row.parentId(), childId);
+            edges.put(key, row);
+            index(edgesByFamily, row.familyId(), key);
+            index(edgesByParent, key.parentId(), key);
+            index(edgesByChild, key.childId(), key);
         }
-        undo.push(() -> setEdge(childId, old, NO_UNDO));
+        undo.push(() -> setEdge(key, old, NO_UNDO));
+    }
+
+    /** Removes every edge into {@code childId}. */
+    private void removeEdgesInto(String childId, Undo undo) {
+        for (EdgeKey key : copy(edgesByChild.get(childId))) {
+            setEdge(key, null, undo);
+        }
     }
 
     private void setDistanceHalf(String a, String b, String metric, Double value) {
@@ -338,7 +358,7 @@ final class FsState {
     }
 
     void loadEdge(EdgeRow row) {
-        setEdge(row.childId(), row, NO_UNDO);
+        setEdge(row.key(), row, NO_UNDO);
     }
 
     void loadDistance(Distance d) {
@@ -387,8 +407,8 @@ final class FsState {
             setFamily(c.familyId(), new FamilyRow(c.familyId(), c.structuralHash(), c.rootModelId()), undo);
         } else if (change instanceof Change.DeleteFamily c) {
             requireFamily(c.familyId());
-            for (String child : copy(edgeChildrenByFamily.get(c.familyId()))) {
-                setEdge(child, null, undo);
+            for (EdgeKey key : copy(edgesByFamily.get(c.familyId()))) {
+                setEdge(key, null, undo);
             }
             for (String member : copy(membersByFamily.get(c.familyId()))) {
                 Model m = models.get(member);
@@ -443,7 +463,7 @@ final class FsState {
         }
     }
 
-    private static List<String> copy(Set<String> set) {
+    private static <V> List<V> copy(Set<V> set) {
         return set == null ? List.of() : new ArrayList<>(set);
     }
 
@@ -479,13 +499,23 @@ final class FsState {
 
     private void deleteModel(String id, Undo undo) {
         requireModel(id);
-        setEdge(id, null, undo);
-        for (String child : copy(edgeChildrenByParent.get(id))) {
-            setEdge(child, null, undo);
+        removeEdgesInto(id, undo);
+        List<EdgeKey> out = copy(edgesByParent.get(id));
+        for (EdgeKey key : out) {
+            setEdge(key, null, undo);
         }
         for (String child : copy(childrenByParent.get(id))) {
             Model m = models.get(child);
             setModel(child, m.toBuilder().parentId(null).confidence(null).build(), undo);
+        }
+        // a merge's child keeps its other parents: the heaviest left becomes its main one
+        for (EdgeKey key : out) {
+            List<LineageEdge> left = copy(edgesByChild.get(key.childId())).stream().map(k -> edges.get(k).edge()).toList();
+            LineageEdge main = LineageEdge.mainEdges(left).get(key.childId());
+            if (main != null) {
+                Model m = models.get(key.childId());
+                setModel(m.id(), m.toBuilder().parentId(main.parentId()).confidence(main.confidence()).build(), undo);
+            }
         }
         for (FamilyRow f : new ArrayList<>(families.values())) {
             if (id.equals(f.rootModelId())) {
@@ -520,8 +550,8 @@ final class FsState {
         for (String id : ends) {
             requireModel(id);
         }
-        for (String child : copy(edgeChildrenByFamily.get(c.familyId()))) {
-            setEdge(child, null, undo);
+        for (EdgeKey key : copy(edgesByFamily.get(c.familyId()))) {
+            setEdge(key, null, undo);
         }
         for (String member : copy(membersByFamily.get(c.familyId()))) {
             Model m = models.get(member);
@@ -530,12 +560,15 @@ final class FsState {
             }
         }
         for (String id : ends) {
-            setEdge(id, null, undo);
+            removeEdgesInto(id, undo);
             Model m = models.get(id);
             setModel(id, m.toBuilder().familyId(c.familyId()).parentId(null).confidence(null).build(), undo);
         }
         for (LineageEdge e : c.edges()) {
-            setEdge(e.childId(), new EdgeRow(c.familyId(), e.parentId(), e.childId(), e.confidence(), e.kind()), undo);
+            EdgeRow row = new EdgeRow(c.familyId(), e.parentId(), e.childId(), e.confidence(), e.kind(), e.weight());
+            setEdge(row.key(), row, undo);
+        }
+        for (LineageEdge e : LineageEdge.mainEdges(c.edges()).values()) {
             Model m = models.get(e.childId());
             setModel(e.childId(), m.toBuilder().parentId(e.parentId()).confidence(e.confidence()).build(), undo);
         }
@@ -633,7 +666,7 @@ final class FsState {
     }
 
     List<LineageEdge> lineage(String familyId) {
-        return copy(edgeChildrenByFamily.get(familyId)).stream().map(edgesByChild::get)
+        return copy(edgesByFamily.get(familyId)).stream().map(edges::get)
                 .sorted(Comparator.comparing(EdgeRow::parentId, Ids::compareCodePoints)
                         .thenComparing(EdgeRow::childId, Ids::compareCodePoints))
                 .map(EdgeRow::edge).toList();
@@ -692,7 +725,7 @@ final class FsState {
     }
 
     Collection<EdgeRow> edges() {
-        return edgesByChild.values();
+        return edges.values();
     }
 
     /** Each distance once. */

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.store.ChangeSet;
+import org.modelheritage.store.EdgeKind;
+import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreContract;
 import org.modelheritage.store.ModelQuery;
@@ -112,6 +114,41 @@ class FileMetadataStoreTest extends MetadataStoreContract {
         assertEquals(13, store.searchModels(ModelQuery.all()).total());
         assertEquals(new byte[] {2}[0], store.statistics("m1", "v").orElseThrow()[0]);
         assertEquals(List.of(), Files.list(dir().resolve("staging")).toList());
+    }
+
+    /** Journals and snapshots written before merges have edges without a weight: read as 1. */
+    @Test
+    void filesWithoutEdgeWeightsReadAsWeightOne() throws Exception {
+        store.apply(ChangeSet.builder().insertModel(TestModels.model("r", "r")).insertModel(TestModels.model("a", "a"))
+                .putFamily("fam", "h", "r")
+                .replaceLineage("fam", List.of(new LineageEdge("r", "a", 0.5, EdgeKind.FINE_TUNE))).build());
+        List<LineageEdge> expected = List.of(new LineageEdge("r", "a", 0.5, EdgeKind.FINE_TUNE, 1.0));
+        Path old = temp.resolve("old-journal");
+        Files.createDirectories(old.resolve("journal"));
+        for (String entry : journalFiles(dir())) {
+            String json = Files.readString(dir().resolve("journal").resolve(entry));
+            Files.writeString(old.resolve("journal").resolve(entry), withoutWeights(json));
+        }
+        assertTrue(Files.readString(dir().resolve("journal").resolve(journalFiles(dir()).get(0))).contains("\"weight\":1.0"));
+        try (MetadataStore replayed = Stores.openMetadata(old.toUri())) {
+            assertEquals(expected, replayed.lineage("fam"));
+            assertEquals("r", replayed.model("a").orElseThrow().parentId());
+        }
+
+        store.close();
+        store = null;
+        Path snapshot = dir().resolve("snapshot.ndjson");
+        String text = Files.readString(snapshot);
+        assertTrue(text.contains("\"weight\":1.0"), text);
+        Files.writeString(snapshot, withoutWeights(text));
+        store = Stores.openMetadata(uri);
+        assertEquals(expected, store.lineage("fam"));
+    }
+
+    private static String withoutWeights(String json) {
+        String out = json.replaceAll(",\"weight\":[0-9.eE+-]+", "");
+        assertTrue(!out.contains("weight"), out);
+        return out;
     }
 
     @Test

@@ -336,11 +336,10 @@ public final class JdbcMetadataStore implements MetadataStore {
     public List<LineageEdge> lineage(String familyId) {
         return read(tx -> {
             List<LineageEdge> edges = new ArrayList<>();
-            try (ResultSet rs = tx.ps("SELECT parent_id, child_id, confidence, kind FROM lineage_edges "
+            try (ResultSet rs = tx.ps("SELECT " + EDGE_COLUMNS + " FROM lineage_edges "
                     + "WHERE family_id = ? ORDER BY parent_id, child_id", familyId).executeQuery()) {
                 while (rs.next()) {
-                    edges.add(new LineageEdge(rs.getString(1), rs.getString(2), rs.getDouble(3),
-                            EdgeKind.valueOf(rs.getString(4))));
+                    edges.add(edge(rs));
                 }
             }
             return edges;
@@ -797,10 +796,38 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
+    private static final String EDGE_COLUMNS = "parent_id, child_id, confidence, kind, weight";
+
+    private static LineageEdge edge(ResultSet rs) throws SQLException {
+        return new LineageEdge(rs.getString(1), rs.getString(2), rs.getDouble(3), EdgeKind.valueOf(rs.getString(4)),
+                rs.getDouble(5));
+    }
+
     private static void deleteModel(Tx tx, String id) throws SQLException {
         requireModel(tx, id);
+        List<String> children = new ArrayList<>();
+        try (ResultSet rs = tx.ps("SELECT child_id FROM lineage_edges WHERE parent_id = ?", id).executeQuery()) {
+            while (rs.next()) {
+                children.add(rs.getString(1));
+            }
+        }
         tx.update("DELETE FROM lineage_edges WHERE child_id = ? OR parent_id = ?", id, id);
         tx.update("UPDATE models SET parent_id = NULL, confidence = NULL WHERE parent_id = ?", id);
+        // a merge's child keeps its other parents: the heaviest left becomes its main one
+        for (String child : children) {
+            List<LineageEdge> left = new ArrayList<>();
+            try (ResultSet rs = tx.ps("SELECT " + EDGE_COLUMNS + " FROM lineage_edges WHERE child_id = ?", child)
+                    .executeQuery()) {
+                while (rs.next()) {
+                    left.add(edge(rs));
+                }
+            }
+            LineageEdge main = LineageEdge.mainEdges(left).get(child);
+            if (main != null) {
+                tx.update("UPDATE models SET parent_id = ?, confidence = ? WHERE id = ?",
+                        main.parentId(), main.confidence(), child);
+            }
+        }
         tx.update("UPDATE families SET root_model_id = NULL WHERE root_model_id = ?", id);
         tx.update("DELETE FROM distances WHERE model_a = ? OR model_b = ?", id, id);
         tx.update("DELETE FROM model_statistics WHERE model_id = ?", id);
@@ -827,8 +854,11 @@ public final class JdbcMetadataStore implements MetadataStore {
                     c.familyId(), id);
         }
         for (LineageEdge e : c.edges()) {
-            tx.update("INSERT INTO lineage_edges (child_id, parent_id, family_id, confidence, kind) VALUES (?, ?, ?, ?, ?)",
-                    e.childId(), e.parentId(), c.familyId(), e.confidence(), e.kind());
+            tx.update("INSERT INTO lineage_edges (child_id, parent_id, family_id, confidence, kind, weight) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", e.childId(), e.parentId(), c.familyId(), e.confidence(), e.kind(),
+                    e.weight());
+        }
+        for (LineageEdge e : LineageEdge.mainEdges(c.edges()).values()) {
             tx.update("UPDATE models SET parent_id = ?, confidence = ? WHERE id = ?",
                     e.parentId(), e.confidence(), e.childId());
         }

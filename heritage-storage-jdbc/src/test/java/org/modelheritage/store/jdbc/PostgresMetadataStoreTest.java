@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreContract;
 import org.modelheritage.store.StoreException;
 import org.modelheritage.store.Stores;
@@ -101,6 +102,20 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         assertEquals("abc", PostgresStoreProvider.currentSchema("jdbc:postgresql://h/db?x=1&currentSchema=abc"));
         assertEquals("abc", PostgresStoreProvider.currentSchema("jdbc:postgresql://h/db?currentSchema=abc,public"));
         assertNull(PostgresStoreProvider.currentSchema("jdbc:postgresql://h/db"));
+    }
+
+    @Test
+    void aVersionOneSchemaIsMigratedKeepingItsEdges() throws Exception {
+        String schema = "heritage_test_v1_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        SCHEMAS.add(schema);
+        try (Connection c = connect(user); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        VersionOneData.create(BASE, user, "classpath:db/migration/postgresql", schema);
+        try (MetadataStore old = Stores.openMetadata(URI.create(BASE + (BASE.contains("?") ? "&" : "?")
+                + "currentSchema=" + schema + "&user=" + user))) {
+            VersionOneData.assertMigrated(old);
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreContract;
 import org.modelheritage.store.NoStoreProviderException;
 import org.modelheritage.store.Stores;
@@ -40,12 +41,23 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
                 rs.next();
                 assertEquals("wal", rs.getString(1));
             }
-            try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1")) {
+            try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 "
+                    + "ORDER BY installed_rank DESC")) {
                 rs.next();
-                assertEquals("1", rs.getString(1));
+                assertEquals("2", rs.getString(1));
             }
         }
         assertTrue(store.toString().contains("heritage.db"));
+    }
+
+    @Test
+    void aVersionOneDatabaseIsMigratedKeepingItsEdges() throws Exception {
+        Path file = temp.resolve("v1").resolve("heritage.db");
+        Files.createDirectories(file.getParent());
+        VersionOneData.create("jdbc:sqlite:" + file, null, "classpath:db/migration/sqlite", null);
+        try (MetadataStore old = Stores.openMetadata(URI.create("jdbc:sqlite:" + file))) {
+            VersionOneData.assertMigrated(old);
+        }
     }
 
     @Test
