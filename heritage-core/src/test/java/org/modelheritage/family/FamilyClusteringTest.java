@@ -76,7 +76,7 @@ class FamilyClusteringTest {
                 // two structures: the last letter of the id's number decides
                 String structure = (id.charAt(2) - '0') % 2 == 0 ? "even" : "odd";
                 models.put(id, signature(structure));
-                grown = clustering.withModel(grown, id, structure, source);
+                grown = clustering.withModel(grown, id, models.get(id).architecture(), source);
                 assertEquals(clustering.cluster(models, source), grown, "trial " + trial + " after " + id);
             }
         }
@@ -85,7 +85,9 @@ class FamilyClusteringTest {
     /** A signature with nothing but a structural hash (the clustering reads no weights itself). */
     private static ModelSignature signature(String structure) {
         try {
-            ModelSignature s = new SignatureExtractor().extract(new InMemoryWeightFile().put("w", new long[] {1}, new float[] {1}));
+            // the architecture is the lineage matrices' names and shapes: one square matrix named after it
+            ModelSignature s = new SignatureExtractor().extract(new InMemoryWeightFile().put(structure, new long[] {2, 2},
+                    new float[] {1, 2, 3, 4}));
             return new ModelSignature(structure, s.parameterCount(), s.layerCount(), s.tensors(), List.copyOf(s.sketches().values()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.modelheritage.read.DType;
+import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.store.Distance;
 import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.LineageEdge;
@@ -63,7 +64,9 @@ class IncrementalLineageTest {
         assertEquals(Set.of(Set.of("a")), members(first));
         assertEquals("a", first.families().get(0).rootId());
         assertEquals(List.of(), first.newDistances(), "one model: no pairs");
-        assertEquals(signatures.get("a").structuralHash(), first.families().get(0).structuralHash());
+        // a family is keyed by its architecture (canonical lineage-matrix names and shapes)
+        assertEquals(ModelSignature.decode(signatures.get("a").statistics()).architecture(),
+                first.families().get(0).structuralHash());
         assertEquals(IncrementalLineage.VERSION, signatures.get("a").statisticsVersion());
 
         LineageAdapter.Outcome second = add("b", b, DType.F32);
