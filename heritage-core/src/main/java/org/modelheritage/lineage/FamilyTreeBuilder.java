@@ -534,7 +534,8 @@ final class FamilyTreeBuilder {
                 return selfDots.computeIfAbsent(a, x -> PairMetrics.selfDot(signatures.apply(x)));
             }
         });
-        // models downstream of a merge (their nearest model is a merge, or downstream of one) stay
+        // models downstream of a merge (their nearest model is a merge, or downstream of one, and
+        // they came after it by the norm) stay
         // out of the backbone too: a fine-tune of a merge sits between the merge's parents as the
         // merge does, and would pull the spanning tree apart the same way
         java.util.Set<String> downstream = new java.util.TreeSet<>(merges.keySet());
@@ -544,8 +545,11 @@ final class FamilyTreeBuilder {
         while (grew) {
             grew = false;
             for (String r : rest) {
-                if (!downstream.contains(r) && !mergeParents.contains(r)
-                        && downstream.contains(nearestByEnergy(r, rest))) {
+                String near = nearestByEnergy(r, rest);
+                // a merge's parents' parent can be nearer to the merge than to its own children
+                // (averaging cancels their independent steps): downstream means later, too
+                if (!downstream.contains(r) && !mergeParents.contains(r) && downstream.contains(near)
+                        && evidence.evidence(near, r, DirectionSignal.NORM) > 0) {
                     downstream.add(r);
                     grew = true;
                 }

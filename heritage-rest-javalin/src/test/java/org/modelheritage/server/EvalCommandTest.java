@@ -74,8 +74,10 @@ class EvalCommandTest {
         for (Iterator<String> it = o.fieldNames(); it.hasNext();) {
             keys.add(it.next());
         }
+        // the keys eval always had, then what lineage in the wild added
         assertEquals(List.of("models", "true_families", "found_families", "adjusted_rand_index", "undirected_accuracy",
-                "directed_accuracy", "root_accuracy", "seconds", "families", "edges"), keys);
+                "directed_accuracy", "root_accuracy", "seconds", "families", "edges", "expected_calibration_error",
+                "reliability", "kinds"), keys);
         assertEquals(4, o.get("models").asInt());
         assertEquals(1, o.get("found_families").asInt());
         assertEquals(1.0, o.get("adjusted_rand_index").asDouble(), 0.0);
@@ -83,12 +85,16 @@ class EvalCommandTest {
         assertEquals(1.0, o.get("root_accuracy").asDouble(), 0.0);
         assertEquals("[[\"c0\",\"c1\",\"g0\",\"root\"]]", o.get("families").toString());
         List<String> edges = new ArrayList<>();
+        List<Double> confidences = new ArrayList<>();
         for (JsonNode e : o.get("edges")) {
-            edges.add(e.get(0).asText() + ">" + e.get(1).asText());
-            double confidence = e.get(2).asDouble();
-            assertTrue(confidence >= 0 && confidence <= 1);
+            edges.add(e.get(0).asText() + ">" + e.get(1).asText() + " " + e.get(3).asText());
+            confidences.add(e.get(2).asDouble());
         }
-        assertEquals(List.of("root>c0", "root>c1", "c0>g0"), edges);
+        // every edge is right, so the calibration error is the mean shortfall of the confidences
+        double shortfall = confidences.stream().mapToDouble(c -> 1 - c).sum() / confidences.size();
+        assertEquals(shortfall, o.get("expected_calibration_error").asDouble(), 1e-3);
+        assertEquals(10, o.get("reliability").size());
+        assertEquals(List.of("root>c0 fine-tune", "root>c1 fine-tune", "c0>g0 fine-tune"), edges);
         assertTrue(r.err().contains("[4/4]"), "progress on stderr: " + r.err());
     }
 

@@ -38,11 +38,10 @@ public final class TestWeights {
     }
 
     /**
-     * A fine-tuned copy of the parent, shaped like real fine-tuning: weight decay shrinks every
-     * weight by 2 %, the task adds a rank-2 update of the given scale to each square matrix, and
-     * a quarter of that scale of Gaussian noise goes everywhere. (Pure noise would not do: it
-     * grows a matrix's energy where the task signal is absent, which is what generalisation, not
-     * fine-tuning, looks like to the lineage engine; see org.modelheritage.lineage.DirectionSignal.)
+     * A fine-tuned copy of the parent, shaped like real fine-tuning with the most common trainer
+     * default (weight decay 0): the task adds a rank-2 update of the given scale to each square
+     * matrix, and a quarter of that scale of Gaussian noise goes everywhere, so every matrix gains
+     * energy, as the norm signal reads (see org.modelheritage.lineage.DirectionSignal).
      */
     public static Map<String, float[]> child(Map<String, float[]> parent, double scale, long seed) {
         Random r = new Random(seed);
@@ -61,7 +60,7 @@ public final class TestWeights {
             float[] c = new float[w.length];
             for (int j = 0; j < c.length; j++) {
                 double update = square ? scale * (u[0][j / side] * v[0][j % side] + u[1][j / side] * v[1][j % side]) : 0;
-                c[j] = (float) (0.98 * w[j] + update + 0.25 * scale * r.nextGaussian());
+                c[j] = (float) (w[j] + update + 0.25 * scale * r.nextGaussian());
             }
             out.put(name, c);
         });

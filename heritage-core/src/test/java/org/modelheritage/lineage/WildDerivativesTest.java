@@ -1,0 +1,166 @@
+package org.modelheritage.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.modelheritage.family.Family;
+import org.modelheritage.read.DType;
+import org.modelheritage.signature.SignatureExtractor;
+import org.modelheritage.testing.InMemoryWeightFile;
+import org.modelheritage.testing.SyntheticModels;
+
+/**
+ * A family made the ways model hubs make them, from synthetic weights: fine-tunes, a copy saved
+ * under DataParallel's {@code module.} names, a copy with four vocabulary rows appended, an int8
+ * per-row quantised copy, a 0.7 / 0.3 merge; and an independently initialised model of the same
+ * architecture. Every edge, kind and merge weight is checked.
+ */
+class WildDerivativesTest {
+    private static final int VOCAB = 100;
+
+    /** The synthetic structure plus an embedding of {@code vocab} rows. */
+    private static Map<String, float[]> withEmbedding(Map<String, float[]> body, float[] embedding) {
+        Map<String, float[]> m = new LinkedHashMap<>(body);
+        m.put("embed_tokens.weight", embedding);
+        return m;
+    }
+
+    private static float[] gaussian(int n, double sd, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (sd * rng.nextGaussian());
+        }
+        return v;
+    }
+
+    private static Map<String, float[]> tune(Map<String, float[]> parent, long seed) {
+        return SyntheticModels.fineTune(parent, 0.006, seed);
+    }
+
+    private static InMemoryWeightFile file(Map<String, float[]> m, String prefix) {
+        InMemoryWeightFile f = new InMemoryWeightFile(700);
+        Map<String, long[]> shapes = SyntheticModels.shapes();
+        for (Map.Entry<String, float[]> e : m.entrySet()) {
+            long[] shape = shapes.get(e.getKey());
+            if (shape == null) { // the embedding
+                shape = new long[] {e.getValue().length / SyntheticModels.D, SyntheticModels.D};
+            }
+            f.put(prefix + e.getKey(), DType.F32, shape, e.getValue());
+        }
+        return f;
+    }
+
+    /** Symmetric int8 absmax per output row of every square matrix, dequantised. */
+    private static Map<String, float[]> int8(Map<String, float[]> m) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        m.forEach((name, v) -> {
+            float[] q = v.clone();
+            if (name.contains("attention")) {
+                int d = SyntheticModels.D;
+                for (int r = 0; r < d; r++) {
+                    float max = 0;
+                    for (int c = 0; c < d; c++) {
+                        max = Math.max(max, Math.abs(v[r * d + c]));
+                    }
+                    float scale = max / 127;
+                    for (int c = 0; c < d; c++) {
+                        q[r * d + c] = Math.round(v[r * d + c] / scale) * scale;
+                    }
+                }
+            }
+            out.put(name, q);
+        });
+        return out;
+    }
+
+    private static Map<String, float[]> merge(Map<String, float[]> a, double wa, Map<String, float[]> b) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        a.forEach((name, v) -> {
+            float[] w = b.get(name);
+            float[] m = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                m[i] = (float) (wa * v[i] + (1 - wa) * w[i]);
+            }
+            out.put(name, m);
+        });
+        return out;
+    }
+
+    @Test
+    void recoversKindsParentsAndMergeWeights() throws IOException {
+        Map<String, float[]> base = withEmbedding(SyntheticModels.root(1), gaussian(VOCAB * SyntheticModels.D, 0.02, 2));
+        Map<String, float[]> c1 = tune(base, 11);
+        Map<String, float[]> c2 = tune(base, 12);
+        Map<String, float[]> c3 = tune(base, 13);
+        Map<String, float[]> g1 = tune(c1, 21);
+        // four rows appended to the vocabulary, the mean of the old rows, nothing else changed
+        float[] emb = c3.get("embed_tokens.weight");
+        int d = SyntheticModels.D;
+        float[] grown = java.util.Arrays.copyOf(emb, (VOCAB + 4) * d);
+        for (int r = VOCAB; r < VOCAB + 4; r++) {
+            for (int c = 0; c < d; c++) {
+                double s = 0;
+                for (int k = 0; k < VOCAB; k++) {
+                    s += emb[k * d + c];
+                }
+                grown[r * d + c] = (float) (s / VOCAB);
+            }
+        }
+        Map<String, float[]> resized = new LinkedHashMap<>(c3);
+        resized.put("embed_tokens.weight", grown);
+        Map<String, float[]> other = withEmbedding(SyntheticModels.root(99), gaussian(VOCAB * d, 0.02, 98));
+
+        Map<String, InMemoryWeightFile> files = new TreeMap<>();
+        files.put("base", file(base, "model."));
+        files.put("c1", file(c1, "model."));
+        files.put("c2", file(c2, "model."));
+        files.put("c3", file(c3, "model."));
+        files.put("g1", file(g1, ""));                       // saved by the bare base class
+        files.put("c2-module", file(c2, "module.model."));    // DataParallel's copy of c2
+        files.put("c3-resized", file(resized, "model."));
+        files.put("c1-int8", file(int8(c1), "model."));
+        files.put("merge", file(merge(c2, 0.7, c3), "base_model.model.model."));
+        files.put("other", file(other, "model."));
+
+        LineageIndex index = new LineageIndex();
+        SignatureExtractor extractor = new SignatureExtractor();
+        for (Map.Entry<String, InMemoryWeightFile> e : files.entrySet()) {
+            index.add(e.getKey(), extractor.extract(e.getValue()));
+        }
+        List<Family> families = index.families();
+        assertEquals(2, families.size(), families.toString());
+        assertEquals(List.of("other"), families.get(1).members());
+
+        LineageTree t = index.tree(families.get(0).id()).orElseThrow();
+        assertEquals(List.of("base"), t.roots());
+        List<String> shown = new ArrayList<>();
+        for (LineageEdge e : t.edges()) {
+            shown.add(e.parent() + ">" + e.child() + " " + e.kind().label()
+                    + (e.kind() == LineageEdge.Kind.MERGE ? String.format(java.util.Locale.ROOT, " %.3f", e.weight()) : ""));
+        }
+        assertEquals(List.of(
+                "base>c1 fine-tune",
+                "c1>c1-int8 quantized",
+                "base>c2 fine-tune",
+                "c2>c2-module duplicate",
+                "base>c3 fine-tune",
+                "c3>c3-resized resize",
+                "c1>g1 fine-tune",
+                "c2>merge merge 0.700",
+                "c3>merge merge 0.300"), shown);
+        LineageEdge main = t.parentEdge("merge").orElseThrow();
+        assertEquals("c2", main.parent(), "the heavier parent is the main one");
+        for (LineageEdge e : t.edges()) {
+            assertTrue(e.confidence() > 0.5, "every edge here is right and should say so: " + e);
+        }
+    }
+}
