@@ -35,8 +35,18 @@ public final class CalibrationFit {
             System.exit(2);
         }
         List<Sample> samples = new ArrayList<>();
+        boolean print = false;
         for (String dir : args) {
+            if (dir.equals("--samples")) {
+                print = true;
+                continue;
+            }
             samples.addAll(collect(Path.of(dir)));
+        }
+        if (print) {
+            for (Sample s : samples) {
+                System.out.printf(Locale.ROOT, "sample %s %.4f %.4f %b%n", s.kind(), s.margin(), s.agreement(), s.right());
+            }
         }
         Map<String, List<Sample>> groups = new HashMap<>();
         for (Sample s : samples) {
