@@ -22,22 +22,32 @@ public final class Confidence {
      *     matrix agrees)
      */
     static double of(String parent, String child, LineageEdge.Kind kind, double margin, double agreement) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.record(parent, child, kind, margin, agreement);
-        }
-        return of(kind, margin, agreement);
+        return of(parent, child, kind, margin, agreement, 1.0);
     }
 
-    static double of(LineageEdge.Kind kind, double margin, double agreement) {
+    /**
+     * @param consensus in [-1, 1]: the family's net direction agreement per tree edge (1 when every
+     *     vote of every edge agrees with the orientation chosen); 1 where there is no tree
+     */
+    static double of(String parent, String child, LineageEdge.Kind kind, double margin, double agreement,
+            double consensus) {
+        Recorder r = recorder;
+        if (r != null) {
+            r.record(parent, child, kind, margin, agreement, consensus);
+        }
+        return of(kind, margin, agreement, consensus);
+    }
+
+    static double of(LineageEdge.Kind kind, double margin, double agreement, double consensus) {
         double[] c = coefficients(kind);
-        double z = c[0] + c[1] * margin + c[2] * agreement;
+        double z = c[0] + c[1] * margin + c[2] * agreement + c[3] * consensus;
         return 1.0 / (1.0 + Math.exp(-z));
     }
 
     /** Sees every edge's inputs as its confidence is computed: for fitting the coefficients only. */
     public interface Recorder {
-        void record(String parent, String child, LineageEdge.Kind kind, double margin, double agreement);
+        void record(String parent, String child, LineageEdge.Kind kind, double margin, double agreement,
+                double consensus);
     }
 
     private static volatile Recorder recorder;
@@ -64,9 +74,10 @@ public final class Confidence {
         };
     }
 
-    // intercept, margin, agreement: CalibrationFit over the development forests named in the README
-    static final double[] TREE = {0.6626, 0.9529, 1.1016};
-    static final double[] DUPLICATE = {2.4931, 2.1481, 0.0};
-    static final double[] QUANTIZED = {3.8353, 1.8486, 0.0};
-    static final double[] MERGE = {2.5442, 2.5255, 0.0};
+    // intercept, margin, agreement, consensus: CalibrationFit over the development forests named
+    // in the README
+    static final double[] TREE = {-1.4348, 0.9918, -0.1129, 4.7985};
+    static final double[] DUPLICATE = {-2.7691, 7.4354, 0.0, 0.0};
+    static final double[] QUANTIZED = {-1.1992, 9.4208, 0.0, 0.0};
+    static final double[] MERGE = {2.8398, 2.8185, 0.0, 0.0};
 }

@@ -34,7 +34,14 @@ public final class DirectionEvidence {
         List<float[][]> changed = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<int[]> shapes = new ArrayList<>();
-        for (MatrixSketch a : parent.lineageMatrices()) {
+        // the norm is cheap and every weight matrix carries it: all of them vote (a 2-layer model
+        // has only 8 square matrices, GPT-2's only 2); the spectral signals read the lineage matrices
+        List<MatrixSketch> candidates = parent.lineageMatrices();
+        if (signal == DirectionSignal.NORM) {
+            candidates = new ArrayList<>(parent.sketches().values());
+            candidates.sort(java.util.Comparator.comparing(MatrixSketch::name));
+        }
+        for (MatrixSketch a : candidates) {
             MatrixSketch b = child.sketches().get(a.name());
             MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
             if (at == null) {
@@ -52,7 +59,8 @@ public final class DirectionEvidence {
         if (changed.isEmpty()) {
             return 0.0;
         }
-        List<Integer> voters = spread(java.util.stream.IntStream.range(0, changed.size()).boxed().toList(), MAX_VOTERS);
+        List<Integer> voters = spread(java.util.stream.IntStream.range(0, changed.size()).boxed().toList(),
+                signal == DirectionSignal.NORM ? Integer.MAX_VALUE : MAX_VOTERS);
         double sum = 0;
         for (int k : voters) {
             String name = names.get(k);

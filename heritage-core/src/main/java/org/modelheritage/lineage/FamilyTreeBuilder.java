@@ -364,7 +364,7 @@ final class FamilyTreeBuilder {
      * direction (in [-1, 1]).
      */
     private record Backbone(List<String> ids, int[] parent, double[] margin, double[] agreement,
-            double[] distance, DirectionMode mode) {
+            double[] distance, DirectionMode mode, double consensus) {
     }
 
     /**
@@ -383,7 +383,7 @@ final class FamilyTreeBuilder {
         DirectionMode fixed = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
                 : DirectionMode.FINE_TUNING;
         if (n == 1) {
-            return new Backbone(ids, parentOf, margin, agreement, distance, fixed);
+            return new Backbone(ids, parentOf, margin, agreement, distance, fixed, 1.0);
         }
         int[] byId = new int[n];
         for (int v = 0; v < n; v++) {
@@ -481,8 +481,10 @@ final class FamilyTreeBuilder {
             agreement[c] = bestSign * directed(ev, lo, t.edge[c], p);
             distance[c] = own;
         }
+        // how unanimous the family's direction evidence is for the chosen orientation: the net
+        // agreement per edge, in [-1, 1]
         return new Backbone(ids, parentOf, margin, agreement, distance,
-                bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION);
+                bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, best.score() / m);
     }
 
     private int[] signs() {
@@ -661,7 +663,7 @@ final class FamilyTreeBuilder {
             LineageEdge.Kind kind = resized(p, c) ? LineageEdge.Kind.RESIZE
                     : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? LineageEdge.Kind.ADAPTER
                     : LineageEdge.Kind.FINE_TUNE;
-            edges.add(new LineageEdge(p, c, kind, Confidence.of(p, c, kind, margin.get(c), agreement.get(c)),
+            edges.add(new LineageEdge(p, c, kind, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus()),
                     pair.distance(lowRank)));
         }
         // quantised copies: leaves of their nearest full-precision model

@@ -49,6 +49,13 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * compared whole.
      */
     static final int PARTIAL_SPECTRAL_SIZE = 64;
+    /**
+     * The spectral-tail distance counts the squared singular values past this share of them. The
+     * last quarter rather than the last half: on language models, siblings fine-tuned on similar
+     * data share much of their update, and that shared part reaches well into the upper half of
+     * the spectrum (see the README's "Lineage in the wild" for the measurement).
+     */
+    static final double TAIL_FROM = Double.parseDouble(System.getProperty("mh.tailFrom", "0.75"));
     /** A difference this many times the rounding noise of a dtype cast is no longer a duplicate. */
     static final double DUPLICATE_NOISE_FACTOR = 2.0;
 
@@ -66,8 +73,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * (with the relative energy as a tie-breaker below one) for a low-rank family.
      */
     public double distance(boolean lowRank) {
-        String mode = System.getProperty("mh.dist", "tail");
-        return lowRank ? rank + energy / (1.0 + energy) : mode.equals("energy") ? energy : mode.equals("mix") ? tail + energy : tail;
+        return lowRank ? rank + energy / (1.0 + energy) : tail;
     }
 
     /** As metric rows; {@link #fromRows(Map)} reads them back. */
@@ -183,7 +189,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
             if (!(scale > 0)) {
                 scale = 1;
             }
-            tail += SpectralKernels.tailEnergy(spectrum) / scale;
+            tail += SpectralKernels.tailEnergy(spectrum, TAIL_FROM) / scale;
             energy += total / scale;
             // rounding noise of iid entries of variance v has spectral norm about sqrt(v) (sqrt(rows) + sqrt(cols))
             double noiseNorm = Math.sqrt(noiseVar) * (Math.sqrt(rows) + Math.sqrt(cols));

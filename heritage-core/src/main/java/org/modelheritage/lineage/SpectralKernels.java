@@ -76,6 +76,18 @@ public final class SpectralKernels {
         return t;
     }
 
+    /**
+     * Energy past a share of the spectrum: {@code sum(s[i]^2, i >= floor(from * m))}, for
+     * {@code from} in [0, 1).
+     */
+    public static double tailEnergy(double[] squaredSingularValues, double from) {
+        double t = 0.0;
+        for (int i = (int) Math.floor(from * squaredSingularValues.length); i < squaredSingularValues.length; i++) {
+            t += squaredSingularValues[i];
+        }
+        return t;
+    }
+
     /** Sum of the squared singular values (the squared Frobenius norm). */
     public static double totalEnergy(double[] squaredSingularValues) {
         double t = 0.0;
