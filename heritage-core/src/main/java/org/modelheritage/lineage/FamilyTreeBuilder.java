@@ -209,12 +209,15 @@ final class FamilyTreeBuilder {
             }
             // the finest precision is the original, then the smaller vocabulary (a resize grows
             // it), then the smaller id: the weights cannot tell more
+            // (a quantised copy is never the original: an int8 copy of a BF16 model can sit inside
+            // the BF16 rounding band, and it may be stored in a finer dtype)
             int rep = g.get(0);
             for (int k : g) {
                 ModelSignature sk = signatures.apply(members.get(k));
                 ModelSignature sr = signatures.apply(members.get(rep));
-                if (sk.unitRoundoff() < sr.unitRoundoff()
-                        || (sk.unitRoundoff() == sr.unitRoundoff() && sk.parameterCount() < sr.parameterCount())) {
+                boolean finer = sk.unitRoundoff() < sr.unitRoundoff()
+                        || (sk.unitRoundoff() == sr.unitRoundoff() && sk.parameterCount() < sr.parameterCount());
+                if (sk.quantized() != sr.quantized() ? sr.quantized() : finer) {
                     rep = k;
                 }
             }
@@ -228,7 +231,9 @@ final class FamilyTreeBuilder {
                     double band = PairMetrics.DUPLICATE_NOISE_FACTOR
                             * (signatures.apply(a).unitRoundoff() + signatures.apply(b).unitRoundoff());
                     double inside = band > 0 ? clamp(1.0 - p.maxRelativeRms() / band) : 1.0;
-                    LineageEdge.Kind kind = resize ? LineageEdge.Kind.RESIZE : LineageEdge.Kind.DUPLICATE;
+                    LineageEdge.Kind kind = resize ? LineageEdge.Kind.RESIZE
+                            : signatures.apply(b).quantized() && !signatures.apply(a).quantized()
+                                    ? LineageEdge.Kind.QUANTIZED : LineageEdge.Kind.DUPLICATE;
                     edges.add(new LineageEdge(a, b, kind, Confidence.of(a, b, kind, inside, 1.0), p.distance(false)));
                 }
             }
