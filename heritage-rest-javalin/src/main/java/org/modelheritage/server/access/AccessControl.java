@@ -164,7 +164,7 @@ public final class AccessControl {
         if (needed == null || caller.may(needed)) {
             return;
         }
-        String route = ctx.method() + " " + ctx.endpoint().path;
+        String route = ctx.method() + " " + ctx.path();
         if (caller.anonymous()) {
             throw new AccessDeniedException(401, route + " needs a token with role " + needed.label()
                     + (needed == Role.ADMIN ? "" : " or above") + ": send 'Authorization: Bearer <token>' ("
