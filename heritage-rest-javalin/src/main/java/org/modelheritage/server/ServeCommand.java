@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.server.access.AccessControl;
 import org.modelheritage.server.access.Anonymous;
+import org.modelheritage.server.access.OidcVerifier;
 import org.modelheritage.server.access.RateLimits;
 import org.modelheritage.server.api.HeritageServer;
 import org.modelheritage.server.api.ServerOptions;
@@ -45,11 +46,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "Uploads a minute per identity and per client address, 0 for no limit (env HERITAGE_RATE_LIMIT_UPLOADS; default: ${DEFAULT-VALUE}).")
     long uploadsPerMinute;
 
+    @Option(names = "--oidc-issuer", paramLabel = "URL", defaultValue = "${env:HERITAGE_OIDC_ISSUER}",
+            description = "Also accept JWTs from this OpenID Connect issuer (keys from its JWKS) (env HERITAGE_OIDC_ISSUER; default: none).")
+    String oidcIssuer;
+
+    @Option(names = "--oidc-audience", paramLabel = "AUD", defaultValue = "${env:HERITAGE_OIDC_AUDIENCE}",
+            description = "The audience a JWT must name; required with --oidc-issuer (env HERITAGE_OIDC_AUDIENCE).")
+    String oidcAudience;
+
+    @Option(names = "--oidc-role-claim", paramLabel = "CLAIM", defaultValue = "${env:HERITAGE_OIDC_ROLE_CLAIM:-roles}",
+            description = "The claim holding the role (reader, contributor, admin), a dotted path such as realm_access.roles (env HERITAGE_OIDC_ROLE_CLAIM; default: ${DEFAULT-VALUE}).")
+    String oidcRoleClaim;
+
     /** The server's options as the command line gives them. */
     ServerOptions serverOptions() {
         List<String> origins = Arrays.stream(corsOrigins.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        OidcVerifier oidc = oidcIssuer == null || oidcIssuer.isBlank() ? null
+                : new OidcVerifier(oidcIssuer, oidcAudience, oidcRoleClaim);
         return new ServerOptions(host, port, origins, Anonymous.parse(anonymous),
-                new RateLimits(readsPerMinute, uploadsPerMinute), null);
+                new RateLimits(readsPerMinute, uploadsPerMinute), oidc);
     }
 
     @Override

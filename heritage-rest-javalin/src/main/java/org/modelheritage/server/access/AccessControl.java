@@ -171,8 +171,10 @@ public final class AccessControl {
                     + (caller.role() == null ? "anonymous callers may do nothing here" : "anonymous callers may only read")
                     + ")");
         }
-        throw new AccessDeniedException(403, caller.kind() + " '" + caller.name() + "' has role "
-                + caller.role().label() + "; " + route + " needs " + needed.label());
+        String who = caller.kind().equals("oidc") ? "OpenID Connect subject '" + caller.name() + "'"
+                : "token '" + caller.name() + "'";
+        throw new AccessDeniedException(403, who + (caller.role() == null ? " has no role here"
+                : " has role " + caller.role().label()) + "; " + route + " needs " + needed.label());
     }
 
     /** The caller of a request: from its bearer token, or anonymous. 401 for a token that is not good. */
