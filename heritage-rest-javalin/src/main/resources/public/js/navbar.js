@@ -20,18 +20,41 @@
     if (me && me.can_admin) root.dataset.canAdmin = 'true';
     if (!link) return;
     link.classList.remove('nav-role-warning');
+    // "who · role"; on phones only the last part shows (the first is .hide-sm), so the bar fits
+    const label = (first, last) => {
+      link.textContent = '';
+      if (first) {
+        const span = document.createElement('span');
+        span.className = 'hide-sm';
+        span.textContent = `${first} · `;
+        link.append(span);
+      }
+      link.append(document.createTextNode(last));
+    };
     if (problem) {
-      link.textContent = problem;
+      const [first, last] = problem.includes(' · ') ? problem.split(' · ') : [null, problem];
+      label(first, last);
       link.classList.add('nav-role-warning');
       link.title = 'Sign in again';
     } else if (me && me.kind === 'token') {
-      link.textContent = `${me.name} · ${me.role}`;
+      label(me.name, me.role);
       link.title = `Signed in with token ${me.name} (role ${me.role}); sign out or switch tokens`;
+    } else if (me && me.kind === 'oidc') {
+      label(me.name, me.role || 'no role');
+      link.title = `Signed in as ${me.name} through single sign-on`;
     } else if (me && me.kind === 'local') {
-      link.textContent = 'Local · admin';
+      label('Local', 'admin');
       link.title = 'No token exists yet: whoever uses this machine may do everything. Sign in with a token';
     } else {
-      link.textContent = me && me.role ? `Sign in · ${me.role}` : 'Sign in';
+      if (me && me.role) {
+        link.textContent = 'Sign in';
+        const span = document.createElement('span');
+        span.className = 'hide-sm';
+        span.textContent = ` · ${me.role}`;
+        link.append(span);
+      } else {
+        label(null, 'Sign in');
+      }
       link.title = me && me.role ? `Without a token you may ${me.role === 'reader' ? 'read' : me.role}; sign in with a token to do more` : 'Sign in with an API token';
     }
     link.dataset.role = me && me.role ? me.role : 'none';
@@ -71,7 +94,7 @@
         <div class="nav-links">
           <a class="nav-link" href="/models.html">Models</a>
           <a class="nav-link nav-role" id="nav-role" href="/signin.html">Sign in</a>
-          <a class="btn btn-primary btn-sm" id="nav-add" href="/add.html" data-needs="upload"><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg>Add Model</a>
+          <a class="btn btn-primary btn-sm" id="nav-add" href="/add.html" data-needs="upload" aria-label="Add Model"><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg><span class="hide-sm">Add Model</span><span class="show-sm">Add</span></a>
         </div>
       </nav>`;
       const current = { models: 'a[href="/models.html"]', add: '#nav-add', signin: '#nav-role' }[document.body.dataset.page];

@@ -38,7 +38,8 @@ class SignInBrowserTest {
         s = new TestServer(dir.resolve("lake"));
         base = "http://127.0.0.1:" + s.server.port();
         tokens = new Tokens(s.lake.metadata(), Clock.systemUTC());
-        b = Browser.start(WebPagesBrowserTest.SCREENSHOTS);
+        // a folder of its own: WebPagesBrowserTest clears the pictures beside its own when it starts
+        b = Browser.start(WebPagesBrowserTest.SCREENSHOTS.resolve("signin"));
     }
 
     @AfterAll
@@ -137,6 +138,30 @@ class SignInBrowserTest {
         for (String line : b.takeConsoleErrors()) {
             assertTrue(line.contains("status of 401"), "only the refusals provoked here: " + line);
         }
+    }
+
+    @Test
+    void onlyAnAdminSeesDeleteAndItRemovesTheModel() {
+        Tokens.Issued admin = tokens.create("root", Role.ADMIN, null, "test", "test");
+        TestServer.Reply up = AccessTest.send(s, "POST", "/api/models", admin.secret(), null);
+        String id = up.json().get("id").asText();
+        signIn(tokens.create("bob", Role.READER, null, "test", "test").secret());
+        waitText("signed-in-role", "reader");
+        b.open(base + "/model.html?id=" + id);
+        b.visible(By.id("model-name"));
+        assertEquals("bob · reader", navRole());
+        assertFalse(displayed("delete-model"), "a reader has no Delete");
+
+        signIn(admin.secret());
+        waitText("signed-in-role", "admin");
+        b.open(base + "/model.html?id=" + id);
+        b.visible(By.id("delete-model")).click();
+        b.driver().switchTo().alert().accept();
+        b.waitUntil(d -> d.getCurrentUrl().endsWith("/models.html") ? true : null);
+        assertEquals(404, AccessTest.send(s, "GET", "/api/models/" + id, admin.secret(), null).status());
+        b.open(base + "/signin.html");
+        b.visible(By.id("signout")).click();
+        b.waitUntil(d -> b.find(By.id("nav-role")).getText().startsWith("Sign in") ? true : null);
     }
 
     @Test

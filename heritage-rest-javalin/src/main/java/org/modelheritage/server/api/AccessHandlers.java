@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,10 +23,12 @@ import org.modelheritage.store.Page;
 final class AccessHandlers {
     private final MetadataStore store;
     private final Tokens tokens;
+    private final Clock clock;
 
-    AccessHandlers(MetadataStore store, Tokens tokens) {
+    AccessHandlers(MetadataStore store, Tokens tokens, Clock clock) {
         this.store = store;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     /** Who the caller is and what it may do: what the web pages show and hide. */
@@ -37,7 +40,7 @@ final class AccessHandlers {
     }
 
     void listTokens(Context ctx) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         ctx.json(new TokenListView(tokens.list().stream().map(t -> TokenView.of(t, now)).toList()));
     }
 
@@ -67,7 +70,7 @@ final class AccessHandlers {
         }
         Caller c = caller(ctx);
         Tokens.Issued issued = tokens.create(name, role, validFor, c.actor(), c.address());
-        ctx.status(HttpStatus.CREATED).json(new IssuedView(TokenView.of(issued.token(), Instant.now()), issued.secret()));
+        ctx.status(HttpStatus.CREATED).json(new IssuedView(TokenView.of(issued.token(), clock.instant()), issued.secret()));
     }
 
     void revokeToken(Context ctx) {

@@ -50,7 +50,7 @@ public final class HeritageServer implements AutoCloseable {
                 options.corsOrigins(), options.rateLimits(), options.jwt(), clock);
         ModelHandlers models = new ModelHandlers(lake, audit);
         FamilyHandlers families = new FamilyHandlers(lake);
-        AccessHandlers accounts = new AccessHandlers(lake.metadata(), tokens);
+        AccessHandlers accounts = new AccessHandlers(lake.metadata(), tokens, clock);
         byte[] openApi = openApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
