@@ -72,4 +72,13 @@ class CommandLineTest {
         assertEquals(List.of("a", "b", "c", "d"), found.stream().map(IngestCommand.Candidate::name).toList());
         assertEquals(sharded, found.get(2).path());
     }
+
+    @Test
+    void badAccessOptionsAreUsageErrorsBeforeAnythingOpens(@TempDir Path dir) {
+        Path data = dir.resolve("never-made");
+        assertEquals(2, Main.run("serve", "--anonymous", "write", "--data", data.toString()));
+        assertEquals(2, Main.run("serve", "--oidc-issuer", "https://sso.example/realms/x", "--data", data.toString()),
+                "an issuer without --oidc-audience");
+        assertEquals(false, Files.exists(data), "no lake was opened");
+    }
 }
