@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.modelheritage.lake.LakeOptions;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.server.access.RateLimits;
@@ -26,6 +27,13 @@ final class TestServer implements AutoCloseable {
     final HeritageServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+    TestServer(Path dataDir, LakeOptions options) throws IOException {
+        LakeAvailability.assumeLakeRuns();
+        this.dataDir = dataDir;
+        this.lake = ModelLake.open(dataDir, options.withWorkDir(dataDir.resolve("work")));
+        this.server = new HeritageServer(lake, options()).start();
+    }
+
     /**
      * What functional tests run under: loopback, no CORS, default access settings, and no rate
      * limits (they are tested on their own; a corpus upload and its polling would spend them).
@@ -34,12 +42,12 @@ final class TestServer implements AutoCloseable {
         return ServerOptions.ephemeral().withRateLimits(RateLimits.none());
     }
 
-    TestServer(Path dataDir, LakeOptions options) throws IOException {
-        this(dataDir, options, options(), Clock.systemUTC());
+    /** A server with other options (access tests), on the default lake options. */
+    TestServer(Path dataDir, ServerOptions serverOptions) throws IOException {
+        this(dataDir, LakeOptions.defaults(), serverOptions, Clock.systemUTC());
     }
 
     TestServer(Path dataDir, LakeOptions options, ServerOptions serverOptions, Clock clock) throws IOException {
-        LakeAvailability.assumeLakeRuns();
         this.dataDir = dataDir;
         this.lake = ModelLake.open(dataDir, options.withWorkDir(dataDir.resolve("work")));
         try {
@@ -48,10 +56,6 @@ final class TestServer implements AutoCloseable {
             lake.close();
             throw e;
         }
-    }
-
-    TestServer(Path dataDir, ServerOptions serverOptions) throws IOException {
-        this(dataDir, LakeOptions.defaults(), serverOptions, Clock.systemUTC());
     }
 
     TestServer(Path dataDir) throws IOException {
