@@ -2,7 +2,7 @@
 // real progress bar (XMLHttpRequest upload progress), show the server's error as it is, and on
 // success go to the model page, which follows the processing.
 
-import { ICONS, errorMessage, formatBytes, html, modelUrl, raw, setHtml } from './api.js';
+import { ICONS, accessMessage, errorMessage, formatBytes, html, modelUrl, raw, setHtml, storedToken } from './api.js';
 
 const WEIGHT_EXTENSIONS = ['.safetensors', '.pt', '.pth', '.bin'];
 const INDEX_EXTENSION = '.json';
@@ -191,6 +191,8 @@ function upload() {
   xhr = new XMLHttpRequest();
   xhr.open('POST', '/api/models');
   xhr.setRequestHeader('Accept', 'application/json');
+  const token = storedToken();
+  if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
   const total = files.reduce((sum, f) => sum + f.size, 0);
   progress.hidden = false;
   setProgress(0, total);
@@ -219,7 +221,9 @@ function upload() {
     setBusy(false);
     progress.hidden = true;
     const existing = body && (body.existing_id ?? body.model_id ?? body.id);
-    showUploadError(errorMessage(body, request.responseText, request.status), request.status === 409 ? existing : null);
+    const message = accessMessage(request.status, errorMessage(body, request.responseText, request.status),
+      request.getResponseHeader('Retry-After'));
+    showUploadError(message, request.status === 409 ? existing : null);
   });
   xhr.addEventListener('error', () => {
     xhr = null;

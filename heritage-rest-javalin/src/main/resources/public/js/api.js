@@ -10,11 +10,51 @@ export class ApiError extends Error {
   }
 }
 
+// ---------- signing in ----------
+
+// The API token pasted on the sign-in page, kept for this browser tab's session only
+// (sessionStorage: gone when the tab closes, never sent to another site).
+const TOKEN_KEY = 'heritage.token';
+
+export function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+}
+
+export function storeToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) { /* storage disabled: the token lasts as long as the page */ }
+}
+
+/** Request headers with the stored token, if any. */
+export function authHeaders(headers = {}) {
+  const token = storedToken();
+  return token ? { ...headers, Authorization: `Bearer ${token}` } : headers;
+}
+
+/**
+ * What a refusal means for the person at the page: 401 sign in (again), 403 a role too small,
+ * 429 wait; the server's own message follows.
+ */
+export function accessMessage(status, message, retryAfter) {
+  if (status === 401) {
+    return storedToken()
+      ? `Your token was not accepted (${message}). Sign in again with a valid token.`
+      : `Sign in with an API token to do this (${message}).`;
+  }
+  if (status === 403) return `Your role does not allow this: ${message}`;
+  if (status === 429) {
+    const wait = Number(retryAfter);
+    return `Too many requests: try again in ${wait > 0 ? `${wait} s` : 'a moment'}. (${message})`;
+  }
+  return message;
+}
+
 /** Fetches JSON from the API; a non-2xx answer becomes an ApiError carrying the server's message. */
 export async function getJson(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' }, ...options });
+    response = await fetch(path, { ...options, headers: authHeaders({ Accept: 'application/json', ...(options.headers || {}) }) });
   } catch (e) {
     throw new ApiError(0, 'The server cannot be reached. Is it running?');
   }
@@ -24,7 +64,8 @@ export async function getJson(path, options = {}) {
     try { body = JSON.parse(text); } catch (e) { body = null; }
   }
   if (!response.ok) {
-    throw new ApiError(response.status, errorMessage(body, text, response.status), body);
+    const message = errorMessage(body, text, response.status);
+    throw new ApiError(response.status, accessMessage(response.status, message, response.headers.get('Retry-After')), body);
   }
   return body;
 }

@@ -2,7 +2,7 @@
 // the model is pending or processing the page asks again every few seconds until it is settled.
 
 import {
-  ICONS, familyBadge, familyOf, fetchFamilyTree, fetchModel, formatBytes, formatConfidence, formatCount,
+  ICONS, ApiError, accessMessage, authHeaders, errorMessage, familyBadge, familyOf, fetchFamilyTree, fetchModel, formatBytes, formatConfidence, formatCount,
   formatDate, formatDuration, formatInteger, formatRelative, html, isBusy, kindBadge, kindOf, modelUrl, parseDate, queryParam, raw,
   readTree, setHtml, showError, statusBadge, statusOf, familyUrl,
 } from './api.js';
@@ -149,7 +149,7 @@ async function refresh() {
   } catch (e) {
     byId('model-view').hidden = true;
     showError(byId('model-error'), e, e.status === 404 ? 'No such model' : 'Could not load the model');
-    if (e.status !== 404 && e.status !== 400) setTimeout(refresh, POLL_MS * 3);
+    if (![400, 401, 403, 404].includes(e.status)) setTimeout(refresh, POLL_MS * 3);
     return;
   }
   const tree = await loadTree(m); // first, so that the family can be called after its root
@@ -170,6 +170,26 @@ async function refresh() {
   byId('model-view').dataset.status = status;
   if (isBusy(status)) setTimeout(refresh, POLL_MS);
 }
+
+// Admins only (the button is hidden from other roles): remove the model, then go to the catalog.
+byId('delete-model').addEventListener('click', async () => {
+  const name = byId('model-name').textContent;
+  if (!window.confirm(`Delete ${name}? Its family's lineage is recomputed without it.`)) return;
+  try {
+    const response = await fetch(`/api/models/${encodeURIComponent(id)}`, { method: 'DELETE', headers: authHeaders({ Accept: 'application/json' }) });
+    if (response.ok) {
+      window.location.href = '/models.html';
+      return;
+    }
+    const text = await response.text();
+    let body = null;
+    try { body = JSON.parse(text); } catch (e) { body = null; }
+    const message = accessMessage(response.status, errorMessage(body, text, response.status), response.headers.get('Retry-After'));
+    showError(byId('model-error'), new ApiError(response.status, message, body), 'Could not delete the model');
+  } catch (e) {
+    showError(byId('model-error'), 'The server cannot be reached. Is it running?', 'Could not delete the model');
+  }
+});
 
 if (!id) {
   showError(byId('model-error'), 'Open a model from the catalog: this page needs ?id=…', 'No model chosen');

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.modelheritage.lake.LakeOptions;
 import org.modelheritage.lake.ModelLake;
+import org.modelheritage.server.access.RateLimits;
 import org.modelheritage.server.api.HeritageServer;
 import org.modelheritage.server.api.ServerOptions;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -65,7 +66,8 @@ public class UploadBenchmark {
     public void setUp() throws IOException {
         dataDir = Files.createTempDirectory("heritage-upload-bench-");
         lake = ModelLake.open(dataDir, LakeOptions.defaults().withWorkers(1));
-        server = new HeritageServer(lake, ServerOptions.ephemeral()).start();
+        // no rate limits: the benchmark measures uploads, not the limiter's 429s
+        server = new HeritageServer(lake, ServerOptions.ephemeral().withRateLimits(RateLimits.none())).start();
         endpoint = URI.create("http://127.0.0.1:" + server.port() + "/api/models");
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         file = safetensors(megabytes * (1 << 20) / 4);

@@ -137,6 +137,15 @@ public final class ModelLake implements AutoCloseable {
         return options;
     }
 
+    /**
+     * The metadata store itself, for what lives beside the lake's models rather than in them: the
+     * server keeps API tokens and the audit log there. Models, families and lineage are the lake's
+     * to change; go through its methods for those.
+     */
+    public MetadataStore metadata() {
+        return meta;
+    }
+
     // ---------------------------------------------------------------- adding
 
     /** Starts an upload; see {@link ModelUpload}. */

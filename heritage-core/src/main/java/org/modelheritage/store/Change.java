@@ -193,4 +193,29 @@ public sealed interface Change {
             finishedAt = Model.millis(Objects.requireNonNull(finishedAt, "finishedAt"));
         }
     }
+
+    /** Stores a new API token. Requires: no token with its id or its secret hash. */
+    record PutToken(ApiToken token) implements Change {
+        public PutToken {
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /**
+     * Revokes a token at {@code revokedAt}; a token revoked before keeps its first revocation time.
+     * Requires: the token exists.
+     */
+    record RevokeToken(String tokenId, Instant revokedAt) implements Change {
+        public RevokeToken {
+            Ids.requireId(tokenId, "token id");
+            revokedAt = Model.millis(Objects.requireNonNull(revokedAt, "revokedAt"));
+        }
+    }
+
+    /** Appends an entry to the audit log (there is no change that removes one). Requires: no entry with its id. */
+    record AppendAudit(AuditEntry entry) implements Change {
+        public AppendAudit {
+            Objects.requireNonNull(entry, "entry");
+        }
+    }
 }

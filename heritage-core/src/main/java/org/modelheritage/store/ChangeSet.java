@@ -100,5 +100,17 @@ public final class ChangeSet {
         public ChangeSet build() {
             return new ChangeSet(changes);
         }
+
+        public Builder putToken(ApiToken token) {
+            return add(new Change.PutToken(token));
+        }
+
+        public Builder revokeToken(String tokenId, Instant revokedAt) {
+            return add(new Change.RevokeToken(tokenId, revokedAt));
+        }
+
+        public Builder appendAudit(AuditEntry entry) {
+            return add(new Change.AppendAudit(entry));
+        }
     }
 }

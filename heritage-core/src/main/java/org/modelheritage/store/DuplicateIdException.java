@@ -1,12 +1,17 @@
 package org.modelheritage.store;
 
-/** A model with this id is already stored; nothing was changed. */
+/** A record (a model, unless said otherwise) with this id is already stored; nothing was changed. */
 public class DuplicateIdException extends StoreException {
     private static final long serialVersionUID = 1L;
     private final String id;
 
     public DuplicateIdException(String id) {
-        super("a model with id " + id + " already exists");
+        this("model", id);
+    }
+
+    /** {@code kind} names what is duplicated: "model", "token", "audit entry". */
+    public DuplicateIdException(String kind, String id) {
+        super("a " + kind + " with id " + id + " already exists");
         this.id = id;
     }
 

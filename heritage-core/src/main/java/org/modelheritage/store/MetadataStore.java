@@ -87,6 +87,19 @@ public interface MetadataStore extends AutoCloseable {
 
     LakeTotals totals();
 
+    // ---- access: API tokens and the audit log
+
+    Optional<ApiToken> token(String id);
+
+    /** The token whose secret hashes to {@code secretHash} (SHA-256, lowercase hex), valid or not. */
+    Optional<ApiToken> tokenBySecretHash(String secretHash);
+
+    /** Every token, revoked and expired ones included, oldest first (then by id). */
+    List<ApiToken> tokens();
+
+    /** One page of the audit log, newest first (by time, then by id, both descending), and how many entries there are. */
+    Page<AuditEntry> audit(int offset, int limit);
+
     // ---- writing
 
     /** Applies the changes in order, all or nothing (see {@link Change} for what each requires). */

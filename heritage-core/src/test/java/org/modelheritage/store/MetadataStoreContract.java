@@ -1026,4 +1026,58 @@ public abstract class MetadataStoreContract {
                 .stream().map(Model::id).collect(Collectors.toSet());
         assertEquals(3 * present, groups.size());
     }
+
+    // ---------------------------------------------------------------- access: tokens and the audit log
+
+    private static ApiToken token(String id, String secret, java.time.Instant expires) {
+        return new ApiToken(id, "token " + id, "reader", sha(secret), T0, expires, null, "cli");
+    }
+
+    @Test
+    void tokensRoundTripAreFoundByTheirHashAndRevokedOnce() {
+        ApiToken a = token("tok-a", "secret a", T0.plusSeconds(3600));
+        ApiToken b = new ApiToken("tok-b", "ci bot", "admin", sha("secret b"), T0.plusMillis(1), null, null, null);
+        store.apply(ChangeSet.builder().putToken(b).putToken(a).build());
+        assertEquals(List.of(a, b), store.tokens(), "oldest first");
+        assertEquals(Optional.of(b), store.tokenBySecretHash(sha("secret b")));
+        assertEquals(Optional.empty(), store.tokenBySecretHash(sha("nothing")));
+        assertThrows(DuplicateIdException.class, () -> store.apply(ChangeSet.of(new Change.PutToken(
+                token("tok-a", "another secret", null)))));
+        assertThrows(DuplicateIdException.class, () -> store.apply(ChangeSet.of(new Change.PutToken(
+                token("tok-c", "secret a", null)))), "a secret hash is unique");
+        assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.of(
+                new Change.RevokeToken("tok-none", T0))));
+
+        store.apply(ChangeSet.of(new Change.RevokeToken("tok-a", T0.plusSeconds(10))));
+        store.apply(ChangeSet.of(new Change.RevokeToken("tok-a", T0.plusSeconds(20))));
+        reopen();
+        ApiToken revoked = store.token("tok-a").orElseThrow();
+        assertEquals(T0.plusSeconds(10), revoked.revokedAt(), "the first revocation stands");
+        assertFalse(revoked.validAt(T0));
+        assertTrue(store.token("tok-b").orElseThrow().validAt(T0.plusSeconds(1_000_000)));
+        assertFalse(a.validAt(T0.plusSeconds(3600)), "expired at its expiry time");
+    }
+
+    @Test
+    void theAuditLogPagesNewestFirstAndOutlivesWhatItMentions() {
+        store.insertModel(model("m1", "one"));
+        ChangeSet.Builder set = ChangeSet.builder();
+        for (int i = 0; i < 5; i++) {
+            // two entries per millisecond: the id breaks the tie
+            set.appendAudit(new AuditEntry("e" + i, T0.plusMillis(i / 2), "tok-a", "model.upload", "m1", "127.0.0.1",
+                    "entry " + i));
+        }
+        store.apply(set.build());
+        store.deleteModel("m1");
+        assertThrows(DuplicateIdException.class, () -> store.apply(ChangeSet.of(new Change.AppendAudit(
+                new AuditEntry("e1", T0, "x", "y", null, "cli", null)))));
+        reopen();
+        Page<AuditEntry> first = store.audit(0, 2);
+        assertEquals(5, first.total());
+        assertEquals(List.of("e4", "e3"), first.items().stream().map(AuditEntry::id).toList());
+        assertEquals(List.of("e2", "e1", "e0"), store.audit(2, 10).items().stream().map(AuditEntry::id).toList());
+        assertEquals(List.of(), store.audit(5, 10).items());
+        AuditEntry e0 = store.audit(4, 1).items().get(0);
+        assertEquals(new AuditEntry("e0", T0, "tok-a", "model.upload", "m1", "127.0.0.1", "entry 0"), e0);
+    }
 }

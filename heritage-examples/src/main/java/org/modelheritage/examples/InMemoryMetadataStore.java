@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
+import org.modelheritage.store.ApiToken;
+import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.ChangeSet;
 import org.modelheritage.store.Distance;
@@ -221,6 +224,41 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return new LakeTotals(s.models.size(), s.families.size(), byStatus, byFormat, parameters, last);
     }
 
+    // ------------------------------------------------------------------ access
+
+    @Override
+    public Optional<ApiToken> token(String id) {
+        return Optional.ofNullable(read().tokens.get(id));
+    }
+
+    @Override
+    public Optional<ApiToken> tokenBySecretHash(String secretHash) {
+        return read().tokens.values().stream().filter(t -> t.secretHash().equals(secretHash)).findFirst();
+    }
+
+    @Override
+    public List<ApiToken> tokens() {
+        return read().tokens.values().stream()
+                .sorted(Comparator.comparing(ApiToken::createdAt).thenComparing(ApiToken::id, Ids::compareCodePoints))
+                .toList();
+    }
+
+    @Override
+    public Page<AuditEntry> audit(int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must be >= 0");
+        }
+        List<AuditEntry> all = read().audit;
+        List<AuditEntry> items = new ArrayList<>();
+        for (int i = all.size() - 1 - offset; i >= 0 && items.size() < limit; i--) {
+            items.add(all.get(i));
+        }
+        return new Page<>(items, all.size(), offset, limit);
+    }
+
+    private static final Comparator<AuditEntry> AUDIT_ORDER =
+            Comparator.comparing(AuditEntry::at).thenComparing(AuditEntry::id, Ids::compareCodePoints);
+
     // ------------------------------------------------------------------ writing
 
     @Override
@@ -280,15 +318,19 @@ public final class InMemoryMetadataStore implements MetadataStore {
         final Map<PairKey, Double> distances;
         final Map<String, Map<String, byte[]>> statistics;
         final Map<String, Job> jobs;
+        final Map<String, ApiToken> tokens;
+        /** Oldest first; a copy shares the entries, which are immutable. */
+        final List<AuditEntry> audit;
 
         Snapshot() {
             this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
-                    new HashMap<>());
+                    new HashMap<>(), new HashMap<>(), new ArrayList<>());
         }
 
         private Snapshot(Map<String, Model> models, Map<String, String> idByChecksum, Map<String, Family> families,
                          Map<String, List<LineageEdge>> edges, Map<PairKey, Double> distances,
-                         Map<String, Map<String, byte[]>> statistics, Map<String, Job> jobs) {
+                         Map<String, Map<String, byte[]>> statistics, Map<String, Job> jobs,
+                         Map<String, ApiToken> tokens, List<AuditEntry> audit) {
             this.models = models;
             this.idByChecksum = idByChecksum;
             this.families = families;
@@ -296,13 +338,16 @@ public final class InMemoryMetadataStore implements MetadataStore {
             this.distances = distances;
             this.statistics = statistics;
             this.jobs = jobs;
+            this.tokens = tokens;
+            this.audit = audit;
         }
 
         Snapshot copy() {
             Map<String, Map<String, byte[]>> stats = new HashMap<>();
             statistics.forEach((k, v) -> stats.put(k, new HashMap<>(v)));
             return new Snapshot(new HashMap<>(models), new HashMap<>(idByChecksum), new HashMap<>(families),
-                    new HashMap<>(edges), new HashMap<>(distances), stats, new HashMap<>(jobs));
+                    new HashMap<>(edges), new HashMap<>(distances), stats, new HashMap<>(jobs), new HashMap<>(tokens),
+                    new ArrayList<>(audit));
         }
 
         Family withMemberCount(Family f) {
@@ -373,6 +418,26 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 }
                 jobs.put(c.modelId(), new Job(old.modelId(), c.outcome(), old.attempts(), old.enqueuedAt(),
                         old.startedAt(), c.finishedAt(), c.error()));
+            } else if (change instanceof Change.PutToken c) {
+                ApiToken t = c.token();
+                if (tokens.containsKey(t.id())
+                        || tokens.values().stream().anyMatch(o -> o.secretHash().equals(t.secretHash()))) {
+                    throw new DuplicateIdException("token", t.id());
+                }
+                tokens.put(t.id(), t);
+            } else if (change instanceof Change.RevokeToken c) {
+                ApiToken t = tokens.get(c.tokenId());
+                if (t == null) {
+                    throw new NoSuchRecordException("token", c.tokenId());
+                }
+                tokens.put(t.id(), t.revoked(c.revokedAt()));
+            } else if (change instanceof Change.AppendAudit c) {
+                AuditEntry e = c.entry();
+                if (audit.stream().anyMatch(o -> o.id().equals(e.id()))) {
+                    throw new DuplicateIdException("audit entry", e.id());
+                }
+                int at = Collections.binarySearch(audit, e, AUDIT_ORDER);
+                audit.add(at < 0 ? -at - 1 : at, e);
             } else {
                 throw new IllegalArgumentException("unknown change " + change);
             }

@@ -42,7 +42,11 @@ class CommandLineTest {
         assertEquals(5001, serve.port);
         assertEquals(Path.of("heritage-data"), serve.lake.data);
         assertEquals(5_000_000_000L, serve.lake.maxUploadSize);
-        assertEquals("*", serve.corsOrigins);
+        assertEquals("", serve.corsOrigins, "CORS is off by default");
+        assertEquals("127.0.0.1", serve.host, "loopback only by default");
+        assertEquals(List.of(), serve.serverOptions().corsOrigins());
+        assertEquals(org.modelheritage.server.access.Anonymous.READ, serve.serverOptions().anonymous());
+        assertEquals(600, serve.serverOptions().rateLimits().readsPerMinute());
         assertEquals("jdbc:sqlite:" + Path.of("heritage-data").toAbsolutePath().normalize().resolve("heritage.db"),
                 serve.lake.storeUri().toString());
         new CommandLine(serve).parseArgs("--port", "7000", "--data", "/tmp/x", "--store", "jdbc:postgresql://db/heritage",
@@ -67,5 +71,14 @@ class CommandLineTest {
         IngestCommand.collect(dir, found);
         assertEquals(List.of("a", "b", "c", "d"), found.stream().map(IngestCommand.Candidate::name).toList());
         assertEquals(sharded, found.get(2).path());
+    }
+
+    @Test
+    void badAccessOptionsAreUsageErrorsBeforeAnythingOpens(@TempDir Path dir) {
+        Path data = dir.resolve("never-made");
+        assertEquals(2, Main.run("serve", "--anonymous", "write", "--data", data.toString()));
+        assertEquals(2, Main.run("serve", "--oidc-issuer", "https://sso.example/realms/x", "--data", data.toString()),
+                "an issuer without --oidc-audience");
+        assertEquals(false, Files.exists(data), "no lake was opened");
     }
 }

@@ -49,7 +49,7 @@ class CrashTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "org.modelheritage.server.Main", "serve", "--host", "127.0.0.1", "--port", "0",
-                "--data", data.toString(), "--workers", "2")
+                "--data", data.toString(), "--workers", "2", "--rate-limit-reads", "0", "--rate-limit-uploads", "0")
                 .redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("HERITAGE_"));
         Process p = pb.start();

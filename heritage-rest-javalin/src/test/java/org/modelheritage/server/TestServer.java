@@ -9,10 +9,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.modelheritage.lake.LakeOptions;
 import org.modelheritage.lake.ModelLake;
+import org.modelheritage.server.access.RateLimits;
 import org.modelheritage.server.api.HeritageServer;
 import org.modelheritage.server.api.ServerOptions;
 
@@ -29,7 +31,31 @@ final class TestServer implements AutoCloseable {
         LakeAvailability.assumeLakeRuns();
         this.dataDir = dataDir;
         this.lake = ModelLake.open(dataDir, options.withWorkDir(dataDir.resolve("work")));
-        this.server = new HeritageServer(lake, new ServerOptions("127.0.0.1", 0, List.of("*"))).start();
+        this.server = new HeritageServer(lake, options()).start();
+    }
+
+    /**
+     * What functional tests run under: loopback, no CORS, default access settings, and no rate
+     * limits (they are tested on their own; a corpus upload and its polling would spend them).
+     */
+    static ServerOptions options() {
+        return ServerOptions.ephemeral().withRateLimits(RateLimits.none());
+    }
+
+    /** A server with other options (access tests), on the default lake options. */
+    TestServer(Path dataDir, ServerOptions serverOptions) throws IOException {
+        this(dataDir, LakeOptions.defaults(), serverOptions, Clock.systemUTC());
+    }
+
+    TestServer(Path dataDir, LakeOptions options, ServerOptions serverOptions, Clock clock) throws IOException {
+        this.dataDir = dataDir;
+        this.lake = ModelLake.open(dataDir, options.withWorkDir(dataDir.resolve("work")));
+        try {
+            this.server = new HeritageServer(lake, serverOptions, clock).start();
+        } catch (RuntimeException e) {
+            lake.close();
+            throw e;
+        }
     }
 
     TestServer(Path dataDir) throws IOException {

@@ -10,18 +10,25 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import org.eclipse.jetty.io.EofException;
 import org.modelheritage.lake.DuplicateModelException;
 import org.modelheritage.lake.InvalidModelException;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.lake.UploadTooLargeException;
+import org.modelheritage.server.access.AccessControl;
+import org.modelheritage.server.access.AccessDeniedException;
+import org.modelheritage.server.access.AuditTrail;
+import org.modelheritage.server.access.Role;
+import org.modelheritage.server.access.Tokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place the web app is wired: JSON, CORS, static pages, error mapping, and the route
- * table. Handlers only parse the request, call the {@link ModelLake} and render.
+ * The one place the web app is wired: JSON, CORS, access control, static pages, error mapping, and
+ * the route table, where each route names the least {@link Role} it needs (none: public). Handlers
+ * only parse the request, call the {@link ModelLake} and render.
  */
 public final class HeritageServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeritageServer.class);
@@ -31,9 +38,19 @@ public final class HeritageServer implements AutoCloseable {
     private final Javalin app;
 
     public HeritageServer(ModelLake lake, ServerOptions options) {
+        this(lake, options, Clock.systemUTC());
+    }
+
+    /** With the clock that token expiry and the audit log read (tests move it). */
+    public HeritageServer(ModelLake lake, ServerOptions options, Clock clock) {
         this.lake = lake;
-        ModelHandlers models = new ModelHandlers(lake);
+        Tokens tokens = new Tokens(lake.metadata(), clock);
+        AuditTrail audit = new AuditTrail(lake.metadata(), clock);
+        AccessControl access = new AccessControl(tokens, AccessControl.isLoopback(options.host()), options.anonymous(),
+                options.corsOrigins(), options.rateLimits(), options.jwt(), clock);
+        ModelHandlers models = new ModelHandlers(lake, audit);
         FamilyHandlers families = new FamilyHandlers(lake);
+        AccessHandlers accounts = new AccessHandlers(lake.metadata(), tokens, clock);
         byte[] openApi = openApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -47,16 +64,24 @@ public final class HeritageServer implements AutoCloseable {
             config.requestLogger.http((ctx, ms) -> log.debug("{} {} -> {} in {} ms",
                     ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
 
+            config.routes.before(access::screen);
+            config.routes.beforeMatched(access::authorize);
+
             config.routes.get("/health", ctx -> ctx.json(new Views.HealthView("ok", lake.stats().models())));
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-            config.routes.get("/api/models", models::list);
-            config.routes.post("/api/models", models::upload);
-            config.routes.get("/api/models/{id}", models::get);
-            config.routes.delete("/api/models/{id}", models::delete);
-            config.routes.get("/api/families", families::list);
-            config.routes.get("/api/families/{id}/models", families::models);
-            config.routes.get("/api/families/{id}/tree", families::tree);
-            config.routes.get("/api/stats", ctx -> ctx.json(Views.StatsView.of(lake.stats())));
+            config.routes.get("/api/me", accounts::me);
+            config.routes.get("/api/models", models::list, Role.READER);
+            config.routes.post("/api/models", models::upload, Role.CONTRIBUTOR);
+            config.routes.get("/api/models/{id}", models::get, Role.READER);
+            config.routes.delete("/api/models/{id}", models::delete, Role.ADMIN);
+            config.routes.get("/api/families", families::list, Role.READER);
+            config.routes.get("/api/families/{id}/models", families::models, Role.READER);
+            config.routes.get("/api/families/{id}/tree", families::tree, Role.READER);
+            config.routes.get("/api/stats", ctx -> ctx.json(Views.StatsView.of(lake.stats())), Role.READER);
+            config.routes.get("/api/tokens", accounts::listTokens, Role.ADMIN);
+            config.routes.post("/api/tokens", accounts::createToken, Role.ADMIN);
+            config.routes.delete("/api/tokens/{id}", accounts::revokeToken, Role.ADMIN);
+            config.routes.get("/api/audit", accounts::audit, Role.ADMIN);
         });
     }
 
@@ -99,6 +124,7 @@ public final class HeritageServer implements AutoCloseable {
                 rule.allowHost(origins.get(0), origins.subList(1, origins.size()).toArray(String[]::new));
             }
             rule.exposeHeader("Location");
+            rule.exposeHeader("Retry-After");
         }));
     }
 
@@ -118,6 +144,15 @@ public final class HeritageServer implements AutoCloseable {
 
     /** Every error is {"error": "..."} with the right status, unexpected ones included. */
     private static void errors(JavalinConfig config) {
+        config.routes.exception(AccessDeniedException.class, (e, ctx) -> {
+            if (e.status() == 401) {
+                ctx.header("WWW-Authenticate", "Bearer");
+            }
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            error(ctx, HttpStatus.forStatus(e.status()), e.getMessage());
+        });
         config.routes.exception(DuplicateModelException.class, (e, ctx) ->
                 ctx.status(HttpStatus.CONFLICT).json(new ApiError(e.getMessage(), e.existingId())));
         config.routes.exception(InvalidModelException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));

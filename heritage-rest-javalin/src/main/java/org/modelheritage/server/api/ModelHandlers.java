@@ -8,13 +8,18 @@ import java.util.List;
 import org.modelheritage.store.Model;
 import org.modelheritage.lake.ModelDetails;
 import org.modelheritage.lake.ModelLake;
+import org.modelheritage.server.access.AccessControl;
+import org.modelheritage.server.access.AuditTrail;
+import org.modelheritage.server.access.Caller;
 
 /** /api/models: list and search, upload, one model, delete. */
 final class ModelHandlers {
     private final ModelLake lake;
+    private final AuditTrail audit;
 
-    ModelHandlers(ModelLake lake) {
+    ModelHandlers(ModelLake lake, AuditTrail audit) {
         this.lake = lake;
+        this.audit = audit;
     }
 
     void list(Context ctx) {
@@ -24,6 +29,8 @@ final class ModelHandlers {
 
     void upload(Context ctx) throws IOException {
         Model model = MultipartUpload.receive(ctx.req(), lake);
+        audit.record(caller(ctx), AuditTrail.MODEL_UPLOAD, model.id(), "name " + model.name() + ", "
+                + model.byteSize() + " bytes");
         // the model as added (pending, in no family yet), whatever a worker has done since
         ModelDetails details = new ModelDetails(model, null, null, List.of(), List.of());
         ctx.status(HttpStatus.CREATED).header("Location", "/api/models/" + model.id()).json(Views.ModelDetailView.of(details));
@@ -36,10 +43,16 @@ final class ModelHandlers {
 
     void delete(Context ctx) {
         String id = ctx.pathParam("id");
+        String name = lake.model(id).map(Model::name).orElse(null);
         if (!lake.remove(id)) {
             throw notFound(id);
         }
+        audit.record(caller(ctx), AuditTrail.MODEL_DELETE, id, name == null ? null : "name " + name);
         ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private static Caller caller(Context ctx) {
+        return AccessControl.caller(ctx).orElseThrow();
     }
 
     private static NotFoundResponse notFound(String id) {

@@ -35,6 +35,8 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.modelheritage.store.ApiToken;
+import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.ChangeSet;
 import org.modelheritage.store.Distance;
@@ -76,7 +78,8 @@ import org.slf4j.LoggerFactory;
 public final class FileMetadataStore implements MetadataStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileMetadataStore.class);
     private static final String FORMAT = "model-heritage-fs";
-    private static final int VERSION = 1;
+    /** Version 2 adds API tokens and the audit log. */
+    private static final int VERSION = 2;
     private static final Pattern JOURNAL_NAME = Pattern.compile("\\d{20}\\.json");
 
     private final Path dir;
@@ -233,8 +236,11 @@ public final class FileMetadataStore implements MetadataStore {
                 String type = o.path("t").asText();
                 switch (type) {
                     case "header" -> {
-                        if (!FORMAT.equals(o.path("format").asText()) || o.path("version").asInt() != VERSION) {
-                            throw new StoreException(snapshot + " is not a version " + VERSION + " " + FORMAT + " snapshot");
+                        // version 1 (before tokens and the audit log) reads as a version 2 without them
+                        int version = o.path("version").asInt();
+                        if (!FORMAT.equals(o.path("format").asText()) || version < 1 || version > VERSION) {
+                            throw new StoreException(snapshot + " is not a version 1 to " + VERSION + " " + FORMAT
+                                    + " snapshot");
                         }
                         snapshotSeq = o.path("seq").asLong();
                     }
@@ -245,6 +251,8 @@ public final class FileMetadataStore implements MetadataStore {
                     case "statistics" -> state.loadStatistics(o.path("id").asText(), o.path("version").asText(),
                             o.path("sha256").asText());
                     case "job" -> state.loadJob(FsCodec.job(o));
+                    case "token" -> state.loadToken(FsCodec.token(o));
+                    case "audit" -> state.loadAudit(FsCodec.audit(o));
                     case "end" -> {
                         if (o.path("records").asLong() != records) {
                             throw new StoreException(snapshot + " holds " + records + " records, its footer says "
@@ -315,6 +323,14 @@ public final class FileMetadataStore implements MetadataStore {
                 }
                 for (Job j : state.allJobs()) {
                     line(out, FsCodec.job(j).put("t", "job"));
+                    records++;
+                }
+                for (ApiToken t : state.allTokens()) {
+                    line(out, FsCodec.token(t).put("t", "token"));
+                    records++;
+                }
+                for (AuditEntry e : state.allAudit()) {
+                    line(out, FsCodec.audit(e).put("t", "audit"));
                     records++;
                 }
                 line(out, json.createObjectNode().put("t", "end").put("records", records));
@@ -593,5 +609,28 @@ public final class FileMetadataStore implements MetadataStore {
     @Override
     public LakeTotals totals() {
         return read(state::totals);
+    }
+
+    @Override
+    public Optional<ApiToken> token(String id) {
+        return read(() -> state.token(id));
+    }
+
+    @Override
+    public Optional<ApiToken> tokenBySecretHash(String secretHash) {
+        return read(() -> state.tokenBySecretHash(secretHash));
+    }
+
+    @Override
+    public List<ApiToken> tokens() {
+        return read(state::tokens);
+    }
+
+    @Override
+    public Page<AuditEntry> audit(int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must be >= 0");
+        }
+        return read(() -> state.audit(offset, limit));
     }
 }

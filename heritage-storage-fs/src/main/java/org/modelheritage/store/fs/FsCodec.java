@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.modelheritage.store.ApiToken;
+import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.Distance;
 import org.modelheritage.store.EdgeKind;
@@ -177,6 +179,35 @@ final class FsCodec {
                 instant(o, "enqueuedAt"), instant(o, "startedAt"), instant(o, "finishedAt"), text(o, "lastError"));
     }
 
+    static ObjectNode token(ApiToken t) {
+        ObjectNode o = F.objectNode().put("id", t.id()).put("name", t.name()).put("role", t.role())
+                .put("secretHash", t.secretHash());
+        put(o, "createdAt", t.createdAt());
+        put(o, "expiresAt", t.expiresAt());
+        put(o, "revokedAt", t.revokedAt());
+        put(o, "createdBy", t.createdBy());
+        return o;
+    }
+
+    static ApiToken token(JsonNode o) {
+        return new ApiToken(required(o, "id"), required(o, "name"), required(o, "role"), required(o, "secretHash"),
+                instant(o, "createdAt"), instant(o, "expiresAt"), instant(o, "revokedAt"), text(o, "createdBy"));
+    }
+
+    static ObjectNode audit(AuditEntry e) {
+        ObjectNode o = F.objectNode().put("id", e.id()).put("actor", e.actor()).put("action", e.action())
+                .put("client", e.client());
+        put(o, "at", e.at());
+        put(o, "target", e.target());
+        put(o, "detail", e.detail());
+        return o;
+    }
+
+    static AuditEntry audit(JsonNode o) {
+        return new AuditEntry(required(o, "id"), instant(o, "at"), required(o, "actor"), required(o, "action"),
+                text(o, "target"), required(o, "client"), text(o, "detail"));
+    }
+
     // ---- changes, as journalled
 
     static ObjectNode change(Object change) {
@@ -216,6 +247,13 @@ final class FsCodec {
             put(o, "at", c.startedAt());
         } else if (change instanceof FsState.RequeueRunning) {
             o.put("op", "requeueRunning");
+        } else if (change instanceof Change.PutToken c) {
+            o.put("op", "putToken").set("token", token(c.token()));
+        } else if (change instanceof Change.RevokeToken c) {
+            o.put("op", "revokeToken").put("id", c.tokenId());
+            put(o, "at", c.revokedAt());
+        } else if (change instanceof Change.AppendAudit c) {
+            o.put("op", "appendAudit").set("entry", audit(c.entry()));
         } else {
             throw new IllegalArgumentException("cannot journal " + change);
         }
@@ -256,6 +294,12 @@ final class FsCodec {
                 return new FsState.ClaimJob(required(o, "id"), instant(o, "at"));
             case "requeueRunning":
                 return new FsState.RequeueRunning();
+            case "putToken":
+                return new Change.PutToken(token(o.get("token")));
+            case "revokeToken":
+                return new Change.RevokeToken(required(o, "id"), instant(o, "at"));
+            case "appendAudit":
+                return new Change.AppendAudit(audit(o.get("entry")));
             default:
                 throw new IllegalArgumentException("unknown journal op " + op);
         }

@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.modelheritage.store.ApiToken;
+import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
@@ -128,6 +130,11 @@ final class FsState {
     /** model → version → SHA-256 of the statistics file. */
     private final Map<String, Map<String, String>> statistics = new HashMap<>();
     private final Map<String, Job> jobs = new HashMap<>();
+    private final Map<String, ApiToken> tokens = new HashMap<>();
+    private final Map<String, String> tokenIdByHash = new HashMap<>();
+    /** The audit log oldest first (time, then id): appends land at the end, pages are read from it. */
+    private final ArrayList<AuditEntry> audit = new ArrayList<>();
+    private final Set<String> auditIds = new HashSet<>();
 
     // ---- indexes
     private final Map<String, String> idByChecksum = new HashMap<>();
@@ -319,6 +326,33 @@ final class FsState {
         undo.push(() -> setJob(modelId, old, NO_UNDO));
     }
 
+    private void setToken(String id, ApiToken token, Undo undo) {
+        ApiToken old = tokens.get(id);
+        if (old != null) {
+            tokenIdByHash.remove(old.secretHash());
+            tokens.remove(id);
+        }
+        if (token != null) {
+            tokens.put(id, token);
+            tokenIdByHash.put(token.secretHash(), id);
+        }
+        undo.push(() -> setToken(id, old, NO_UNDO));
+    }
+
+    private static final Comparator<AuditEntry> AUDIT_ORDER =
+            Comparator.comparing(AuditEntry::at).thenComparing(AuditEntry::id, Ids::compareCodePoints);
+
+    private void appendAudit(AuditEntry entry, Undo undo) {
+        int at = java.util.Collections.binarySearch(audit, entry, AUDIT_ORDER);
+        int position = at < 0 ? -at - 1 : at;
+        audit.add(position, entry);
+        auditIds.add(entry.id());
+        undo.push(() -> {
+            audit.remove(position);
+            auditIds.remove(entry.id());
+        });
+    }
+
     /** Index of the key in the name index, or {@code -(insertion point) - 1}. */
     private int position(NameKey key) {
         int lo = 0;
@@ -371,6 +405,14 @@ final class FsState {
 
     void loadJob(Job job) {
         setJob(job.modelId(), job, NO_UNDO);
+    }
+
+    void loadToken(ApiToken token) {
+        setToken(token.id(), token, NO_UNDO);
+    }
+
+    void loadAudit(AuditEntry entry) {
+        appendAudit(entry, NO_UNDO);
     }
 
     // ================================================================== changes
@@ -458,9 +500,49 @@ final class FsState {
                     }
                 }
             }
+        } else if (change instanceof Change.PutToken c) {
+            ApiToken t = c.token();
+            if (tokens.containsKey(t.id()) || tokenIdByHash.containsKey(t.secretHash())) {
+                throw new DuplicateIdException("token", t.id());
+            }
+            setToken(t.id(), t, undo);
+        } else if (change instanceof Change.RevokeToken c) {
+            ApiToken t = tokens.get(c.tokenId());
+            if (t == null) {
+                throw new NoSuchRecordException("token", c.tokenId());
+            }
+            setToken(t.id(), t.revoked(c.revokedAt()), undo);
+        } else if (change instanceof Change.AppendAudit c) {
+            if (auditIds.contains(c.entry().id())) {
+                throw new DuplicateIdException("audit entry", c.entry().id());
+            }
+            appendAudit(c.entry(), undo);
         } else {
             throw new IllegalArgumentException("unknown change " + change);
         }
+    }
+
+    Optional<ApiToken> token(String id) {
+        return Optional.ofNullable(tokens.get(id));
+    }
+
+    Optional<ApiToken> tokenBySecretHash(String hash) {
+        String id = tokenIdByHash.get(hash);
+        return id == null ? Optional.empty() : Optional.of(tokens.get(id));
+    }
+
+    List<ApiToken> tokens() {
+        return tokens.values().stream()
+                .sorted(Comparator.comparing(ApiToken::createdAt).thenComparing(ApiToken::id, Ids::compareCodePoints))
+                .toList();
+    }
+
+    Page<AuditEntry> audit(int offset, int limit) {
+        List<AuditEntry> items = new ArrayList<>();
+        for (int i = audit.size() - 1 - offset; i >= 0 && items.size() < limit; i--) {
+            items.add(audit.get(i));
+        }
+        return new Page<>(items, audit.size(), offset, limit);
     }
 
     private static <V> List<V> copy(Set<V> set) {
@@ -746,5 +828,13 @@ final class FsState {
 
     Collection<Job> allJobs() {
         return jobs.values();
+    }
+
+    Collection<ApiToken> allTokens() {
+        return tokens.values();
+    }
+
+    List<AuditEntry> allAudit() {
+        return audit;
     }
 }

@@ -145,6 +145,29 @@ class FileMetadataStoreTest extends MetadataStoreContract {
         assertEquals(expected, store.lineage("fam"));
     }
 
+    /** Version 1 snapshots (before API tokens and the audit log) open as a store with neither. */
+    @Test
+    void aVersionOneSnapshotOpensWithoutTokensOrAudit() throws Exception {
+        store.insertModel(TestModels.model("a", "a"));
+        store.close();
+        store = null;
+        Path snapshot = dir().resolve("snapshot.ndjson");
+        String text = Files.readString(snapshot);
+        assertTrue(text.contains("\"version\":2"), text);
+        Files.writeString(snapshot, text.replace("\"version\":2", "\"version\":1"));
+        store = Stores.openMetadata(uri);
+        assertEquals("a", store.model("a").orElseThrow().name());
+        assertEquals(List.of(), store.tokens());
+        assertEquals(0, store.audit(0, 10).total());
+        store.apply(ChangeSet.builder().putToken(new org.modelheritage.store.ApiToken("t", "t", "reader",
+                TestModels.sha("s"), TestModels.T0, null, null, null)).build());
+        store.close();
+        store = null;
+        assertTrue(Files.readString(snapshot).contains("\"version\":2"), "written back as version 2");
+        store = Stores.openMetadata(uri);
+        assertEquals(1, store.tokens().size());
+    }
+
     private static String withoutWeights(String json) {
         String out = json.replaceAll(",\"weight\":[0-9.eE+-]+", "");
         assertTrue(!out.contains("weight"), out);

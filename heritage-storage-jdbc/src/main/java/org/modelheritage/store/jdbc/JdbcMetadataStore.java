@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.modelheritage.store.ApiToken;
+import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.ChangeSet;
 import org.modelheritage.store.Distance;
@@ -411,6 +413,59 @@ public final class JdbcMetadataStore implements MetadataStore {
                 state));
     }
 
+    // ---- access
+
+    private static final String TOKEN_COLUMNS = "id, name, role, secret_hash, created_at, expires_at, revoked_at, created_by";
+    private static final String AUDIT_COLUMNS = "id, at, actor, action, target, client, detail";
+
+    @Override
+    public Optional<ApiToken> token(String id) {
+        return read(tx -> first(loadTokens(tx, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE id = ?", id)));
+    }
+
+    @Override
+    public Optional<ApiToken> tokenBySecretHash(String secretHash) {
+        return read(tx -> first(loadTokens(tx, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE secret_hash = ?",
+                secretHash)));
+    }
+
+    @Override
+    public List<ApiToken> tokens() {
+        return read(tx -> loadTokens(tx, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens ORDER BY created_at, id"));
+    }
+
+    @Override
+    public Page<AuditEntry> audit(int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must be >= 0");
+        }
+        return read(tx -> {
+            long total = tx.count("SELECT count(*) FROM audit_log");
+            List<AuditEntry> items = new ArrayList<>();
+            if (limit > 0 && offset < total) {
+                try (ResultSet rs = tx.ps("SELECT " + AUDIT_COLUMNS + " FROM audit_log ORDER BY at DESC, id DESC "
+                        + "LIMIT ? OFFSET ?", (long) limit, (long) offset).executeQuery()) {
+                    while (rs.next()) {
+                        items.add(new AuditEntry(rs.getString(1), getInstant(rs, 2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7)));
+                    }
+                }
+            }
+            return new Page<>(items, total, offset, limit);
+        });
+    }
+
+    private static List<ApiToken> loadTokens(Tx tx, String sql, Object... params) throws SQLException {
+        List<ApiToken> out = new ArrayList<>();
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                out.add(new ApiToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        getInstant(rs, 5), getInstant(rs, 6), getInstant(rs, 7), rs.getString(8)));
+            }
+        }
+        return out;
+    }
+
     @Override
     public LakeTotals totals() {
         return read(tx -> {
@@ -637,6 +692,26 @@ public final class JdbcMetadataStore implements MetadataStore {
             if (n == 0) {
                 throw new NoSuchRecordException("job", c.modelId());
             }
+        } else if (change instanceof Change.PutToken c) {
+            ApiToken t = c.token();
+            if (tx.exists("SELECT 1 FROM api_tokens WHERE id = ? OR secret_hash = ?", t.id(), t.secretHash())) {
+                throw new DuplicateIdException("token", t.id());
+            }
+            tx.update("INSERT INTO api_tokens (" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", t.id(), t.name(),
+                    t.role(), t.secretHash(), t.createdAt(), t.expiresAt(), t.revokedAt(), t.createdBy());
+        } else if (change instanceof Change.RevokeToken c) {
+            if (!tx.exists("SELECT 1 FROM api_tokens WHERE id = ?", c.tokenId())) {
+                throw new NoSuchRecordException("token", c.tokenId());
+            }
+            tx.update("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", c.revokedAt(),
+                    c.tokenId());
+        } else if (change instanceof Change.AppendAudit c) {
+            AuditEntry e = c.entry();
+            if (tx.exists("SELECT 1 FROM audit_log WHERE id = ?", e.id())) {
+                throw new DuplicateIdException("audit entry", e.id());
+            }
+            tx.update("INSERT INTO audit_log (" + AUDIT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", e.id(), e.at(),
+                    e.actor(), e.action(), e.target(), e.client(), e.detail());
         } else {
             throw new IllegalArgumentException("unknown change " + change);
         }

@@ -44,7 +44,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
             try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 "
                     + "ORDER BY installed_rank DESC")) {
                 rs.next();
-                assertEquals("2", rs.getString(1));
+                assertEquals("3", rs.getString(1), "V3 adds API tokens and the audit log");
             }
         }
         assertTrue(store.toString().contains("heritage.db"));

@@ -1,0 +1,31 @@
+package org.modelheritage.server.access;
+
+/**
+ * A request refused before it reaches its handler: 401 (no or bad credentials), 403 (not allowed:
+ * a foreign Host or Origin, or a role too small), 429 (over a rate limit, with the seconds to wait).
+ * Rendered as {@code {"error": message}}.
+ */
+public final class AccessDeniedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final long retryAfterSeconds;
+
+    public AccessDeniedException(int status, String message) {
+        this(status, message, 0);
+    }
+
+    public AccessDeniedException(int status, String message, long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Seconds a client should wait before trying again (429 only; 0 otherwise). */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}
