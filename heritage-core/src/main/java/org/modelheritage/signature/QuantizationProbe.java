@@ -7,12 +7,21 @@ import org.modelheritage.read.FloatSink;
 /**
  * Collects a few whole rows of a matrix from its row-major stream and measures how well they sit on
  * the grids that weight quantisers use ({@link QuantizationFit}). Symmetric absmax per row with
- * 127 or 7 levels (int8 per output channel, int4), per group of 32, 64 or 128 inputs with 7 or
- * 127 levels, and asymmetric (min/max) per group with 15 levels. Memory: the probed rows.
+ * 127 or 7 levels (int8 per output channel, int4), per group of 32, 64 or 128 inputs with 7 levels
+ * (and 127 for groups of 128), and asymmetric (min/max) per group with 15 levels. Memory: the
+ * probed rows.
  */
 public final class QuantizationProbe implements FloatSink {
     /** At most this many rows are probed per matrix. */
-    static final int MAX_ROWS = 16;
+    static final int MAX_ROWS = 4;
+    /**
+     * At most this many values of each probed row are tested (a row's scale still comes from all
+     * of it): 4 x 1,024 values tell a grid from chance beyond doubt, and the probe stays a small
+     * fraction of the signature pass on wide matrices.
+     */
+    static final int MAX_TESTED = 1024;
+    /** After this many probed values, a scheme that fits fewer than half is given up. */
+    static final int EARLY_DECISION = 256;
     /** Rows longer than this are not probed (the buffer is one row per probed row). */
     static final long MAX_COLS = 1 << 16;
     private static final int[] GROUPS = {32, 64, 128};
@@ -63,11 +72,12 @@ public final class QuantizationProbe implements FloatSink {
         }
         for (int g : GROUPS) {
             if (g < cols) {
-                for (int levels : new int[] {7, 127}) {
-                    best = better(best, score("group" + g + "/" + levels, g, levels, false));
-                }
+                best = better(best, score("group" + g + "/7", g, 7, false));
                 best = better(best, score("group" + g + "/asym15", g, 15, true));
             }
+        }
+        if (128 < cols) {
+            best = better(best, score("group128/127", 128, 127, false));
         }
         return best;
     }
@@ -82,8 +92,9 @@ public final class QuantizationProbe implements FloatSink {
     private QuantizationFit score(String scheme, int group, int levels, boolean asymmetric) {
         long hits = 0;
         long probed = 0;
+        rows:
         for (float[] row : buffer) {
-            for (int g0 = 0; g0 < row.length; g0 += group) {
+            for (int g0 = 0; g0 < row.length && g0 < MAX_TESTED; g0 += group) {
                 int g1 = Math.min(row.length, g0 + group);
                 double lo = Double.POSITIVE_INFINITY;
                 double hi = Double.NEGATIVE_INFINITY;
@@ -98,7 +109,8 @@ public final class QuantizationProbe implements FloatSink {
                 if (!(scale > 0) || Double.isInfinite(scale)) {
                     continue;
                 }
-                for (int i = g0; i < g1; i++) {
+                int end = Math.min(g1, g0 + MAX_TESTED);
+                for (int i = g0; i < end; i++) {
                     double v = row[i];
                     if (v == 0) {
                         continue; // on every grid
@@ -113,6 +125,9 @@ public final class QuantizationProbe implements FloatSink {
                     if (Math.abs(q - Math.rint(q)) <= tolerance) {
                         hits++;
                     }
+                }
+                if (probed >= EARLY_DECISION && 2 * hits < probed) {
+                    break rows; // off this grid beyond doubt: trained weights stop here, cheaply
                 }
             }
         }

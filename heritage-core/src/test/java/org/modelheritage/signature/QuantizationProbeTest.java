@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.modelheritage.read.DType;
 
 class QuantizationProbeTest {
-    private static final int ROWS = 20;
+    private static final int ROWS = 20; // more than the probe keeps
     private static final int COLS = 96;
 
     private static float[] gaussian(long seed) {
