@@ -19,7 +19,7 @@ import org.modelheritage.testing.SharedCorpus;
 
 /**
  * Every model of the development corpus opens, every tensor reads, values are finite, and the
- * detected format agrees with ground_truth.json (skipped where ../shared is absent).
+ * detected format agrees with ground_truth.json (skipped where ../shared is absent, failed then under CI=true).
  */
 class CorpusTest {
     /** ground_truth.json's format names, to ours. */
@@ -30,6 +30,9 @@ class CorpusTest {
 
     @TestFactory
     Stream<DynamicTest> everyCorpusModelReads() throws IOException {
+        if (SharedCorpus.absentCorpus() != null) {
+            return SharedCorpus.absentCorpus();
+        }
         Path corpus = SharedCorpus.corpus();
         List<DynamicTest> tests = new ArrayList<>();
         try (Stream<Path> subsets = Files.list(corpus)) {

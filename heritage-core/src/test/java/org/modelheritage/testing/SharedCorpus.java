@@ -1,14 +1,18 @@
 package org.modelheritage.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Locates the development corpus in {@code ../shared/corpus}. It is not part of the project:
- * tests that need it call {@link #corpus()} and are skipped, with a message, when it is absent.
+ * tests that need it call {@link #corpus()}; where it is absent they skip with a message, except
+ * under {@code CI=true}, where they fail (CI runs in the layout that has it; see
+ * {@link Prerequisites}).
  */
 public final class SharedCorpus {
     private SharedCorpus() {
@@ -36,18 +40,32 @@ public final class SharedCorpus {
         return Files.isDirectory(sharedDir().resolve("corpus"));
     }
 
-    /** The corpus folder; skips the calling test when it is absent. */
+    /** The corpus folder; skips the calling test when it is absent (fails it under CI=true). */
     public static Path corpus() {
         Path corpus = sharedDir().resolve("corpus");
-        assumeTrue(Files.isDirectory(corpus),
-                "skipped: the development corpus is not at " + corpus + " (../shared is absent on a bare clone)");
+        Prerequisites.require(Files.isDirectory(corpus), "the development corpus is not at " + corpus
+                + " (it lives beside the project, in ../shared/corpus; -Dheritage.shared.dir=DIR names another place)");
         return corpus;
     }
 
-    /** One subset of the corpus ("vit-ft", "mlp-ft", "vit-lora"); skips when absent. */
+    /**
+     * For a {@code @TestFactory} over the corpus: one dynamic test that skips (or fails, under
+     * CI=true) when the corpus is absent, since a factory that skips is not reported as skipped.
+     * Null when the corpus is there.
+     */
+    public static Stream<DynamicTest> absentCorpus() {
+        return available() ? null : Stream.of(DynamicTest.dynamicTest("the development corpus", () -> corpus()));
+    }
+
+    /**
+     * One subset of the corpus ("vit-ft", "mlp-ft", "vit-lora"). A corpus without it is broken,
+     * not absent: that fails.
+     */
     public static Path subset(String name) {
         Path dir = corpus().resolve(name);
-        assumeTrue(Files.isDirectory(dir), "skipped: corpus subset " + dir + " is absent");
+        if (!Files.isDirectory(dir)) {
+            fail("the development corpus at " + dir.getParent() + " has no subset " + name);
+        }
         return dir;
     }
 }

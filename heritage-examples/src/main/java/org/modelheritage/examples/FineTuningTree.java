@@ -28,6 +28,46 @@ public final class FineTuningTree {
             return new Shape(2, 3, 2, new int[] {32, 64, 64, 64, 10}, 2048,
                     MlpTrainer.OptimizerKind.SGD_MOMENTUM, 600, 0.05f, MlpTrainer.OptimizerKind.ADAM, 200, 1e-3f, 64, 7L);
         }
+
+        /**
+         * The test's: 2 trees of 1 + 2 + 2 models, the same MLP, half the pre-training and
+         * fine-tuning steps (300 and 100) on half the data (1024 samples per task): seconds, not
+         * minutes.
+         */
+        public static Shape small() {
+            return new Shape(2, 2, 1, new int[] {32, 64, 64, 64, 10}, 1024,
+                    MlpTrainer.OptimizerKind.SGD_MOMENTUM, 300, 0.05f, MlpTrainer.OptimizerKind.ADAM, 100, 1e-3f, 64, 7L);
+        }
+
+        /** {@link #small()} or {@link #standard()} by name. */
+        public static Shape named(String name) {
+            return switch (name) {
+                case "small" -> small();
+                case "standard" -> standard();
+                default -> throw new IllegalArgumentException("shape must be small or standard, not '" + name + "'");
+            };
+        }
+
+        /** The same forest trained from another seed (initialisations, data, batch order, file names). */
+        public Shape withSeed(long newSeed) {
+            return new Shape(roots, childrenPerRoot, grandchildrenPerChild, widths, samplesPerTask, pretrainOptimizer,
+                    pretrainSteps, pretrainLearningRate, finetuneOptimizer, finetuneSteps, finetuneLearningRate,
+                    batchSize, newSeed);
+        }
+
+        /**
+         * The roots pre-trained with another optimiser, for as many steps: SGD with momentum at
+         * learning rate 0.05 (heavy-tailed roots, the default) or Adam at 1e-3 (nearly uniform
+         * roots, as Adam leaves a small initialisation).
+         */
+        public Shape withPretraining(MlpTrainer.OptimizerKind optimizer) {
+            float lr = switch (optimizer) {
+                case SGD_MOMENTUM -> 0.05f;
+                case ADAM -> 1e-3f;
+            };
+            return new Shape(roots, childrenPerRoot, grandchildrenPerChild, widths, samplesPerTask, optimizer,
+                    pretrainSteps, lr, finetuneOptimizer, finetuneSteps, finetuneLearningRate, batchSize, seed);
+        }
     }
 
     /** One trained model: its name in the known tree, its parent's (null for a root), its task. */

@@ -27,12 +27,16 @@ import org.modelheritage.read.SafetensorsWriter;
  * recovered parent of every model against the truth, and the corpus metrics.
  *
  * <pre>
- * java -cp heritage-examples/target/heritage-examples.jar org.modelheritage.examples.TrainAndRecoverExample [OUT_DIR]
+ * java -cp heritage-examples/target/heritage-examples.jar org.modelheritage.examples.TrainAndRecoverExample \
+ *     [--seed N] [--pretrain sgd|adam] [--shape standard|small] [OUT_DIR]
  * </pre>
- * OUT_DIR (a new temporary directory by default) receives the weight files and a
- * {@code ground_truth.json} in the corpus format, so
- * {@code java -jar heritage-rest-javalin/target/heritage-server.jar eval OUT_DIR} scores the same
- * forest again.
+ * {@code --seed} (default 7) fixes the initialisations, the data, the batch order and the file
+ * names, so a forest can be trained again; {@code --pretrain} chooses the roots' optimiser (SGD
+ * with momentum, the default, or Adam); {@code --shape} the forest ({@link FineTuningTree.Shape#standard()},
+ * the default, or the test's {@link FineTuningTree.Shape#small()}). OUT_DIR (a new temporary
+ * directory by default) receives the weight files and a {@code ground_truth.json} in the corpus
+ * format, so {@code java -jar heritage-rest-javalin/target/heritage-server.jar eval OUT_DIR}
+ * scores the same forest again. {@link TrainedForests} trains and scores one forest per seed.
  */
 public final class TrainAndRecoverExample {
 
@@ -40,18 +44,81 @@ public final class TrainAndRecoverExample {
     public record Outcome(KnownTree truth, EvalReport report) {
     }
 
+    /** The command line: the forest to train and where to write it (null: a new temporary directory). */
+    public record Options(FineTuningTree.Shape shape, Path outDir) {
+
+        static final String USAGE = "usage: TrainAndRecoverExample [--seed N] [--pretrain sgd|adam]"
+                + " [--shape standard|small] [OUT_DIR]";
+
+        public static Options parse(String... args) {
+            String shapeName = "standard";
+            Long seed = null;
+            MlpTrainer.OptimizerKind pretrain = MlpTrainer.OptimizerKind.SGD_MOMENTUM;
+            Path out = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--seed" -> seed = parseSeed(value(args, ++i, a));
+                    case "--pretrain" -> pretrain = pretraining(value(args, ++i, a));
+                    case "--shape" -> shapeName = value(args, ++i, a);
+                    default -> {
+                        if (a.startsWith("--") || out != null) {
+                            throw new IllegalArgumentException("unexpected argument '" + a + "'\n" + USAGE);
+                        }
+                        out = Path.of(a);
+                    }
+                }
+            }
+            FineTuningTree.Shape shape = FineTuningTree.Shape.named(shapeName).withPretraining(pretrain);
+            return new Options(seed == null ? shape : shape.withSeed(seed), out);
+        }
+    }
+
     private TrainAndRecoverExample() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("heritage-train-");
-        run(FineTuningTree.Shape.standard(), out, System.out);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path out = options.outDir() != null ? options.outDir() : Files.createTempDirectory("heritage-train-");
+        run(options.shape(), out, System.out);
+    }
+
+    /** {@code sgd} (SGD with momentum) or {@code adam}. */
+    static MlpTrainer.OptimizerKind pretraining(String name) {
+        return switch (name) {
+            case "sgd" -> MlpTrainer.OptimizerKind.SGD_MOMENTUM;
+            case "adam" -> MlpTrainer.OptimizerKind.ADAM;
+            default -> throw new IllegalArgumentException("--pretrain must be sgd or adam, not '" + name + "'");
+        };
+    }
+
+    static long parseSeed(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a seed is a whole number, not '" + text + "'");
+        }
+    }
+
+    static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value\n" + Options.USAGE);
+        }
+        return args[i];
     }
 
     public static Outcome run(FineTuningTree.Shape shape, Path outDir, PrintStream out) throws Exception {
         Engine engine = OfflinePyTorch.engine();
         out.println("training with DJL " + engine.getEngineName() + " " + engine.getVersion() + " on CPU, MLP "
-                + Arrays.toString(shape.widths()));
+                + Arrays.toString(shape.widths()) + ", seed " + shape.seed() + ", pre-trained with "
+                + shape.pretrainOptimizer() + ", fine-tuned with " + shape.finetuneOptimizer());
         long start = System.nanoTime();
         List<FineTuningTree.Node> nodes = FineTuningTree.train(new MlpTrainer(engine, shape.widths()), shape);
         out.printf(Locale.ROOT, "trained %d models in %.1f s%n", nodes.size(), (System.nanoTime() - start) / 1e9);

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modelheritage.server.LakeAvailability;
 import org.modelheritage.server.TestWeights;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Model;
@@ -31,7 +30,6 @@ class LakeLineageTest {
     Path dir;
 
     ModelLake open() throws IOException {
-        LakeAvailability.assumeLakeRuns();
         return ModelLake.open(dir.resolve("lake"), LakeOptions.defaults().withWorkers(1).withWorkDir(dir.resolve("work")));
     }
 

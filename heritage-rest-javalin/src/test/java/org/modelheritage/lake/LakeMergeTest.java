@@ -30,7 +30,6 @@ class LakeMergeTest {
 
     @Test
     void detailsAndTreeCarryEveryParentWithKindAndWeight() throws Exception {
-        org.modelheritage.server.LakeAvailability.assumeLakeRuns();
         Map<String, float[]> base = TestWeights.random(2, 16, 71);
         Map<String, float[]> c1 = TestWeights.child(base, 0.002, 72);
         Map<String, float[]> c2 = TestWeights.child(base, 0.002, 73);

@@ -29,7 +29,6 @@ class ModelLakeTest {
     Path dir;
 
     ModelLake open(LakeOptions options) throws IOException {
-        org.modelheritage.server.LakeAvailability.assumeLakeRuns();
         return ModelLake.open(dir.resolve("lake"), options.withWorkDir(dir.resolve("work")));
     }
 

@@ -1,6 +1,5 @@
 package org.modelheritage.server;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +14,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import org.modelheritage.testing.Prerequisites;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -57,18 +56,18 @@ public final class Browser implements AutoCloseable {
         this.screenshots = screenshots;
     }
 
+    /** True when Chromium and its driver are both there. */
+    public static boolean installed() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
     /** Skips the calling test (or fails it in CI) when Chromium or its driver is not installed. */
     public static void assumeInstalled() {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (present) {
+        if (installed()) {
             return;
         }
-        String message = "browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
-                + "): apt-get install -y chromium chromium-driver";
-        if ("true".equals(System.getenv("CI"))) {
-            fail("CI=true but " + message);
-        }
-        Assumptions.abort(message);
+        Prerequisites.missing("browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
+                + CHROMEDRIVER + " are not both there): apt-get install -y chromium chromium-driver");
     }
 
     /** Starts a fresh headless Chromium (own profile directory) at desktop size. */

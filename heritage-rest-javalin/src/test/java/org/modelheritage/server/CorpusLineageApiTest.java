@@ -32,7 +32,7 @@ import org.modelheritage.testing.SharedCorpus;
  * is what the library's batch recovery ({@code eval}) finds for the same weights: the same
  * families, the same directed edges (with their kind and confidence), the same roots. Then a
  * middle model is deleted and its family is what batch recovery finds without it.
- * Skips without ../shared/corpus.
+ * Skips without ../shared/corpus (fails under CI=true).
  */
 class CorpusLineageApiTest {
     static final List<String> SUBSETS = List.of("vit-ft", "mlp-ft", "vit-lora");

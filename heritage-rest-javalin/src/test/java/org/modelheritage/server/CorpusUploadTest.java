@@ -14,7 +14,7 @@ import org.modelheritage.read.WeightFile;
 import org.modelheritage.read.WeightReaders;
 import org.modelheritage.testing.SharedCorpus;
 
-/** One model of each format of ../shared/corpus uploaded over HTTP; skips without the corpus. */
+/** One model of each format of ../shared/corpus uploaded over HTTP; skips without the corpus (fails under CI=true). */
 class CorpusUploadTest {
     /** ground_truth.json's format names and the format id the API reports for them. */
     static final Map<String, String> FORMATS = Map.of(

@@ -137,6 +137,9 @@ class InspectCommandTest {
 
     @TestFactory
     Stream<DynamicTest> corpusFormatsAgreeWithGroundTruth() throws IOException {
+        if (SharedCorpus.absentCorpus() != null) {
+            return SharedCorpus.absentCorpus();
+        }
         Path corpus = SharedCorpus.corpus();
         Map<String, String> formats = Map.of("safetensors", "safetensors", "sharded", "sharded-safetensors", "pt",
                 "pytorch-zip", "bin", "pytorch-zip", "pth", "pytorch-zip", "legacy", "pytorch-legacy");

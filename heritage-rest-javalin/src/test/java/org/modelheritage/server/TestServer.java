@@ -28,7 +28,6 @@ final class TestServer implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     TestServer(Path dataDir, LakeOptions options) throws IOException {
-        LakeAvailability.assumeLakeRuns();
         this.dataDir = dataDir;
         this.lake = ModelLake.open(dataDir, options.withWorkDir(dataDir.resolve("work")));
         this.server = new HeritageServer(lake, options()).start();
