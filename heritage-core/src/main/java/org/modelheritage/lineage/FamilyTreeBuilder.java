@@ -31,8 +31,10 @@ final class FamilyTreeBuilder {
     static final double LOW_RANK_RATIO = 0.3;
     /** Share of the grandparent edge a chain may fall short by before the child is lifted ({@link #liftSiblings}). */
     static final double SIBLING_SHORTFALL = 0.25;
-    /** Tail votes replace the norm's only when they agree better by more than this much vote mass. */
-    static final double TAIL_MARGIN = 1.0;
+    /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
+    static final double KURTOSIS_MARGIN = 0.0;
+    /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
+    static final double SIGNAL_MARGIN = 1.0;
     private static final double EPS = 1e-12;
 
     /** Pair metrics by pair of ids (a < b), so the caller can cache them. */
@@ -234,7 +236,12 @@ final class FamilyTreeBuilder {
                     LineageEdge.Kind kind = resize ? LineageEdge.Kind.RESIZE
                             : signatures.apply(b).quantized() && !signatures.apply(a).quantized()
                                     ? LineageEdge.Kind.QUANTIZED : LineageEdge.Kind.DUPLICATE;
-                    edges.add(new LineageEdge(a, b, kind, Confidence.of(a, b, kind, inside, 1.0), p.distance(false)));
+                    // a duplicate's direction is known when the copies differ in precision (or
+                    // vocabulary) and a coin toss when they are the same weights in the same dtype
+                    boolean known = signatures.apply(a).unitRoundoff() != signatures.apply(b).unitRoundoff()
+                            || signatures.apply(a).parameterCount() != signatures.apply(b).parameterCount();
+                    double evidence = kind == LineageEdge.Kind.DUPLICATE ? (known ? 1.0 : 0.0) : inside;
+                    edges.add(new LineageEdge(a, b, kind, Confidence.of(a, b, kind, evidence, 1.0), p.distance(false)));
                 }
             }
         }
@@ -369,7 +376,7 @@ final class FamilyTreeBuilder {
      * direction (in [-1, 1]).
      */
     private record Backbone(List<String> ids, int[] parent, double[] margin, double[] agreement,
-            double[] distance, DirectionMode mode, double consensus) {
+            double[] distance, DirectionMode mode, double consensus, boolean tailDecided) {
     }
 
     /**
@@ -388,7 +395,7 @@ final class FamilyTreeBuilder {
         DirectionMode fixed = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
                 : DirectionMode.FINE_TUNING;
         if (n == 1) {
-            return new Backbone(ids, parentOf, margin, agreement, distance, fixed, 1.0);
+            return new Backbone(ids, parentOf, margin, agreement, distance, fixed, 1.0, false);
         }
         int[] byId = new int[n];
         for (int v = 0; v < n; v++) {
@@ -433,33 +440,51 @@ final class FamilyTreeBuilder {
         Rooted r0 = root(nbr, via, byId[0], n);
         double[] pri = rootScores(prior, 1, lo, r0, byId, n);
         Reading best;
+        boolean tailDecided = recipe.signal() == DirectionSignal.SPECTRAL_TAIL;
         if (recipe.signal() != DirectionSignal.ADAPTIVE) {
             best = read(votes(recipe.signal(), ids, lo, hi), pri, null, lo, r0, byId, n, signs());
         } else {
-            // the norm decides: it grows from parent to child under every optimiser and weight decay
-            // we measured. The spectral tail turns with weight decay, so it is read the way it agrees
-            // with the norm on this tree's edges (a product of two antisymmetric votes does not
-            // depend on the orientation), and decides only when it agrees clearly better.
-            int[] forward = recipe.mode() == DirectionMode.GENERALISATION ? new int[] {-1} : new int[] {1};
+            // Each signal is read both ways; the one that orients the tree most consistently decides
+            // (in a branching tree only the right root and reading make a signal agree on every
+            // edge), against the norm read forward -- it grows from parent to child under every
+            // optimiser and weight decay of the language-model forests, and decides ties, chains
+            // (which read both ways equally) included. Another reading must beat it by more than
+            // a vote; the spectral tail read the weight-decay way (the child shed tail energy,
+            // the reading it was derived for) only needs to come within a vote of it.
+            // The norm decides by default: it grows from parent to child under every optimiser
+            // and weight decay of the language-model forests. The spectral tail turns with weight
+            // decay, so it is read the way it agrees with the norm on this tree's edges (a product
+            // of two antisymmetric votes does not depend on the orientation) and decides when it
+            // agrees better by more than a vote -- or by any margin within a vote when it reads the
+            // weight-decay way (the child shed tail energy, the reading it was derived for).
+            // Kurtosis, read either way, decides where it agrees better than both: Adam
+            // fine-tunes of small MLPs, where neither the norm nor the tail holds.
             double[] norm = votes(DirectionSignal.NORM, ids, lo, hi);
             double[] tail = votes(DirectionSignal.SPECTRAL_TAIL, ids, lo, hi);
-            double together = 0;
+            double product = 0;
             for (int k = 0; k < m; k++) {
-                together += norm[k] * tail[k];
+                product += norm[k] * tail[k];
             }
-            double reading = together < 0 ? -1 : 1;
+            double reading = product < 0 ? -1 : 1;
             for (int k = 0; k < m; k++) {
                 tail[k] *= reading;
             }
-            Reading byNorm = read(norm, pri, null, lo, r0, byId, n, forward);
-            Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward);
-            // read the weight-decay way (the child shed tail energy), the tail is the signal it was
-            // derived for and keeps its say against a norm that leads by a single vote; read the
-            // other way, it must lead by more than that
-            double needed = reading > 0 && !s.lowRank ? -TAIL_MARGIN : TAIL_MARGIN;
-            best = byTail.score() > byNorm.score() + needed + 1e-9
-                    ? read(tail, pri, byNorm.scores(), lo, r0, byId, n, forward)
-                    : read(norm, pri, byTail.scores(), lo, r0, byId, n, forward);
+            Reading byNorm = read(norm, pri, null, lo, r0, byId, n, forward(1));
+            Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
+            double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
+            tailDecided = byTail.score() > byNorm.score() + needed + 1e-9;
+            double[] kurt = votes(DirectionSignal.KURTOSIS, ids, lo, hi);
+            Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs(true));
+            double rival = tailDecided ? byTail.score() : byNorm.score();
+            if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
+                tailDecided = false;
+                best = read(kurt, pri, tailDecided ? byTail.scores() : byNorm.scores(), lo, r0, byId, n,
+                        forward(byKurt.sign()));
+            } else {
+                best = tailDecided
+                        ? read(tail, pri, byNorm.scores(), lo, r0, byId, n, forward(1))
+                        : read(norm, pri, byTail.scores(), lo, r0, byId, n, forward(1));
+            }
         }
         double[] ev = best.votes();
         int bestRoot = best.root();
@@ -489,7 +514,17 @@ final class FamilyTreeBuilder {
         // how unanimous the family's direction evidence is for the chosen orientation: the net
         // agreement per edge, in [-1, 1]
         return new Backbone(ids, parentOf, margin, agreement, distance,
-                bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, best.score() / m);
+                bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, best.score() / m, tailDecided);
+    }
+
+    /** The fine-tuning reading of a signal (the generalisation reading when the recipe asks for it). */
+    private int[] forward(int sign) {
+        return recipe.mode() == DirectionMode.GENERALISATION ? new int[] {-sign} : new int[] {sign};
+    }
+
+    /** Both readings of a signal, the fine-tuning one first (only the recipe's when it fixes one). */
+    private int[] signs(boolean both) {
+        return both && recipe.mode() == DirectionMode.AUTO ? new int[] {1, -1} : forward(1);
     }
 
     private int[] signs() {
@@ -668,7 +703,8 @@ final class FamilyTreeBuilder {
             LineageEdge.Kind kind = resized(p, c) ? LineageEdge.Kind.RESIZE
                     : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? LineageEdge.Kind.ADAPTER
                     : LineageEdge.Kind.FINE_TUNE;
-            edges.add(new LineageEdge(p, c, kind, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus()),
+            edges.add(new LineageEdge(p, c, kind, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus(),
+                    b.tailDecided()),
                     pair.distance(lowRank)));
         }
         // quantised copies: leaves of their nearest full-precision model

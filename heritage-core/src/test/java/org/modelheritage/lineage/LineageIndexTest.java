@@ -248,9 +248,9 @@ class LineageIndexTest {
         assertEquals("g>g-bf16 DUPLICATE", show(byChild.get("g-bf16")));
         assertEquals("r>c FINE_TUNE", show(byChild.get("c")));
         assertEquals("c>g FINE_TUNE", show(byChild.get("g")));
-        assertTrue(byChild.get("z-c-copy").confidence() > 0.95, "identical weights: " + byChild.get("z-c-copy"));
-        assertTrue(byChild.get("a-c-bf16").confidence() < byChild.get("z-c-copy").confidence(),
-                "a cast is less certain than identical weights");
+        // which of two identical copies came first, the weights cannot tell; a cast's direction they can
+        assertEquals(0.5, byChild.get("z-c-copy").confidence(), 1e-12, "identical weights: a coin toss");
+        assertTrue(byChild.get("a-c-bf16").confidence() > 0.9, "a cast: " + byChild.get("a-c-bf16"));
     }
 
     private static String show(LineageEdge e) {

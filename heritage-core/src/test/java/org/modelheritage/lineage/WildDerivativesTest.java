@@ -160,7 +160,12 @@ class WildDerivativesTest {
         LineageEdge main = t.parentEdge("merge").orElseThrow();
         assertEquals("c2", main.parent(), "the heavier parent is the main one");
         for (LineageEdge e : t.edges()) {
-            assertTrue(e.confidence() > 0.5, "every edge here is right and should say so: " + e);
+            if (e.child().equals("c2-module")) {
+                // an exact copy under other names: which came first is a coin toss
+                assertEquals(0.5, e.confidence(), 1e-12, e.toString());
+            } else {
+                assertTrue(e.confidence() > 0.5, "every other edge here is right and should say so: " + e);
+            }
         }
     }
 }
