@@ -438,6 +438,13 @@ final class FamilyTreeBuilder {
             prior[k] = Math.signum(s.kurtosis.get(lo[k]) - s.kurtosis.get(hi[k]));
         }
         Rooted r0 = root(nbr, via, byId[0], n);
+        if (recipe.signal() == DirectionSignal.ADAPTIVE) {
+            // ties between roots go to the continuous norm growth, not to ids: votes are averages of
+            // signs and tie often
+            for (int k = 0; k < m; k++) {
+                prior[k] = normGrowth(ids.get(lo[k]), ids.get(hi[k]));
+            }
+        }
         double[] pri = rootScores(prior, 1, lo, r0, byId, n);
         Reading best;
         boolean tailDecided = recipe.signal() == DirectionSignal.SPECTRAL_TAIL;
@@ -515,6 +522,32 @@ final class FamilyTreeBuilder {
         // agreement per edge, in [-1, 1]
         return new Backbone(ids, parentOf, margin, agreement, distance,
                 bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, best.score() / m, tailDecided);
+    }
+
+    /**
+     * How much the weights' norm grows from a to b: the mean, over the weight matrices both have
+     * with the same shape (canonical names in order), of {@code log E_b - log E_a}, E a matrix's
+     * squared Frobenius norm from its statistics. Antisymmetric exactly.
+     */
+    private double normGrowth(String a, String b) {
+        ModelSignature sa = signatures.apply(a);
+        ModelSignature sb = signatures.apply(b);
+        double sum = 0;
+        int count = 0;
+        for (String name : new java.util.TreeSet<>(sa.sketches().keySet())) {
+            TensorStatistics ta = sa.tensor(name).orElseThrow();
+            TensorStatistics tb = sb.tensor(name).orElse(null);
+            if (tb == null || !Arrays.equals(ta.shape(), tb.shape())) {
+                continue;
+            }
+            double ea = ta.count() * (ta.variance() + ta.mean() * ta.mean());
+            double eb = tb.count() * (tb.variance() + tb.mean() * tb.mean());
+            if (ea > 0 && eb > 0) {
+                sum += Math.log(eb) - Math.log(ea);
+                count++;
+            }
+        }
+        return count == 0 ? 0 : sum / count;
     }
 
     /** The fine-tuning reading of a signal (the generalisation reading when the recipe asks for it). */

@@ -89,14 +89,23 @@ public final class SignatureExtractor {
                 file.read(t.name(), moments);
             } else {
                 SketchPlan.Collector collector = plan.collector();
-                QuantizationProbe probe = new QuantizationProbe(plan.rowIndex(), plan.cols(), t.dtype());
-                file.read(t.name(), (values, length) -> {
-                    moments.accept(values, length);
-                    collector.accept(values, length);
-                    probe.accept(values, length);
-                });
+                // the lineage matrices are probed for a quantisation grid (quantisers leave the
+                // embeddings and heads alone; in a model without square matrices every matrix is one)
+                if (isLineageMatrix(t, square)) {
+                    QuantizationProbe probe = new QuantizationProbe(plan.rowIndex(), plan.cols(), t.dtype());
+                    file.read(t.name(), (values, length) -> {
+                        moments.accept(values, length);
+                        collector.accept(values, length);
+                        probe.accept(values, length);
+                    });
+                    quantization.put(name, probe.fit());
+                } else {
+                    file.read(t.name(), (values, length) -> {
+                        moments.accept(values, length);
+                        collector.accept(values, length);
+                    });
+                }
                 sketches.add(collector.sketch());
-                quantization.put(name, probe.fit());
             }
             stats.add(moments.toStatistics(name, t.dtype(), t.shape()));
         }
