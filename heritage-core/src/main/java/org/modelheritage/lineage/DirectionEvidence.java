@@ -14,12 +14,12 @@ import org.modelheritage.signature.TensorStatistics;
  */
 public final class DirectionEvidence {
     /** At most this many matrices vote (spread evenly over the model), which bounds the cost per edge. */
-    static final int MAX_VOTERS = 16;
+    static final int MAX_VOTERS = Integer.getInteger("mh.spectralMatrices", 16);
     /**
      * A sketch that is not the whole matrix votes on an evenly spread sub-sketch of at most this
      * side: a sample's tail directions are not the matrix's anyway, and the eigenvectors cost m^3.
      */
-    static final int PARTIAL_VOTE_SIZE = 64;
+    static final int PARTIAL_VOTE_SIZE = Integer.getInteger("mh.partialSize", 64);
 
     private DirectionEvidence() {
     }

@@ -39,7 +39,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * At most this many lineage matrices (spread evenly over the model) get a spectrum per pair,
      * which bounds a pair's cost for large models; every matrix still counts for duplicates.
      */
-    static final int MAX_SPECTRAL_MATRICES = 16;
+    static final int MAX_SPECTRAL_MATRICES = Integer.getInteger("mh.spectralMatrices", 16);
     /**
      * A sketch that is only a sample of its matrix (the matrix is larger than the sketch) is
      * compared on an evenly spread sub-sketch of at most this side: it is a random sample either
@@ -48,7 +48,7 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * (rank ratio 0.5), so its family is treated as fully fine-tuned. Whole matrices are always
      * compared whole.
      */
-    static final int PARTIAL_SPECTRAL_SIZE = 64;
+    static final int PARTIAL_SPECTRAL_SIZE = Integer.getInteger("mh.partialSize", 64);
     /**
      * The spectral-tail distance counts the squared singular values past this share of them. The
      * last quarter rather than the last half: on language models, siblings fine-tuned on similar

@@ -19,7 +19,7 @@ import org.modelheritage.read.WeightFile;
  */
 public final class SignatureExtractor {
     /** Default side of the sketch kept of each lineage matrix (whole when smaller). */
-    public static final int DEFAULT_SKETCH_SIZE = 128;
+    public static final int DEFAULT_SKETCH_SIZE = Integer.getInteger("mh.sketchSize", 128);
     /** Default side of the sketch of the other matrices, only used to tell families apart. */
     public static final int DEFAULT_MINOR_SKETCH_SIZE = 32;
 
