@@ -55,6 +55,8 @@ export function drawFamilyGraph(container, tree, currentId = null) {
       dashes: style.dashes,
       color: { color: style.color, highlight: '#3b4fd8', hover: '#3b4fd8' },
       width: merge ? 1.5 + 2.5 * e.weight : 1.5,
+      // copies of the same weights: which came first the weights cannot tell, so no arrowhead
+      arrows: e.kind === 'duplicate' ? { to: { enabled: false } } : undefined,
       font: { color: e.kind === 'fine-tune' ? '#556079' : style.color },
     };
   });
