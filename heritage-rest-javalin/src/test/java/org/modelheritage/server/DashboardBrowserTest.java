@@ -25,14 +25,16 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The dashboard in headless Chromium against the real server: an empty lake shows the way to
- * the upload page; after uploads (a merge family, a lone model, a refused upload's absence) every
+ * the upload page; after uploads (a merge family and a lone model) every
  * chart is drawn and every table beside a chart shows exactly the numbers of
- * {@code /api/stats/charts}; no console errors; screenshots at desktop and phone width.
+ * {@code /api/stats/charts}; no console errors; screenshots at desktop and phone width in
+ * target/screenshots/dashboard/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
-    static final Path SCREENSHOTS = WebPagesBrowserTest.SCREENSHOTS;
+    /** A folder of its own: WebPagesBrowserTest clears target/screenshots of older pictures when it starts. */
+    static final Path SCREENSHOTS = WebPagesBrowserTest.SCREENSHOTS.resolve("dashboard");
 
     TestServer s;
     Browser b;
@@ -45,7 +47,6 @@ class DashboardBrowserTest {
         }
         s = new TestServer(dir.resolve("lake"));
         base = "http://127.0.0.1:" + s.server.port();
-        java.nio.file.Files.createDirectories(SCREENSHOTS);
         b = Browser.start(SCREENSHOTS);
     }
 
