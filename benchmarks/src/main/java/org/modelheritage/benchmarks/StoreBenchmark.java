@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.modelheritage.store.ChangeSet;
+import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
@@ -173,6 +174,14 @@ public class StoreBenchmark {
     @Benchmark
     public LakeTotals totals() {
         return meta.totals();
+    }
+
+    /** The dashboard's aggregates (/api/stats/charts); sampled, so JMH reports p99 (the goal: under 100 ms). */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public LakeStats dashboardStats() {
+        return meta.stats(10);
     }
 
     /** One new model per change set: the upload path (durable when it returns). */

@@ -31,6 +31,7 @@ import org.modelheritage.store.DuplicateChecksumException;
 import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.JobState;
+import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
 import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
@@ -319,6 +320,11 @@ public final class ModelLake implements AutoCloseable {
 
     public LakeTotals stats() {
         return meta.totals();
+    }
+
+    /** What the dashboard draws, aggregated by the store; at most {@code largestFamilies} families listed. */
+    public LakeStats charts(int largestFamilies) {
+        return meta.stats(largestFamilies);
     }
 
     // ---------------------------------------------------------------- removing

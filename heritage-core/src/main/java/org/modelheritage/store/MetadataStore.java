@@ -87,6 +87,12 @@ public interface MetadataStore extends AutoCloseable {
 
     LakeTotals totals();
 
+    /**
+     * What the dashboard draws, aggregated by the store (in SQL, or over its in-memory index) rather
+     * than by loading every model; {@code largestFamilies} caps {@link LakeStats#largestFamilies()}.
+     */
+    LakeStats stats(int largestFamilies);
+
     // ---- access: API tokens and the audit log
 
     Optional<ApiToken> token(String id);

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -796,6 +797,61 @@ public abstract class MetadataStoreContract {
         assertEquals(Map.of("safetensors", 1L, "pytorch-zip", 2L), after.modelsByFormat());
         assertEquals(107L, after.totalParameters());
         assertEquals(T0.plusSeconds(5), after.lastUploadAt());
+    }
+
+    @Test
+    void statsAggregateUploadsFamiliesAndEdges() {
+        LakeStats empty = store.stats(10);
+        assertEquals(List.of(), empty.uploadsByDay());
+        assertEquals(Map.of(), empty.familySizes());
+        assertEquals(List.of(), empty.largestFamilies());
+        assertEquals(0L, empty.edgesByKind().get(EdgeKind.MERGE));
+        assertEquals(java.util.Collections.nCopies(10, 0L), empty.edgeConfidence());
+        assertEquals(0, empty.pending() + empty.processing() + empty.totalBytes() + empty.totalParameters());
+
+        java.time.Instant day2 = T0.plus(java.time.Duration.ofDays(1)).plusSeconds(3600);
+        store.apply(ChangeSet.builder()
+                .insertModel(model("r", "root").toBuilder().format("safetensors").parameterCount(100L)
+                        .status(ModelStatus.READY).build())
+                .insertModel(model("a", "a").toBuilder().format("safetensors").parameterCount(100L)
+                        .status(ModelStatus.READY).build())
+                .insertModel(model("b", "b").toBuilder().format("pytorch-zip").parameterCount(50L)
+                        .status(ModelStatus.READY).createdAt(day2).build())
+                .insertModel(model("c", "c").toBuilder().status(ModelStatus.PROCESSING).createdAt(day2).build())
+                .insertModel(model("d", "d").toBuilder().createdAt(day2.plusSeconds(60)).build())
+                .insertModel(model("x", "x").toBuilder().format("safetensors").parameterCount(7L)
+                        .status(ModelStatus.READY).build())
+                .insertModel(model("y", "y").toBuilder().format("safetensors").parameterCount(7L)
+                        .status(ModelStatus.READY).build())
+                .putFamily("fam", "h", "r").putFamily("gam", "g", null).putFamily("empty", "e", null)
+                .replaceLineage("fam", List.of(
+                        new LineageEdge("r", "a", 0.95, EdgeKind.FINE_TUNE),
+                        new LineageEdge("r", "b", 0.3, EdgeKind.QUANTIZED),
+                        new LineageEdge("a", "b", 0.05, EdgeKind.MERGE, 0.5),
+                        new LineageEdge("r", "c", 1.0, EdgeKind.DUPLICATE)))
+                .replaceLineage("gam", List.of(new LineageEdge("x", "y", 0.1, EdgeKind.FINE_TUNE)))
+                .build());
+
+        LakeStats s = store.stats(10);
+        LocalDate first = LocalDate.of(2025, 1, 1);
+        assertEquals(List.of(
+                new LakeStats.DailyUploads(first, Map.of(ModelStatus.READY, 4L)),
+                new LakeStats.DailyUploads(first.plusDays(1), Map.of(ModelStatus.READY, 1L,
+                        ModelStatus.PROCESSING, 1L, ModelStatus.PENDING, 1L))), s.uploadsByDay());
+        assertEquals(Map.of("safetensors", 4L, "pytorch-zip", 1L, LakeTotals.UNKNOWN_FORMAT, 2L), s.modelsByFormat());
+        assertEquals(264L, s.totalParameters());
+        assertEquals(7000L, s.totalBytes());
+        assertEquals(Map.of(4L, 1L, 2L, 1L), s.familySizes());
+        assertEquals(List.of(new LakeStats.FamilySize("fam", "r", "root", 4, 250, 4000),
+                new LakeStats.FamilySize("gam", null, null, 2, 14, 2000)), s.largestFamilies());
+        assertEquals(List.of(new LakeStats.FamilySize("fam", "r", "root", 4, 250, 4000)),
+                store.stats(1).largestFamilies());
+        assertEquals(Map.of(EdgeKind.FINE_TUNE, 2L, EdgeKind.DUPLICATE, 1L, EdgeKind.QUANTIZED, 1L,
+                EdgeKind.ADAPTER, 0L, EdgeKind.RESIZE, 0L, EdgeKind.MERGE, 1L), s.edgesByKind());
+        assertEquals(List.of(1L, 1L, 0L, 1L, 0L, 0L, 0L, 0L, 0L, 2L), s.edgeConfidence());
+        assertEquals(1, s.pending());
+        assertEquals(1, s.processing());
+        assertEquals(s, store.stats(10));
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.modelheritage.store.Family;
 import org.modelheritage.store.Ids;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
+import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
 import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
@@ -222,6 +223,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
         }
         return new LakeTotals(s.models.size(), s.families.size(), byStatus, byFormat, parameters, last);
+    }
+
+    @Override
+    public LakeStats stats(int largestFamilies) {
+        Snapshot s = read();
+        List<LineageEdge> edges = new ArrayList<>();
+        s.edges.values().forEach(edges::addAll);
+        return LakeStats.ofIndex(s.models.values(), s.models::get,
+                id -> s.families.containsKey(id) ? s.families.get(id).rootModelId() : null, edges, largestFamilies);
     }
 
     // ------------------------------------------------------------------ access

@@ -74,6 +74,7 @@ class AccessTest {
                 new Route("GET", "/api/families/" + UNKNOWN + "/models", Role.READER, 404),
                 new Route("GET", "/api/families/" + UNKNOWN + "/tree", Role.READER, 404),
                 new Route("GET", "/api/stats", Role.READER, 200),
+                new Route("GET", "/api/stats/charts", Role.READER, 200),
                 new Route("GET", "/api/tokens", Role.ADMIN, 200),
                 new Route("POST", "/api/tokens", Role.ADMIN, 201),
                 new Route("DELETE", "/api/tokens/" + UNKNOWN, Role.ADMIN, 404),

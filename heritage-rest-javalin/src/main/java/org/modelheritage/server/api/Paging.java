@@ -14,7 +14,7 @@ record Paging(int offset, int limit) {
         return new Paging(offset, limit);
     }
 
-    private static int parse(String raw, String name, int min, int max, int absent) {
+    static int parse(String raw, String name, int min, int max, int absent) {
         if (raw == null || raw.isBlank()) {
             return absent;
         }

@@ -10,6 +10,7 @@ import org.modelheritage.lake.FamilyTree;
 import org.modelheritage.lake.LineageLink;
 import org.modelheritage.lake.ModelDetails;
 import org.modelheritage.store.Family;
+import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelFile;
@@ -114,6 +115,61 @@ final class Views {
             return new StatsView(s.models(), s.families(), byStatus, new TreeMap<>(s.modelsByFormat()),
                     s.totalParameters(), time(s.lastUploadAt()));
         }
+    }
+
+    /** {@code /api/stats/charts}: what the dashboard draws, every series spelt out for its text alternative. */
+    record ChartsView(List<DayView> uploadsByDay, Map<String, Long> byFormat, long totalParameters, long totalBytes,
+                      List<SizeView> familySizes, List<FamilySizeView> largestFamilies, Map<String, Long> edgesByKind,
+                      List<BinView> edgeConfidence, QueueView queue) {
+        static ChartsView of(LakeStats s) {
+            List<DayView> days = new java.util.ArrayList<>();
+            Map<String, Long> running = statuses(Map.of());
+            for (LakeStats.DailyUploads d : s.uploadsByDay()) {
+                Map<String, Long> uploaded = statuses(d.byStatus());
+                Map<String, Long> cumulative = new LinkedHashMap<>();
+                running.forEach((status, n) -> cumulative.put(status, n + uploaded.get(status)));
+                running = cumulative;
+                days.add(new DayView(d.day().toString(), uploaded, cumulative,
+                        cumulative.values().stream().mapToLong(Long::longValue).sum()));
+            }
+            List<SizeView> sizes = s.familySizes().entrySet().stream()
+                    .map(e -> new SizeView(e.getKey(), e.getValue())).toList();
+            List<FamilySizeView> largest = s.largestFamilies().stream().map(f -> new FamilySizeView(f.familyId(),
+                    f.rootModelId(), f.rootModelName(), f.models(), f.parameters(), f.bytes())).toList();
+            Map<String, Long> kinds = new LinkedHashMap<>();
+            s.edgesByKind().forEach((k, n) -> kinds.put(FamilyTree.label(k), n));
+            List<BinView> bins = new java.util.ArrayList<>();
+            for (int b = 0; b < LakeStats.CONFIDENCE_BINS; b++) {
+                bins.add(new BinView(LakeStats.binLowerBound(b), LakeStats.binLowerBound(b + 1), s.edgeConfidence().get(b)));
+            }
+            return new ChartsView(days, new TreeMap<>(s.modelsByFormat()), s.totalParameters(), s.totalBytes(), sizes,
+                    largest, kinds, bins, new QueueView(s.pending(), s.processing()));
+        }
+
+        private static Map<String, Long> statuses(Map<ModelStatus, Long> counts) {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (ModelStatus status : ModelStatus.values()) {
+                out.put(Views.status(status), counts.getOrDefault(status, 0L));
+            }
+            return out;
+        }
+    }
+
+    /** One day: uploads that day and everything uploaded up to it, by status now. */
+    record DayView(String day, Map<String, Long> uploaded, Map<String, Long> cumulative, long cumulativeTotal) {
+    }
+
+    record SizeView(long models, long families) {
+    }
+
+    record FamilySizeView(String id, String rootId, String rootName, long models, long parameters, long bytes) {
+    }
+
+    /** Edges whose confidence lies in [from, to); the last bin also holds 1 and above, the first below 0. */
+    record BinView(double from, double to, long edges) {
+    }
+
+    record QueueView(long pending, long processing) {
     }
 
     record HealthView(String status, long models) {

@@ -44,6 +44,7 @@ import org.modelheritage.store.Family;
 import org.modelheritage.store.Ids;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
+import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
 import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
@@ -609,6 +610,11 @@ public final class FileMetadataStore implements MetadataStore {
     @Override
     public LakeTotals totals() {
         return read(state::totals);
+    }
+
+    @Override
+    public LakeStats stats(int largestFamilies) {
+        return read(() -> state.stats(largestFamilies));
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.modelheritage.store.Family;
 import org.modelheritage.store.Ids;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
+import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
 import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.Model;
@@ -794,6 +795,15 @@ final class FsState {
     LakeTotals totals() {
         return new LakeTotals(models.size(), families.size(), countByStatus, countByFormat, parameterTotal,
                 createdAt.isEmpty() ? null : createdAt.lastKey());
+    }
+
+    LakeStats stats(int largestFamilies) {
+        List<LineageEdge> all = new ArrayList<>(edges.size());
+        for (EdgeRow e : edges.values()) {
+            all.add(e.edge());
+        }
+        return LakeStats.ofIndex(models.values(), models::get,
+                id -> families.containsKey(id) ? families.get(id).rootModelId() : null, all, largestFamilies);
     }
 
     // ================================================================== snapshot views

@@ -32,6 +32,7 @@ import org.modelheritage.store.Family;
 import org.modelheritage.store.Ids;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
+import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
 import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
@@ -492,6 +493,62 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             long families = tx.count("SELECT count(*) FROM families");
             return new LakeTotals(models, families, byStatus, byFormat, parameters, last);
+        });
+    }
+
+    /** Days since the epoch (UTC): created_at is milliseconds, and integer division truncates in both dialects. */
+    private static final String UPLOADS_BY_DAY = "SELECT created_at / 86400000, status, format, count(*), "
+            + "sum(parameter_count), sum(byte_size) FROM models GROUP BY created_at / 86400000, status, format";
+
+    /** One row per family with members; its root's name where lineage found a root. */
+    private static final String FAMILY_SIZES = "SELECT m.family_id, f.root_model_id, r.name, count(*), "
+            + "sum(m.parameter_count), sum(m.byte_size) FROM models m LEFT JOIN families f ON f.id = m.family_id "
+            + "LEFT JOIN models r ON r.id = f.root_model_id WHERE m.family_id IS NOT NULL "
+            + "GROUP BY m.family_id, f.root_model_id, r.name";
+
+    /** Edges by kind and confidence bin; the bin bounds are bound as parameters, the ones LakeStats.confidenceBin uses. */
+    private static final String EDGES_BY_BIN;
+
+    static {
+        StringBuilder bin = new StringBuilder("CASE");
+        for (int b = 0; b < LakeStats.CONFIDENCE_BINS - 1; b++) {
+            bin.append(" WHEN confidence < ? THEN ").append(b);
+        }
+        bin.append(" ELSE ").append(LakeStats.CONFIDENCE_BINS - 1).append(" END");
+        // binned in a subquery: PostgreSQL would not see a repeated expression with other parameters as the same
+        EDGES_BY_BIN = "SELECT kind, bin, count(*) FROM (SELECT kind, " + bin + " AS bin FROM lineage_edges) e "
+                + "GROUP BY kind, bin";
+    }
+
+    @Override
+    public LakeStats stats(int largestFamilies) {
+        if (largestFamilies < 0) {
+            throw new IllegalArgumentException("largestFamilies must be >= 0, got " + largestFamilies);
+        }
+        return read(tx -> {
+            LakeStats.Tally t = new LakeStats.Tally();
+            try (ResultSet rs = tx.ps(UPLOADS_BY_DAY).executeQuery()) {
+                while (rs.next()) {
+                    t.models(rs.getLong(1), ModelStatus.valueOf(rs.getString(2)), rs.getString(3), rs.getLong(5),
+                            rs.getLong(6), rs.getLong(4));
+                }
+            }
+            try (ResultSet rs = tx.ps(FAMILY_SIZES).executeQuery()) {
+                while (rs.next()) {
+                    t.family(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6));
+                }
+            }
+            Object[] bounds = new Object[LakeStats.CONFIDENCE_BINS - 1];
+            for (int b = 0; b < bounds.length; b++) {
+                bounds[b] = LakeStats.binLowerBound(b + 1);
+            }
+            try (ResultSet rs = tx.ps(EDGES_BY_BIN, bounds).executeQuery()) {
+                while (rs.next()) {
+                    t.edges(EdgeKind.valueOf(rs.getString(1)), rs.getInt(2), rs.getLong(3));
+                }
+            }
+            return t.build(largestFamilies);
         });
     }
 
