@@ -51,6 +51,8 @@ final class FamilyTreeBuilder {
     private final Function<String, ModelSignature> signatures;
     private final PairSource pairs;
     private final EvidenceSource evidence;
+    /** Each model's inner product with itself, for the merge fit (one builder builds one tree). */
+    private final Map<String, Double> selfDots = new HashMap<>();
 
     FamilyTreeBuilder(MotherRecipe recipe, Function<String, ModelSignature> signatures, PairSource pairs,
             EvidenceSource evidence) {
@@ -481,7 +483,7 @@ final class FamilyTreeBuilder {
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
             tailDecided = byTail.score() > byNorm.score() + needed + 1e-9;
             double[] kurt = votes(DirectionSignal.KURTOSIS, ids, lo, hi);
-            Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs(true));
+            Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs());
             double rival = tailDecided ? byTail.score() : byNorm.score();
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
                 tailDecided = false;
@@ -553,11 +555,6 @@ final class FamilyTreeBuilder {
     /** The fine-tuning reading of a signal (the generalisation reading when the recipe asks for it). */
     private int[] forward(int sign) {
         return recipe.mode() == DirectionMode.GENERALISATION ? new int[] {-sign} : new int[] {sign};
-    }
-
-    /** Both readings of a signal, the fine-tuning one first (only the recipe's when it fixes one). */
-    private int[] signs(boolean both) {
-        return both && recipe.mode() == DirectionMode.AUTO ? new int[] {1, -1} : forward(1);
     }
 
     private int[] signs() {
@@ -659,8 +656,6 @@ final class FamilyTreeBuilder {
         }
         return best;
     }
-
-    private final Map<String, Double> selfDots = new HashMap<>();
 
     /**
      * The family's tree: the oriented backbone, then merges hung from their parents (and models
