@@ -119,6 +119,19 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
+    /** Opens a lake with another lineage engine: for tests that need a job to misbehave. */
+    static ModelLake open(URI store, URI blobStore, LakeOptions options, LineageAdapter lineage) throws IOException {
+        MetadataStore meta = Stores.openMetadata(store);
+        BlobStore blobs = Stores.openBlobs(blobStore);
+        try {
+            return new ModelLake(meta, blobs, options, lineage);
+        } catch (IOException | RuntimeException e) {
+            blobs.close();
+            meta.close();
+            throw e;
+        }
+    }
+
     /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
     public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
         Files.createDirectories(dataDir);
@@ -378,6 +391,11 @@ public final class ModelLake implements AutoCloseable {
         return workers.awaitIdle(timeout);
     }
 
+    /** Worker threads alive now; fewer than {@link LakeOptions#workers()} means some died (see {@code /health}). */
+    public int liveWorkers() {
+        return workers.alive();
+    }
+
     /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
     private void process(String modelId) {
         Optional<Model> found = meta.model(modelId);
@@ -422,6 +440,13 @@ public final class ModelLake implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("processing model {} ({}) failed", modelId, model.name(), e);
             fail(modelId, e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (Throwable e) {
+            // An Error (stack overflow, out of memory) from one model's weights must not kill the
+            // worker nor leave the job RUNNING to kill the workers again at every restart: the
+            // model is FAILED with the reason, its memory is gone with its stack frames.
+            log.error("processing model {} ({}) failed with {}", modelId, model.name(), e.toString(), e);
+            fail(modelId, "processing failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 

@@ -67,7 +67,7 @@ public final class HeritageServer implements AutoCloseable {
             config.routes.before(access::screen);
             config.routes.beforeMatched(access::authorize);
 
-            config.routes.get("/health", ctx -> ctx.json(new Views.HealthView("ok", lake.stats().models())));
+            config.routes.get("/health", this::health);
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/api/me", accounts::me);
             config.routes.get("/api/models", models::list, Role.READER);
@@ -107,6 +107,15 @@ public final class HeritageServer implements AutoCloseable {
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
                 .filter(r -> r.matches("^(GET|POST|PUT|PATCH|DELETE) .*"))
                 .toList();
+    }
+
+    /** 200 "ok", or 503 "degraded" when a worker died: uploads would queue with nobody to process them. */
+    private void health(Context ctx) {
+        int alive = lake.liveWorkers();
+        int configured = lake.options().workers();
+        boolean ok = alive >= configured;
+        ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .json(new Views.HealthView(ok ? "ok" : "degraded", lake.stats().models(), alive, configured));
     }
 
     /** Stops the HTTP server; the lake is the caller's to close. */
