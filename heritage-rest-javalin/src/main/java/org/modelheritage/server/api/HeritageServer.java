@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.jetty.io.EofException;
 import org.modelheritage.lake.DuplicateModelException;
 import org.modelheritage.lake.InvalidModelException;
@@ -176,8 +177,11 @@ public final class HeritageServer implements AutoCloseable {
             error(ctx, HttpStatus.BAD_REQUEST, "request body ended early: " + e.getMessage());
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
-            log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+            // The exception's text may carry the store URI, SQL with its values, a driver's message
+            // or server paths: it goes to the log under a reference the client can quote, never out.
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.error("unexpected failure {} in {} {}", reference, ctx.method(), ctx.path(), e);
+            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (reference " + reference + ")");
         });
         // Statuses set without an exception (no route, wrong method): JSON too, unless a body was set.
         config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
