@@ -233,7 +233,7 @@ public final class ModelLake implements AutoCloseable {
     /** Opens the weights with the readers (headers only) and returns their format's id. */
     private String validate(List<ModelFile> files) throws IOException {
         try (MaterialisedModel view = MaterialisedModel.of(blobs, files, workDir)) {
-            try (WeightFile weights = WeightReaders.open(view.path())) {
+            try (WeightFile weights = WeightReaders.open(view.path(), options.readLimits())) {
                 if (weights.tensors().isEmpty()) {
                     throw new InvalidModelException("the file holds no tensors");
                 }
@@ -406,7 +406,7 @@ public final class ModelLake implements AutoCloseable {
         try {
             LineageAdapter.Signature signature;
             try (MaterialisedModel view = MaterialisedModel.of(blobs, model.files(), workDir)) {
-                try (WeightFile weights = WeightReaders.open(view.path())) {
+                try (WeightFile weights = WeightReaders.open(view.path(), options.readLimits())) {
                     signature = lineage.signature(weights);
                 } catch (WeightFormatException e) {
                     fail(modelId, view.describe(e));
