@@ -438,8 +438,12 @@ public final class ModelLake implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("processing model {} ({}) failed", modelId, model.name(), e);
-            fail(modelId, e.getMessage() == null ? e.toString() : e.getMessage());
+            // The model's failure message is shown to every reader: an I/O or store message would
+            // carry server paths and URIs, so it goes to the log under a reference instead.
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.warn("processing model {} ({}) failed, reference {}", modelId, model.name(), reference, e);
+            fail(modelId, "processing failed (" + e.getClass().getSimpleName() + "); reference " + reference
+                    + " in the server log");
         } catch (Throwable e) {
             // An Error (stack overflow, out of memory) from one model's weights must not kill the
             // worker nor leave the job RUNNING to kill the workers again at every restart: the

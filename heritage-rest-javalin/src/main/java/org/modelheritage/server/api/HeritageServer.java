@@ -57,6 +57,8 @@ public final class HeritageServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = options.host();
             config.jetty.port = options.port();
+            // Requests Jetty refuses before any route (414, 431, bad Content-Length, ambiguous URI)
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.http.prefer405over404 = true;
             cors(config, options.corsOrigins());
