@@ -102,6 +102,11 @@ public final class ModelLake implements AutoCloseable {
 
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
     public static ModelLake open(URI store, URI blobStore, LakeOptions options) throws IOException {
+        return open(store, blobStore, options, LineageAdapters.standard());
+    }
+
+    /** Opens a lake with another lineage engine: for tests that need a job to misbehave. */
+    static ModelLake open(URI store, URI blobStore, LakeOptions options, LineageAdapter lineage) throws IOException {
         MetadataStore meta = Stores.openMetadata(store);
         BlobStore blobs;
         try {
@@ -110,19 +115,6 @@ public final class ModelLake implements AutoCloseable {
             meta.close();
             throw e;
         }
-        try {
-            return new ModelLake(meta, blobs, options, LineageAdapters.standard());
-        } catch (IOException | RuntimeException e) {
-            blobs.close();
-            meta.close();
-            throw e;
-        }
-    }
-
-    /** Opens a lake with another lineage engine: for tests that need a job to misbehave. */
-    static ModelLake open(URI store, URI blobStore, LakeOptions options, LineageAdapter lineage) throws IOException {
-        MetadataStore meta = Stores.openMetadata(store);
-        BlobStore blobs = Stores.openBlobs(blobStore);
         try {
             return new ModelLake(meta, blobs, options, lineage);
         } catch (IOException | RuntimeException e) {
