@@ -2,6 +2,7 @@ package org.modelheritage.lake;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.modelheritage.read.ReadLimits;
 
 /**
  * How a {@link ModelLake} runs.
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param maxUploadBytes the most bytes one upload (all its files together) may have
  * @param workDir        where processing lays out temporary views of multi-file models; null for
  *                       the system temp directory
+ * @param readLimits     what the readers accept from one model (tensors, header and metadata
+ *                       size, elements read per storage element); beyond them an upload is a 400
  */
-public record LakeOptions(int workers, long maxUploadBytes, Path workDir) {
+public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLimits readLimits) {
     /** 5 GB, the default upload limit. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 5L * 1000 * 1000 * 1000;
 
@@ -22,6 +25,11 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir) {
         if (maxUploadBytes < 1) {
             throw new IllegalArgumentException("maxUploadBytes must be positive, got " + maxUploadBytes);
         }
+        Objects.requireNonNull(readLimits, "readLimits");
+    }
+
+    public LakeOptions(int workers, long maxUploadBytes, Path workDir) {
+        this(workers, maxUploadBytes, workDir, ReadLimits.defaults());
     }
 
     /** Two workers, 5 GB uploads, the system temp directory. */
@@ -30,14 +38,18 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir) {
     }
 
     public LakeOptions withWorkers(int n) {
-        return new LakeOptions(n, maxUploadBytes, workDir);
+        return new LakeOptions(n, maxUploadBytes, workDir, readLimits);
     }
 
     public LakeOptions withMaxUploadBytes(long n) {
-        return new LakeOptions(workers, n, workDir);
+        return new LakeOptions(workers, n, workDir, readLimits);
     }
 
     public LakeOptions withWorkDir(Path dir) {
-        return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"));
+        return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits);
+    }
+
+    public LakeOptions withReadLimits(ReadLimits limits) {
+        return new LakeOptions(workers, maxUploadBytes, workDir, limits);
     }
 }

@@ -102,6 +102,11 @@ public final class ModelLake implements AutoCloseable {
 
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
     public static ModelLake open(URI store, URI blobStore, LakeOptions options) throws IOException {
+        return open(store, blobStore, options, LineageAdapters.standard());
+    }
+
+    /** Opens a lake with another lineage engine: for tests that need a job to misbehave. */
+    static ModelLake open(URI store, URI blobStore, LakeOptions options, LineageAdapter lineage) throws IOException {
         MetadataStore meta = Stores.openMetadata(store);
         BlobStore blobs;
         try {
@@ -111,7 +116,7 @@ public final class ModelLake implements AutoCloseable {
             throw e;
         }
         try {
-            return new ModelLake(meta, blobs, options, LineageAdapters.standard());
+            return new ModelLake(meta, blobs, options, lineage);
         } catch (IOException | RuntimeException e) {
             blobs.close();
             meta.close();
@@ -220,7 +225,7 @@ public final class ModelLake implements AutoCloseable {
     /** Opens the weights with the readers (headers only) and returns their format's id. */
     private String validate(List<ModelFile> files) throws IOException {
         try (MaterialisedModel view = MaterialisedModel.of(blobs, files, workDir)) {
-            try (WeightFile weights = WeightReaders.open(view.path())) {
+            try (WeightFile weights = WeightReaders.open(view.path(), options.readLimits())) {
                 if (weights.tensors().isEmpty()) {
                     throw new InvalidModelException("the file holds no tensors");
                 }
@@ -378,6 +383,11 @@ public final class ModelLake implements AutoCloseable {
         return workers.awaitIdle(timeout);
     }
 
+    /** Worker threads alive now; fewer than {@link LakeOptions#workers()} means some died (see {@code /health}). */
+    public int liveWorkers() {
+        return workers.alive();
+    }
+
     /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
     private void process(String modelId) {
         Optional<Model> found = meta.model(modelId);
@@ -388,7 +398,7 @@ public final class ModelLake implements AutoCloseable {
         try {
             LineageAdapter.Signature signature;
             try (MaterialisedModel view = MaterialisedModel.of(blobs, model.files(), workDir)) {
-                try (WeightFile weights = WeightReaders.open(view.path())) {
+                try (WeightFile weights = WeightReaders.open(view.path(), options.readLimits())) {
                     signature = lineage.signature(weights);
                 } catch (WeightFormatException e) {
                     fail(modelId, view.describe(e));
@@ -420,8 +430,19 @@ public final class ModelLake implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("processing model {} ({}) failed", modelId, model.name(), e);
-            fail(modelId, e.getMessage() == null ? e.toString() : e.getMessage());
+            // The model's failure message is shown to every reader: an I/O or store message would
+            // carry server paths and URIs, so it goes to the log under a reference instead.
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.warn("processing model {} ({}) failed, reference {}", modelId, model.name(), reference, e);
+            fail(modelId, "processing failed (" + e.getClass().getSimpleName() + "); reference " + reference
+                    + " in the server log");
+        } catch (Throwable e) {
+            // An Error (stack overflow, out of memory) from one model's weights must not kill the
+            // worker nor leave the job RUNNING to kill the workers again at every restart: the
+            // model is FAILED with the reason, its memory is gone with its stack frames.
+            log.error("processing model {} ({}) failed with {}", modelId, model.name(), e.toString(), e);
+            fail(modelId, "processing failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 

@@ -94,13 +94,37 @@ public final class ModelUpload implements AutoCloseable {
         if (cleanName.length() > 1024) {
             throw new InvalidModelException("name is longer than 1024 characters");
         }
+        checkText("name", cleanName, false);
         if (files.isEmpty()) {
             throw new InvalidModelException("no file uploaded: send the weights as the 'file' field");
         }
         String desc = description == null || description.isBlank() ? null : description.strip();
+        if (desc != null) {
+            checkText("description", desc, true);
+        }
         org.modelheritage.store.Model model = lake.register(cleanName, desc, files, checksum(files));
         committed = true;
         return model;
+    }
+
+    /**
+     * Refuses text no store keeps the same way: PostgreSQL rejects NUL, SQLite and the file store
+     * keep it, and a lone surrogate becomes '?' in one and an error in another. Checked here, before
+     * any store sees it, so every store behaves alike. A description may hold tabs and line breaks.
+     */
+    static void checkText(String field, String value, boolean multiline) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
+                throw new InvalidModelException(field + " holds a control character (U+"
+                        + String.format("%04X", (int) c) + ") at position " + i);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidModelException(field + " holds an unpaired surrogate at position " + i);
+            }
+        }
     }
 
     /** Gives up an uncommitted upload, removing its blobs unless something else uses them. */

@@ -63,7 +63,10 @@ final class Workers implements AutoCloseable {
                     worked = true;
                     process.accept(job.get().modelId());
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Any Throwable, Errors included: a worker that died here would leave its job
+                // RUNNING and nobody to take the next one. process() already marks the job FAILED;
+                // this is what escapes it (the store itself failing, say), and the loop goes on.
                 if (!closed) {
                     log.error("worker failed outside a job", e);
                 }
@@ -81,6 +84,15 @@ final class Workers implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Workers started and not ended; fewer than {@link #count()} while open means some died. */
+    int alive() {
+        return (int) threads.stream().filter(Thread::isAlive).count();
+    }
+
+    int count() {
+        return threads.size();
     }
 
     boolean awaitIdle(Duration timeout) throws InterruptedException {

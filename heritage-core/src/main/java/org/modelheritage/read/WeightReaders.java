@@ -28,8 +28,13 @@ public final class WeightReaders {
      * @throws IOException if the file cannot be read at all (missing, unreadable)
      */
     public static WeightFile open(Path path) throws IOException {
+        return open(path, ReadLimits.defaults());
+    }
+
+    /** Opens under {@code limits}: a file beyond them is refused with a {@link WeightFormatException}. */
+    public static WeightFile open(Path path, ReadLimits limits) throws IOException {
         if (Files.isDirectory(path)) {
-            return guard(path, () -> ShardedSafetensorsReader.open(path));
+            return guard(path, () -> ShardedSafetensorsReader.open(path, limits));
         }
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         WeightFormat format;
@@ -40,9 +45,9 @@ public final class WeightReaders {
             throw e;
         }
         return guard(path, () -> switch (format) {
-            case SAFETENSORS -> SafetensorsReader.open(path, channel);
-            case PYTORCH_ZIP -> TorchZipReader.open(path, channel);
-            case PYTORCH_LEGACY -> TorchLegacyReader.open(path, channel);
+            case SAFETENSORS -> SafetensorsReader.open(path, channel, limits);
+            case PYTORCH_ZIP -> TorchZipReader.open(path, channel, limits);
+            case PYTORCH_LEGACY -> TorchLegacyReader.open(path, channel, limits);
             case SHARDED_SAFETENSORS -> throw new AssertionError("a file is never sharded");
         });
     }

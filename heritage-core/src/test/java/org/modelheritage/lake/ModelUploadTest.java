@@ -35,4 +35,15 @@ class ModelUploadTest {
         assertThrows(InvalidModelException.class, () -> ModelUpload.cleanFileName("a\u0000b"));
         assertThrows(InvalidModelException.class, () -> ModelUpload.cleanFileName(null));
     }
+
+    @Test
+    void textFieldsWithControlCharactersOrLoneSurrogatesAreRefused() {
+        for (String bad : List.of("a\u0000b", "\u0007", "x\u001by", "\u007f", "\u0085", "lone\ud800", "\udc00x")) {
+            assertThrows(InvalidModelException.class, () -> ModelUpload.checkText("name", bad, false), bad);
+            assertThrows(InvalidModelException.class, () -> ModelUpload.checkText("description", bad, true), bad);
+        }
+        assertThrows(InvalidModelException.class, () -> ModelUpload.checkText("name", "a\nb", false));
+        ModelUpload.checkText("description", "line\r\n\tnext", true);
+        ModelUpload.checkText("name", "emoji \ud83d\ude00 ü", false);
+    }
 }

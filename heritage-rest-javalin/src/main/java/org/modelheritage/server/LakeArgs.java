@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.modelheritage.lake.LakeOptions;
 import org.modelheritage.lake.ModelLake;
+import org.modelheritage.read.ReadLimits;
 import picocli.CommandLine.Option;
 
 /** Where the lake lives and how it processes: shared by {@code serve} and {@code ingest}. */
@@ -30,6 +31,20 @@ final class LakeArgs {
             description = "Largest upload, all files together: 5GB, 500MB, 2GiB, 1048576... (env HERITAGE_MAX_UPLOAD_SIZE; default: ${DEFAULT-VALUE}).")
     long maxUploadSize;
 
+    @Option(names = "--max-tensors", paramLabel = "N", defaultValue = "${env:HERITAGE_MAX_TENSORS:-100000}",
+            description = "Most tensors one model may hold (env HERITAGE_MAX_TENSORS; default: ${DEFAULT-VALUE}).")
+    int maxTensors;
+
+    @Option(names = "--max-header-size", paramLabel = "SIZE", defaultValue = "${env:HERITAGE_MAX_HEADER_SIZE:-100MB}",
+            converter = ByteSize.class,
+            description = "Largest safetensors header, per file, at most 100MB (env HERITAGE_MAX_HEADER_SIZE; default: ${DEFAULT-VALUE}).")
+    long maxHeaderSize;
+
+    @Option(names = "--max-metadata-size", paramLabel = "SIZE", defaultValue = "${env:HERITAGE_MAX_METADATA_SIZE:-10MB}",
+            converter = ByteSize.class,
+            description = "Largest safetensors __metadata__, in characters (env HERITAGE_MAX_METADATA_SIZE; default: ${DEFAULT-VALUE}).")
+    long maxMetadataSize;
+
     URI storeUri() {
         return store == null || store.isBlank() ? ModelLake.defaultStoreUri(data) : URI.create(store.strip());
     }
@@ -41,7 +56,9 @@ final class LakeArgs {
     ModelLake open() throws IOException {
         java.nio.file.Files.createDirectories(data);
         LakeOptions options = LakeOptions.defaults().withWorkers(workers).withMaxUploadBytes(maxUploadSize)
-                .withWorkDir(data.toAbsolutePath().resolve("work"));
+                .withWorkDir(data.toAbsolutePath().resolve("work"))
+                .withReadLimits(ReadLimits.defaults().withMaxTensors(maxTensors)
+                        .withMaxHeaderBytes(maxHeaderSize).withMaxMetadataBytes(maxMetadataSize));
         return ModelLake.open(storeUri(), blobUri(), options);
     }
 }

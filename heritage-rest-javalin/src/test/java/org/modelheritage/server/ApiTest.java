@@ -69,6 +69,7 @@ class ApiTest {
         TestServer.Reply health = s.get("/health");
         assertEquals(200, health.status());
         assertEquals("ok", health.json().get("status").asText());
+        assertEquals(health.json().get("workers").asInt(), health.json().get("workers_alive").asInt());
         TestServer.Reply stats = s.get("/api/stats");
         assertEquals(200, stats.status());
         assertTrue(stats.json().has("by_status"));

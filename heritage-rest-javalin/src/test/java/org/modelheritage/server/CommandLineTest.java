@@ -56,6 +56,12 @@ class CommandLineTest {
         assertEquals(Path.of("/tmp/x/blobs").toUri(), serve.lake.blobUri());
         assertEquals(1_000_000_000L, serve.lake.maxUploadSize);
         assertEquals(4, serve.lake.workers);
+        assertEquals(100_000, serve.lake.maxTensors);
+        assertEquals(100_000_000L, serve.lake.maxHeaderSize);
+        new CommandLine(serve).parseArgs("--max-tensors", "5000", "--max-header-size", "10MB", "--max-metadata-size", "1MB");
+        assertEquals(5000, serve.lake.maxTensors);
+        assertEquals(10_000_000L, serve.lake.maxHeaderSize);
+        assertEquals(1_000_000L, serve.lake.maxMetadataSize);
     }
 
     @Test

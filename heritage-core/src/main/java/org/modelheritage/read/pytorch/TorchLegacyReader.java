@@ -1,5 +1,6 @@
 package org.modelheritage.read.pytorch;
 
+import org.modelheritage.read.ReadLimits;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -43,15 +44,20 @@ public final class TorchLegacyReader {
 
     /** Opens from a channel this takes over (it is closed with the file, or on failure). */
     public static WeightFile open(Path file, FileChannel channel) throws IOException {
+        return open(file, channel, ReadLimits.defaults());
+    }
+
+    /** Opens from a channel this takes over, refusing a file whose tensors would read beyond {@code limits}. */
+    public static WeightFile open(Path file, FileChannel channel, ReadLimits limits) throws IOException {
         try {
-            return read(file, channel);
+            return read(file, channel, limits);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    private static WeightFile read(Path file, FileChannel channel) throws IOException {
+    private static WeightFile read(Path file, FileChannel channel, ReadLimits limits) throws IOException {
         long fileSize = channel.size();
         // all the pickles come before the storages; together they are bounded like a zip's data.pkl
         PickleInput in = PickleInput.of(channel, file, 0, Math.min(fileSize, TorchFiles.MAX_PICKLE_BYTES));
@@ -88,7 +94,7 @@ public final class TorchLegacyReader {
         }
         Map<String, Long> positions = walkStorages(file, channel, fileSize, in.position(), keys, hooks.roots());
         Map<String, TensorLayout> layouts = TorchFiles.layouts(file, channel, stateDict,
-                s -> positions.get(s.key()), ByteOrder.LITTLE_ENDIAN, "");
+                s -> positions.get(s.key()), ByteOrder.LITTLE_ENDIAN, "", limits);
         return new LayoutWeightFile(file, WeightFormat.PYTORCH_LEGACY, layouts, Map.of(), List.of(channel));
     }
 

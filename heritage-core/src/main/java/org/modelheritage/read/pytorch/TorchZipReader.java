@@ -1,5 +1,6 @@
 package org.modelheritage.read.pytorch;
 
+import org.modelheritage.read.ReadLimits;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -35,15 +36,20 @@ public final class TorchZipReader {
 
     /** Opens from a channel this takes over (it is closed with the file, or on failure). */
     public static WeightFile open(Path file, FileChannel channel) throws IOException {
+        return open(file, channel, ReadLimits.defaults());
+    }
+
+    /** Opens from a channel this takes over, refusing a file whose tensors would read beyond {@code limits}. */
+    public static WeightFile open(Path file, FileChannel channel, ReadLimits limits) throws IOException {
         try {
-            return read(file, channel);
+            return read(file, channel, limits);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    private static WeightFile read(Path file, FileChannel channel) throws IOException {
+    private static WeightFile read(Path file, FileChannel channel, ReadLimits limits) throws IOException {
         ZipArchive zip = ZipArchive.read(file, channel);
         List<ZipArchive.Entry> pickles = new ArrayList<>();
         for (ZipArchive.Entry e : zip.entries()) {
@@ -93,7 +99,7 @@ public final class TorchZipReader {
             positions.put(storage.key(), zip.dataOffset(entry));
         }
         Map<String, TensorLayout> layouts = TorchFiles.layouts(file, channel, stateDict,
-                s -> positions.get(s.key()), order, where);
+                s -> positions.get(s.key()), order, where, limits);
         return new LayoutWeightFile(file, WeightFormat.PYTORCH_ZIP, layouts, Map.of(), List.of(channel));
     }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.modelheritage.read.DType;
+import org.modelheritage.read.ReadLimits;
 import org.modelheritage.read.WeightFormatException;
 import org.modelheritage.read.io.ChannelIo;
 import org.modelheritage.read.io.TensorLayout;
@@ -92,8 +93,13 @@ public final class SafetensorsHeader {
         return out;
     }
 
-    /** Reads and validates the header of the safetensors file open in {@code channel}. */
+    /** Reads and validates the header of the safetensors file open in {@code channel}, under the default limits. */
     public static SafetensorsHeader read(Path file, FileChannel channel) throws IOException {
+        return read(file, channel, ReadLimits.defaults());
+    }
+
+    /** Reads and validates the header, refusing it beyond {@code limits} before it costs memory. */
+    public static SafetensorsHeader read(Path file, FileChannel channel, ReadLimits limits) throws IOException {
         long fileSize = channel.size();
         if (fileSize < 8) {
             throw new WeightFormatException(file, "byte 0",
@@ -106,9 +112,9 @@ public final class SafetensorsHeader {
             throw new WeightFormatException(file, "byte 0", "header length " + Long.toUnsignedString(headerLength)
                     + " goes beyond the end of the file (" + fileSize + " bytes); the file is truncated or not safetensors");
         }
-        if (headerLength > MAX_HEADER_BYTES) {
+        if (headerLength > limits.maxHeaderBytes()) {
             throw new WeightFormatException(file, "byte 0", "header length " + headerLength
-                    + " is above the limit of " + MAX_HEADER_BYTES + " bytes");
+                    + " is above the limit of " + limits.maxHeaderBytes() + " bytes");
         }
         if (headerLength < 2) {
             throw new WeightFormatException(file, "byte 0", "header length " + headerLength
@@ -130,8 +136,12 @@ public final class SafetensorsHeader {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if (name.equals("__metadata__")) {
-                    readMetadata(file, p, value, metadata);
+                    readMetadata(file, p, value, metadata, limits.maxMetadataBytes());
                 } else {
+                    if (entries.size() >= limits.maxTensors()) {
+                        throw error(file, p.currentTokenLocation(), "more than " + limits.maxTensors()
+                                + " tensors, the limit for one model");
+                    }
                     entries.add(readEntry(file, p, name, value));
                 }
             }
@@ -164,8 +174,9 @@ public final class SafetensorsHeader {
         }
     }
 
-    private static void readMetadata(Path file, JsonParser p, JsonToken value, Map<String, String> metadata)
-            throws IOException {
+    private static void readMetadata(Path file, JsonParser p, JsonToken value, Map<String, String> metadata,
+            long maxChars) throws IOException {
+        long chars = 0;
         expect(file, p, value, JsonToken.START_OBJECT, "__metadata__");
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -175,7 +186,13 @@ public final class SafetensorsHeader {
                 throw error(file, p.currentTokenLocation(), "__metadata__ value of \"" + key + "\" is " + describe(v)
                         + ", not a string");
             }
-            metadata.put(key, p.getText());
+            String text = p.getText();
+            chars += key.length() + text.length();
+            if (chars > maxChars) {
+                throw error(file, p.currentTokenLocation(), "__metadata__ is larger than the limit of "
+                        + maxChars + " characters");
+            }
+            metadata.put(key, text);
         }
         expect(file, p, t, JsonToken.END_OBJECT, "__metadata__");
     }

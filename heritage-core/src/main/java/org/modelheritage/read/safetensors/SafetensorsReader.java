@@ -1,5 +1,6 @@
 package org.modelheritage.read.safetensors;
 
+import org.modelheritage.read.ReadLimits;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -20,8 +21,13 @@ public final class SafetensorsReader {
 
     /** Opens from a channel this takes over (it is closed with the file, or on failure). */
     public static WeightFile open(Path file, FileChannel channel) throws IOException {
+        return open(file, channel, ReadLimits.defaults());
+    }
+
+    /** Opens from a channel this takes over, refusing a header beyond {@code limits}. */
+    public static WeightFile open(Path file, FileChannel channel, ReadLimits limits) throws IOException {
         try {
-            SafetensorsHeader header = SafetensorsHeader.read(file, channel);
+            SafetensorsHeader header = SafetensorsHeader.read(file, channel, limits);
             return new LayoutWeightFile(file, WeightFormat.SAFETENSORS, header.layouts(file, channel),
                     header.metadata(), List.of(channel));
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package org.modelheritage.read.safetensors;
 
+import org.modelheritage.read.ReadLimits;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -65,8 +66,17 @@ public final class ShardedSafetensorsReader {
     }
 
     public static WeightFile open(Path dir) throws IOException {
+        return open(dir, ReadLimits.defaults());
+    }
+
+    /** Opens under {@code limits}: the tensor limit counts all shards together. */
+    public static WeightFile open(Path dir, ReadLimits limits) throws IOException {
         Path index = findIndex(dir);
         Map<String, String> weightMap = readWeightMap(index);
+        if (weightMap.size() > limits.maxTensors()) {
+            throw new WeightFormatException(index, "weight_map", weightMap.size() + " tensors, more than the limit of "
+                    + limits.maxTensors() + " for one model");
+        }
         Map<String, List<String>> byShard = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : weightMap.entrySet()) {
             byShard.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
@@ -79,7 +89,7 @@ public final class ShardedSafetensorsReader {
                 Path shard = shardPath(dir, index, e.getKey());
                 FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ);
                 channels.add(channel);
-                SafetensorsHeader header = SafetensorsHeader.read(shard, channel);
+                SafetensorsHeader header = SafetensorsHeader.read(shard, channel, limits);
                 if (metadata.isEmpty()) {
                     metadata.putAll(header.metadata());
                 }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.jetty.io.EofException;
 import org.modelheritage.lake.DuplicateModelException;
 import org.modelheritage.lake.InvalidModelException;
@@ -56,6 +57,8 @@ public final class HeritageServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = options.host();
             config.jetty.port = options.port();
+            // Requests Jetty refuses before any route (414, 431, bad Content-Length, ambiguous URI)
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.http.prefer405over404 = true;
             cors(config, options.corsOrigins());
@@ -67,7 +70,7 @@ public final class HeritageServer implements AutoCloseable {
             config.routes.before(access::screen);
             config.routes.beforeMatched(access::authorize);
 
-            config.routes.get("/health", ctx -> ctx.json(new Views.HealthView("ok", lake.stats().models())));
+            config.routes.get("/health", this::health);
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/api/me", accounts::me);
             config.routes.get("/api/models", models::list, Role.READER);
@@ -107,6 +110,15 @@ public final class HeritageServer implements AutoCloseable {
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
                 .filter(r -> r.matches("^(GET|POST|PUT|PATCH|DELETE) .*"))
                 .toList();
+    }
+
+    /** 200 "ok", or 503 "degraded" when a worker died: uploads would queue with nobody to process them. */
+    private void health(Context ctx) {
+        int alive = lake.liveWorkers();
+        int configured = lake.options().workers();
+        boolean ok = alive >= configured;
+        ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .json(new Views.HealthView(ok ? "ok" : "degraded", lake.stats().models(), alive, configured));
     }
 
     /** Stops the HTTP server; the lake is the caller's to close. */
@@ -167,8 +179,11 @@ public final class HeritageServer implements AutoCloseable {
             error(ctx, HttpStatus.BAD_REQUEST, "request body ended early: " + e.getMessage());
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
-            log.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+            // The exception's text may carry the store URI, SQL with its values, a driver's message
+            // or server paths: it goes to the log under a reference the client can quote, never out.
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.error("unexpected failure {} in {} {}", reference, ctx.method(), ctx.path(), e);
+            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (reference " + reference + ")");
         });
         // Statuses set without an exception (no route, wrong method): JSON too, unless a body was set.
         config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
