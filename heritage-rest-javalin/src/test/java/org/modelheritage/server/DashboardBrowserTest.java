@@ -10,14 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -30,15 +26,11 @@ import org.openqa.selenium.WebElement;
  * {@code /api/stats/charts}; no console errors; screenshots at desktop and phone width in
  * target/screenshots/dashboard/.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserPageTest {
     /** A folder of its own: WebPagesBrowserTest clears target/screenshots of older pictures when it starts. */
     static final Path SCREENSHOTS = WebPagesBrowserTest.SCREENSHOTS.resolve("dashboard");
 
-    TestServer s;
-    Browser b;
-    String base;
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
@@ -48,31 +40,6 @@ class DashboardBrowserTest {
         s = new TestServer(dir.resolve("lake"));
         base = "http://127.0.0.1:" + s.server.port();
         b = Browser.start(SCREENSHOTS);
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            if (b != null) {
-                b.close();
-            }
-        } finally {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
-
-    @BeforeEach
-    void requireBrowser() {
-        Browser.assumeInstalled();
-    }
-
-    @AfterEach
-    void consoleStayedClean() {
-        if (b != null) {
-            assertEquals(List.of(), b.takeConsoleErrors(), "errors in the browser console");
-        }
     }
 
     @Test

@@ -8,11 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.server.access.RateLimits;
 import org.modelheritage.server.access.Role;
@@ -26,11 +23,7 @@ import org.openqa.selenium.WebElement;
  * messages for a refused, revoked or rate-limited caller, and no console errors beyond the
  * refusals the test provokes. Screenshots go to target/screenshots/ next to the other pages'.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SignInBrowserTest {
-    TestServer s;
-    Browser b;
-    String base;
+class SignInBrowserTest extends BrowserPageTest {
     Tokens tokens;
 
     @BeforeAll
@@ -43,24 +36,6 @@ class SignInBrowserTest {
         tokens = new Tokens(s.lake.metadata(), Clock.systemUTC());
         // a folder of its own: WebPagesBrowserTest clears the pictures beside its own when it starts
         b = Browser.start(WebPagesBrowserTest.SCREENSHOTS.resolve("signin"));
-    }
-
-    @BeforeEach
-    void requireBrowser() {
-        Browser.assumeInstalled();
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            if (b != null) {
-                b.close();
-            }
-        } finally {
-            if (s != null) {
-                s.close();
-            }
-        }
     }
 
     String navRole() {

@@ -24,14 +24,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.read.DType;
@@ -53,9 +49,8 @@ import org.openqa.selenium.interactions.Actions;
  * <p>The methods share one lake and run in order: the empty lake first, then synthetic models,
  * then (when ../shared/corpus is there) a real model tree.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebPagesBrowserTest {
+class WebPagesBrowserTest extends BrowserPageTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Duration PROCESSING = Duration.ofSeconds(90);
 
@@ -68,9 +63,6 @@ class WebPagesBrowserTest {
             "vit-r0-c1.pth", "vit-r0-c1-g0.pt");
 
     Path dir;
-    TestServer s;
-    Browser b;
-    String base;
     final Map<String, String> synthetic = new LinkedHashMap<>(); // name -> id
 
     @BeforeAll
@@ -89,32 +81,6 @@ class WebPagesBrowserTest {
             }
         }
         b = Browser.start(SCREENSHOTS);
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            if (b != null) {
-                b.close();
-            }
-        } finally {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
-
-    @BeforeEach
-    void requireBrowser() {
-        Browser.assumeInstalled();
-    }
-
-    /** Whatever a test did, the browser console must have stayed free of errors. */
-    @AfterEach
-    void consoleStayedClean() {
-        if (b != null) {
-            assertEquals(List.of(), b.takeConsoleErrors(), "errors in the browser console");
-        }
     }
 
     // ------------------------------------------------------------------ the empty lake
