@@ -607,17 +607,23 @@ final class FamilyTreeBuilder {
             }
         });
         // models downstream of a merge (their nearest model is a merge, or downstream of one, and
-        // they came after it by the norm) stay
-        // out of the backbone too: a fine-tune of a merge sits between the merge's parents as the
-        // merge does, and would pull the spanning tree apart the same way
+        // they came after it by the norm) stay out of the backbone too: a fine-tune of a merge sits
+        // between the merge's parents as the merge does, and would pull the spanning tree apart
+        // the same way
         java.util.Set<String> downstream = new java.util.TreeSet<>(merges.keySet());
         java.util.Set<String> mergeParents = new java.util.HashSet<>();
         merges.values().forEach(m -> mergeParents.addAll(m.parents()));
+        Map<String, String> nearest = new HashMap<>();
+        if (!merges.isEmpty()) {
+            for (String r : rest) {
+                nearest.put(r, nearestByEnergy(r, rest)); // once: it does not change between rounds
+            }
+        }
         boolean grew = !merges.isEmpty();
         while (grew) {
             grew = false;
             for (String r : rest) {
-                String near = nearestByEnergy(r, rest);
+                String near = nearest.get(r);
                 // a merge's parents' parent can be nearer to the merge than to its own children
                 // (averaging cancels their independent steps): downstream means later, too
                 if (!downstream.contains(r) && !mergeParents.contains(r) && downstream.contains(near)
