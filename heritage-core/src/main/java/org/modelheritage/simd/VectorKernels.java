@@ -41,8 +41,9 @@ final class VectorKernels implements Kernels {
     /**
      * Two sets of accumulators of the widest double vectors (L lanes: 8 with AVX-512, 4 with
      * AVX2), so that the adds of consecutive steps do not wait on each other: element
-     * {@code from + i} goes to lane {@code i mod 2L}. That is not the scalar loop's order, so the
-     * sums agree with it to rounding (see {@link Kernels#powerSums}), not bit for bit.
+     * {@code from + i} goes to lane {@code i mod 2L}, and the third and fourth powers are added by
+     * fused multiply-adds. That is not the scalar loop's order or rounding, so the sums agree with
+     * it to rounding (see {@link Kernels#powerSums}), not bit for bit.
      */
     @Override
     public void powerSums(float[] v, int from, int to, double k, double[] out, float[] minMax) {
@@ -71,10 +72,10 @@ final class VectorKernels implements Kernels {
             b1 = b1.add(y);
             a2 = a2.add(xx);
             b2 = b2.add(yy);
-            a3 = a3.add(xx.mul(x));
-            b3 = b3.add(yy.mul(y));
-            a4 = a4.add(xx.mul(xx));
-            b4 = b4.add(yy.mul(yy));
+            a3 = xx.fma(x, a3); // one rounding instead of two: within the documented tolerance
+            b3 = yy.fma(y, b3);
+            a4 = xx.fma(xx, a4);
+            b4 = yy.fma(yy, b4);
         }
         double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
         double s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
