@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.modelheritage.family.CandidateIndex;
-import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.family.SketchEmbedding;
 import org.modelheritage.family.WeightCorrelation;
 import org.modelheritage.read.WeightFile;
@@ -45,7 +45,7 @@ public final class LineageIndex {
     private final Map<String, Double> correlations = new ConcurrentHashMap<>();
     private final Map<String, PairMetrics> metrics = new ConcurrentHashMap<>();
     private final Map<String, Double> evidence = new ConcurrentHashMap<>();
-    private List<Family> families;
+    private List<ModelCluster> families;
     private final Map<List<String>, LineageTree> trees = new HashMap<>();
     /** What the default recipe keeps of each built tree, by the family's members, to grow it. */
     private final Map<List<String>, SpanningState> states = new HashMap<>();
@@ -127,20 +127,20 @@ public final class LineageIndex {
                 peers.addAll(mine);
                 source = (a, b) -> mine.contains(a.equals(modelId) ? b : a) ? correlation(a, b) : Double.NaN;
             } else {
-                for (Family f : families) {
+                for (ModelCluster f : families) {
                     if (f.architecture().equals(signature.architecture())) {
                         peers.addAll(f.members());
                     }
                 }
             }
             peers.parallelStream().forEach(p -> correlation(p, modelId));
-            List<Family> before = families;
+            List<ModelCluster> before = families;
             families = clustering.withModel(before, modelId, signature.architecture(), source);
-            Family joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
-            List<Family> absorbed = before.stream()
-                    .filter(f -> f.architecture().equals(joined.architecture()) && joined.members().contains(f.id()))
+            ModelCluster joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
+            List<ModelCluster> absorbed = before.stream()
+                    .filter(f -> f.architecture().equals(joined.architecture()) && joined.contains(f.firstMember()))
                     .toList();
-            for (Family f : absorbed) {
+            for (ModelCluster f : absorbed) {
                 trees.remove(f.members());
                 growths.remove(f.members());
             }
@@ -199,8 +199,8 @@ public final class LineageIndex {
         return List.copyOf(models.keySet());
     }
 
-    /** The families, sorted by id (a family's id is its first member in id order). */
-    public synchronized List<Family> families() {
+    /** The families, sorted by first member. */
+    public synchronized List<ModelCluster> families() {
         if (families == null) {
             // the correlations the clustering may ask for, computed in parallel first
             Map<String, List<String>> byStructure = new TreeMap<>();
@@ -243,7 +243,7 @@ public final class LineageIndex {
 
     /** Candidate pairs serve our recipe (a spanning tree); the paper's arborescence compares all pairs. */
     private boolean sparseRecipe() {
-        return recipe.distance() == MotherRecipe.Distance.SPECTRAL
+        return recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL
                 && recipe.method() == MotherRecipe.TreeMethod.SPANNING_TREE;
     }
 
@@ -259,7 +259,7 @@ public final class LineageIndex {
         }
     }
 
-    private LineageTree buildTree(Family f) {
+    private LineageTree buildTree(ModelCluster f) {
         if (sparseRecipe() && f.members().size() > sparseAbove) {
             // a hub-sized family: its candidate pairs, computed in parallel, and a tree on them
             List<String[]> missing = new ArrayList<>();
@@ -295,15 +295,15 @@ public final class LineageIndex {
         return built.tree();
     }
 
-    /** The family a model belongs to. */
-    public synchronized Optional<Family> familyOf(String modelId) {
-        return families().stream().filter(f -> f.members().contains(modelId)).findFirst();
+    /** The family a model belongs to; empty for a model not added. */
+    public synchronized Optional<ModelCluster> familyOf(String modelId) {
+        return families().stream().filter(f -> f.contains(modelId)).findFirst();
     }
 
-    /** The recovered tree of a family. */
-    public synchronized Optional<LineageTree> tree(String familyId) {
-        for (Family f : families()) {
-            if (f.id().equals(familyId)) {
+    /** The recovered tree of the family a model belongs to; empty for a model not added. */
+    public synchronized Optional<LineageTree> treeOf(String modelId) {
+        for (ModelCluster f : families()) {
+            if (f.contains(modelId)) {
                 return Optional.of(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
             }
         }
@@ -313,7 +313,7 @@ public final class LineageIndex {
     /** Every family's tree, in family order. */
     public synchronized List<LineageTree> trees() {
         List<LineageTree> out = new ArrayList<>();
-        for (Family f : families()) {
+        for (ModelCluster f : families()) {
             out.add(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
         }
         return out;

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.modelheritage.family.CandidateIndex;
-import org.modelheritage.family.Family;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
@@ -82,7 +82,7 @@ class SparseLineageTest {
         Map<String, String> out = new HashMap<>();
         for (LineageTree t : index.trees()) {
             t.roots().forEach(r -> out.put(r, ""));
-            t.edges().forEach(e -> out.merge(e.child(), e.parent(), (a, b) -> a.compareTo(b) <= 0 ? a : b));
+            t.edges().forEach(e -> out.merge(e.childId(), e.parentId(), (a, b) -> a.compareTo(b) <= 0 ? a : b));
         }
         return out;
     }
@@ -92,8 +92,8 @@ class SparseLineageTest {
         List<String> order = new ArrayList<>(PARENTS.keySet());
         LineageIndex exact = index(Integer.MAX_VALUE, order);
         LineageIndex sparse = index(0, order);
-        List<List<String>> exactFamilies = exact.families().stream().map(Family::members).toList();
-        assertEquals(exactFamilies, sparse.families().stream().map(Family::members).toList());
+        List<List<String>> exactFamilies = exact.families().stream().map(ModelCluster::members).toList();
+        assertEquals(exactFamilies, sparse.families().stream().map(ModelCluster::members).toList());
         assertEquals(2, exactFamilies.size());
 
         Map<String, String> e = parents(exact);
