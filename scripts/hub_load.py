@@ -31,7 +31,11 @@ ap.add_argument("--xmx", default="1g", help="heap of the restarted server")
 ap.add_argument("--java-opts", default="--add-modules jdk.incubator.vector")
 ap.add_argument("--bucket", type=int, default=100, help="add times reported per this many models of a family")
 ap.add_argument("--seed", type=int, default=7)
+ap.add_argument("--measure-only", action="store_true",
+                help="add nothing: measure the database, restart and REST on the lake in --data")
 a = ap.parse_args()
+if a.measure_only and not a.data:
+    sys.exit("--measure-only needs --data")
 if a.models < a.families or a.families < 1:
     sys.exit("need at least one model per family")
 
@@ -124,20 +128,24 @@ def pct(values, p):
 
 
 def main():
-    rng = np.random.default_rng(a.seed)
-    pick = random.Random(a.seed)
     own = a.data is None
     data = a.data or tempfile.mkdtemp(prefix="hub-load-")
     os.makedirs(data, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}; data {data}")
+    if not a.measure_only:
+        add_models(data)
+    measure(data, own)
+
+
+def add_models(data):
+    rng = np.random.default_rng(a.seed)
+    pick = random.Random(a.seed)
     server = Server(data, free_port())
     print(f"server up in {server.wait_serving():.1f} s")
 
     per_family = [a.models // a.families + (1 if f < a.models % a.families else 0) for f in range(a.families)]
     weights = {}          # (family, index) -> matrices, to derive children from
     add_ms = []           # (index in family, ms)
-    ids = {}              # (family, index) -> model id
-    model_bytes = 0
     start = time.monotonic()
     order = [(f, i) for i in range(max(per_family)) for f in range(a.families) if i < per_family[f]]
     for f, i in order:
@@ -149,12 +157,10 @@ def main():
                     for n in NAMES}
         weights[(f, i)] = mats
         blob = safetensors(mats)
-        model_bytes += len(blob)
         t0 = time.monotonic()
         mid = upload(server.port, f"fam{f}-m{i:05d}", blob)
         wait_ready(server.port, mid)
         add_ms.append((i, (time.monotonic() - t0) * 1000))
-        ids[(f, i)] = mid
         if len(add_ms) % 100 == 0:
             recent = [ms for _, ms in add_ms[-100:]]
             print(f"  {len(add_ms)} models in {time.monotonic() - start:.0f} s; last 100: median "
@@ -169,32 +175,44 @@ def main():
     all_ms = [ms for _, ms in add_ms]
     print(f"  {'all':>13} {statistics.median(all_ms):>10.1f} {pct(all_ms, 99):>8.1f}")
 
-    _, fams = request(server.port, "GET", "/api/families?limit=100")
     server.stop()
+
+
+def measure(data, own):
+    pick = random.Random(a.seed)
     db = sum(os.path.getsize(os.path.join(data, x)) for x in os.listdir(data) if x.startswith("heritage.db"))
-    print(f"database: {db / 1e6:.1f} MB for {model_bytes / 1e6:.1f} MB of models: {db / model_bytes:.2f}x")
+    model_bytes = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(data, "blobs"))
+                      for f in fs)
+    print(f"database: {db / 1e6:.1f} MB for {model_bytes / 1e6:.1f} MB of models (the blobs): {db / model_bytes:.2f}x")
 
     restarted = Server(data, free_port(), heap=a.xmx)
     health = restarted.wait_serving("/health")
     serving = restarted.wait_serving()
     print(f"restart at -Xmx{a.xmx}: /health 200 after {health:.2f} s, /api/models 200 after {serving:.2f} s")
-    families = fams["families"]
-    biggest = max(families, key=lambda x: x["memberCount"]) if families else None
-    fam_id = biggest["id"] if biggest else None
+    _, fams = request(restarted.port, "GET", "/api/families?limit=100")
+    biggest = max(fams["families"], key=lambda x: x["member_count"])
+    fam_id = biggest["id"]
+    ids, offset = [], 0
+    while True:
+        _, page = request(restarted.port, "GET", f"/api/models?limit=100&offset={offset}")
+        ids += [m["id"] for m in page["models"]]
+        offset += 100
+        if offset >= page["total"]:
+            break
     # the tree of the largest family answers once its lineage is back
     restarted.wait_serving(f"/api/families/{fam_id}/tree")
     tree_ready = time.monotonic() - restarted.started
     print(f"  largest family's tree 200 after {tree_ready:.2f} s")
 
-    some = [ids[k] for k in pick.sample(sorted(ids), min(200, len(ids)))]
+    some = pick.sample(ids, min(200, len(ids)))
     endpoints = {
         "list": lambda r: "/api/models?limit=50&offset=" + str(r.randrange(max(1, len(ids) - 50))),
-        "search": lambda r: f"/api/models?search=fam0-m{r.randrange(per_family[0]):05d}",
+        "search": lambda r: f"/api/models?search=m{r.randrange(biggest['member_count']):05d}",
         "model page": lambda r: "/api/models/" + r.choice(some),
         "family tree": lambda r: f"/api/families/{fam_id}/tree",
     }
     print(f"REST at {a.clients} concurrent clients, {a.requests} requests each per endpoint "
-          f"(largest family: {per_family[0]} models):")
+          f"(largest family: {biggest['member_count']} models):")
     for label, make in endpoints.items():
         times, errors = [], []
 
