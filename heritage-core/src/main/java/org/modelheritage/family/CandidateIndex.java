@@ -16,6 +16,13 @@ import java.util.TreeSet;
  * (the symmetric k-nearest-neighbour graph), so the candidate pairs number at most {@code n k}
  * and depend only on which models are in, never on the order they came.
  *
+ * <p>Why a tree built on candidate pairs is the exact one: the minimum spanning tree of a graph
+ * holding every edge of the complete graph's minimum spanning tree is that tree (any other edge is
+ * the longest on some cycle), and a fine-tune's parent is among its nearest models (a sibling sits
+ * about 1.4 fine-tuning steps away, an unrelated model has no correlation): a tree edge is lost only
+ * where both ends have k or more models nearer than each other (two hubs), and then only that edge
+ * moves. docs/hub-scale.md has the measurements.
+ *
  * <p>Adding a model costs one distance per model of its architecture ({@link SketchEmbedding#DIMENSIONS}
  * multiply-adds each: about a millisecond for 10,000 models) and updates the lists it enters;
  * removing one recomputes the lists it was in. Memory: the embeddings and k neighbours per model.
