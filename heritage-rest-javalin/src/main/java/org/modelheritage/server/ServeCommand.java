@@ -94,8 +94,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         HeritageServer server;
         try {
+            // Tried first so that a port in use is our one line, not Javalin's logged failure.
+            StartupFailure.checkPortFree(host, port);
             server = new HeritageServer(modelLake, options, java.time.Clock.systemUTC(), metrics).start();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             modelLake.close();
             metrics.close();
             throw StartupFailure.listening(host, port, e);
