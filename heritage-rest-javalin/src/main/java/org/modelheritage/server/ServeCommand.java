@@ -83,6 +83,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        try {
+            // Before the lake opens (and logs), so that a port in use is one line, not Javalin's logged failure.
+            StartupFailure.checkPortFree(host, port);
+        } catch (IOException e) {
+            throw StartupFailure.listening(host, port, e);
+        }
         LakeMetrics metrics = new LakeMetrics();
         ModelLake modelLake;
         try {
@@ -94,10 +100,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         HeritageServer server;
         try {
-            // Tried first so that a port in use is our one line, not Javalin's logged failure.
-            StartupFailure.checkPortFree(host, port);
             server = new HeritageServer(modelLake, options, java.time.Clock.systemUTC(), metrics).start();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             modelLake.close();
             metrics.close();
             throw StartupFailure.listening(host, port, e);
