@@ -71,6 +71,20 @@ class StartupAndExitTest {
     }
 
     @Test
+    void healthcheckExits0ForAReadyServerAnd1ForNone() throws Exception {
+        int port;
+        try (TestServer s = new TestServer(dir.resolve("lake"))) {
+            port = s.server.port();
+            String[] ready = run("healthcheck", "--url", "http://127.0.0.1:" + port + "/health/ready");
+            assertEquals("0", ready[0], ready[1]);
+            assertTrue(ready[1].startsWith("200 {\"status\":\"ready\""), ready[1]);
+        }
+        String[] gone = run("healthcheck", "--url", "http://127.0.0.1:" + port + "/health/ready");
+        assertEquals("1", gone[0], gone[1]);
+        assertTrue(gone[1].startsWith("unreachable: "), gone[1]);
+    }
+
+    @Test
     void versionComesFromTheBuild() {
         String[] r = run("--version");
         assertEquals("0", r[0]);
