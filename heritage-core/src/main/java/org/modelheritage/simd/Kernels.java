@@ -21,12 +21,11 @@ public interface Kernels {
 
     /**
      * Sums of {@code (x - k)^p}, p = 1..4, over {@code v[from..to)}, in double, into {@code out[0..3]},
-     * and the minimum and maximum into {@code minMax[0..1]}. Each implementation adds in its own
-     * fixed order (lanes), so two implementations agree to rounding: within
-     * {@code 1e-12 * sum |x - k|^p} (the bound {@code n u} of recursive summation for a 4096-value
-     * slice, u = 2^-53, with margin). Min and max are equal as numbers when the slice is finite (the
-     * sign of a zero extreme may differ); when it is not, the sums are not finite either and the
-     * caller filters.
+     * and the minimum and maximum into {@code minMax[0..1]}. Summation order is fixed: four lanes,
+     * element {@code from + i} to lane {@code i mod 4} in order, the tail to lane 0, then
+     * {@code (lane0 + lane1) + (lane2 + lane3)}; every implementation gives the same bits. Min and
+     * max are equal as numbers when the slice is finite (the sign of a zero extreme may differ); when
+     * it is not, the sums are not finite either and the caller filters.
      */
     void powerSums(float[] v, int from, int to, double k, double[] out, float[] minMax);
 

@@ -13,15 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * The kernels on the Vector API (incubating in Java 17). Only {@link Kernels} loads this class,
  * and only when {@code jdk.incubator.vector} is in the boot layer.
  *
- * <p>The power sums widen floats to the widest double vectors. The decoders widen 8 halves to 8 floats per step: BF16 by a shift, F16 by the exponent
+ * <p>The power sums keep the scalar loop's four lanes and give its bits. The decoders widen 8 halves to 8 floats per step: BF16 by a shift, F16 by the exponent
  * rebias multiply ({@code bits << 13} as a float times 2^112 is exact for normal and subnormal
  * halves) with infinities and NaNs patched in by a mask.
  */
 final class VectorKernels implements Kernels {
-    /** The widest doubles, and floats of the same lane count (half the bits). */
-    private static final VectorSpecies<Double> DW = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> FW = FloatVector.SPECIES_PREFERRED.withShape(
-            jdk.incubator.vector.VectorShape.forBitSize(DoubleVector.SPECIES_PREFERRED.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
 
@@ -39,65 +37,74 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * Two sets of accumulators of the widest double vectors (L lanes: 8 with AVX-512, 4 with
-     * AVX2), so that the adds of consecutive steps do not wait on each other: element
-     * {@code from + i} goes to lane {@code i mod 2L}, and the third and fourth powers are added by
-     * fused multiply-adds. That is not the scalar loop's order or rounding, so the sums agree with
-     * it to rounding (see {@link Kernels#powerSums}), not bit for bit.
+     * The scalar loop's four lanes: one 256-bit vector of doubles per power, fed four floats at a
+     * time in element order, so each lane adds the same values in the same order as its scalar
+     * counterpart, with the same roundings (no fused multiply-add), and the sums come out bit for
+     * bit the same. (Wider vectors or a second set of accumulators would run faster but add in
+     * another order; results then move in the last bits, and a decision that hangs on those bits —
+     * which of two identical copies is the original — could come out differently with and without
+     * the flag.)
      */
     @Override
     public void powerSums(float[] v, int from, int to, double k, double[] out, float[] minMax) {
-        int lanes = DW.length();
-        DoubleVector a1 = DoubleVector.zero(DW);
-        DoubleVector a2 = a1;
-        DoubleVector a3 = a1;
-        DoubleVector a4 = a1;
-        DoubleVector b1 = a1;
-        DoubleVector b2 = a1;
-        DoubleVector b3 = a1;
-        DoubleVector b4 = a1;
-        FloatVector lo = FloatVector.broadcast(FW, v[from]);
+        DoubleVector p1 = DoubleVector.zero(D4);
+        DoubleVector p2 = p1;
+        DoubleVector p3 = p1;
+        DoubleVector p4 = p1;
+        FloatVector lo = FloatVector.broadcast(F4, v[from]);
         FloatVector hi = lo;
         int i = from;
-        for (; i + 2 * lanes <= to; i += 2 * lanes) {
-            FloatVector f = FloatVector.fromArray(FW, v, i);
-            FloatVector g = FloatVector.fromArray(FW, v, i + lanes);
+        for (; i + 7 < to; i += 8) {
+            FloatVector f = FloatVector.fromArray(F4, v, i);
+            FloatVector g = FloatVector.fromArray(F4, v, i + 4);
             lo = lo.min(f).min(g);
             hi = hi.max(f).max(g);
-            DoubleVector x = ((DoubleVector) f.castShape(DW, 0)).sub(k);
-            DoubleVector y = ((DoubleVector) g.castShape(DW, 0)).sub(k);
+            DoubleVector x = ((DoubleVector) f.castShape(D4, 0)).sub(k);
             DoubleVector xx = x.mul(x);
+            p1 = p1.add(x);
+            p2 = p2.add(xx);
+            p3 = p3.add(xx.mul(x));
+            p4 = p4.add(xx.mul(xx));
+            DoubleVector y = ((DoubleVector) g.castShape(D4, 0)).sub(k);
             DoubleVector yy = y.mul(y);
-            a1 = a1.add(x);
-            b1 = b1.add(y);
-            a2 = a2.add(xx);
-            b2 = b2.add(yy);
-            a3 = xx.fma(x, a3); // one rounding instead of two: within the documented tolerance
-            b3 = yy.fma(y, b3);
-            a4 = xx.fma(xx, a4);
-            b4 = yy.fma(yy, b4);
+            p1 = p1.add(y);
+            p2 = p2.add(yy);
+            p3 = p3.add(yy.mul(y));
+            p4 = p4.add(yy.mul(yy));
         }
-        double s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
-        double s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
-        double s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
-        double s4 = a4.add(b4).reduceLanes(VectorOperators.ADD);
+        if (i + 3 < to) {
+            FloatVector f = FloatVector.fromArray(F4, v, i);
+            lo = lo.min(f);
+            hi = hi.max(f);
+            DoubleVector x = ((DoubleVector) f.castShape(D4, 0)).sub(k);
+            DoubleVector xx = x.mul(x);
+            p1 = p1.add(x);
+            p2 = p2.add(xx);
+            p3 = p3.add(xx.mul(x));
+            p4 = p4.add(xx.mul(xx));
+            i += 4;
+        }
+        double a1 = p1.lane(0);
+        double a2 = p2.lane(0);
+        double a3 = p3.lane(0);
+        double a4 = p4.lane(0);
         float min = lo.reduceLanes(VectorOperators.MIN);
         float max = hi.reduceLanes(VectorOperators.MAX);
         for (; i < to; i++) {
             float f = v[i];
             double w = f - k;
             double ww = w * w;
-            s1 += w;
-            s2 += ww;
-            s3 += ww * w;
-            s4 += ww * ww;
+            a1 += w;
+            a2 += ww;
+            a3 += ww * w;
+            a4 += ww * ww;
             min = Math.min(min, f);
             max = Math.max(max, f);
         }
-        out[0] = s1;
-        out[1] = s2;
-        out[2] = s3;
-        out[3] = s4;
+        out[0] = (a1 + p1.lane(1)) + (p1.lane(2) + p1.lane(3));
+        out[1] = (a2 + p2.lane(1)) + (p2.lane(2) + p2.lane(3));
+        out[2] = (a3 + p3.lane(1)) + (p3.lane(2) + p3.lane(3));
+        out[3] = (a4 + p4.lane(1)) + (p4.lane(2) + p4.lane(3));
         minMax[0] = min;
         minMax[1] = max;
     }
