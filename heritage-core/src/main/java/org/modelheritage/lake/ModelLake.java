@@ -73,6 +73,8 @@ public final class ModelLake implements AutoCloseable {
     private final MetadataStore meta;
     private final BlobStore blobs;
     private final LakeOptions options;
+    private final WorkDirectory work;
+    /** This lake's own directory under the work directory: see {@link WorkDirectory}. */
     private final Path workDir;
     private final BlobKeeper keeper;
     private final LineageAdapter lineage;
@@ -86,18 +88,23 @@ public final class ModelLake implements AutoCloseable {
         this.blobs = blobs;
         this.options = options;
         this.lineage = lineage;
-        this.workDir = options.workDir() != null ? options.workDir()
-                : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake");
-        Files.createDirectories(workDir);
-        this.keeper = new BlobKeeper(blobs, meta);
-        int requeued = meta.requeueInterruptedJobs();
-        int orphans = keeper.collectOrphans();
-        if (requeued > 0 || orphans > 0) {
-            log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+        this.work = WorkDirectory.claim(options.workDir() != null ? options.workDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake"), options.workDir() != null);
+        this.workDir = work.path();
+        try {
+            this.keeper = new BlobKeeper(blobs, meta);
+            int requeued = meta.requeueInterruptedJobs();
+            int orphans = keeper.collectOrphans();
+            if (requeued > 0 || orphans > 0) {
+                log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+            }
+            restoreLineage();
+            this.workers = new Workers(options.workers(), meta, this::process);
+            workers.start(meta.jobs(JobState.QUEUED).size());
+        } catch (RuntimeException e) {
+            work.close();
+            throw e;
         }
-        restoreLineage();
-        this.workers = new Workers(options.workers(), meta, this::process);
-        workers.start(meta.jobs(JobState.QUEUED).size());
     }
 
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
@@ -612,8 +619,20 @@ public final class ModelLake implements AutoCloseable {
             try {
                 blobs.close();
             } finally {
-                meta.close();
+                try {
+                    meta.close();
+                } finally {
+                    closeWork();
+                }
             }
+        }
+    }
+
+    private void closeWork() {
+        try {
+            work.close();
+        } catch (IOException e) {
+            log.warn("cannot remove the work directory {}: {}", workDir, e.toString());
         }
     }
 
