@@ -82,6 +82,9 @@ public final class ModelLake implements AutoCloseable {
     private final Object lineageLock = new Object();
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
+    /** Models a worker is processing, each with the flag {@link #remove} raises to stop it. */
+    private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
         this.meta = meta;
@@ -351,6 +354,10 @@ public final class ModelLake implements AutoCloseable {
         if (!validId(id)) {
             return false;
         }
+        java.util.concurrent.atomic.AtomicBoolean running = processing.get(id);
+        if (running != null) {
+            running.set(true); // its worker stops reading at the next chunk, without waiting for the lock
+        }
         Model model;
         synchronized (lineageLock) {
             Optional<Model> found = meta.model(id);
@@ -395,8 +402,21 @@ public final class ModelLake implements AutoCloseable {
         return workers.alive();
     }
 
-    /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
+    /**
+     * One job: signature, family, lineage, persisted in one change; or FAILED with the reason; or,
+     * when the model is removed meanwhile, stopped with nothing of it kept.
+     */
     private void process(String modelId) {
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        processing.put(modelId, cancelled); // before the model is looked up: a removal from then on is seen
+        try {
+            process(modelId, cancelled);
+        } finally {
+            processing.remove(modelId, cancelled);
+        }
+    }
+
+    private void process(String modelId, java.util.concurrent.atomic.AtomicBoolean cancelled) {
         Optional<Model> found = meta.model(modelId);
         if (found.isEmpty()) {
             return; // removed while queued: its job went with it
@@ -406,11 +426,19 @@ public final class ModelLake implements AutoCloseable {
             LineageAdapter.Signature signature;
             try (MaterialisedModel view = MaterialisedModel.of(blobs, model.files(), workDir)) {
                 try (WeightFile weights = WeightReaders.open(view.path(), options.readLimits())) {
-                    signature = lineage.signature(weights);
+                    signature = lineage.signature(new CancellableWeightFile(weights, cancelled));
                 } catch (WeightFormatException e) {
                     fail(modelId, view.describe(e));
                     return;
                 }
+            } catch (CancellableWeightFile.JobCancelledException e) {
+                // the view is closed (its temporary files gone); the removal took the rest
+                if (meta.model(modelId).isPresent()) {
+                    fail(modelId, "processing stopped by a removal that did not complete");
+                } else {
+                    log.info("processing of model {} ({}) stopped: it was removed", modelId, model.name());
+                }
+                return;
             }
             synchronized (lineageLock) {
                 Optional<Model> current = meta.model(modelId);
