@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.TensorInfo;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.server.TestWeights;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelStatus;
@@ -78,7 +78,7 @@ class CancelRunningJobTest {
             }
 
             @Override
-            public Set<String> restore(Map<String, Signature> models, List<Distance> cachedDistances) {
+            public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances) {
                 return real.restore(models, cachedDistances);
             }
 
@@ -171,7 +171,7 @@ class CancelRunningJobTest {
             assertEquals(ModelStatus.READY, lake.model(a.id()).orElseThrow().status());
             assertEquals(ModelStatus.READY, lake.model(b.id()).orElseThrow().status());
             for (String metric : lake.lineage().distanceMetrics()) {
-                for (Distance d : lake.store().distances(List.of(a.id(), b.id(), doomed.id()), metric)) {
+                for (PairDistance d : lake.store().distances(List.of(a.id(), b.id(), doomed.id()), metric)) {
                     assertFalse(d.modelA().equals(doomed.id()) || d.modelB().equals(doomed.id()), d.toString());
                 }
             }
