@@ -191,8 +191,9 @@ public final class HeritageServer implements AutoCloseable {
         config.routes.exception(BadMessageException.class, (e, ctx) -> {
             // Jetty refusing a request body while a handler reads it: below the minimum data rate, say
             log.info("{} {} refused by Jetty: {} {}", ctx.method(), ctx.path(), e.getCode(), e.getReason());
-            error(ctx, HttpStatus.forStatus(e.getCode()), e.getCode() == HttpStatus.REQUEST_TIMEOUT.getCode()
-                    ? "request body too slow: " + e.getReason() : e.getReason());
+            HttpStatus status = HttpStatus.forStatus(e.getCode());
+            String reason = e.getReason() == null ? status.getMessage() : e.getReason();
+            error(ctx, status, status == HttpStatus.REQUEST_TIMEOUT ? "request body too slow: " + reason : reason);
         });
         config.routes.exception(EofException.class, (e, ctx) -> {
             log.info("client went away during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
