@@ -76,18 +76,25 @@ final class WorkDirectory implements AutoCloseable {
         return dir;
     }
 
-    private void removeAbandoned(Path root, boolean ownsRoot) throws IOException {
+    /** Best effort: what cannot be removed (another user's, say) is left, and the lake opens all the same. */
+    private void removeAbandoned(Path root, boolean ownsRoot) {
         int removed = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(PREFIX) && name.endsWith(LOCK) && !entry.equals(lockFile)) {
-                    removed += removeIfDead(entry, root.resolve(name.substring(0, name.length() - LOCK.length())));
-                } else if (ownsRoot && name.startsWith("model-")) {
-                    deleteTree(entry);
-                    removed++;
+                try {
+                    if (name.startsWith(PREFIX) && name.endsWith(LOCK) && !entry.equals(lockFile)) {
+                        removed += removeIfDead(entry, root.resolve(name.substring(0, name.length() - LOCK.length())));
+                    } else if (ownsRoot && name.startsWith("model-")) {
+                        deleteTree(entry);
+                        removed++;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.warn("cannot remove {} from the work directory: {}", entry, e.toString());
                 }
             }
+        } catch (IOException e) {
+            log.warn("cannot list the work directory {}: {}", root, e.toString());
         }
         if (removed > 0) {
             log.info("removed {} temporary model views left in {} by an interrupted process", removed, root);
