@@ -29,7 +29,7 @@ class ErrorResponseTest {
         try (ModelLake lake = ModelLake.open(dir.resolve("lake"), LakeOptions.defaults().withWorkers(1)
                 .withWorkDir(dir.resolve("work")));
              HeritageServer server = new HeritageServer(lake, ServerOptions.ephemeral().withRateLimits(RateLimits.none()),
-                     Clock.systemUTC(), config -> {
+                     Clock.systemUTC(), null, config -> {
                          config.routes.get("/test/oom", ctx -> {
                              throw new OutOfMemoryError("Java heap space /srv/secret/path");
                          });
