@@ -38,6 +38,7 @@ public final class HeritageServer implements AutoCloseable {
     private final ModelLake lake;
     private final Javalin app;
 
+    /** A server over {@code lake} with these options; {@link #start()} starts it. */
     public HeritageServer(ModelLake lake, ServerOptions options) {
         this(lake, options, Clock.systemUTC());
     }
@@ -90,6 +91,7 @@ public final class HeritageServer implements AutoCloseable {
         });
     }
 
+    /** Starts listening; returns this server. */
     public HeritageServer start() {
         app.start();
         return this;
@@ -100,6 +102,7 @@ public final class HeritageServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The lake this server serves. */
     public ModelLake lake() {
         return lake;
     }
