@@ -18,6 +18,11 @@ module org.modelheritage.server {
     requires info.picocli;
     requires io.github.bucket4j.core;
     requires com.nimbusds.jose.jwt;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    // Logback is optional: only the app's log-format switch uses it, when it is present.
+    requires static ch.qos.logback.classic;
+    requires static ch.qos.logback.core;
 
     exports org.modelheritage.server.api;
     exports org.modelheritage.server.access;
@@ -26,4 +31,6 @@ module org.modelheritage.server {
     opens org.modelheritage.server.api to com.fasterxml.jackson.databind;
     opens org.modelheritage.server.access to com.fasterxml.jackson.databind;
     opens org.modelheritage.server to info.picocli;
+    opens org.modelheritage.server.ops to com.fasterxml.jackson.databind;
+    opens org.modelheritage.server.maintenance to com.fasterxml.jackson.databind;
 }

@@ -43,6 +43,7 @@ import org.modelheritage.store.Page;
 import org.modelheritage.store.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The model lake: the one entry point an application embeds.
@@ -80,6 +81,7 @@ public final class ModelLake implements AutoCloseable {
     private final Object lineageLock = new Object();
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
+    private final List<LakeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
         this.meta = meta;
@@ -124,6 +126,23 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the lake on stores the caller opened (a server wraps them to time their calls); the
+     * lake owns them from here and closes them, also when opening fails.
+     */
+    public static ModelLake open(MetadataStore meta, BlobStore blobs, LakeOptions options) throws IOException {
+        try {
+            return new ModelLake(meta, blobs, options, LineageAdapters.standard());
+        } catch (IOException | RuntimeException e) {
+            try {
+                blobs.close();
+            } finally {
+                meta.close();
+            }
+            throw e;
+        }
+    }
+
     /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
     public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
         Files.createDirectories(dataDir);
@@ -153,6 +172,11 @@ public final class ModelLake implements AutoCloseable {
      */
     public MetadataStore metadata() {
         return meta;
+    }
+
+    /** The blob store, for operations tools (metrics, backups); blobs are the lake's to add and remove. */
+    public BlobStore blobStore() {
+        return blobs;
     }
 
     // ---------------------------------------------------------------- adding
@@ -197,6 +221,36 @@ public final class ModelLake implements AutoCloseable {
 
     BlobKeeper blobKeeper() {
         return keeper;
+    }
+
+    /** Reports this lake's uploads, jobs and lineage updates to {@code listener} from now on. */
+    public void addListener(LakeListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(LakeListener listener) {
+        listeners.remove(listener);
+    }
+
+    void notifyListeners(java.util.function.Consumer<LakeListener> event) {
+        for (LakeListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("lake listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Writes a small blob of random bytes and deletes it again: throws when the blob store cannot
+     * take a write (a readiness check). The blob is pinned like an upload's, so nothing else races it.
+     */
+    public void probeBlobStore() throws IOException {
+        byte[] probe = new byte[32];
+        new java.security.SecureRandom().nextBytes(probe);
+        String sha = keeper.store(new java.io.ByteArrayInputStream(probe), probe.length).ref().sha256();
+        keeper.release(sha);
     }
 
     /** Validates an upload's files and records the model as PENDING with its job (ModelUpload.commit). */
@@ -393,9 +447,22 @@ public final class ModelLake implements AutoCloseable {
 
     /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
     private void process(String modelId) {
+        long started = System.nanoTime();
+        // Every log line of this job, the store's and the readers' included, names the model.
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("modelId", modelId)) {
+            JobState outcome = processJob(modelId);
+            if (outcome != null) {
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                notifyListeners(l -> l.jobFinished(outcome, took));
+            }
+        }
+    }
+
+    /** {@link #process}: DONE, FAILED, or null when the model went away meanwhile. */
+    private JobState processJob(String modelId) {
         Optional<Model> found = meta.model(modelId);
         if (found.isEmpty()) {
-            return; // removed while queued: its job went with it
+            return null; // removed while queued: its job went with it
         }
         Model model = found.get();
         try {
@@ -405,15 +472,20 @@ public final class ModelLake implements AutoCloseable {
                     signature = lineage.signature(weights);
                 } catch (WeightFormatException e) {
                     fail(modelId, view.describe(e));
-                    return;
+                    return JobState.FAILED;
                 }
             }
             synchronized (lineageLock) {
                 Optional<Model> current = meta.model(modelId);
                 if (current.isEmpty()) {
-                    return; // removed while we read it
+                    return null; // removed while we read it
                 }
+                long lineageStarted = System.nanoTime();
                 LineageAdapter.Outcome outcome = lineage.add(modelId, signature);
+                Duration lineageTook = Duration.ofNanos(System.nanoTime() - lineageStarted);
+                int familySize = outcome.families().stream().filter(f -> f.members().contains(modelId))
+                        .mapToInt(f -> f.members().size()).findFirst().orElse(1);
+                notifyListeners(l -> l.lineageUpdated(familySize, lineageTook));
                 try {
                     Instant now = clock.instant();
                     Model ready = current.get().toBuilder()
@@ -432,6 +504,7 @@ public final class ModelLake implements AutoCloseable {
                     throw e;
                 }
             }
+            return JobState.DONE;
         } catch (IOException | RuntimeException e) {
             // The model's failure message is shown to every reader: an I/O or store message would
             // carry server paths and URIs, so it goes to the log under a reference instead.
@@ -439,6 +512,7 @@ public final class ModelLake implements AutoCloseable {
             log.warn("processing model {} ({}) failed, reference {}", modelId, model.name(), reference, e);
             fail(modelId, "processing failed (" + e.getClass().getSimpleName() + "); reference " + reference
                     + " in the server log");
+            return JobState.FAILED;
         } catch (Throwable e) {
             // An Error (stack overflow, out of memory) from one model's weights must not kill the
             // worker nor leave the job RUNNING to kill the workers again at every restart: the
@@ -446,6 +520,7 @@ public final class ModelLake implements AutoCloseable {
             log.error("processing model {} ({}) failed with {}", modelId, model.name(), e.toString(), e);
             fail(modelId, "processing failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return JobState.FAILED;
         }
     }
 

@@ -57,6 +57,13 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Around a lake and a started server wired elsewhere; closing closes both. */
+    TestServer(Path dataDir, ModelLake lake, HeritageServer server) {
+        this.dataDir = dataDir;
+        this.lake = lake;
+        this.server = server;
+    }
+
     TestServer(Path dataDir) throws IOException {
         this(dataDir, LakeOptions.defaults());
     }

@@ -23,6 +23,9 @@ import org.modelheritage.server.access.AccessDeniedException;
 import org.modelheritage.server.access.AuditTrail;
 import org.modelheritage.server.access.Role;
 import org.modelheritage.server.access.Tokens;
+import org.modelheritage.server.ops.BuildVersion;
+import org.modelheritage.server.ops.LakeMetrics;
+import org.modelheritage.server.ops.OpsRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ public final class HeritageServer implements AutoCloseable {
 
     private final ModelLake lake;
     private final Javalin app;
+    private final OpsRoutes ops;
 
     /** A server over {@code lake} with these options; {@link #start()} starts it. */
     public HeritageServer(ModelLake lake, ServerOptions options) {
@@ -45,7 +49,16 @@ public final class HeritageServer implements AutoCloseable {
 
     /** With the clock that token expiry and the audit log read (tests move it). */
     public HeritageServer(ModelLake lake, ServerOptions options, Clock clock) {
+        this(lake, options, clock, null);
+    }
+
+    /**
+     * @param metrics the registry the lake's stores report to ({@link LakeMetrics#timed}); null for
+     *                one of this server's own
+     */
+    public HeritageServer(ModelLake lake, ServerOptions options, Clock clock, LakeMetrics metrics) {
         this.lake = lake;
+        this.ops = new OpsRoutes(lake, metrics);
         Tokens tokens = new Tokens(lake.metadata(), clock);
         AuditTrail audit = new AuditTrail(lake.metadata(), clock);
         AccessControl access = new AccessControl(tokens, AccessControl.isLoopback(options.host()), options.anonymous(),
@@ -65,8 +78,7 @@ public final class HeritageServer implements AutoCloseable {
             cors(config, options.corsOrigins());
             staticFiles(config);
             errors(config);
-            config.requestLogger.http((ctx, ms) -> log.debug("{} {} -> {} in {} ms",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            ops.register(config); // request ids and log, /metrics, /health/live, /health/ready
 
             config.routes.before(access::screen);
             config.routes.beforeMatched(access::authorize);
@@ -121,13 +133,17 @@ public final class HeritageServer implements AutoCloseable {
         int configured = lake.options().workers();
         boolean ok = alive >= configured;
         ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(new Views.HealthView(ok ? "ok" : "degraded", lake.stats().models(), alive, configured));
+                .json(new Views.HealthView(ok ? "ok" : "degraded", BuildVersion.get(), lake.stats().models(), alive, configured));
     }
 
     /** Stops the HTTP server; the lake is the caller's to close. */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            ops.close();
+        }
     }
 
     private static void cors(JavalinConfig config, List<String> origins) {
