@@ -74,6 +74,8 @@ public final class ModelLake implements AutoCloseable {
     private final MetadataStore meta;
     private final BlobStore blobs;
     private final LakeOptions options;
+    private final WorkDirectory work;
+    /** This lake's own directory under the work directory: see {@link WorkDirectory}. */
     private final Path workDir;
     private final BlobKeeper keeper;
     private final LineageAdapter lineage;
@@ -81,6 +83,9 @@ public final class ModelLake implements AutoCloseable {
     private final Object lineageLock = new Object();
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
+    /** Models a worker is processing, each with the flag {@link #remove} raises to stop it. */
+    private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final List<LakeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
@@ -88,18 +93,23 @@ public final class ModelLake implements AutoCloseable {
         this.blobs = blobs;
         this.options = options;
         this.lineage = lineage;
-        this.workDir = options.workDir() != null ? options.workDir()
-                : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake");
-        Files.createDirectories(workDir);
-        this.keeper = new BlobKeeper(blobs, meta);
-        int requeued = meta.requeueInterruptedJobs();
-        int orphans = keeper.collectOrphans();
-        if (requeued > 0 || orphans > 0) {
-            log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+        this.work = WorkDirectory.claim(options.workDir() != null ? options.workDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake"), options.workDir() != null);
+        this.workDir = work.path();
+        try {
+            this.keeper = new BlobKeeper(blobs, meta);
+            int requeued = meta.requeueInterruptedJobs();
+            int orphans = keeper.collectOrphans();
+            if (requeued > 0 || orphans > 0) {
+                log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+            }
+            restoreLineage();
+            this.workers = new Workers(options.workers(), meta, this::process);
+            workers.start(meta.jobs(JobState.QUEUED).size());
+        } catch (RuntimeException e) {
+            work.close();
+            throw e;
         }
-        restoreLineage();
-        this.workers = new Workers(options.workers(), meta, this::process);
-        workers.start(meta.jobs(JobState.QUEUED).size());
     }
 
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
@@ -150,14 +160,17 @@ public final class ModelLake implements AutoCloseable {
         return open(defaultStoreUri(dir), defaultBlobUri(dir), options);
     }
 
+    /** The default metadata store of a data directory: {@code jdbc:sqlite:DIR/heritage.db}. */
     public static URI defaultStoreUri(Path dataDir) {
         return URI.create("jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve("heritage.db"));
     }
 
+    /** The default blob store of a data directory: {@code file:DIR/blobs}. */
     public static URI defaultBlobUri(Path dataDir) {
         return dataDir.toAbsolutePath().normalize().resolve("blobs").toUri();
     }
 
+    /** The options this lake was opened with. */
     public LakeOptions options() {
         return options;
     }
@@ -297,6 +310,7 @@ public final class ModelLake implements AutoCloseable {
         return meta.searchModels(ModelQuery.all().withNameContaining(search).page(offset, limit));
     }
 
+    /** The model with this id, if the lake holds it. */
     public Optional<Model> model(String id) {
         return validId(id) ? meta.model(id) : Optional.empty();
     }
@@ -346,10 +360,12 @@ public final class ModelLake implements AutoCloseable {
         return new LineageLink(other.id(), other.name(), e.confidence(), e.kind(), e.weight());
     }
 
+    /** One page of families, ordered by id. */
     public Page<Family> families(int offset, int limit) {
         return meta.families(offset, limit);
     }
 
+    /** The family with this id, if there is one. */
     public Optional<Family> family(String id) {
         return validId(id) ? meta.family(id) : Optional.empty();
     }
@@ -373,6 +389,7 @@ public final class ModelLake implements AutoCloseable {
         });
     }
 
+    /** Totals of the lake: models, families, models by status and by format, parameters. */
     public LakeTotals stats() {
         return meta.totals();
     }
@@ -393,6 +410,10 @@ public final class ModelLake implements AutoCloseable {
     public boolean remove(String id) {
         if (!validId(id)) {
             return false;
+        }
+        java.util.concurrent.atomic.AtomicBoolean running = processing.get(id);
+        if (running != null) {
+            running.set(true); // its worker stops reading at the next chunk, without waiting for the lock
         }
         Model model;
         synchronized (lineageLock) {
@@ -438,21 +459,28 @@ public final class ModelLake implements AutoCloseable {
         return workers.alive();
     }
 
-    /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
+    /**
+     * One job: signature, family, lineage, persisted in one change; or FAILED with the reason; or,
+     * when the model is removed meanwhile, stopped with nothing of it kept.
+     */
     private void process(String modelId) {
         long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        processing.put(modelId, cancelled); // before the model is looked up: a removal from then on is seen
         // Every log line of this job, the store's and the readers' included, names the model.
         try (MDC.MDCCloseable ignored = MDC.putCloseable("modelId", modelId)) {
-            JobState outcome = processJob(modelId);
+            JobState outcome = processJob(modelId, cancelled);
             if (outcome != null) {
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 notifyListeners(l -> l.jobFinished(outcome, took));
             }
+        } finally {
+            processing.remove(modelId, cancelled);
         }
     }
 
     /** {@link #process}: DONE, FAILED, or null when the model went away meanwhile. */
-    private JobState processJob(String modelId) {
+    private JobState processJob(String modelId, java.util.concurrent.atomic.AtomicBoolean cancelled) {
         Optional<Model> found = meta.model(modelId);
         if (found.isEmpty()) {
             return null; // removed while queued: its job went with it
@@ -462,11 +490,19 @@ public final class ModelLake implements AutoCloseable {
             LineageAdapter.Signature signature;
             try (MaterialisedModel view = MaterialisedModel.of(blobs, model.files(), workDir)) {
                 try (WeightFile weights = WeightReaders.open(view.path(), options.readLimits())) {
-                    signature = lineage.signature(weights);
+                    signature = lineage.signature(new CancellableWeightFile(weights, cancelled));
                 } catch (WeightFormatException e) {
                     fail(modelId, view.describe(e));
                     return JobState.FAILED;
                 }
+            } catch (CancellableWeightFile.JobCancelledException e) {
+                // the view is closed (its temporary files gone); the removal took the rest
+                if (meta.model(modelId).isPresent()) {
+                    fail(modelId, "processing stopped by a removal that did not complete");
+                    return JobState.FAILED;
+                }
+                log.info("processing of model {} ({}) stopped: it was removed", modelId, model.name());
+                return null;
             }
             synchronized (lineageLock) {
                 Optional<Model> current = meta.model(modelId);
@@ -683,8 +719,20 @@ public final class ModelLake implements AutoCloseable {
             try {
                 blobs.close();
             } finally {
-                meta.close();
+                try {
+                    meta.close();
+                } finally {
+                    closeWork();
+                }
             }
+        }
+    }
+
+    private void closeWork() {
+        try {
+            work.close();
+        } catch (IOException e) {
+            log.warn("cannot remove the work directory {}: {}", workDir, e.toString());
         }
     }
 

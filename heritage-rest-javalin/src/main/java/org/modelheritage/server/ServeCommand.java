@@ -25,6 +25,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LakeArgs lake = new LakeArgs();
 
+    @Mixin
+    ConnectionArgs connection = new ConnectionArgs();
+
     @Option(names = "--port", defaultValue = "${env:HERITAGE_PORT:-5001}",
             description = "TCP port (env HERITAGE_PORT; default: ${DEFAULT-VALUE}).")
     int port;
@@ -67,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         OidcVerifier oidc = oidcIssuer == null || oidcIssuer.isBlank() ? null
                 : new OidcVerifier(oidcIssuer, oidcAudience, oidcRoleClaim);
         return new ServerOptions(host, port, origins, Anonymous.parse(anonymous),
-                new RateLimits(readsPerMinute, uploadsPerMinute), oidc);
+                new RateLimits(readsPerMinute, uploadsPerMinute), oidc, connection.limits());
     }
 
     @Override
