@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * matrix (moments, sketch collector, quantisation probe) with the kernels this JVM selected;
  * {@link #powerSumsScalar} and {@link #powerSumsVector} run the moments' loop alone with each kernel
  * set, and the decode benchmarks widen 1 MiB of BF16 or F16 with each. The fork resolves
- * {@code jdk.incubator.vector}; add {@code -jvmArgsAppend -Dmh.kernels=scalar} to run
+ * {@code jdk.incubator.vector}; add {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dmh.kernels=scalar"} (the option replaces the annotation's) to run
  * {@link #signaturePass} on the scalar loops.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar SignatureKernel -f 1 -wi 2 -i 5</pre>
