@@ -6,9 +6,9 @@
  */
 module org.modelheritage.core {
     requires org.slf4j;
-    // The Vector API kernels (org.modelheritage.simd.VectorKernels): read only when the JVM resolves
+    // No "requires jdk.incubator.vector": the Vector API kernels (org.modelheritage.simd.VectorKernels)
+    // are compiled with --add-reads, and Kernels adds the read edge at run time when the JVM resolved
     // the incubator module (--add-modules jdk.incubator.vector); without it the scalar kernels run.
-    requires static jdk.incubator.vector;
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.jgrapht.core;
 

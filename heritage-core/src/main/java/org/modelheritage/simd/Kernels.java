@@ -63,10 +63,13 @@ public interface Kernels {
         }
 
         private static Kernels loadVector() {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            java.util.Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+            if (vector.isEmpty()) {
                 return null;
             }
             try {
+                // a named org.modelheritage.core does not require the incubator module: read it now
+                Kernels.class.getModule().addReads(vector.get());
                 Class<?> c = Class.forName("org.modelheritage.simd.VectorKernels");
                 return (Kernels) c.getMethod("createIfFast").invoke(null);
             } catch (ReflectiveOperationException | LinkageError e) {
