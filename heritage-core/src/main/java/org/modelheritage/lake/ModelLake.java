@@ -81,7 +81,8 @@ public final class ModelLake implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
 
-    private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
+    /** Built by {@link ModelLakeBuilder}, which closes the stores when this throws. */
+    ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
         this.meta = meta;
         this.blobs = blobs;
         this.options = options;
@@ -100,35 +101,27 @@ public final class ModelLake implements AutoCloseable {
         workers.start(meta.jobs(JobState.QUEUED).size());
     }
 
+    /**
+     * A builder: ready-made stores, stores by URI with typed options, a {@code DataSource}, a data
+     * directory, and the lake's options. The {@code open} methods are shortcuts over it.
+     */
+    public static ModelLakeBuilder builder() {
+        return new ModelLakeBuilder();
+    }
+
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
     public static ModelLake open(URI store, URI blobStore, LakeOptions options) throws IOException {
-        return open(store, blobStore, options, LineageAdapters.standard());
+        return builder().metadataStore(store).blobStore(blobStore).options(options).build();
     }
 
     /** Opens a lake with another lineage engine: for tests that need a job to misbehave. */
     static ModelLake open(URI store, URI blobStore, LakeOptions options, LineageAdapter lineage) throws IOException {
-        MetadataStore meta = Stores.openMetadata(store);
-        BlobStore blobs;
-        try {
-            blobs = Stores.openBlobs(blobStore);
-        } catch (RuntimeException e) {
-            meta.close();
-            throw e;
-        }
-        try {
-            return new ModelLake(meta, blobs, options, lineage);
-        } catch (IOException | RuntimeException e) {
-            blobs.close();
-            meta.close();
-            throw e;
-        }
+        return builder().metadataStore(store).blobStore(blobStore).options(options).lineage(lineage).build();
     }
 
     /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
     public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
-        Files.createDirectories(dataDir);
-        Path dir = dataDir.toAbsolutePath().normalize();
-        return open(defaultStoreUri(dir), defaultBlobUri(dir), options);
+        return builder().dataDirectory(dataDir).options(options).build();
     }
 
     public static URI defaultStoreUri(Path dataDir) {
