@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.modelheritage.lineage.EdgeKind;
@@ -80,6 +81,7 @@ public final class ModelLake implements AutoCloseable {
     private final Object lineageLock = new Object();
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
+    private final ModelWatchers watchers = new ModelWatchers();
 
     /** Built by {@link ModelLakeBuilder}, which closes the stores when this throws. */
     ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
@@ -97,7 +99,7 @@ public final class ModelLake implements AutoCloseable {
             log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
         }
         restoreLineage();
-        this.workers = new Workers(options.workers(), meta, this::process);
+        this.workers = new Workers(options.workers(), meta, this::processAndTell);
         workers.start(meta.jobs(JobState.QUEUED).size());
     }
 
@@ -357,6 +359,7 @@ public final class ModelLake implements AutoCloseable {
         for (ModelFile f : model.files()) {
             keeper.deleteIfUnused(f.sha256());
         }
+        watchers.abandon(id, new org.modelheritage.store.NoSuchRecordException("model", id));
         log.info("removed model {} ({})", id, model.name());
         return true;
     }
@@ -375,6 +378,46 @@ public final class ModelLake implements AutoCloseable {
     /** Worker threads alive now; fewer than {@link LakeOptions#workers()} means some died (see {@code /health}). */
     public int liveWorkers() {
         return workers.alive();
+    }
+
+    /**
+     * A future of the model's processing: it completes with the model as stored once it is
+     * {@link ModelStatus#READY} or {@link ModelStatus#FAILED} (a failed model is a normal result,
+     * not an exception: read {@link Model#failureMessage()}); at once when it already is. It
+     * completes exceptionally with {@link org.modelheritage.store.NoSuchRecordException} when there
+     * is no such model or it is removed first, and with {@link IllegalStateException} when the lake
+     * closes first (the model is processed when the lake reopens). Completed on a worker thread.
+     */
+    public CompletableFuture<Model> whenProcessed(String modelId) {
+        if (!validId(modelId)) {
+            return CompletableFuture.failedFuture(new org.modelheritage.store.NoSuchRecordException("model",
+                    String.valueOf(modelId)));
+        }
+        return watchers.watch(modelId, () -> meta.model(modelId),
+                () -> new org.modelheritage.store.NoSuchRecordException("model", modelId));
+    }
+
+    /** Tells {@code listener} of every model whose processing ends from now on (see {@link ModelListener}). */
+    public void addListener(ModelListener listener) {
+        watchers.add(listener);
+    }
+
+    /** Stops telling {@code listener}; false if it was not added. */
+    public boolean removeListener(ModelListener listener) {
+        return watchers.remove(listener);
+    }
+
+    private void processAndTell(String modelId) {
+        try {
+            process(modelId);
+        } finally {
+            Optional<Model> after = meta.model(modelId);
+            if (after.isEmpty()) {
+                watchers.abandon(modelId, new org.modelheritage.store.NoSuchRecordException("model", modelId));
+            } else if (ModelWatchers.settled(after.get())) {
+                watchers.finished(after.get());
+            }
+        }
     }
 
     /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
@@ -598,6 +641,7 @@ public final class ModelLake implements AutoCloseable {
         try {
             workers.close();
         } finally {
+            watchers.abandonAll(() -> new IllegalStateException("the lake closed before the model was processed"));
             try {
                 blobs.close();
             } finally {
