@@ -5,19 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The futures waiting on models and the listeners of a lake; settled by the workers. */
+/** The futures waiting on models of a lake; settled by the workers. */
 final class ModelWatchers {
-    private static final Logger log = LoggerFactory.getLogger(ModelWatchers.class);
-
     private final Map<String, List<CompletableFuture<Model>>> waiting = new HashMap<>();
-    private final List<ModelListener> listeners = new CopyOnWriteArrayList<>();
 
     static boolean settled(Model m) {
         return m.status() == ModelStatus.READY || m.status() == ModelStatus.FAILED;
@@ -57,16 +51,9 @@ final class ModelWatchers {
         return list == null ? List.of() : list;
     }
 
-    /** The model's processing ended (READY or FAILED, as stored): its futures complete, listeners hear. */
+    /** The model's processing ended (READY or FAILED, as stored): its futures complete. */
     void finished(Model model) {
         take(model.id()).forEach(f -> f.complete(model));
-        for (ModelListener l : listeners) {
-            try {
-                l.processed(model);
-            } catch (RuntimeException e) {
-                log.warn("a model listener failed on {}", model.id(), e);
-            }
-        }
     }
 
     /** The model is gone (removed) or will not be processed here (closing): its futures fail. */
@@ -82,13 +69,5 @@ final class ModelWatchers {
             waiting.clear();
         }
         all.values().forEach(list -> list.forEach(f -> f.completeExceptionally(why.get())));
-    }
-
-    void add(ModelListener l) {
-        listeners.add(java.util.Objects.requireNonNull(l, "listener"));
-    }
-
-    boolean remove(ModelListener l) {
-        return listeners.remove(l);
     }
 }

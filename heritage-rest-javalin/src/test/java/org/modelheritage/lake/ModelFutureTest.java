@@ -41,7 +41,12 @@ class ModelFutureTest {
     void aFutureCompletesWithTheReadyModelAndListenersHearOfIt() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
         try (ModelLake lake = open(LineageAdapters.standard())) {
-            ModelListener listener = m -> heard.add(m.name() + " " + m.status());
+            LakeListener listener = new LakeListener() {
+                @Override
+                public void modelProcessed(Model m) {
+                    heard.add(m.name() + " " + m.status());
+                }
+            };
             lake.addListener(listener);
             Model pending = add(lake, "first", 1);
             Model ready = lake.whenProcessed(pending.id()).get(60, TimeUnit.SECONDS);
@@ -54,7 +59,7 @@ class ModelFutureTest {
             assertTrue(again.isDone());
             assertEquals(ready, again.getNow(null));
 
-            assertTrue(lake.removeListener(listener));
+            lake.removeListener(listener);
             Model second = lake.whenProcessed(add(lake, "second", 2).id()).get(60, TimeUnit.SECONDS);
             assertEquals(ModelStatus.READY, second.status());
         }
@@ -65,9 +70,17 @@ class ModelFutureTest {
     void aFailedModelIsAResultNotAnException() throws Exception {
         List<Model> heard = new CopyOnWriteArrayList<>();
         try (ModelLake lake = open(PoisonJobTest.throwingFirst(1, () -> new IllegalStateException("boom")))) {
-            lake.addListener(heard::add);
-            lake.addListener(m -> {
-                throw new IllegalStateException("a listener that fails stops nobody");
+            lake.addListener(new LakeListener() {
+                @Override
+                public void modelProcessed(Model m) {
+                    heard.add(m);
+                }
+            });
+            lake.addListener(new LakeListener() {
+                @Override
+                public void modelProcessed(Model m) {
+                    throw new IllegalStateException("a listener that fails stops nobody");
+                }
             });
             Model failed = lake.whenProcessed(add(lake, "poison", 3).id()).get(60, TimeUnit.SECONDS);
             assertEquals(ModelStatus.FAILED, failed.status());

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.util.UUID;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EofException;
 import org.modelheritage.lake.DuplicateModelException;
 import org.modelheritage.lake.InvalidModelException;
@@ -38,6 +39,15 @@ final class ApiErrors {
             error(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
         } else if (e instanceof HttpResponseException http) {
             error(ctx, HttpStatus.forStatus(http.getStatus()), e.getMessage());
+        } else if (e instanceof ServerBusyException busy) {
+            ctx.header("Retry-After", Integer.toString(busy.retryAfterSeconds()));
+            error(ctx, HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        } else if (e instanceof BadMessageException bad) {
+            // Jetty refusing a request body while a handler reads it: below the minimum data rate, say
+            log.info("{} {} refused by Jetty: {} {}", ctx.method(), ctx.path(), bad.getCode(), bad.getReason());
+            HttpStatus status = HttpStatus.forStatus(bad.getCode());
+            String reason = bad.getReason() == null ? status.getMessage() : bad.getReason();
+            error(ctx, status, status == HttpStatus.REQUEST_TIMEOUT ? "request body too slow: " + reason : reason);
         } else if (e instanceof EofException) {
             log.info("client went away during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             error(ctx, HttpStatus.BAD_REQUEST, "request body ended early: " + e.getMessage());

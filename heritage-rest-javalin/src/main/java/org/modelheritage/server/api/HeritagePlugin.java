@@ -18,6 +18,7 @@ import org.modelheritage.server.access.AccessControl;
 import org.modelheritage.server.access.AuditTrail;
 import org.modelheritage.server.access.Role;
 import org.modelheritage.server.access.Tokens;
+import org.modelheritage.server.ops.BuildVersion;
 
 /**
  * The REST API, the OpenAPI document and the web pages as a Javalin plugin, mounted under a base
@@ -78,6 +79,7 @@ public final class HeritagePlugin extends Plugin<HeritagePlugin.Config> {
         FamilyHandlers families = new FamilyHandlers(lake);
         AccessHandlers accounts = new AccessHandlers(lake.metadata(), tokens, c.clock);
         byte[] openApi = openApiDocument();
+        UploadSlots uploads = new UploadSlots(options.connectionLimits().maxConcurrentUploads());
 
         staticFiles(state, base);
         if (base.isEmpty()) {
@@ -94,7 +96,7 @@ public final class HeritagePlugin extends Plugin<HeritagePlugin.Config> {
         r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         r.get("/api/me", accounts::me);
         r.get("/api/models", models::list, Role.READER);
-        r.post("/api/models", models::upload, Role.CONTRIBUTOR);
+        r.post("/api/models", uploads.guard(models::upload), Role.CONTRIBUTOR);
         r.get("/api/models/{id}", models::get, Role.READER);
         r.delete("/api/models/{id}", models::delete, Role.ADMIN);
         r.get("/api/families", families::list, Role.READER);
@@ -147,7 +149,7 @@ public final class HeritagePlugin extends Plugin<HeritagePlugin.Config> {
         int configured = lake.options().workers();
         boolean ok = alive >= configured;
         Json.render(ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE),
-                new Views.HealthView(ok ? "ok" : "degraded", lake.stats().models(), alive, configured));
+                new Views.HealthView(ok ? "ok" : "degraded", BuildVersion.get(), lake.stats().models(), alive, configured));
     }
 
     /** The web pages (classpath /public) at BASE/, browser libraries from WebJars at BASE/webjars. */
