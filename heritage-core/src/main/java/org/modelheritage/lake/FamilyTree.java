@@ -13,6 +13,7 @@ import org.modelheritage.store.Family;
  * @param nodes the members, by name (case-insensitive, then exact name, then id)
  */
 public record FamilyTree(Family family, List<Node> nodes, List<LineageEdge> edges) {
+    /** Validates the components. */
     public FamilyTree {
         nodes = List.copyOf(nodes);
         edges = List.copyOf(edges);

@@ -27,6 +27,7 @@ public final class HeritageServer implements AutoCloseable {
     private final Javalin app;
     private final OpsRoutes ops;
 
+    /** A server over {@code lake} with these options; {@link #start()} starts it. */
     public HeritageServer(ModelLake lake, ServerOptions options) {
         this(lake, options, Clock.systemUTC());
     }
@@ -70,6 +71,7 @@ public final class HeritageServer implements AutoCloseable {
         });
     }
 
+    /** Starts listening; returns this server. */
     public HeritageServer start() {
         app.start();
         return this;
@@ -80,6 +82,7 @@ public final class HeritageServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The lake this server serves. */
     public ModelLake lake() {
         return lake;
     }

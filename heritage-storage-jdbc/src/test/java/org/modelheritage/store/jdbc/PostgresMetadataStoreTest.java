@@ -130,19 +130,22 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         try (Connection c = connect(user); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
-        org.postgresql.ds.PGSimpleDataSource app = new org.postgresql.ds.PGSimpleDataSource();
-        app.setURL(BASE);
-        app.setUser(user);
-        app.setCurrentSchema(schema);
-        try (MetadataStore store = Stores.openMetadata(app)) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(BASE);
+        config.setUsername(user);
+        config.setSchema(schema);
+        config.setMaximumPoolSize(2);
+        try (com.zaxxer.hikari.HikariDataSource app = new com.zaxxer.hikari.HikariDataSource(config);
+             MetadataStore store = Stores.openMetadata(app)) {
             assertTrue(store.toString().contains("data source (PostgreSQL)"), store.toString());
             assertEquals(0, store.totals().models());
-        }
-        // migrated into the data source's schema, and the data source still serves after the store closed
-        try (Connection c = app.getConnection(); Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".models")) {
-            assertTrue(rs.next());
-            assertEquals(0, rs.getLong(1));
+            store.close();
+            // migrated into the data source's schema, and the data source still serves after the store closed
+            try (Connection c = app.getConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".models")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getLong(1));
+            }
         }
     }
 }
