@@ -48,6 +48,10 @@ final class ApiErrors {
             HttpStatus status = HttpStatus.forStatus(bad.getCode());
             String reason = bad.getReason() == null ? status.getMessage() : bad.getReason();
             error(ctx, status, status == HttpStatus.REQUEST_TIMEOUT ? "request body too slow: " + reason : reason);
+        } else if (idleTimeout(e)) {
+            // the connection went idle past the timeout while the handler waited for the body
+            log.info("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            error(ctx, HttpStatus.REQUEST_TIMEOUT, "request timed out: nothing arrived in time");
         } else if (e instanceof EofException) {
             log.info("client went away during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             error(ctx, HttpStatus.BAD_REQUEST, "request body ended early: " + e.getMessage());
@@ -58,6 +62,15 @@ final class ApiErrors {
             log.error("unexpected failure {} in {} {}", reference, ctx.method(), ctx.path(), e);
             error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (reference " + reference + ")");
         }
+    }
+
+    private static boolean idleTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void error(Context ctx, HttpStatus status, String message) {
