@@ -125,7 +125,7 @@ public final class HeritageServer implements AutoCloseable {
      * its own the same way), and statuses set without an exception, unless a body was set.
      */
     private static void errors(JavalinConfig config, long idleTimeoutSeconds) {
-        config.router.javaLangErrorHandler(new JavaErrorHandler());
+        JavaErrorHandler.install(config);
         config.routes.exception(Exception.class, ApiErrors::render);
         // Javalin answers its own HttpResponseExceptions unless a handler names their class
         config.routes.exception(HttpResponseException.class, ApiErrors::render);
