@@ -481,8 +481,9 @@ public final class ModelLake implements AutoCloseable {
                 watchers.abandon(modelId, new org.modelheritage.store.NoSuchRecordException("model", modelId));
             } else if (ModelWatchers.settled(after.get())) {
                 Model done = after.get();
-                watchers.finished(done);
+                // listeners first: whoever waits on the future then finds them told
                 notifyListeners(l -> l.modelProcessed(done));
+                watchers.finished(done);
             }
         }
     }
