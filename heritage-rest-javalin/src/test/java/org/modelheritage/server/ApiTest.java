@@ -268,6 +268,7 @@ class ApiTest {
                 "/api/models/..%2F..%2Fetc", "/no/such/route")) {
             TestServer.Reply r = s.get(path);
             assertEquals(404, r.status(), path);
+            assertNotNull(r.json(), path + " answered " + r.header("Content-Type") + ": " + r.body());
             assertTrue(r.json().get("error").asText().length() > 0, path);
         }
         assertEquals(404, s.delete("/api/models/nope").status());
