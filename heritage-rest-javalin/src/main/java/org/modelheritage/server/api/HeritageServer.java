@@ -80,6 +80,8 @@ public final class HeritageServer implements AutoCloseable {
             config.routes.get("/api/families", families::list, Role.READER);
             config.routes.get("/api/families/{id}/models", families::models, Role.READER);
             config.routes.get("/api/families/{id}/tree", families::tree, Role.READER);
+            config.routes.get("/api/families/{id}/tree.graphml", families::graphml, Role.READER);
+            config.routes.get("/api/families/{id}/tree.dot", families::dot, Role.READER);
             config.routes.get("/api/stats", ctx -> ctx.json(Views.StatsView.of(lake.stats())), Role.READER);
             config.routes.get("/api/stats/charts", ctx -> ctx.json(Views.ChartsView.of(lake.charts(
                     Paging.parse(ctx.queryParam("largest"), "largest", 0, 100, 10)))), Role.READER);
