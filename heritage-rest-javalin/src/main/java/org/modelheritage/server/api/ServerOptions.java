@@ -16,9 +16,10 @@ import org.modelheritage.server.access.RateLimits;
  * @param anonymous   what callers without a token may do (never write beyond loopback)
  * @param rateLimits  request budgets per identity and per client address
  * @param jwt         verifies OpenID Connect JWTs; null when no issuer is configured
+ * @param connectionLimits idle timeout, minimum request data rate, concurrent uploads
  */
 public record ServerOptions(String host, int port, List<String> corsOrigins, Anonymous anonymous,
-                            RateLimits rateLimits, JwtVerifier jwt) {
+                            RateLimits rateLimits, JwtVerifier jwt, ConnectionLimits connectionLimits) {
     public static final int DEFAULT_PORT = 5001;
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -27,6 +28,13 @@ public record ServerOptions(String host, int port, List<String> corsOrigins, Ano
         corsOrigins = List.copyOf(corsOrigins);
         Objects.requireNonNull(anonymous, "anonymous");
         Objects.requireNonNull(rateLimits, "rateLimits");
+        Objects.requireNonNull(connectionLimits, "connectionLimits");
+    }
+
+    /** With the default connection limits. */
+    public ServerOptions(String host, int port, List<String> corsOrigins, Anonymous anonymous, RateLimits rateLimits,
+                         JwtVerifier jwt) {
+        this(host, port, corsOrigins, anonymous, rateLimits, jwt, ConnectionLimits.defaults());
     }
 
     /** Anonymous callers read; default rate limits; no OIDC. */
@@ -40,22 +48,26 @@ public record ServerOptions(String host, int port, List<String> corsOrigins, Ano
     }
 
     public ServerOptions withHost(String host) {
-        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt);
+        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
     public ServerOptions withCorsOrigins(List<String> origins) {
-        return new ServerOptions(host, port, origins, anonymous, rateLimits, jwt);
+        return new ServerOptions(host, port, origins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
     public ServerOptions withAnonymous(Anonymous anonymous) {
-        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt);
+        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
     public ServerOptions withRateLimits(RateLimits rateLimits) {
-        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt);
+        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
     public ServerOptions withJwt(JwtVerifier jwt) {
-        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt);
+        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
+    }
+
+    public ServerOptions withConnectionLimits(ConnectionLimits limits) {
+        return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, limits);
     }
 }
