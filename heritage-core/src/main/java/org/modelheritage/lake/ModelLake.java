@@ -160,14 +160,17 @@ public final class ModelLake implements AutoCloseable {
         return open(defaultStoreUri(dir), defaultBlobUri(dir), options);
     }
 
+    /** The default metadata store of a data directory: {@code jdbc:sqlite:DIR/heritage.db}. */
     public static URI defaultStoreUri(Path dataDir) {
         return URI.create("jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve("heritage.db"));
     }
 
+    /** The default blob store of a data directory: {@code file:DIR/blobs}. */
     public static URI defaultBlobUri(Path dataDir) {
         return dataDir.toAbsolutePath().normalize().resolve("blobs").toUri();
     }
 
+    /** The options this lake was opened with. */
     public LakeOptions options() {
         return options;
     }
@@ -307,6 +310,7 @@ public final class ModelLake implements AutoCloseable {
         return meta.searchModels(ModelQuery.all().withNameContaining(search).page(offset, limit));
     }
 
+    /** The model with this id, if the lake holds it. */
     public Optional<Model> model(String id) {
         return validId(id) ? meta.model(id) : Optional.empty();
     }
@@ -356,10 +360,12 @@ public final class ModelLake implements AutoCloseable {
         return new LineageLink(other.id(), other.name(), e.confidence(), e.kind(), e.weight());
     }
 
+    /** One page of families, ordered by id. */
     public Page<Family> families(int offset, int limit) {
         return meta.families(offset, limit);
     }
 
+    /** The family with this id, if there is one. */
     public Optional<Family> family(String id) {
         return validId(id) ? meta.family(id) : Optional.empty();
     }
@@ -383,6 +389,7 @@ public final class ModelLake implements AutoCloseable {
         });
     }
 
+    /** Totals of the lake: models, families, models by status and by format, parameters. */
     public LakeTotals stats() {
         return meta.totals();
     }

@@ -26,6 +26,7 @@ public final class SignatureExtractor {
     private final int sketchSize;
     private final int minorSketchSize;
 
+    /** An extractor with the default sketch size. */
     public SignatureExtractor() {
         this(DEFAULT_SKETCH_SIZE, DEFAULT_MINOR_SKETCH_SIZE);
     }
@@ -42,6 +43,7 @@ public final class SignatureExtractor {
         this.minorSketchSize = minorSketchSize;
     }
 
+    /** The side of the matrix sketches, in rows and columns. */
     public int sketchSize() {
         return sketchSize;
     }

@@ -43,6 +43,7 @@ public final class HeritageServer implements AutoCloseable {
     private final Javalin app;
     private final OpsRoutes ops;
 
+    /** A server over {@code lake} with these options; {@link #start()} starts it. */
     public HeritageServer(ModelLake lake, ServerOptions options) {
         this(lake, options, Clock.systemUTC());
     }
@@ -114,6 +115,7 @@ public final class HeritageServer implements AutoCloseable {
         });
     }
 
+    /** Starts listening; returns this server. */
     public HeritageServer start() {
         app.start();
         return this;
@@ -124,6 +126,7 @@ public final class HeritageServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The lake this server serves. */
     public ModelLake lake() {
         return lake;
     }
