@@ -112,6 +112,13 @@ public final class AccessControl {
             throw new AccessDeniedException(403, "this server listens on loopback only and answers requests for "
                     + "localhost or 127.0.0.1, not for host '" + host + "'");
         }
+        // With --cors-origins set, Javalin's CORS plugin marks any other origin's request 400 yet lets the
+        // handler answer with its normal body: refuse it here instead, as JSON, before any handler runs.
+        if (!corsOrigins.isEmpty() && !changesState(ctx) && ctx.method() != HandlerType.OPTIONS && foreignOrigin(ctx)
+                && !corsAllowed(ctx.header("Origin"))) {
+            throw new AccessDeniedException(403, "cross-origin request from " + ctx.header("Origin")
+                    + " refused: only the origins given to --cors-origins may call this server from a web page");
+        }
         if (changesState(ctx) && foreignOrigin(ctx) && !corsAllowed(ctx.header("Origin"))) {
             throw new AccessDeniedException(403, "cross-origin " + ctx.method() + " from " + ctx.header("Origin")
                     + " refused: only this server's own pages and the origins given to --cors-origins may change "

@@ -41,6 +41,18 @@ final class FamilyHandlers {
         }
     }
 
+    /** The tree as GraphML: its own operation, so that a generated client gets one answer type per call. */
+    void graphml(Context ctx) {
+        String id = ctx.pathParam("id");
+        ctx.contentType("application/graphml+xml").result(TreeExport.graphml(lake.tree(id).orElseThrow(() -> notFound(id))));
+    }
+
+    /** The tree as Graphviz DOT, likewise. */
+    void dot(Context ctx) {
+        String id = ctx.pathParam("id");
+        ctx.contentType("text/vnd.graphviz").result(TreeExport.dot(lake.tree(id).orElseThrow(() -> notFound(id))));
+    }
+
     private static NotFoundResponse notFound(String id) {
         return new NotFoundResponse("no family with id " + id);
     }

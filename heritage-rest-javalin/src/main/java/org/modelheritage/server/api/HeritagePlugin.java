@@ -102,6 +102,8 @@ public final class HeritagePlugin extends Plugin<HeritagePlugin.Config> {
         r.get("/api/families", families::list, Role.READER);
         r.get("/api/families/{id}/models", families::models, Role.READER);
         r.get("/api/families/{id}/tree", families::tree, Role.READER);
+        r.get("/api/families/{id}/tree.graphml", families::graphml, Role.READER);
+        r.get("/api/families/{id}/tree.dot", families::dot, Role.READER);
         r.get("/api/stats", ctx -> Json.render(ctx, Views.StatsView.of(lake.stats())), Role.READER);
         r.get("/api/stats/charts", ctx -> Json.render(ctx, Views.ChartsView.of(lake.charts(
                 Paging.parse(ctx.queryParam("largest"), "largest", 0, 100, 10)))), Role.READER);
