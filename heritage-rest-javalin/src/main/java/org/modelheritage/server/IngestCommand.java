@@ -12,6 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.modelheritage.lake.DuplicateModelException;
 import org.modelheritage.lake.LakeException;
@@ -80,13 +84,18 @@ final class IngestCommand implements Callable<Integer> {
             }
             progress.done();
             Progress processing = new Progress(err, added.size());
+            // each model's future completes when it is READY or FAILED: no polling
+            List<CompletableFuture<Model>> futures = added.keySet().stream().map(modelLake::whenProcessed).toList();
             long deadline = System.nanoTime() + timeout.toNanos();
-            int finished = 0;
-            while (finished < added.size() && System.nanoTime() < deadline) {
-                modelLake.awaitIdle(Duration.ofMillis(250));
-                finished = (int) added.keySet().stream().map(modelLake::model)
-                        .filter(m -> m.isPresent() && isFinal(m.get().status())).count();
-                processing.set(finished, "processing");
+            for (CompletableFuture<Model> f : futures) {
+                try {
+                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    break; // the summary lists what is unfinished
+                } catch (ExecutionException e) {
+                    // removed meanwhile: the summary leaves it out
+                }
+                processing.set((int) futures.stream().filter(CompletableFuture::isDone).count(), "processing");
             }
             processing.done();
             summarise(modelLake, added, duplicates, rejected);
@@ -95,10 +104,6 @@ final class IngestCommand implements Callable<Integer> {
             // Main's exit statuses: a rejected file is bad input (2); a file that failed processing, 1.
             return !rejected.isEmpty() ? 2 : allReady ? 0 : 1;
         }
-    }
-
-    private static boolean isFinal(ModelStatus s) {
-        return s == ModelStatus.READY || s == ModelStatus.FAILED;
     }
 
     private static void summarise(ModelLake lake, Map<String, String> added, List<String> duplicates, List<String> rejected) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreProvider;
 import org.modelheritage.store.StoreException;
@@ -20,7 +21,9 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Connections use WAL (readers never block the writer), foreign keys, synchronous=FULL (an
  * acknowledged write survives power loss), a 30 s busy timeout, a 32 MB page cache and 256 MB of
- * memory-mapped I/O. Option {@code readers}: read pool size (default 4).
+ * memory-mapped I/O. Option {@code poolSize} (or {@code readers}): read pool size (default 4).
+ *
+ * <p>Also keeps a store in a caller's SQLite {@link DataSource} ({@link JdbcMetadataStores}).
  */
 public final class SqliteStoreProvider implements MetadataStoreProvider {
     private static final String PREFIX = "jdbc:sqlite:";
@@ -55,13 +58,17 @@ public final class SqliteStoreProvider implements MetadataStoreProvider {
             throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
         }
         String url = PREFIX + file;
-        int readers = Integer.parseInt(options.getOrDefault("readers", "4"));
+        int readers = Integer.parseInt(options.getOrDefault("poolSize", options.getOrDefault("readers", "4")));
 
         HikariDataSource writes = pool("heritage-sqlite-write", url, 1);
         HikariDataSource reads = null;
         try {
             reads = pool("heritage-sqlite-read", url, readers);
-            return JdbcMetadataStore.open(new SqliteDialect(), reads, writes, null, url);
+            HikariDataSource r = reads;
+            return JdbcMetadataStore.open(new SqliteDialect(), reads, writes, () -> {
+                r.close();
+                writes.close();
+            }, null, url);
         } catch (RuntimeException e) {
             writes.close();
             if (reads != null) {
@@ -69,6 +76,16 @@ public final class SqliteStoreProvider implements MetadataStoreProvider {
             }
             throw e;
         }
+    }
+
+    @Override
+    public boolean acceptsDatabase(String databaseProductName) {
+        return "SQLite".equalsIgnoreCase(databaseProductName);
+    }
+
+    @Override
+    public MetadataStore open(DataSource dataSource, Map<String, String> options) {
+        return JdbcMetadataStores.open(dataSource);
     }
 
     private static HikariDataSource pool(String name, String url, int size) {
