@@ -76,7 +76,19 @@ final class IncrementalLineage implements LineageAdapter {
     @Override
     public Signature signature(WeightFile file) throws IOException {
         ModelSignature s = extractor.extract(file);
-        return new Signature(s.parameterCount(), s.layerCount(), s.structuralHash(), VERSION, s.encode());
+        return new Signature(s.parameterCount(), s.layerCount(), s.structuralHash(), VERSION, s.encode(),
+                s.architecture());
+    }
+
+    @Override
+    public String familyKey(Signature signature) {
+        return signature.familyKey() != null ? signature.familyKey()
+                : ModelSignature.decode(signature.statistics()).architecture();
+    }
+
+    @Override
+    public LineageAdapter fresh() {
+        return new IncrementalLineage(recipe, clustering, extractor);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.modelheritage.lake;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import org.modelheritage.read.ReadLimits;
 
@@ -13,10 +14,22 @@ import org.modelheritage.read.ReadLimits;
  *                       the system temp directory
  * @param readLimits     what the readers accept from one model (tensors, header and metadata
  *                       size, elements read per storage element); beyond them an upload is a 400
+ * @param lineageCacheModels the most models whose signatures and cached pair values the lake keeps
+ *                       decoded between jobs (in the engines of recently used family groups); a group
+ *                       being worked on is loaded whole whatever its size, and dropped after when it
+ *                       alone is larger
+ * @param jobLease       how long a worker's claim on a job holds unless renewed (renewed every third
+ *                       of it while the worker lives); on a store shared by processes, a job whose
+ *                       lease ran out (its process died) is taken over by another worker
  */
-public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLimits readLimits) {
+public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLimits readLimits,
+                          int lineageCacheModels, Duration jobLease) {
     /** 5 GB, the default upload limit. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 5L * 1000 * 1000 * 1000;
+    /** Models kept decoded between jobs by default. */
+    public static final int DEFAULT_LINEAGE_CACHE_MODELS = 5_000;
+    /** A job's lease by default. */
+    public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
 
     public LakeOptions {
         if (workers < 1 || workers > 256) {
@@ -26,6 +39,17 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
             throw new IllegalArgumentException("maxUploadBytes must be positive, got " + maxUploadBytes);
         }
         Objects.requireNonNull(readLimits, "readLimits");
+        if (lineageCacheModels < 0) {
+            throw new IllegalArgumentException("lineageCacheModels must be >= 0, got " + lineageCacheModels);
+        }
+        Objects.requireNonNull(jobLease, "jobLease");
+        if (jobLease.toMillis() < 300) {
+            throw new IllegalArgumentException("jobLease must be at least 300 ms, got " + jobLease);
+        }
+    }
+
+    public LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLimits readLimits) {
+        this(workers, maxUploadBytes, workDir, readLimits, DEFAULT_LINEAGE_CACHE_MODELS, DEFAULT_JOB_LEASE);
     }
 
     public LakeOptions(int workers, long maxUploadBytes, Path workDir) {
@@ -38,18 +62,26 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
     }
 
     public LakeOptions withWorkers(int n) {
-        return new LakeOptions(n, maxUploadBytes, workDir, readLimits);
+        return new LakeOptions(n, maxUploadBytes, workDir, readLimits, lineageCacheModels, jobLease);
     }
 
     public LakeOptions withMaxUploadBytes(long n) {
-        return new LakeOptions(workers, n, workDir, readLimits);
+        return new LakeOptions(workers, n, workDir, readLimits, lineageCacheModels, jobLease);
     }
 
     public LakeOptions withWorkDir(Path dir) {
-        return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits);
+        return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits, lineageCacheModels, jobLease);
     }
 
     public LakeOptions withReadLimits(ReadLimits limits) {
-        return new LakeOptions(workers, maxUploadBytes, workDir, limits);
+        return new LakeOptions(workers, maxUploadBytes, workDir, limits, lineageCacheModels, jobLease);
+    }
+
+    public LakeOptions withLineageCacheModels(int n) {
+        return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, n, jobLease);
+    }
+
+    public LakeOptions withJobLease(Duration lease) {
+        return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, lineageCacheModels, lease);
     }
 }

@@ -30,6 +30,7 @@ import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
 import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Family;
+import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
@@ -62,9 +63,15 @@ import org.slf4j.LoggerFactory;
  * PENDING with a job. A bounded pool of workers then takes each job: PROCESSING, one streaming pass
  * for the signature, a place in a family, that family's lineage recomputed, and everything stored in
  * one atomic change: READY, or FAILED with the reason. Jobs a crash interrupted run again when the
- * lake reopens, and blobs a crash orphaned are deleted then.
+ * lake reopens (or, on a store shared by processes, when their lease runs out), and blobs a crash
+ * orphaned are deleted when an embedded lake reopens.
  *
- * <p>One process should own a lake's stores at a time. Thread-safe.
+ * <p>Nothing about the models is loaded when the lake opens: a job loads the signatures and cached
+ * pair values of the one family group it changes, from the store, under that group's lock (see
+ * {@link FamilyGroups}), so opening takes the same time for ten models or a million, and memory is
+ * bounded by the work in progress plus {@link LakeOptions#lineageCacheModels()}. An embedded store
+ * has one owning process; on PostgreSQL any number of processes may open the same lake and behave
+ * as one. Thread-safe.
  */
 public final class ModelLake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelLake.class);
@@ -75,9 +82,10 @@ public final class ModelLake implements AutoCloseable {
     private final LakeOptions options;
     private final Path workDir;
     private final BlobKeeper keeper;
+    /** The engine signatures are taken with, and the prototype of each family group's engine. */
     private final LineageAdapter lineage;
-    /** Family placement, lineage and removal run one at a time: they read and rewrite whole families. */
-    private final Object lineageLock = new Object();
+    /** Family placement, lineage and removal run one at a time per family group: they rewrite whole families. */
+    private final FamilyGroups groups;
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
 
@@ -90,13 +98,15 @@ public final class ModelLake implements AutoCloseable {
                 : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake");
         Files.createDirectories(workDir);
         this.keeper = new BlobKeeper(blobs, meta);
+        this.groups = new FamilyGroups(meta, lineage, options.lineageCacheModels());
         int requeued = meta.requeueInterruptedJobs();
-        int orphans = keeper.collectOrphans();
+        // On a shared store another process may be between putting a blob and committing its
+        // model: what looks orphaned here may be its upload in flight, so only an owner collects.
+        int orphans = meta.sharedByProcesses() ? 0 : keeper.collectOrphans();
         if (requeued > 0 || orphans > 0) {
             log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
         }
-        restoreLineage();
-        this.workers = new Workers(options.workers(), meta, this::process);
+        this.workers = new Workers(options.workers(), meta, options.jobLease(), this::process);
         workers.start(meta.jobs(JobState.QUEUED).size());
     }
 
@@ -344,25 +354,38 @@ public final class ModelLake implements AutoCloseable {
         if (!validId(id)) {
             return false;
         }
-        Model model;
-        synchronized (lineageLock) {
-            Optional<Model> found = meta.model(id);
-            if (found.isEmpty()) {
+        Optional<Model> found = meta.model(id);
+        if (found.isEmpty()) {
+            return false;
+        }
+        Model model = found.get();
+        Optional<Family> family = model.familyId() == null ? Optional.empty() : meta.family(model.familyId());
+        if (family.isEmpty()) {
+            // not placed in a family (pending, failed, or processing: a job finding it gone drops it)
+            if (!meta.deleteModel(id)) {
                 return false;
             }
-            model = found.get();
-            ChangeSet.Builder changes = ChangeSet.builder().deleteModel(id);
-            boolean inEngine = lineage.contains(id);
-            LineageAdapter.Outcome outcome = inEngine ? lineage.remove(id) : new LineageAdapter.Outcome(List.of(), List.of());
-            try {
-                Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
-                writeFamilies(changes, outcome, Set.of(id), formerFamily);
-                meta.apply(changes.build());
-            } catch (RuntimeException e) {
-                if (inEngine) {
-                    restoreLineage(); // keep the engine in step with the store, which still has the model
+        } else {
+            try (FamilyGroups.Group group = groups.open(family.get().structuralHash(), null)) {
+                Optional<Model> current = meta.model(id);
+                if (current.isEmpty()) {
+                    return false;
                 }
-                throw e;
+                model = current.get();
+                requeue(group.unreadable());
+                ChangeSet.Builder changes = ChangeSet.builder().deleteModel(id);
+                boolean inEngine = group.engine().contains(id);
+                LineageAdapter.Outcome outcome = inEngine ? group.engine().remove(id)
+                        : new LineageAdapter.Outcome(List.of(), List.of());
+                try {
+                    Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
+                    writeFamilies(changes, outcome, Set.of(id), formerFamily);
+                    meta.apply(changes.build());
+                    group.committed(null, id);
+                } catch (RuntimeException e) {
+                    group.discard(); // the store still has the model: the engine no longer matches it
+                    throw e;
+                }
             }
         }
         for (ModelFile f : model.files()) {
@@ -388,8 +411,13 @@ public final class ModelLake implements AutoCloseable {
         return workers.alive();
     }
 
-    /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
-    private void process(String modelId) {
+    /**
+     * One job: signature, family, lineage, persisted in one change; or FAILED with the reason. The
+     * signature is taken without any lock; placing it holds its family group's lock, and then the
+     * job is checked to be still this pool's (a worker whose lease ran out may find it taken over).
+     */
+    private void process(Job job) {
+        String modelId = job.modelId();
         Optional<Model> found = meta.model(modelId);
         if (found.isEmpty()) {
             return; // removed while queued: its job went with it
@@ -405,12 +433,13 @@ public final class ModelLake implements AutoCloseable {
                     return;
                 }
             }
-            synchronized (lineageLock) {
+            try (FamilyGroups.Group group = groups.open(lineage.familyKey(signature), modelId)) {
                 Optional<Model> current = meta.model(modelId);
-                if (current.isEmpty()) {
-                    return; // removed while we read it
+                if (current.isEmpty() || !stillOurs(modelId)) {
+                    return; // removed while we read it, or taken over by another worker after our lease ran out
                 }
-                LineageAdapter.Outcome outcome = lineage.add(modelId, signature);
+                requeue(group.unreadable());
+                LineageAdapter.Outcome outcome = group.engine().add(modelId, signature);
                 try {
                     Instant now = clock.instant();
                     Model ready = current.get().toBuilder()
@@ -424,8 +453,9 @@ public final class ModelLake implements AutoCloseable {
                     writeFamilies(changes, outcome, Set.of(), Set.of(), ready);
                     changes.finishJob(modelId, JobState.DONE, null, now);
                     meta.apply(changes.build());
+                    group.committed(modelId, null);
                 } catch (RuntimeException e) {
-                    restoreLineage(); // the store did not take it: neither does the engine
+                    group.discard(); // the store did not take it: neither does the engine
                     throw e;
                 }
             }
@@ -444,6 +474,13 @@ public final class ModelLake implements AutoCloseable {
             fail(modelId, "processing failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
+    }
+
+    /** The model's job is RUNNING under this pool's claim (or under no recorded owner: an embedded store). */
+    private boolean stillOurs(String modelId) {
+        Optional<Job> job = meta.job(modelId);
+        return job.isPresent() && job.get().state() == JobState.RUNNING
+                && (job.get().owner() == null || job.get().owner().equals(workers.owner()));
     }
 
     private void fail(String modelId, String reason) {
@@ -542,36 +579,17 @@ public final class ModelLake implements AutoCloseable {
     }
 
     /**
-     * Reloads processed models' signatures and cached distances into the engine, replacing what it
-     * held. A ready model whose statistics are missing or unreadable (another signature version) is
-     * queued to be processed again.
+     * Queues processed models again whose statistics could not be read back (missing, or of another
+     * signature version): found when their family group is loaded.
      */
-    private void restoreLineage() {
-        Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
-        List<String> again = new ArrayList<>();
-        String version = lineage.statisticsVersion();
-        for (Model m : allModels(ModelQuery.all().withStatus(ModelStatus.READY))) {
-            Optional<byte[]> stats = meta.statistics(m.id(), version);
-            if (stats.isEmpty() || m.structuralHash() == null) {
-                again.add(m.id());
-                continue;
-            }
-            signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
-                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats.get()));
-        }
-        List<Distance> distances = new ArrayList<>();
-        if (signatures.size() > 1) {
-            for (String metric : lineage.distanceMetrics()) {
-                distances.addAll(meta.distances(signatures.keySet(), metric));
-            }
-        }
-        again.addAll(lineage.restore(signatures, distances));
-        for (String id : again) {
-            log.warn("model {} is ready but has no readable statistics of version {}; processing it again", id, version);
+    private void requeue(List<String> ids) {
+        for (String id : ids) {
+            log.warn("model {} is ready but has no readable statistics of version {}; processing it again", id,
+                    lineage.statisticsVersion());
             meta.apply(ChangeSet.builder().updateStatus(id, ModelStatus.PENDING, null, null)
                     .enqueueJob(id, clock.instant()).build());
         }
-        if (!again.isEmpty() && workers != null) { // null while the lake opens: start() wakes them then
+        if (!ids.isEmpty()) {
             workers.jobAdded();
         }
     }
@@ -594,9 +612,9 @@ public final class ModelLake implements AutoCloseable {
         return meta;
     }
 
-    /** The lineage engine, for tests in this package. */
-    LineageAdapter lineage() {
-        return lineage;
+    /** The family groups' engines, for tests in this package. */
+    FamilyGroups groups() {
+        return groups;
     }
 
     private static boolean validId(String id) {

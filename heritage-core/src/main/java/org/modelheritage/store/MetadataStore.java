@@ -1,5 +1,6 @@
 package org.modelheritage.store;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,12 @@ import java.util.OptionalDouble;
  * and once {@code apply} returns it survives a crash. The two job operations that must read and
  * write in one step ({@link #claimNextJob()}, {@link #requeueInterruptedJobs()}) are atomic too.
  * Implementations are safe for concurrent use by many threads.
+ *
+ * <p><b>One process or many.</b> An embedded store (SQLite, the file store) has one owner: opening
+ * one that another process holds fails at once with {@link StoreLockedException}. A store that many
+ * processes may share ({@link #sharedByProcesses()}: PostgreSQL) hands jobs out under leases a live
+ * worker renews ({@link #claimNextJob(String, Duration)}, {@link #renewLeases}) and holds a lock per
+ * family group for whoever rewrites that group's lineage ({@link #lockFamilies}).
  */
 public interface MetadataStore extends AutoCloseable {
 
@@ -77,11 +84,50 @@ public interface MetadataStore extends AutoCloseable {
     Optional<Job> claimNextJob();
 
     /**
-     * Puts every {@link JobState#RUNNING} job back in the queue and its model back to
-     * {@link ModelStatus#PENDING}: what a crash left half done. Call it when the lake opens, before
-     * any worker of this store runs. Returns how many jobs were requeued.
+     * Puts every {@link JobState#RUNNING} job that no live process holds back in the queue and its
+     * model back to {@link ModelStatus#PENDING}: what a crash left half done. A store one process
+     * owns requeues every RUNNING job (its owner is opening it, so nobody else runs them); a shared
+     * store only those whose lease has run out. Call it when the lake opens, before any worker of
+     * this store runs. Returns how many jobs were requeued.
      */
     int requeueInterruptedJobs();
+
+    // ---- many processes
+
+    /**
+     * True when several processes may use this store at once (a database server); false for an
+     * embedded store, which one process owns while it is open.
+     */
+    default boolean sharedByProcesses() {
+        return false;
+    }
+
+    /**
+     * Takes the oldest job that is queued, or RUNNING under a lease that has run out (its worker
+     * died), for {@code owner} until {@code lease} from now: as {@link #claimNextJob()}, and the job
+     * records its owner and lease. The owner keeps it by {@link #renewLeases renewing}.
+     *
+     * <p>A store one process owns has no other worker to take over from; it may ignore owner and
+     * lease (the default), and requeue what a crash interrupted when it reopens instead.
+     */
+    default Optional<Job> claimNextJob(String owner, Duration lease) {
+        return claimNextJob();
+    }
+
+    /** Extends the lease of every RUNNING job {@code owner} holds to {@code lease} from now; returns how many. */
+    default int renewLeases(String owner, Duration lease) {
+        return 0;
+    }
+
+    /**
+     * Blocks until this caller holds the store's lock for {@code key} against every other process
+     * sharing the store, and returns it; the lake takes it (inside its own in-process lock for the
+     * key) around each rewrite of one family group's lineage. The lock dies with the process that
+     * holds it. A store one process owns needs no lock beyond the lake's own: {@link StoreLock#NONE}.
+     */
+    default StoreLock lockFamilies(String key) {
+        return StoreLock.NONE;
+    }
 
     // ---- statistics
 

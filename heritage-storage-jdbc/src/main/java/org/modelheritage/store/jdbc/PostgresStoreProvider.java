@@ -59,7 +59,7 @@ public final class PostgresStoreProvider implements MetadataStoreProvider {
             throw new StoreException("cannot connect to " + redact(url) + ": " + cause.getMessage(), e);
         }
         try {
-            return JdbcMetadataStore.open(new PostgresDialect(), pool, pool, currentSchema(url), redact(url));
+            return JdbcMetadataStore.open(new PostgresDialect(), pool, pool, currentSchema(url), redact(url), null);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
