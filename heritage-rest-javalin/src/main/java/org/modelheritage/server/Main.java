@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
-        subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, TokenCommand.class,
+        subcommands = {ServeCommand.class, WorkerCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, TokenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
@@ -31,7 +31,7 @@ public final class Main implements Runnable {
 
     /** The configured command line, for {@link #main} and for tests that run it in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setExecutionExceptionHandler(StoreInUse::handle);
     }
 
     /** {@code serve} is the default: prepended when no subcommand is named. */
