@@ -8,7 +8,8 @@ import org.modelheritage.read.ReadLimits;
 /**
  * How a {@link ModelLake} runs.
  *
- * @param workers        background threads that process uploads (signature, family, lineage)
+ * @param workers        background threads that process uploads (signature, family, lineage); 0 for
+ *                       a lake that only takes uploads, on a store other processes' workers share
  * @param maxUploadBytes the most bytes one upload (all its files together) may have
  * @param workDir        where processing lays out temporary views of multi-file models; null for
  *                       the system temp directory
@@ -32,8 +33,8 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
 
     public LakeOptions {
-        if (workers < 1 || workers > 256) {
-            throw new IllegalArgumentException("workers must be 1 to 256, got " + workers);
+        if (workers < 0 || workers > 256) {
+            throw new IllegalArgumentException("workers must be 0 to 256, got " + workers);
         }
         if (maxUploadBytes < 1) {
             throw new IllegalArgumentException("maxUploadBytes must be positive, got " + maxUploadBytes);
