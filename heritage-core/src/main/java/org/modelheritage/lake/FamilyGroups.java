@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
-import org.modelheritage.store.Distance;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
@@ -178,7 +178,7 @@ final class FamilyGroups {
             signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
                     m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats.get(), g.key));
         }
-        List<Distance> distances = new ArrayList<>();
+        List<PairDistance> distances = new ArrayList<>();
         if (signatures.size() > 1) {
             for (String metric : prototype.distanceMetrics()) {
                 distances.addAll(meta.distances(signatures.keySet(), metric));

@@ -13,9 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.lineage.DirectionSignal;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.LineageIndex;
 import org.modelheritage.lineage.LineageTree;
 import org.modelheritage.lineage.MotherRecipe;
@@ -24,9 +25,6 @@ import org.modelheritage.lineage.PairMetrics;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
-import org.modelheritage.store.Distance;
-import org.modelheritage.store.EdgeKind;
-import org.modelheritage.store.LineageEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +95,7 @@ final class IncrementalLineage implements LineageAdapter {
     }
 
     @Override
-    public Set<String> restore(Map<String, Signature> models, List<Distance> cachedDistances) {
+    public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances) {
         Map<String, ModelSignature> signatures = new HashMap<>();
         Set<String> rejected = new LinkedHashSet<>();
         models.forEach((id, s) -> {
@@ -112,7 +110,7 @@ final class IncrementalLineage implements LineageAdapter {
             }
         });
         List<PairDistance> rows = new ArrayList<>(cachedDistances.size());
-        for (Distance d : cachedDistances) {
+        for (PairDistance d : cachedDistances) {
             if (d.metric().startsWith(METRIC_PREFIX)) {
                 rows.add(new PairDistance(d.modelA(), d.modelB(), d.metric().substring(METRIC_PREFIX.length()), d.value()));
             }
@@ -124,7 +122,7 @@ final class IncrementalLineage implements LineageAdapter {
         Map<List<String>, FamilyState> states = currentStates();
         reported = states;
         Map<String, Integer> cached = index.cacheSizes();
-        log.info("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
+        log.debug("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
                 states.size(), rows.size(), cached);
         return rejected;
     }
@@ -171,26 +169,26 @@ final class IncrementalLineage implements LineageAdapter {
         reported = states;
 
         // only what the engine computed since the last outcome: linear in what changed, not in n^2
-        List<Distance> fresh = new ArrayList<>();
+        List<PairDistance> fresh = new ArrayList<>();
         for (PairDistance r : index.drainComputed()) {
             if (Double.isFinite(r.value())) {
-                fresh.add(new Distance(r.modelA(), r.modelB(), METRIC_PREFIX + r.metric(), r.value()));
+                fresh.add(new PairDistance(r.modelA(), r.modelB(), METRIC_PREFIX + r.metric(), r.value()));
             }
         }
-        fresh.sort(Comparator.comparing(Distance::modelA).thenComparing(Distance::modelB)
-                .thenComparing(Distance::metric));
+        fresh.sort(Comparator.comparing(PairDistance::modelA).thenComparing(PairDistance::modelB)
+                .thenComparing(PairDistance::metric));
         return new Outcome(changed, fresh);
     }
 
     private Map<List<String>, FamilyState> currentStates() {
-        List<Family> families = index.families();
+        List<ModelCluster> families = index.families();
         List<LineageTree> trees = index.trees();
         Map<List<String>, FamilyState> out = new HashMap<>();
         for (int i = 0; i < families.size(); i++) {
-            Family f = families.get(i);
+            ModelCluster f = families.get(i);
             LineageTree t = trees.get(i);
             if (!t.members().equals(f.members())) {
-                throw new IllegalStateException("trees out of family order: " + t.familyId() + " vs " + f.id());
+                throw new IllegalStateException("trees out of family order: " + t.members() + " vs " + f.members());
             }
             out.put(f.members(), state(f, t));
         }
@@ -202,23 +200,10 @@ final class IncrementalLineage implements LineageAdapter {
      * kind and weight. The store makes a child's heaviest edge its main parent
      * ({@link LineageEdge#HEAVIEST_FIRST}), the same rule as {@link LineageTree#parentEdge}.
      */
-    static FamilyState state(Family f, LineageTree t) {
-        List<LineageEdge> edges = t.edges().stream()
-                .map(e -> new LineageEdge(e.parent(), e.child(), e.confidence(), kind(e.kind()), e.weight()))
-                .toList();
+    static FamilyState state(ModelCluster f, LineageTree t) {
+        List<LineageEdge> edges = t.edges();
         String root = t.roots().isEmpty() ? null : t.roots().get(0);
         return new FamilyState(new LinkedHashSet<>(f.members()), f.architecture(), root, edges);
-    }
-
-    private static EdgeKind kind(org.modelheritage.lineage.LineageEdge.Kind kind) {
-        return switch (kind) {
-            case FINE_TUNE -> EdgeKind.FINE_TUNE;
-            case DUPLICATE -> EdgeKind.DUPLICATE;
-            case QUANTIZED -> EdgeKind.QUANTIZED;
-            case ADAPTER -> EdgeKind.ADAPTER;
-            case RESIZE -> EdgeKind.RESIZE;
-            case MERGE -> EdgeKind.MERGE;
-        };
     }
 
     private static String rowKey(PairDistance r) {

@@ -21,20 +21,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.read.WeightFormatException;
 import org.modelheritage.read.WeightReaders;
 import org.modelheritage.store.BlobStore;
 import org.modelheritage.store.ChangeSet;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
-import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelFile;
@@ -325,11 +325,7 @@ public final class ModelLake implements AutoCloseable {
             List<FamilyTree.Node> nodes = members.stream()
                     .map(m -> new FamilyTree.Node(m.id(), m.name(), !children.contains(m.id()), m.parameterCount()))
                     .toList();
-            List<FamilyTree.Edge> treeEdges = edges.stream()
-                    .map(e -> new FamilyTree.Edge(e.parentId(), e.childId(), e.confidence(), FamilyTree.label(e.kind()),
-                            e.weight()))
-                    .toList();
-            return new FamilyTree(f, nodes, treeEdges);
+            return new FamilyTree(f, nodes, edges);
         });
     }
 
@@ -571,7 +567,7 @@ public final class ModelLake implements AutoCloseable {
                 changes.deleteFamily(old);
             }
         }
-        for (Distance d : outcome.newDistances()) {
+        for (PairDistance d : outcome.newDistances()) {
             if (!gone.contains(d.modelA()) && !gone.contains(d.modelB())) {
                 changes.add(new org.modelheritage.store.Change.PutDistance(d));
             }
