@@ -32,6 +32,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
     /** A job's lease by default. */
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
 
+    /** Validates the components. */
     public LakeOptions {
         if (workers < 0 || workers > 256) {
             throw new IllegalArgumentException("workers must be 0 to 256, got " + workers);
@@ -53,6 +54,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
         this(workers, maxUploadBytes, workDir, readLimits, DEFAULT_LINEAGE_CACHE_MODELS, DEFAULT_JOB_LEASE);
     }
 
+    /** Options with the default read limits. */
     public LakeOptions(int workers, long maxUploadBytes, Path workDir) {
         this(workers, maxUploadBytes, workDir, ReadLimits.defaults());
     }
@@ -62,18 +64,22 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
         return new LakeOptions(2, DEFAULT_MAX_UPLOAD_BYTES, null);
     }
 
+    /** These options with {@code n} processing workers. */
     public LakeOptions withWorkers(int n) {
         return new LakeOptions(n, maxUploadBytes, workDir, readLimits, lineageCacheModels, jobLease);
     }
 
+    /** These options with an upload limit of {@code n} bytes. */
     public LakeOptions withMaxUploadBytes(long n) {
         return new LakeOptions(workers, n, workDir, readLimits, lineageCacheModels, jobLease);
     }
 
+    /** These options with {@code dir} for temporary files. */
     public LakeOptions withWorkDir(Path dir) {
         return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits, lineageCacheModels, jobLease);
     }
 
+    /** These options with other read limits for weight files. */
     public LakeOptions withReadLimits(ReadLimits limits) {
         return new LakeOptions(workers, maxUploadBytes, workDir, limits, lineageCacheModels, jobLease);
     }

@@ -12,6 +12,7 @@ import java.util.Objects;
  */
 public record Job(String modelId, JobState state, int attempts, Instant enqueuedAt, Instant startedAt,
                   Instant finishedAt, String lastError, String owner, Instant leaseUntil) {
+    /** Validates the components. */
     public Job {
         Ids.requireId(modelId, "model id");
         Objects.requireNonNull(state, "job state");

@@ -17,6 +17,22 @@ import org.modelheritage.lineage.PairDistance;
  * write in one step ({@link #claimNextJob()}, {@link #requeueInterruptedJobs()}) are atomic too.
  * Implementations are safe for concurrent use by many threads.
  *
+ * <h2>Contract for implementers</h2>
+ * <ul>
+ *   <li>{@link #apply} applies a change set in order, all or nothing, durable when it returns. A
+ *       change whose requirement fails throws its typed exception and nothing of the set is kept:
+ *       {@link DuplicateChecksumException} (naming the model that holds the bytes),
+ *       {@link DuplicateIdException}, {@link NoSuchRecordException}; other failures throw
+ *       {@link StoreException}.</li>
+ *   <li>Reads see every change set whose {@code apply} has returned.</li>
+ *   <li>{@link #claimNextJob()} hands each pending job to one caller only, however many threads or
+ *       processes claim at once; a shared store also leases them ({@link #claimNextJob(String, Duration)}).</li>
+ *   <li>Searches are case-insensitive substring matches on names, alphabetical, paged, with the
+ *       total count of matches.</li>
+ * </ul>
+ * {@code MetadataStoreContract} in heritage-core's test jar checks each point; pass it before
+ * registering a store ({@link MetadataStoreProvider}).
+ *
  * <p><b>One process or many.</b> An embedded store (SQLite, the file store) has one owner: opening
  * one that another process holds fails at once with {@link StoreLockedException}. A store that many
  * processes may share ({@link #sharedByProcesses()}: PostgreSQL) hands jobs out under leases a live
@@ -27,6 +43,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- models
 
+    /** The model with this id, if stored. */
     Optional<Model> model(String id);
 
     /** The model with these bytes, if any. */
@@ -46,6 +63,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- families and lineage
 
+    /** The family with this id, if stored. */
     Optional<Family> family(String id);
 
     /** Families ordered by id. */
@@ -73,6 +91,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- jobs
 
+    /** The processing job of a model, if it has one. */
     Optional<Job> job(String modelId);
 
     /** Jobs in a state, oldest enqueued first. */
@@ -133,6 +152,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- statistics
 
+    /** Counts for {@code /api/stats}: models, families, models by status and format, parameters. */
     LakeTotals totals();
 
     /**
@@ -143,6 +163,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- access: API tokens and the audit log
 
+    /** The API token with this id (not its secret), if stored. */
     Optional<ApiToken> token(String id);
 
     /** The token whose secret hashes to {@code secretHash} (SHA-256, lowercase hex), valid or not. */
@@ -165,10 +186,12 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- one-change conveniences
 
+    /** Inserts one model: {@code apply} of one {@link Change.InsertModel}. */
     default void insertModel(Model model) {
         apply(ChangeSet.of(new Change.InsertModel(model)));
     }
 
+    /** Replaces one stored model: {@code apply} of one {@link Change.UpdateModel}. */
     default void updateModel(Model model) {
         apply(ChangeSet.of(new Change.UpdateModel(model)));
     }

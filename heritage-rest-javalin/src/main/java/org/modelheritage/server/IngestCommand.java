@@ -100,7 +100,8 @@ final class IngestCommand implements Callable<Integer> {
             Map<String, IngestTarget.Status> last = statuses;
             boolean allReady = added.keySet().stream()
                     .allMatch(id -> last.containsKey(id) && last.get(id).status().equals("ready"));
-            return allReady && rejected.isEmpty() ? 0 : 1;
+            // Main's exit statuses: a rejected file is bad input (2); a file that failed processing, 1.
+            return !rejected.isEmpty() ? 2 : allReady ? 0 : 1;
         } catch (ServerIngestTarget.Unusable e) {
             err.println();
             err.println("ingest: " + e.getMessage());

@@ -56,7 +56,7 @@ class IngestServerTest {
             assertEquals(0, server.get("/api/stats").json().get("models").asInt(), "nothing was added");
 
             Run remote = run("ingest", "--server", server.uri("/").toString(), files.toString());
-            assertEquals(1, remote.code(), remote.out() + remote.err()); // one file was rejected
+            assertEquals(2, remote.code(), remote.out() + remote.err()); // one file was rejected: bad input
             assertTrue(remote.out().startsWith("added 2, ready 2, failed 0, unfinished 0, duplicates 1, rejected 1; "
                     + "the lake now has 2 models in 1 families"), remote.out());
             assertTrue(remote.out().contains("  duplicate: c-copy (already model "), remote.out());

@@ -11,7 +11,7 @@ import org.modelheritage.store.StoreException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -49,7 +49,7 @@ public final class S3BlobStoreProvider implements BlobStoreProvider {
         String prefix = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
         Map<String, String> params = new HashMap<>(query(uri));
         params.putAll(options);
-        S3ClientBuilder builder = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(32));
+        S3ClientBuilder builder = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
         String endpoint = params.get("endpoint");
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint))
