@@ -187,7 +187,7 @@ public final class HeritageServer implements AutoCloseable {
 
     /** Every error is {"error": "..."} with the right status, unexpected ones included. */
     private static void errors(JavalinConfig config, long idleTimeoutSeconds) {
-        config.router.javaLangErrorHandler(new JavaErrorHandler());
+        JavaErrorHandler.install(config);
         config.routes.exception(AccessDeniedException.class, (e, ctx) -> {
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer");
