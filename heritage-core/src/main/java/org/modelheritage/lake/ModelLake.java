@@ -717,6 +717,11 @@ public final class ModelLake implements AutoCloseable {
         return meta;
     }
 
+    /** The engine signatures are taken with (the prototype of the groups' engines), for tests in this package. */
+    LineageAdapter lineage() {
+        return lineage;
+    }
+
     /** The family groups' engines, for tests in this package. */
     FamilyGroups groups() {
         return groups;
