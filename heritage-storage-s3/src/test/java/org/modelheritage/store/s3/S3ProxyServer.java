@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -37,8 +35,8 @@ public final class S3ProxyServer implements AutoCloseable {
                 .build();
         proxy.start();
         URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        // the SDK's default chain finds the same identity in the environment
         try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(identity, secret)))
                 .build()) {
             for (String bucket : buckets) {
                 s3.createBucket(b -> b.bucket(bucket));
