@@ -6,6 +6,7 @@
  */
 module org.modelheritage.core {
     requires org.slf4j;
+    requires transitive java.sql;
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.jgrapht.core;
 

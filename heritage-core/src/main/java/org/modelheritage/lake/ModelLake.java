@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.modelheritage.lineage.EdgeKind;
@@ -91,12 +92,14 @@ public final class ModelLake implements AutoCloseable {
     private final FamilyGroups groups;
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
+    private final ModelWatchers watchers = new ModelWatchers();
     /** Models a worker is processing, each with the flag {@link #remove} raises to stop it. */
     private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final List<LakeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
+    /** Built by {@link ModelLakeBuilder}, which closes the stores when this throws. */
+    ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
         this.meta = meta;
         this.blobs = blobs;
         this.options = options;
@@ -114,7 +117,7 @@ public final class ModelLake implements AutoCloseable {
             if (requeued > 0 || orphans > 0) {
                 log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
             }
-            this.workers = new Workers(options.workers(), meta, options.jobLease(), this::process);
+            this.workers = new Workers(options.workers(), meta, options.jobLease(), this::processAndTell);
             workers.start(meta.jobs(JobState.QUEUED).size());
         } catch (RuntimeException e) {
             work.close();
@@ -122,28 +125,22 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
+    /**
+     * A builder: ready-made stores, stores by URI with typed options, a {@code DataSource}, a data
+     * directory, and the lake's options. The {@code open} methods are shortcuts over it.
+     */
+    public static ModelLakeBuilder builder() {
+        return new ModelLakeBuilder();
+    }
+
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
     public static ModelLake open(URI store, URI blobStore, LakeOptions options) throws IOException {
-        return open(store, blobStore, options, LineageAdapters.standard());
+        return builder().metadataStore(store).blobStore(blobStore).options(options).build();
     }
 
     /** Opens a lake with another lineage engine: for tests that need a job to misbehave. */
     static ModelLake open(URI store, URI blobStore, LakeOptions options, LineageAdapter lineage) throws IOException {
-        MetadataStore meta = Stores.openMetadata(store);
-        BlobStore blobs;
-        try {
-            blobs = Stores.openBlobs(blobStore);
-        } catch (RuntimeException e) {
-            meta.close();
-            throw e;
-        }
-        try {
-            return new ModelLake(meta, blobs, options, lineage);
-        } catch (IOException | RuntimeException e) {
-            blobs.close();
-            meta.close();
-            throw e;
-        }
+        return builder().metadataStore(store).blobStore(blobStore).options(options).lineage(lineage).build();
     }
 
     /**
@@ -165,9 +162,7 @@ public final class ModelLake implements AutoCloseable {
 
     /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
     public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
-        Files.createDirectories(dataDir);
-        Path dir = dataDir.toAbsolutePath().normalize();
-        return open(defaultStoreUri(dir), defaultBlobUri(dir), options);
+        return builder().dataDirectory(dataDir).options(options).build();
     }
 
     /** The default metadata store of a data directory: {@code jdbc:sqlite:DIR/heritage.db}. */
@@ -462,6 +457,7 @@ public final class ModelLake implements AutoCloseable {
         for (ModelFile f : model.files()) {
             keeper.deleteIfUnused(f.sha256());
         }
+        watchers.abandon(id, new org.modelheritage.store.NoSuchRecordException("model", id));
         log.info("removed model {} ({})", id, model.name());
         return true;
     }
@@ -480,6 +476,40 @@ public final class ModelLake implements AutoCloseable {
     /** Worker threads alive now; fewer than {@link LakeOptions#workers()} means some died (see {@code /health}). */
     public int liveWorkers() {
         return workers.alive();
+    }
+
+    /**
+     * A future of the model's processing: it completes with the model as stored once it is
+     * {@link ModelStatus#READY} or {@link ModelStatus#FAILED} (a failed model is a normal result,
+     * not an exception: read {@link Model#failureMessage()}); at once when it already is. It
+     * completes exceptionally with {@link org.modelheritage.store.NoSuchRecordException} when there
+     * is no such model or it is removed first, and with {@link IllegalStateException} when the lake
+     * closes first (the model is processed when the lake reopens). Completed on a worker thread.
+     */
+    public CompletableFuture<Model> whenProcessed(String modelId) {
+        if (!validId(modelId)) {
+            return CompletableFuture.failedFuture(new org.modelheritage.store.NoSuchRecordException("model",
+                    String.valueOf(modelId)));
+        }
+        return watchers.watch(modelId, () -> meta.model(modelId),
+                () -> new org.modelheritage.store.NoSuchRecordException("model", modelId));
+    }
+
+    private void processAndTell(Job job) {
+        String modelId = job.modelId();
+        try {
+            process(job);
+        } finally {
+            Optional<Model> after = meta.model(modelId);
+            if (after.isEmpty()) {
+                watchers.abandon(modelId, new org.modelheritage.store.NoSuchRecordException("model", modelId));
+            } else if (ModelWatchers.settled(after.get())) {
+                Model done = after.get();
+                // listeners first: whoever waits on the future then finds them told
+                notifyListeners(l -> l.modelProcessed(done));
+                watchers.finished(done);
+            }
+        }
     }
 
     /**
@@ -737,6 +767,7 @@ public final class ModelLake implements AutoCloseable {
         try {
             workers.close();
         } finally {
+            watchers.abandonAll(() -> new IllegalStateException("the lake closed before the model was processed"));
             try {
                 blobs.close();
             } finally {

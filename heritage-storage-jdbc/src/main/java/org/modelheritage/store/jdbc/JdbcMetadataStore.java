@@ -1,6 +1,5 @@
 package org.modelheritage.store.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.modelheritage.lineage.EdgeKind;
@@ -68,24 +68,27 @@ public final class JdbcMetadataStore implements MetadataStore {
             + "owner, lease_until";
 
     private final Dialect dialect;
-    private final HikariDataSource reads;
-    private final HikariDataSource writes;
+    private final DataSource reads;
+    private final DataSource writes;
+    /** Closes the pools this store opened; nothing for a caller's data source. */
+    private final Runnable closePools;
     private final String description;
-    /** The embedded database's one-owner lock, released on close; null when processes share the database. */
-    private final AutoCloseable ownerLock;
 
-    private JdbcMetadataStore(Dialect dialect, HikariDataSource reads, HikariDataSource writes, String description,
-                              AutoCloseable ownerLock) {
+    private JdbcMetadataStore(Dialect dialect, DataSource reads, DataSource writes, Runnable closePools,
+                              String description) {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
+        this.closePools = closePools;
         this.description = description;
-        this.ownerLock = ownerLock;
     }
 
-    /** Migrates the schema (in {@code schema} when given) and returns the store over the two pools. */
-    static JdbcMetadataStore open(Dialect dialect, HikariDataSource reads, HikariDataSource writes, String schema,
-                                  String description, AutoCloseable ownerLock) {
+    /**
+     * Migrates the schema (in {@code schema} when given) and returns the store over the two data
+     * sources (the same one twice is fine); {@code closePools} runs when the store closes.
+     */
+    static JdbcMetadataStore open(Dialect dialect, DataSource reads, DataSource writes, Runnable closePools,
+                                  String schema, String description) {
         var config = Flyway.configure(JdbcMetadataStore.class.getClassLoader())
                 .dataSource(writes)
                 .locations(dialect.migrations());
@@ -104,7 +107,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         } finally {
             lock.unlock();
         }
-        return new JdbcMetadataStore(dialect, reads, writes, description, ownerLock);
+        return new JdbcMetadataStore(dialect, reads, writes, closePools, description);
     }
 
     @Override
@@ -114,20 +117,7 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void close() {
-        try {
-            if (reads != writes) {
-                reads.close();
-            }
-            writes.close();
-        } finally {
-            if (ownerLock != null) {
-                try {
-                    ownerLock.close();
-                } catch (Exception e) {
-                    LOG.warn("{}: releasing the owner lock: {}", description, e.toString());
-                }
-            }
-        }
+        closePools.run();
     }
 
     // ================================================================== transactions

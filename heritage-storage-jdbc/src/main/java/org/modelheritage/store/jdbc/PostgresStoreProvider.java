@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreProvider;
 import org.modelheritage.store.StoreException;
@@ -64,11 +65,21 @@ public final class PostgresStoreProvider implements MetadataStoreProvider {
             throw new StoreException("cannot connect to " + redact(url) + ": " + cause.getMessage(), e);
         }
         try {
-            return JdbcMetadataStore.open(new PostgresDialect(), pool, pool, currentSchema(url), redact(url), null);
+            return JdbcMetadataStore.open(new PostgresDialect(), pool, pool, pool::close, currentSchema(url), redact(url));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+    }
+
+    @Override
+    public boolean acceptsDatabase(String databaseProductName) {
+        return "PostgreSQL".equalsIgnoreCase(databaseProductName);
+    }
+
+    @Override
+    public MetadataStore open(DataSource dataSource, Map<String, String> options) {
+        return JdbcMetadataStores.open(dataSource);
     }
 
     /** The {@code currentSchema} URL parameter (the first, if it lists several), or null. */

@@ -160,4 +160,31 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         assertTrue(e.getMessage().startsWith("cannot connect to jdbc:postgresql://127.0.0.1:1/nothing"), e.getMessage());
         assertTrue(!e.getMessage().contains("secret"), e.getMessage());
     }
+
+    @Test
+    void aStoreInTheApplicationsDataSource() throws Exception {
+        requireServer();
+        String schema = "heritage_test_ds_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        SCHEMAS.add(schema);
+        try (Connection c = connect(user); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(BASE);
+        config.setUsername(user);
+        config.setSchema(schema);
+        config.setMaximumPoolSize(2);
+        try (com.zaxxer.hikari.HikariDataSource app = new com.zaxxer.hikari.HikariDataSource(config);
+             MetadataStore store = Stores.openMetadata(app)) {
+            assertTrue(store.toString().contains("data source (PostgreSQL)"), store.toString());
+            assertEquals(0, store.totals().models());
+            store.close();
+            // migrated into the data source's schema, and the data source still serves after the store closed
+            try (Connection c = app.getConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".models")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getLong(1));
+            }
+        }
+    }
 }
