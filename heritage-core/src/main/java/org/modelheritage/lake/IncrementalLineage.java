@@ -74,7 +74,19 @@ final class IncrementalLineage implements LineageAdapter {
     @Override
     public Signature signature(WeightFile file) throws IOException {
         ModelSignature s = extractor.extract(file);
-        return new Signature(s.parameterCount(), s.layerCount(), s.structuralHash(), VERSION, s.encode());
+        return new Signature(s.parameterCount(), s.layerCount(), s.structuralHash(), VERSION, s.encode(),
+                s.architecture());
+    }
+
+    @Override
+    public String familyKey(Signature signature) {
+        return signature.familyKey() != null ? signature.familyKey()
+                : ModelSignature.decode(signature.statistics()).architecture();
+    }
+
+    @Override
+    public LineageAdapter fresh() {
+        return new IncrementalLineage(recipe, clustering, extractor);
     }
 
     @Override
@@ -110,7 +122,7 @@ final class IncrementalLineage implements LineageAdapter {
         Map<List<String>, FamilyState> states = currentStates();
         reported = states;
         Map<String, Integer> cached = index.cacheSizes();
-        log.info("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
+        log.debug("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
                 states.size(), rows.size(), cached);
         return rejected;
     }

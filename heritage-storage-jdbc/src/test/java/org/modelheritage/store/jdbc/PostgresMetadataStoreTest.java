@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreContract;
 import org.modelheritage.store.StoreException;
+import org.modelheritage.store.StoreLock;
 import org.modelheritage.store.Stores;
 import org.modelheritage.testing.Prerequisites;
 
@@ -111,6 +112,44 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         try (MetadataStore old = Stores.openMetadata(URI.create(BASE + (BASE.contains("?") ? "&" : "?")
                 + "currentSchema=" + schema + "&user=" + user))) {
             VersionOneData.assertMigrated(old);
+        }
+    }
+
+    @Test
+    void aFamilyLockExcludesAnotherPoolUntilReleasedAndOtherKeysStayFree() throws Exception {
+        assertTrue(store.sharedByProcesses());
+        assertEquals("16", PostgresStoreProvider.parameter("jdbc:postgresql://h/db?currentSchema=a&poolSize=16", "poolSize"));
+        // a second store on the same schema: its own pool and sessions, as another process has
+        try (MetadataStore other = Stores.openMetadata(uri, options())) {
+            StoreLock held = store.lockFamilies("architecture-1");
+            java.util.concurrent.CompletableFuture<StoreLock> waiting =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> other.lockFamilies("architecture-1"));
+            long key = PostgresDialect.advisoryKey("architecture-1");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (waitingForAdvisoryLock(key) == 0) {
+                assertTrue(System.nanoTime() < deadline, "the second pool never asked for the lock");
+                Thread.sleep(20); // polling PostgreSQL's lock table: nothing to wait on
+            }
+            assertTrue(!waiting.isDone(), "the lock is held: the other pool waits");
+            try (StoreLock free = other.lockFamilies("architecture-2")) {
+                assertTrue(free != null, "another key is not blocked");
+            }
+            held.close();
+            waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).close();
+            assertEquals(0, waitingForAdvisoryLock(key));
+        }
+    }
+
+    /** Sessions waiting for the advisory lock with this key (PostgreSQL splits a bigint key in two). */
+    private static int waitingForAdvisoryLock(long key) throws SQLException {
+        try (Connection c = connect(user); java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks "
+                + "WHERE locktype = 'advisory' AND NOT granted AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xffffffffL);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 
