@@ -489,11 +489,21 @@ class AccessTest {
         assertTrue(list.contains("ci-bot") && list.contains("contributor") && list.contains("active"), list);
         assertFalse(list.contains(secret));
         String id = list.lines().filter(l -> l.contains("ci-bot")).findFirst().orElseThrow().split("\\s+")[0];
+        String admin = run("token", "create", "--role", "admin", "--name", "ops", "--data", data.toString())
+                .lines().filter(l -> Tokens.SECRET.matcher(l).matches()).findFirst().orElseThrow();
         try (TestServer served = new TestServer(data, LakeOptions.defaults())) {
             assertEquals("contributor", send(served, "GET", "/api/me", secret, null).json().get("role").asText());
-            assertTrue(run("token", "revoke", id, "--data", data.toString()).contains("Revoked"));
+            // the running server owns the lake: the command line says so and changes nothing
+            assertEquals(2, Main.run("token", "revoke", id, "--data", data.toString()));
+            assertEquals("contributor", send(served, "GET", "/api/me", secret, null).json().get("role").asText());
+            assertEquals(204, send(served, "DELETE", "/api/tokens/" + id, admin, null).status());
             assertEquals(401, send(served, "GET", "/api/me", secret, null).status(), "revoked at once");
         }
+        String opsId = run("token", "list", "--data", data.toString()).lines().filter(l -> l.endsWith(" ops"))
+                .findFirst().orElseThrow().split("\\s+")[0];
+        assertTrue(run("token", "revoke", opsId, "--data", data.toString()).contains("Revoked"));
+        assertTrue(run("token", "list", "--data", data.toString()).lines()
+                .filter(l -> l.endsWith(" ops")).allMatch(l -> l.contains("revoked")));
         assertEquals(2, Main.run("token", "create", "--role", "emperor", "--name", "x", "--data", data.toString()));
     }
 
