@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.lineage.DirectionSignal;
 import org.modelheritage.lineage.LineageIndex;
+import org.modelheritage.lineage.LineageProbe;
 import org.modelheritage.lineage.LineageTree;
 import org.modelheritage.lineage.MotherRecipe;
 import org.modelheritage.lineage.PairDistance;
@@ -58,7 +60,8 @@ final class IncrementalLineage implements LineageAdapter {
     private final MotherRecipe recipe;
     private final FamilyClustering clustering;
     private final SignatureExtractor extractor;
-    private LineageIndex index;
+    /** Replaced by {@link #restore}; read without the lake's lock by {@link #probe}. */
+    private volatile LineageIndex index;
     /** What each family looked like when last reported, by its sorted members. */
     private Map<List<String>, FamilyState> reported = Map.of();
 
@@ -99,12 +102,7 @@ final class IncrementalLineage implements LineageAdapter {
                 rejected.add(id);
             }
         });
-        List<PairDistance> rows = new ArrayList<>(cachedDistances.size());
-        for (Distance d : cachedDistances) {
-            if (d.metric().startsWith(METRIC_PREFIX)) {
-                rows.add(new PairDistance(d.modelA(), d.modelB(), d.metric().substring(METRIC_PREFIX.length()), d.value()));
-            }
-        }
+        List<PairDistance> rows = rows(cachedDistances);
         index = new LineageIndex(recipe, clustering, extractor);
         index.restore(signatures, rows);
         // The store has the restored rows; anything the trees below need beyond them is computed
@@ -127,6 +125,25 @@ final class IncrementalLineage implements LineageAdapter {
     public Outcome remove(String modelId) {
         index.remove(modelId);
         return outcome();
+    }
+
+    @Override
+    public LineageProbe.Outcome probe(Signature candidate, Function<Collection<String>, List<Distance>> storedDistances) {
+        LineageIndex current = index;
+        ModelSignature signature = ModelSignature.decode(candidate.statistics());
+        return new LineageProbe(recipe, clustering, extractor).place(signature, current.families(),
+                id -> current.signature(id).orElse(null), ids -> rows(storedDistances.apply(ids)));
+    }
+
+    /** Stored distances as the engine's rows (those of this engine's formulas only). */
+    private static List<PairDistance> rows(List<Distance> stored) {
+        List<PairDistance> rows = new ArrayList<>(stored.size());
+        for (Distance d : stored) {
+            if (d.metric().startsWith(METRIC_PREFIX)) {
+                rows.add(new PairDistance(d.modelA(), d.modelB(), d.metric().substring(METRIC_PREFIX.length()), d.value()));
+            }
+        }
+        return rows;
     }
 
     @Override
@@ -198,7 +215,7 @@ final class IncrementalLineage implements LineageAdapter {
         return new FamilyState(new LinkedHashSet<>(f.members()), f.architecture(), root, edges);
     }
 
-    private static EdgeKind kind(org.modelheritage.lineage.LineageEdge.Kind kind) {
+    static EdgeKind kind(org.modelheritage.lineage.LineageEdge.Kind kind) {
         return switch (kind) {
             case FINE_TUNE -> EdgeKind.FINE_TUNE;
             case DUPLICATE -> EdgeKind.DUPLICATE;

@@ -80,6 +80,7 @@ public final class ModelLake implements AutoCloseable {
     private final Object lineageLock = new Object();
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
+    private final ModelIdentifier identifier;
 
     private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
         this.meta = meta;
@@ -96,6 +97,7 @@ public final class ModelLake implements AutoCloseable {
             log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
         }
         restoreLineage();
+        this.identifier = new ModelIdentifier(meta, lineage, options.readLimits());
         this.workers = new Workers(options.workers(), meta, this::process);
         workers.start(meta.jobs(JobState.QUEUED).size());
     }
@@ -234,6 +236,27 @@ public final class ModelLake implements AutoCloseable {
                 throw new InvalidModelException(view.describe(e), e);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- identifying
+
+    /**
+     * What the lake would make of weights if they were added, without adding them: the family they
+     * would join (or none, and why), their most likely parent(s) with confidence and kind, the
+     * models they would sit above, copies already in the lake and the nearest members of their
+     * family, found by the same lineage engine as an add. Nothing is stored; the paths are one
+     * weight file, a sharded checkpoint's directory, or its files.
+     *
+     * @throws InvalidModelException unreadable weights (the reader's message)
+     * @throws UploadTooLargeException files larger than the upload limit together
+     */
+    public Identification identify(List<Path> paths) throws IOException {
+        return identifier.identifyLocal(paths, options.maxUploadBytes(), this::beginIdentify);
+    }
+
+    /** Starts identifying weights that arrive as streams, into a temporary directory; see {@link IdentifyUpload}. */
+    public IdentifyUpload beginIdentify() throws IOException {
+        return new IdentifyUpload(identifier, options.maxUploadBytes(), workDir);
     }
 
     // ---------------------------------------------------------------- reading
