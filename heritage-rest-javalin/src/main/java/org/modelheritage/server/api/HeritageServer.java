@@ -52,6 +52,7 @@ public final class HeritageServer implements AutoCloseable {
         ModelHandlers models = new ModelHandlers(lake, audit);
         FamilyHandlers families = new FamilyHandlers(lake);
         AccessHandlers accounts = new AccessHandlers(lake.metadata(), tokens, clock);
+        IdentifyHandlers identify = new IdentifyHandlers(lake);
         byte[] openApi = openApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -77,6 +78,7 @@ public final class HeritageServer implements AutoCloseable {
             config.routes.post("/api/models", models::upload, Role.CONTRIBUTOR);
             config.routes.get("/api/models/{id}", models::get, Role.READER);
             config.routes.delete("/api/models/{id}", models::delete, Role.ADMIN);
+            config.routes.post("/api/identify", identify::identify, Role.READER);
             config.routes.get("/api/families", families::list, Role.READER);
             config.routes.get("/api/families/{id}/models", families::models, Role.READER);
             config.routes.get("/api/families/{id}/tree", families::tree, Role.READER);
