@@ -259,6 +259,23 @@ public final class ModelLake implements AutoCloseable {
         return new IdentifyUpload(identifier, options.maxUploadBytes(), workDir);
     }
 
+    /**
+     * Two models compared tensor by tensor, A read as the parent and B as the child: relative
+     * change, cosine, rank of the difference and quantisation grid per tensor, tensors added,
+     * removed or resized, and what the difference looks like. Streams both models' weights once,
+     * in bounded memory. Empty when either model does not exist.
+     *
+     * @throws InvalidModelException when a model's weights cannot be read
+     */
+    public Optional<ModelComparison> compare(String idA, String idB) throws IOException {
+        Optional<Model> a = model(idA);
+        Optional<Model> b = model(idB);
+        if (a.isEmpty() || b.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(ModelComparison.of(a.get(), b.get(), blobs, workDir, options.readLimits()));
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** Models in alphabetical order, those whose name contains {@code search} (case-insensitive) when given. */

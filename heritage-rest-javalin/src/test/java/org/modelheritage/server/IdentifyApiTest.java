@@ -96,6 +96,51 @@ class IdentifyApiTest {
         assertEquals(before, digest(data, "work"));
     }
 
+    @Test
+    void comparesTwoModelsAndAModelWithItself() throws Exception {
+        Path corpus = org.modelheritage.testing.SharedCorpus.subset("vit-lora");
+        try (TestServer s = new TestServer(dir.resolve("cmp"), LakeOptions.defaults().withWorkers(1))) {
+            String a = s.upload(new Multipart().field("name", "base").file(corpus.resolve("vit-r0.safetensors")))
+                    .json().get("id").asText();
+            String b = s.upload(new Multipart().field("name", "lora").file(corpus.resolve("vit-r0-c0.safetensors")))
+                    .json().get("id").asText();
+            TestServer.Reply r = s.get("/api/compare?a=" + a + "&b=" + b);
+            assertEquals(200, r.status(), r.body());
+            JsonNode j = r.json();
+            assertEquals(a, j.get("a").get("id").asText());
+            assertEquals("lora", j.get("b").get("name").asText());
+            assertEquals("adapter", j.get("summary").get("looks_like").asText());
+            assertEquals("[\"query\",\"value\"]", j.get("summary").get("adapted_modules").toString());
+            assertEquals(72, j.get("tensors").size());
+            JsonNode query = null;
+            for (JsonNode t : j.get("tensors")) {
+                if (t.get("name").asText().equals("encoder.layer.0.attention.attention.query.weight")) {
+                    query = t;
+                }
+            }
+            assertEquals("changed", query.get("status").asText());
+            assertEquals("0", query.get("layer").asText());
+            assertEquals("attention.attention.query", query.get("module").asText());
+            assertTrue(query.get("rank").asInt() >= 1 && query.get("rank").asInt() <= 4, query.toString());
+            assertEquals(64, query.get("rank_cap").asInt());
+
+            JsonNode self = s.get("/api/compare?a=" + a + "&b=" + a).json();
+            assertEquals("duplicate", self.get("summary").get("looks_like").asText());
+            assertEquals(0.0, self.get("summary").get("relative_change").asDouble());
+            for (JsonNode t : self.get("tensors")) {
+                assertEquals("same", t.get("status").asText());
+                assertEquals(0.0, t.get("relative_change").asDouble());
+                assertEquals(0.0, t.get("max_abs_delta").asDouble());
+            }
+            TestServer.Reply missing = s.get("/api/compare?a=" + a);
+            assertEquals(400, missing.status());
+            assertTrue(missing.json().get("error").asText().contains("'b'"), missing.body());
+            TestServer.Reply unknown = s.get("/api/compare?a=" + a + "&b=nope");
+            assertEquals(404, unknown.status());
+            assertEquals("no model with id nope", unknown.json().get("error").asText());
+        }
+    }
+
     /** Sends the headers and half the body, then hangs up. */
     private static void abortMidBody(TestServer s, byte[] file) throws IOException {
         String boundary = "----abort";

@@ -79,6 +79,7 @@ public final class HeritageServer implements AutoCloseable {
             config.routes.get("/api/models/{id}", models::get, Role.READER);
             config.routes.delete("/api/models/{id}", models::delete, Role.ADMIN);
             config.routes.post("/api/identify", identify::identify, Role.READER);
+            config.routes.get("/api/compare", new CompareHandlers(lake)::compare, Role.READER);
             config.routes.get("/api/families", families::list, Role.READER);
             config.routes.get("/api/families/{id}/models", families::models, Role.READER);
             config.routes.get("/api/families/{id}/tree", families::tree, Role.READER);
