@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
         subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, TokenCommand.class,
+                IdentifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");

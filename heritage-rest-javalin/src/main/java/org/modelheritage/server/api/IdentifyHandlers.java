@@ -14,7 +14,7 @@ import org.modelheritage.lake.UploadTooLargeException;
  * like an upload's ({@link MultipartUpload}: the same limit, file names and errors), into a
  * temporary directory the lake deletes whatever happens.
  */
-final class IdentifyHandlers {
+public final class IdentifyHandlers {
     private final ModelLake lake;
 
     IdentifyHandlers(ModelLake lake) {
@@ -42,6 +42,11 @@ final class IdentifyHandlers {
             }
             ctx.json(IdentificationView.of(probe.identify()));
         }
+    }
+
+    /** An identification as {@code POST /api/identify} answers it (the command line prints the same). */
+    public static com.fasterxml.jackson.databind.JsonNode toJson(Identification identification) {
+        return Json.mapper().valueToTree(IdentificationView.of(identification));
     }
 
     /** The JSON of an {@link Identification}. */
