@@ -87,8 +87,7 @@ public class IncrementalAddBenchmark {
     public LineageTree addNth() throws Exception {
         added = String.format("x%06d", childSeed);
         index.add(added, new SyntheticWeightFile(layers, side, childSeed++));
-        String family = index.familyOf(added).orElseThrow().id();
-        LineageTree tree = index.tree(family).orElseThrow();
+        LineageTree tree = index.treeOf(added).orElseThrow();
         if (tree.members().size() != n) {
             throw new IllegalStateException("the family has " + tree.members().size() + " members, not " + n);
         }

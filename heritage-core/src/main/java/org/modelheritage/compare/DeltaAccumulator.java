@@ -7,7 +7,8 @@ import org.modelheritage.lineage.SymmetricEigen;
  * Statistics of B − A for one pair of tensors, fed value pairs in row-major order: norms, inner
  * product, largest difference, and for a matrix a sketch {@code Z = R (B − A) S} of at most
  * {@link #SKETCH} x {@link #SKETCH}, whose rank estimates the rank of the difference. R and S are
- * count sketches (each row, and each column, added with a random sign into one of the buckets),
+ * count sketches (each row added with a random sign into a random bucket, column j with a random
+ * sign into bucket j mod the side),
  * so the sketch costs one addition per value and constant memory; a side no longer than the
  * sketch is kept whole. A difference of rank r &lt; the sketch's side keeps rank r in the
  * sketch (its row and column spaces are mapped by random sparse maps); a full-rank one fills it.
@@ -21,12 +22,14 @@ final class DeltaAccumulator {
     private final long rows;
     private final int cols;
     private final boolean matrix;
-    private final int[] colBucket;
+    /** Whether each column is its own bucket (no more columns than the sketch is wide). */
+    private final boolean colsWhole;
+    /** Column j goes, with this sign, to bucket j mod {@link #SKETCH}: a fixed pattern the JIT can vectorise. */
     private final float[] colSign;
     private final int sketchRows;
     private final int sketchCols;
     private final double[] z;
-    private final double[] rowAcc;
+    private final float[] rowAcc;
     private final SplittableRandom rowHash;
     private final boolean rowsWhole;
 
@@ -51,21 +54,20 @@ final class DeltaAccumulator {
         if (this.matrix) {
             sketchCols = (int) Math.min(cols, SKETCH);
             sketchRows = (int) Math.min(rows, SKETCH);
-            colBucket = new int[this.cols];
+            colsWhole = cols <= SKETCH;
             colSign = new float[this.cols];
             SplittableRandom r = new SplittableRandom(0x5eed ^ cols);
             for (int j = 0; j < this.cols; j++) {
-                colBucket[j] = cols <= SKETCH ? j : r.nextInt(SKETCH);
-                colSign[j] = cols <= SKETCH ? 1 : (r.nextBoolean() ? 1 : -1);
+                colSign[j] = colsWhole || r.nextBoolean() ? 1 : -1;
             }
             z = new double[sketchRows * sketchCols];
-            rowAcc = new double[sketchCols];
+            rowAcc = new float[sketchCols];
             rowsWhole = rows <= SKETCH;
             rowHash = new SplittableRandom(0xfeed ^ rows);
         } else {
             sketchCols = 0;
             sketchRows = 0;
-            colBucket = null;
+            colsWhole = true;
             colSign = null;
             z = null;
             rowAcc = null;
@@ -80,25 +82,16 @@ final class DeltaAccumulator {
         double sbb = 0;
         double sab = 0;
         double sdd = 0;
-        double max = maxAbs;
+        float max = (float) maxAbs;
         for (int k = 0; k < n; k++) {
-            double x = a[ia + k];
-            double y = b[ib + k];
-            double d = y - x;
+            float x = a[ia + k];
+            float y = b[ib + k];
+            float d = y - x;
             saa += x * x;
             sbb += y * y;
             sab += x * y;
             sdd += d * d;
-            double ad = Math.abs(d);
-            if (ad > max) {
-                max = ad;
-            }
-            if (matrix) {
-                rowAcc[colBucket[col]] += colSign[col] * d;
-                if (++col == cols) {
-                    endRow();
-                }
-            }
+            max = Math.max(max, Math.abs(d));
         }
         aa += saa;
         bb += sbb;
@@ -106,6 +99,42 @@ final class DeltaAccumulator {
         dd += sdd;
         maxAbs = max;
         position += n;
+        if (matrix) {
+            sketch(a, ia, b, ib, n);
+        }
+    }
+
+    /** Adds the values to the current row's buckets, row by row; loops of affine indices, so they vectorise. */
+    private void sketch(float[] a, int ia, float[] b, int ib, int n) {
+        int k = 0;
+        while (k < n) {
+            int seg = Math.min(n - k, cols - col);
+            if (colsWhole) {
+                for (int t = 0; t < seg; t++) {
+                    rowAcc[col + t] += b[ib + k + t] - a[ia + k + t];
+                }
+            } else {
+                int j = col;
+                int end = col + seg;
+                int at = k;
+                while (j < end) {
+                    int base = j - (j % SKETCH);
+                    int from = j - base;
+                    int to = Math.min(end - base, SKETCH);
+                    int shift = at - from;
+                    for (int t = from; t < to; t++) {
+                        rowAcc[t] += colSign[base + t] * (b[ib + shift + t] - a[ia + shift + t]);
+                    }
+                    at += to - from;
+                    j = base + to;
+                }
+            }
+            k += seg;
+            col += seg;
+            if (col == cols) {
+                endRow();
+            }
+        }
     }
 
     private void endRow() {

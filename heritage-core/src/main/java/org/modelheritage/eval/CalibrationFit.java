@@ -1,5 +1,6 @@
 package org.modelheritage.eval;
 
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.modelheritage.lineage.Confidence;
+import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.lineage.LineageEdge;
 
 /**
@@ -26,7 +28,7 @@ public final class CalibrationFit {
     }
 
     /** One edge's inputs and whether it is right. */
-    record Sample(LineageEdge.Kind kind, double margin, double agreement, double consensus, boolean tailDecided,
+    record Sample(EdgeKind kind, double margin, double agreement, double consensus, boolean tailDecided,
             boolean right) {
     }
 
@@ -63,7 +65,7 @@ public final class CalibrationFit {
         }
     }
 
-    static String group(LineageEdge.Kind kind) {
+    static String group(EdgeKind kind) {
         return switch (kind) {
             case FINE_TUNE, RESIZE -> "TREE";
             case ADAPTER -> "ADAPTER";
@@ -92,7 +94,7 @@ public final class CalibrationFit {
         for (Object[] r : seen) {
             List<String> edge = List.of(nameOf.get((String) r[0]), nameOf.get((String) r[1]));
             if (found.contains(edge)) {
-                last.put(edge, new Sample((LineageEdge.Kind) r[2], (double) r[3], (double) r[4], (double) r[5],
+                last.put(edge, new Sample((EdgeKind) r[2], (double) r[3], (double) r[4], (double) r[5],
                         (boolean) r[6], truth.contains(edge)));
             }
         }

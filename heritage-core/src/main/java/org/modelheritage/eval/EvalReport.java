@@ -24,7 +24,7 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
         List<List<String>> families, List<Edge> edges, double expectedCalibrationError, double[][] reliability,
         java.util.Map<String, Integer> kinds) {
 
-    /** A found edge, by names; kind as {@link org.modelheritage.lineage.LineageEdge.Kind#label()}. */
+    /** A found edge, by names; kind as {@link org.modelheritage.lineage.EdgeKind#label()}. */
     public record Edge(String parent, String child, double confidence, String kind) {
     }
 

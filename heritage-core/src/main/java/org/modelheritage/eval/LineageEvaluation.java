@@ -17,8 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.LineageIndex;
 import org.modelheritage.lineage.LineageTree;
@@ -127,7 +127,7 @@ public final class LineageEvaluation {
             index.add(unique, signatures[i]);
         }
         long tFamilies = System.nanoTime();
-        List<Family> families = index.families();
+        List<ModelCluster> families = index.families();
         progress.accept(String.format(Locale.ROOT, "families: %d found in %.0f ms", families.size(),
                 (System.nanoTime() - tFamilies) / 1e6));
         long tTrees = System.nanoTime();
@@ -137,7 +137,7 @@ public final class LineageEvaluation {
 
         Map<String, String> foundFamily = new HashMap<>();
         List<List<String>> familyNames = new ArrayList<>();
-        for (Family f : families) {
+        for (ModelCluster f : families) {
             List<String> names = f.members().stream().map(nameOf::get).sorted().toList();
             familyNames.add(names);
             for (String n : names) {
@@ -149,8 +149,8 @@ public final class LineageEvaluation {
         List<List<String>> found = new ArrayList<>();
         for (LineageTree t : trees) {
             for (LineageEdge e : t.edges()) {
-                String p = nameOf.get(e.parent());
-                String c = nameOf.get(e.child());
+                String p = nameOf.get(e.parentId());
+                String c = nameOf.get(e.childId());
                 edges.add(new EvalReport.Edge(p, c, e.confidence(), e.kind().label()));
                 found.add(List.of(p, c));
             }

@@ -50,7 +50,7 @@ public final class FamilyClustering {
     }
 
     /** Families of the given models, correlations computed directly. */
-    public List<Family> cluster(Map<String, ModelSignature> models) {
+    public List<ModelCluster> cluster(Map<String, ModelSignature> models) {
         return cluster(models, (a, b) -> WeightCorrelation.between(models.get(a), models.get(b)));
     }
 
@@ -59,12 +59,12 @@ public final class FamilyClustering {
      *
      * @param correlations asked once per unordered pair of same-architecture models, {@code a < b}
      */
-    public List<Family> cluster(Map<String, ModelSignature> models, CorrelationSource correlations) {
+    public List<ModelCluster> cluster(Map<String, ModelSignature> models, CorrelationSource correlations) {
         SortedMap<String, List<String>> byStructure = new TreeMap<>();
         for (String id : new TreeMap<>(models).keySet()) {
             byStructure.computeIfAbsent(models.get(id).architecture(), k -> new ArrayList<>()).add(id);
         }
-        List<Family> families = new ArrayList<>();
+        List<ModelCluster> families = new ArrayList<>();
         for (Map.Entry<String, List<String>> group : byStructure.entrySet()) {
             List<String> ids = group.getValue();
             int n = ids.size();
@@ -88,10 +88,10 @@ public final class FamilyClustering {
                 components.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(ids.get(i));
             }
             for (List<String> members : components.values()) {
-                families.add(new Family(members.get(0), group.getKey(), members));
+                families.add(new ModelCluster(group.getKey(), members));
             }
         }
-        families.sort(Comparator.comparing(Family::id));
+        families.sort(Comparator.comparing(ModelCluster::firstMember));
         return families;
     }
 
@@ -106,14 +106,14 @@ public final class FamilyClustering {
      * @param correlations asked for the new model against members of same-architecture families
      * @return the families sorted by id, the new model's family among them
      */
-    public List<Family> withModel(List<Family> families, String modelId, String architecture,
+    public List<ModelCluster> withModel(List<ModelCluster> families, String modelId, String architecture,
             CorrelationSource correlations) {
-        List<Family> out = new ArrayList<>(families.size() + 1);
+        List<ModelCluster> out = new ArrayList<>(families.size() + 1);
         List<String> joined = new ArrayList<>();
         joined.add(modelId);
-        for (Family f : families) {
+        for (ModelCluster f : families) {
             if (f.members().contains(modelId)) {
-                throw new IllegalArgumentException("model " + modelId + " is already in family " + f.id());
+                throw new IllegalArgumentException("model " + modelId + " is already in the family of " + f.firstMember());
             }
             if (f.architecture().equals(architecture) && linked(f, modelId, correlations)) {
                 joined.addAll(f.members());
@@ -122,12 +122,12 @@ public final class FamilyClustering {
             }
         }
         joined.sort(Comparator.naturalOrder());
-        out.add(new Family(joined.get(0), architecture, joined));
-        out.sort(Comparator.comparing(Family::id));
+        out.add(new ModelCluster(architecture, joined));
+        out.sort(Comparator.comparing(ModelCluster::firstMember));
         return out;
     }
 
-    private boolean linked(Family f, String modelId, CorrelationSource correlations) {
+    private boolean linked(ModelCluster f, String modelId, CorrelationSource correlations) {
         for (String m : f.members()) {
             double c = m.compareTo(modelId) < 0 ? correlations.correlation(m, modelId)
                     : correlations.correlation(modelId, m);

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.lineage.DirectionSignal;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.LineageIndex;
 import org.modelheritage.lineage.LineageProbe;
 import org.modelheritage.lineage.LineageTree;
@@ -26,9 +27,6 @@ import org.modelheritage.lineage.PairMetrics;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
-import org.modelheritage.store.Distance;
-import org.modelheritage.store.EdgeKind;
-import org.modelheritage.store.LineageEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +86,7 @@ final class IncrementalLineage implements LineageAdapter {
     }
 
     @Override
-    public Set<String> restore(Map<String, Signature> models, List<Distance> cachedDistances) {
+    public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances) {
         Map<String, ModelSignature> signatures = new HashMap<>();
         Set<String> rejected = new LinkedHashSet<>();
         models.forEach((id, s) -> {
@@ -128,7 +126,7 @@ final class IncrementalLineage implements LineageAdapter {
     }
 
     @Override
-    public LineageProbe.Outcome probe(Signature candidate, Function<Collection<String>, List<Distance>> storedDistances) {
+    public LineageProbe.Outcome probe(Signature candidate, Function<Collection<String>, List<PairDistance>> storedDistances) {
         LineageIndex current = index;
         ModelSignature signature = ModelSignature.decode(candidate.statistics());
         return new LineageProbe(recipe, clustering, extractor).place(signature, current.families(),
@@ -136,9 +134,9 @@ final class IncrementalLineage implements LineageAdapter {
     }
 
     /** Stored distances as the engine's rows (those of this engine's formulas only). */
-    private static List<PairDistance> rows(List<Distance> stored) {
+    private static List<PairDistance> rows(List<PairDistance> stored) {
         List<PairDistance> rows = new ArrayList<>(stored.size());
-        for (Distance d : stored) {
+        for (PairDistance d : stored) {
             if (d.metric().startsWith(METRIC_PREFIX)) {
                 rows.add(new PairDistance(d.modelA(), d.modelB(), d.metric().substring(METRIC_PREFIX.length()), d.value()));
             }
@@ -176,26 +174,26 @@ final class IncrementalLineage implements LineageAdapter {
         reported = states;
 
         // only what the engine computed since the last outcome: linear in what changed, not in n^2
-        List<Distance> fresh = new ArrayList<>();
+        List<PairDistance> fresh = new ArrayList<>();
         for (PairDistance r : index.drainComputed()) {
             if (Double.isFinite(r.value())) {
-                fresh.add(new Distance(r.modelA(), r.modelB(), METRIC_PREFIX + r.metric(), r.value()));
+                fresh.add(new PairDistance(r.modelA(), r.modelB(), METRIC_PREFIX + r.metric(), r.value()));
             }
         }
-        fresh.sort(Comparator.comparing(Distance::modelA).thenComparing(Distance::modelB)
-                .thenComparing(Distance::metric));
+        fresh.sort(Comparator.comparing(PairDistance::modelA).thenComparing(PairDistance::modelB)
+                .thenComparing(PairDistance::metric));
         return new Outcome(changed, fresh);
     }
 
     private Map<List<String>, FamilyState> currentStates() {
-        List<Family> families = index.families();
+        List<ModelCluster> families = index.families();
         List<LineageTree> trees = index.trees();
         Map<List<String>, FamilyState> out = new HashMap<>();
         for (int i = 0; i < families.size(); i++) {
-            Family f = families.get(i);
+            ModelCluster f = families.get(i);
             LineageTree t = trees.get(i);
             if (!t.members().equals(f.members())) {
-                throw new IllegalStateException("trees out of family order: " + t.familyId() + " vs " + f.id());
+                throw new IllegalStateException("trees out of family order: " + t.members() + " vs " + f.members());
             }
             out.put(f.members(), state(f, t));
         }
@@ -207,23 +205,10 @@ final class IncrementalLineage implements LineageAdapter {
      * kind and weight. The store makes a child's heaviest edge its main parent
      * ({@link LineageEdge#HEAVIEST_FIRST}), the same rule as {@link LineageTree#parentEdge}.
      */
-    static FamilyState state(Family f, LineageTree t) {
-        List<LineageEdge> edges = t.edges().stream()
-                .map(e -> new LineageEdge(e.parent(), e.child(), e.confidence(), kind(e.kind()), e.weight()))
-                .toList();
+    static FamilyState state(ModelCluster f, LineageTree t) {
+        List<LineageEdge> edges = t.edges();
         String root = t.roots().isEmpty() ? null : t.roots().get(0);
         return new FamilyState(new LinkedHashSet<>(f.members()), f.architecture(), root, edges);
-    }
-
-    static EdgeKind kind(org.modelheritage.lineage.LineageEdge.Kind kind) {
-        return switch (kind) {
-            case FINE_TUNE -> EdgeKind.FINE_TUNE;
-            case DUPLICATE -> EdgeKind.DUPLICATE;
-            case QUANTIZED -> EdgeKind.QUANTIZED;
-            case ADAPTER -> EdgeKind.ADAPTER;
-            case RESIZE -> EdgeKind.RESIZE;
-            case MERGE -> EdgeKind.MERGE;
-        };
     }
 
     private static String rowKey(PairDistance r) {

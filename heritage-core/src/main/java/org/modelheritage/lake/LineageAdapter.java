@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.WeightFile;
-import org.modelheritage.store.Distance;
-import org.modelheritage.store.LineageEdge;
 
 /**
  * What the lake needs from the signature, family and lineage stages, in the lake's terms (model
@@ -29,7 +29,7 @@ interface LineageAdapter {
      * What an add or a remove changed: every family whose members or tree changed, as it now is
      * (families that vanished are simply absent), and the distances computed on the way, to cache.
      */
-    record Outcome(List<FamilyState> families, List<Distance> newDistances) {
+    record Outcome(List<FamilyState> families, List<PairDistance> newDistances) {
     }
 
     Signature signature(WeightFile file) throws IOException;
@@ -44,7 +44,7 @@ interface LineageAdapter {
      *
      * @return the models whose statistics could not be read back (they must be processed again)
      */
-    Set<String> restore(Map<String, Signature> models, List<Distance> cachedDistances);
+    Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances);
 
     /** Places a model in a family and recomputes that family's tree. */
     Outcome add(String modelId, Signature signature);
@@ -66,7 +66,7 @@ interface LineageAdapter {
      * @param storedDistances the cached distances among the given models, as {@link #restore} takes them
      */
     default org.modelheritage.lineage.LineageProbe.Outcome probe(Signature candidate,
-            java.util.function.Function<java.util.Collection<String>, List<Distance>> storedDistances) {
+            java.util.function.Function<java.util.Collection<String>, List<PairDistance>> storedDistances) {
         throw new UnsupportedOperationException("this lineage engine cannot identify without adding");
     }
 }

@@ -1,7 +1,7 @@
 package org.modelheritage.lake;
 
 import java.util.Objects;
-import org.modelheritage.store.EdgeKind;
+import org.modelheritage.lineage.EdgeKind;
 
 /**
  * The other end of a lineage edge, seen from one model: one of its parents or one of its
@@ -24,6 +24,6 @@ public record LineageLink(String id, String name, double confidence, EdgeKind ki
 
     /** The kind as it is written in JSON and exports: {@code fine-tune}, {@code merge}. */
     public String kindLabel() {
-        return FamilyTree.label(kind);
+        return kind.label();
     }
 }

@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.lineage.LineageProbe;
 import org.modelheritage.lineage.PairMetrics;
 import org.modelheritage.read.ReadLimits;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.read.WeightFormatException;
 import org.modelheritage.read.WeightReaders;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
@@ -122,21 +123,19 @@ final class ModelIdentifier {
         List<LineageLink> parents = o.tree().parentEdges(me).stream()
                 .sorted(Comparator.comparingDouble(LineageEdge::weight).reversed()
                         .thenComparing(Comparator.comparingDouble(LineageEdge::confidence).reversed())
-                        .thenComparing(LineageEdge::parent))
-                .map(e -> new LineageLink(e.parent(), name.apply(e.parent()), e.confidence(),
-                        IncrementalLineage.kind(e.kind()), e.weight()))
+                        .thenComparing(LineageEdge::parentId))
+                .map(e -> new LineageLink(e.parentId(), name.apply(e.parentId()), e.confidence(), e.kind(), e.weight()))
                 .toList();
-        List<LineageLink> children = o.tree().edges().stream().filter(e -> e.parent().equals(me))
-                .map(e -> new LineageLink(e.child(), name.apply(e.child()), e.confidence(),
-                        IncrementalLineage.kind(e.kind()), e.weight()))
+        List<LineageLink> children = o.tree().edges().stream().filter(e -> e.parentId().equals(me))
+                .map(e -> new LineageLink(e.childId(), name.apply(e.childId()), e.confidence(), e.kind(), e.weight()))
                 .sorted(Comparator.comparing((LineageLink l) -> l.name().toLowerCase(Locale.ROOT)).thenComparing(LineageLink::id))
                 .toList();
 
         List<String> members = o.family().members().stream().filter(id -> !id.equals(me)).toList();
         for (String id : members) {
             PairMetrics pm = o.metrics().get(id);
-            boolean quantizedEdge = o.tree().edges().stream().anyMatch(e -> e.kind() == LineageEdge.Kind.QUANTIZED
-                    && (e.parent().equals(me) && e.child().equals(id) || e.parent().equals(id) && e.child().equals(me)));
+            boolean quantizedEdge = o.tree().edges().stream().anyMatch(e -> e.kind() == EdgeKind.QUANTIZED
+                    && (e.parentId().equals(me) && e.childId().equals(id) || e.parentId().equals(id) && e.childId().equals(me)));
             boolean isExact = exact.isPresent() && exact.get().id().equals(id);
             if (!isExact && pm != null && pm.duplicate()) {
                 copies.add(new Identification.Copy(id, name.apply(id), Identification.Copy.Kind.DUPLICATE));
@@ -185,8 +184,8 @@ final class ModelIdentifier {
         };
     }
 
-    private List<Distance> storedDistances(Collection<String> ids) {
-        List<Distance> out = new ArrayList<>();
+    private List<PairDistance> storedDistances(Collection<String> ids) {
+        List<PairDistance> out = new ArrayList<>();
         if (ids.size() > 1) {
             for (String metric : lineage.distanceMetrics()) {
                 out.addAll(meta.distances(ids, metric));

@@ -21,19 +21,19 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.read.WeightFormatException;
 import org.modelheritage.read.WeightReaders;
 import org.modelheritage.store.BlobStore;
 import org.modelheritage.store.ChangeSet;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
-import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelFile;
@@ -355,11 +355,7 @@ public final class ModelLake implements AutoCloseable {
             List<FamilyTree.Node> nodes = members.stream()
                     .map(m -> new FamilyTree.Node(m.id(), m.name(), !children.contains(m.id()), m.parameterCount()))
                     .toList();
-            List<FamilyTree.Edge> treeEdges = edges.stream()
-                    .map(e -> new FamilyTree.Edge(e.parentId(), e.childId(), e.confidence(), FamilyTree.label(e.kind()),
-                            e.weight()))
-                    .toList();
-            return new FamilyTree(f, nodes, treeEdges);
+            return new FamilyTree(f, nodes, edges);
         });
     }
 
@@ -574,7 +570,7 @@ public final class ModelLake implements AutoCloseable {
                 changes.deleteFamily(old);
             }
         }
-        for (Distance d : outcome.newDistances()) {
+        for (PairDistance d : outcome.newDistances()) {
             if (!gone.contains(d.modelA()) && !gone.contains(d.modelB())) {
                 changes.add(new org.modelheritage.store.Change.PutDistance(d));
             }
@@ -599,7 +595,7 @@ public final class ModelLake implements AutoCloseable {
             signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
                     m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats.get()));
         }
-        List<Distance> distances = new ArrayList<>();
+        List<PairDistance> distances = new ArrayList<>();
         if (signatures.size() > 1) {
             for (String metric : lineage.distanceMetrics()) {
                 distances.addAll(meta.distances(signatures.keySet(), metric));

@@ -21,7 +21,7 @@ public final class Confidence {
      * @param agreement in [-1, 1]: the direction evidence along the edge (1 when every voting
      *     matrix agrees)
      */
-    static double of(String parent, String child, LineageEdge.Kind kind, double margin, double agreement) {
+    static double of(String parent, String child, EdgeKind kind, double margin, double agreement) {
         return of(parent, child, kind, margin, agreement, 1.0, false);
     }
 
@@ -31,7 +31,7 @@ public final class Confidence {
      * @param tailDecided whether the spectral tail rather than the norm oriented the family (the
      *     regime of weight decay that shrinks what the task does not use)
      */
-    static double of(String parent, String child, LineageEdge.Kind kind, double margin, double agreement,
+    static double of(String parent, String child, EdgeKind kind, double margin, double agreement,
             double consensus, boolean tailDecided) {
         Recorder r = recorder;
         if (r != null) {
@@ -40,7 +40,7 @@ public final class Confidence {
         return of(kind, margin, agreement, consensus, tailDecided);
     }
 
-    static double of(LineageEdge.Kind kind, double margin, double agreement, double consensus, boolean tailDecided) {
+    static double of(EdgeKind kind, double margin, double agreement, double consensus, boolean tailDecided) {
         double[] c = coefficients(kind);
         double z = c[0] + c[1] * margin + c[2] * agreement + c[3] * consensus + c[4] * (tailDecided ? 1 : 0);
         return 1.0 / (1.0 + Math.exp(-z));
@@ -48,7 +48,7 @@ public final class Confidence {
 
     /** Sees every edge's inputs as its confidence is computed: for fitting the coefficients only. */
     public interface Recorder {
-        void record(String parent, String child, LineageEdge.Kind kind, double margin, double agreement,
+        void record(String parent, String child, EdgeKind kind, double margin, double agreement,
                 double consensus, boolean tailDecided);
     }
 
@@ -67,7 +67,7 @@ public final class Confidence {
         }
     }
 
-    static double[] coefficients(LineageEdge.Kind kind) {
+    static double[] coefficients(EdgeKind kind) {
         return switch (kind) {
             case FINE_TUNE, RESIZE -> TREE;
             case ADAPTER -> ADAPTER;

@@ -11,7 +11,7 @@ import java.util.function.Function;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleDirectedWeightedGraph;
-import org.modelheritage.family.Family;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.signature.MatrixSketch;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.TensorStatistics;
@@ -71,12 +71,12 @@ final class FamilyTreeBuilder {
     }
 
     /** The family's tree from scratch (quadratic in its size: every pair is looked at). */
-    Result build(Family family) {
+    Result build(ModelCluster family) {
         List<String> members = family.members();
         List<LineageEdge> duplicates = new ArrayList<>();
         // 1. duplicates collapse onto their finest-precision copy (not in the paper's recipe)
         List<String> reps = members;
-        if (recipe.distance() == MotherRecipe.Distance.SPECTRAL) {
+        if (recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL) {
             reps = collapseDuplicates(members, duplicates);
         }
         int n = reps.size();
@@ -104,7 +104,7 @@ final class FamilyTreeBuilder {
             int[] rank = rankById(state.ids);
             state.tree = SpanningTrees.prim(table, b, rank);
             LineageTree tree = finish(family, orient(state, rank), duplicates, special, lowRank);
-            boolean growable = recipe.distance() == MotherRecipe.Distance.SPECTRAL && duplicates.isEmpty()
+            boolean growable = recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL && duplicates.isEmpty()
                     && special.isEmpty() && b == n;
             return new Result(tree, growable ? state : null);
         }
@@ -122,14 +122,14 @@ final class FamilyTreeBuilder {
                 if (o.parent[v] < 0) {
                     roots.add(reps.get(v));
                 } else {
-                    edges.add(new LineageEdge(reps.get(o.parent[v]), reps.get(v), LineageEdge.Kind.FINE_TUNE,
-                            clamp(o.confidence[v]), d[o.parent[v]][v]));
+                    edges.add(new LineageEdge(reps.get(o.parent[v]), reps.get(v), clamp(o.confidence[v]),
+                            EdgeKind.FINE_TUNE));
                 }
             }
         }
-        edges.sort(Comparator.comparing(LineageEdge::child));
+        edges.sort(Comparator.comparing(LineageEdge::childId));
         roots.sort(Comparator.naturalOrder());
-        return new Result(new LineageTree(family.id(), members, roots, edges, lowRank, mode), null);
+        return new Result(new LineageTree(members, roots, edges, lowRank, mode), null);
     }
 
     /**
@@ -144,7 +144,7 @@ final class FamilyTreeBuilder {
      *     tips the family into or out of the low-rank regime): then only {@link #build} will do,
      *     and {@code previous} is untouched
      */
-    Result grow(Family family, SpanningState previous, String added) {
+    Result grow(ModelCluster family, SpanningState previous, String added) {
         for (String m : family.members()) {
             if (!m.equals(added) && pm(m, added).duplicate()) {
                 return null;
@@ -235,15 +235,15 @@ final class FamilyTreeBuilder {
                     double band = PairMetrics.DUPLICATE_NOISE_FACTOR
                             * (signatures.apply(a).unitRoundoff() + signatures.apply(b).unitRoundoff());
                     double inside = band > 0 ? clamp(1.0 - p.maxRelativeRms() / band) : 1.0;
-                    LineageEdge.Kind kind = resize ? LineageEdge.Kind.RESIZE
+                    EdgeKind kind = resize ? EdgeKind.RESIZE
                             : signatures.apply(b).quantized() && !signatures.apply(a).quantized()
-                                    ? LineageEdge.Kind.QUANTIZED : LineageEdge.Kind.DUPLICATE;
+                                    ? EdgeKind.QUANTIZED : EdgeKind.DUPLICATE;
                     // a duplicate's direction is known when the copies differ in precision (or
                     // vocabulary) and a coin toss when they are the same weights in the same dtype
                     boolean known = signatures.apply(a).unitRoundoff() != signatures.apply(b).unitRoundoff()
                             || signatures.apply(a).parameterCount() != signatures.apply(b).parameterCount();
-                    double evidence = kind == LineageEdge.Kind.DUPLICATE ? (known ? 1.0 : 0.0) : inside;
-                    edges.add(new LineageEdge(a, b, kind, Confidence.of(a, b, kind, evidence, 1.0), p.distance(false)));
+                    double evidence = kind == EdgeKind.DUPLICATE ? (known ? 1.0 : 0.0) : inside;
+                    edges.add(new LineageEdge(a, b, Confidence.of(a, b, kind, evidence, 1.0), kind));
                 }
             }
         }
@@ -264,7 +264,7 @@ final class FamilyTreeBuilder {
     /** d[p][c]: the distance for the edge p -> c. */
     private double[][] distances(List<String> reps, boolean lowRank) {
         int n = reps.size();
-        if (recipe.distance() == MotherRecipe.Distance.PAPER) {
+        if (recipe.distance() == MotherRecipe.DistanceMeasure.PAPER) {
             return PaperDistance.matrix(reps, signatures, lowRank);
         }
         double[][] d = new double[n][n];
@@ -287,7 +287,7 @@ final class FamilyTreeBuilder {
         int n = reps.size();
         double[] k = new double[n];
         for (int i = 0; i < n; i++) {
-            k[i] = kurtosisSum(signatures.apply(reps.get(i)), lowRank && recipe.distance() == MotherRecipe.Distance.PAPER);
+            k[i] = kurtosisSum(signatures.apply(reps.get(i)), lowRank && recipe.distance() == MotherRecipe.DistanceMeasure.PAPER);
         }
         double mean = 0;
         for (int i = 0; i < n; i++) {
@@ -583,7 +583,7 @@ final class FamilyTreeBuilder {
      * Only for our recipe; the paper's sees every model as a candidate parent.
      */
     private Special special(List<String> reps) {
-        if (recipe.distance() != MotherRecipe.Distance.SPECTRAL) {
+        if (recipe.distance() != MotherRecipe.DistanceMeasure.SPECTRAL) {
             return new Special(reps, List.of(), Map.of(), List.of());
         }
         List<String> quantized = new ArrayList<>();
@@ -668,7 +668,7 @@ final class FamilyTreeBuilder {
      * closer to a merge than to their backbone parent moved under it), quantised copies hung from
      * their nearest full-precision model, duplicates; each edge with its kind and confidence.
      */
-    private LineageTree finish(Family family, Backbone b, List<LineageEdge> duplicates, Special special,
+    private LineageTree finish(ModelCluster family, Backbone b, List<LineageEdge> duplicates, Special special,
             boolean lowRank) {
         Map<String, String> parent = new HashMap<>();
         Map<String, Double> margin = new HashMap<>();
@@ -681,7 +681,7 @@ final class FamilyTreeBuilder {
                 agreement.put(child, b.agreement()[c]);
             }
         }
-        if (!lowRank && recipe.distance() == MotherRecipe.Distance.SPECTRAL) {
+        if (!lowRank && recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL) {
             liftSiblings(parent, lowRank);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
@@ -689,10 +689,9 @@ final class FamilyTreeBuilder {
         for (MergeDetector.Merge merge : special.merges().values()) {
             for (int k = 0; k < merge.parents().size(); k++) {
                 String p = merge.parents().get(k);
-                double conf = Confidence.of(p, merge.child(), LineageEdge.Kind.MERGE,
+                double conf = Confidence.of(p, merge.child(), EdgeKind.MERGE,
                         clamp(1.0 - merge.residualShare() / MergeDetector.MAX_RESIDUAL_SHARE), 1.0);
-                edges.add(new LineageEdge(p, merge.child(), LineageEdge.Kind.MERGE, conf,
-                        pm(p, merge.child()).distance(lowRank), merge.weights().get(k)));
+                edges.add(new LineageEdge(p, merge.child(), conf, EdgeKind.MERGE, merge.weights().get(k)));
             }
         }
         // what came after a merge hangs from the merges outward, nearest first (Prim by energy)
@@ -734,12 +733,11 @@ final class FamilyTreeBuilder {
             String c = e.getKey();
             String p = e.getValue();
             PairMetrics pair = pm(p, c);
-            LineageEdge.Kind kind = resized(p, c) ? LineageEdge.Kind.RESIZE
-                    : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? LineageEdge.Kind.ADAPTER
-                    : LineageEdge.Kind.FINE_TUNE;
-            edges.add(new LineageEdge(p, c, kind, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus(),
-                    b.tailDecided()),
-                    pair.distance(lowRank)));
+            EdgeKind kind = resized(p, c) ? EdgeKind.RESIZE
+                    : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? EdgeKind.ADAPTER
+                    : EdgeKind.FINE_TUNE;
+            edges.add(new LineageEdge(p, c, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus(),
+                    b.tailDecided()), kind));
         }
         // quantised copies: leaves of their nearest full-precision model
         List<String> sources = new ArrayList<>(b.ids());
@@ -759,12 +757,12 @@ final class FamilyTreeBuilder {
                 }
             }
             double m = Double.isInfinite(second) ? 1.0 : second <= 0 ? 0.0 : clamp(1.0 - bestEnergy / second);
-            edges.add(new LineageEdge(best, q, LineageEdge.Kind.QUANTIZED,
-                    Confidence.of(best, q, LineageEdge.Kind.QUANTIZED, m, 1.0), pm(best, q).distance(lowRank)));
+            edges.add(new LineageEdge(best, q, Confidence.of(best, q, EdgeKind.QUANTIZED, m, 1.0),
+                    EdgeKind.QUANTIZED));
         }
-        edges.sort(Comparator.comparing(LineageEdge::child).thenComparing(LineageEdge::parent));
+        edges.sort(Comparator.comparing(LineageEdge::childId).thenComparing(LineageEdge::parentId));
         roots.sort(Comparator.naturalOrder());
-        return new LineageTree(family.id(), family.members(), roots, edges, lowRank, b.mode());
+        return new LineageTree(family.members(), roots, edges, lowRank, b.mode());
     }
 
     /**

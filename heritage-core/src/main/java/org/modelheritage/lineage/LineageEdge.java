@@ -1,68 +1,80 @@
 package org.modelheritage.lineage;
 
-import java.util.Locale;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * One recovered parent to child relation. A child has one edge, except a merge, which has one
- * edge per parent, each with its merge weight.
+ * One recovered parent → child relation: what the lineage engine finds, what a lake stores and
+ * shows. A child has one edge, except a merge, which has one edge per parent, each with its merge
+ * weight; a store keys edges by child and parent.
  *
- * @param parent the parent model's id
- * @param child the child model's id
- * @param kind what the relation is
+ * @param parentId the parent model's id
+ * @param childId the child model's id
  * @param confidence in [0, 1]: the calibrated probability that this parent, in this direction, is
  *     right (see the README's "Confidence")
- * @param distance the distance the tree was built on, for this pair
- * @param weight the parent's share of the child: its merge weight for a {@link Kind#MERGE} edge
- *     (the weights of a merge's parents sum to about one), 1 for every other kind
+ * @param kind what the relation is
+ * @param weight the parent's share of the child in (0, 1]: its merge weight for a
+ *     {@link EdgeKind#MERGE} edge (the weights of a merge's parents sum to about one), 1 for every
+ *     other kind
  */
-public record LineageEdge(String parent, String child, Kind kind, double confidence, double distance,
-        double weight) {
+public record LineageEdge(String parentId, String childId, double confidence, EdgeKind kind, double weight) {
 
-    /** What an edge says. */
-    public enum Kind {
-        /** The child was trained from the parent (full fine-tuning, continued pre-training). */
-        FINE_TUNE,
-        /**
-         * The child is the parent's weights again: identical, a dtype cast, or the same weights under
-         * other tensor names. The weights cannot tell which copy came first: the parent is the one
-         * with the finer precision, on equal precision the one whose weights hash first.
-         */
-        DUPLICATE,
-        /** The child is the parent quantised (values on a per-channel or per-group grid), then dequantised. */
-        QUANTIZED,
-        /** The child is the parent plus a merged low-rank update (LoRA and the like). */
-        ADAPTER,
-        /** The child is the parent with its vocabulary extended or cut (and possibly trained after). */
-        RESIZE,
-        /** The child is a weighted combination of several parents: one edge per parent. */
-        MERGE;
-
-        /** The lower-case, hyphenated name used in JSON and exports: {@code fine-tune}, {@code quantized}. */
-        public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        /** The kind of a {@link #label()}. */
-        public static Kind ofLabel(String label) {
-            return valueOf(label.toUpperCase(Locale.ROOT).replace('-', '_'));
-        }
-    }
+    /**
+     * The order of a child's parents, main one first: heaviest, then most confident, then the
+     * smaller parent id (by code point). {@link LineageTree#parentEdge} and a store's
+     * {@code Model.parentId} follow it.
+     */
+    public static final Comparator<LineageEdge> HEAVIEST_FIRST = Comparator
+            .comparingDouble(LineageEdge::weight).reversed()
+            .thenComparing(Comparator.comparingDouble(LineageEdge::confidence).reversed())
+            .thenComparing(LineageEdge::parentId, LineageEdge::compareCodePoints);
 
     public LineageEdge {
-        Objects.requireNonNull(parent, "parent");
-        Objects.requireNonNull(child, "child");
-        Objects.requireNonNull(kind, "kind");
-        if (!(confidence >= 0 && confidence <= 1)) {
-            throw new IllegalArgumentException("confidence outside [0, 1]: " + confidence);
+        Objects.requireNonNull(parentId, "parent id");
+        Objects.requireNonNull(childId, "child id");
+        if (parentId.equals(childId)) {
+            throw new IllegalArgumentException("a lineage edge cannot link " + parentId + " to itself");
         }
+        if (!(confidence >= 0 && confidence <= 1)) {
+            throw new IllegalArgumentException("edge confidence must be in [0, 1], got " + confidence);
+        }
+        Objects.requireNonNull(kind, "edge kind");
         if (!(weight > 0 && weight <= 1)) {
-            throw new IllegalArgumentException("weight outside (0, 1]: " + weight);
+            throw new IllegalArgumentException("edge weight must be in (0, 1], got " + weight);
         }
     }
 
     /** An edge of a single parent (weight 1). */
-    public LineageEdge(String parent, String child, Kind kind, double confidence, double distance) {
-        this(parent, child, kind, confidence, distance, 1.0);
+    public LineageEdge(String parentId, String childId, double confidence, EdgeKind kind) {
+        this(parentId, childId, confidence, kind, 1.0);
+    }
+
+    /** The two hold the same weights (up to dtype rounding), so the direction means nothing. */
+    public boolean duplicate() {
+        return kind == EdgeKind.DUPLICATE;
+    }
+
+    /** One of several parents of a merged model. */
+    public boolean merge() {
+        return kind == EdgeKind.MERGE;
+    }
+
+    /**
+     * Each child's main edge (the first by {@link #HEAVIEST_FIRST}): what a model's
+     * {@code parentId} and {@code confidence} say. In the children's first-seen order.
+     */
+    public static Map<String, LineageEdge> mainEdges(Collection<LineageEdge> edges) {
+        Map<String, LineageEdge> main = new LinkedHashMap<>();
+        for (LineageEdge e : edges) {
+            main.merge(e.childId(), e, (a, b) -> HEAVIEST_FIRST.compare(a, b) <= 0 ? a : b);
+        }
+        return main;
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
     }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.family.WeightCorrelation;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.signature.ModelSignature;
@@ -43,7 +43,7 @@ public final class LineageIndex {
     private final Map<String, Double> correlations = new ConcurrentHashMap<>();
     private final Map<String, PairMetrics> metrics = new ConcurrentHashMap<>();
     private final Map<String, Double> evidence = new ConcurrentHashMap<>();
-    private List<Family> families;
+    private List<ModelCluster> families;
     private final Map<List<String>, LineageTree> trees = new HashMap<>();
     /** What the default recipe keeps of each built tree, by the family's members, to grow it. */
     private final Map<List<String>, SpanningState> states = new HashMap<>();
@@ -103,19 +103,19 @@ public final class LineageIndex {
         models.put(modelId, Objects.requireNonNull(signature, "signature"));
         if (families != null) {
             List<String> peers = new ArrayList<>();
-            for (Family f : families) {
+            for (ModelCluster f : families) {
                 if (f.architecture().equals(signature.architecture())) {
                     peers.addAll(f.members());
                 }
             }
             peers.parallelStream().forEach(p -> correlation(p, modelId));
-            List<Family> before = families;
+            List<ModelCluster> before = families;
             families = clustering.withModel(before, modelId, signature.architecture(), this::correlation);
-            Family joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
-            List<Family> absorbed = before.stream()
-                    .filter(f -> f.architecture().equals(joined.architecture()) && joined.members().contains(f.id()))
+            ModelCluster joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
+            List<ModelCluster> absorbed = before.stream()
+                    .filter(f -> f.architecture().equals(joined.architecture()) && joined.contains(f.firstMember()))
                     .toList();
-            for (Family f : absorbed) {
+            for (ModelCluster f : absorbed) {
                 trees.remove(f.members());
                 growths.remove(f.members());
             }
@@ -173,8 +173,8 @@ public final class LineageIndex {
         return List.copyOf(models.keySet());
     }
 
-    /** The families, sorted by id (a family's id is its first member in id order). */
-    public synchronized List<Family> families() {
+    /** The families, sorted by first member. */
+    public synchronized List<ModelCluster> families() {
         if (families == null) {
             // the correlations the clustering may ask for, computed in parallel first
             Map<String, List<String>> byStructure = new TreeMap<>();
@@ -205,7 +205,7 @@ public final class LineageIndex {
         }
     }
 
-    private LineageTree buildTree(Family f) {
+    private LineageTree buildTree(ModelCluster f) {
         Growth g = growths.remove(f.members());
         if (g != null) {
             SpanningState previous = states.remove(g.previous());
@@ -230,15 +230,15 @@ public final class LineageIndex {
         return built.tree();
     }
 
-    /** The family a model belongs to. */
-    public synchronized Optional<Family> familyOf(String modelId) {
-        return families().stream().filter(f -> f.members().contains(modelId)).findFirst();
+    /** The family a model belongs to; empty for a model not added. */
+    public synchronized Optional<ModelCluster> familyOf(String modelId) {
+        return families().stream().filter(f -> f.contains(modelId)).findFirst();
     }
 
-    /** The recovered tree of a family. */
-    public synchronized Optional<LineageTree> tree(String familyId) {
-        for (Family f : families()) {
-            if (f.id().equals(familyId)) {
+    /** The recovered tree of the family a model belongs to; empty for a model not added. */
+    public synchronized Optional<LineageTree> treeOf(String modelId) {
+        for (ModelCluster f : families()) {
+            if (f.contains(modelId)) {
                 return Optional.of(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
             }
         }
@@ -248,7 +248,7 @@ public final class LineageIndex {
     /** Every family's tree, in family order. */
     public synchronized List<LineageTree> trees() {
         List<LineageTree> out = new ArrayList<>();
-        for (Family f : families()) {
+        for (ModelCluster f : families()) {
             out.add(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
         }
         return out;

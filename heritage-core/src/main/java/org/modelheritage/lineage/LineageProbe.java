@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.modelheritage.family.Family;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.family.WeightCorrelation;
 import org.modelheritage.signature.ModelSignature;
@@ -55,7 +55,7 @@ public final class LineageProbe {
      * @param correlations the candidate's correlation with every model of its architecture
      * @param metrics the candidate's pair metrics with every member of its family
      */
-    public record Outcome(String candidateId, Placement placement, List<Family> joined, Family family, LineageTree tree, boolean lowRank,
+    public record Outcome(String candidateId, Placement placement, List<ModelCluster> joined, ModelCluster family, LineageTree tree, boolean lowRank,
             Map<String, Double> correlations, Map<String, PairMetrics> metrics) {
         public Outcome {
             Objects.requireNonNull(candidateId, "candidateId");
@@ -100,7 +100,7 @@ public final class LineageProbe {
      * @param cachedRows pairwise values already known among the given models (may be empty: what
      *     is missing is computed, to the same values)
      */
-    public Outcome place(ModelSignature candidate, List<Family> families, Function<String, ModelSignature> signatures,
+    public Outcome place(ModelSignature candidate, List<ModelCluster> families, Function<String, ModelSignature> signatures,
             Function<Collection<String>, Collection<PairDistance>> cachedRows) {
         return place(CANDIDATE, candidate, families, signatures, cachedRows);
     }
@@ -110,13 +110,13 @@ public final class LineageProbe {
      * (one no model has): where the engine breaks a tie by id, this decides. A test that compares
      * with a batch run gives the id the model had there.
      */
-    public Outcome place(String candidateId, ModelSignature candidate, List<Family> families,
+    public Outcome place(String candidateId, ModelSignature candidate, List<ModelCluster> families,
             Function<String, ModelSignature> signatures, Function<Collection<String>, Collection<PairDistance>> cachedRows) {
         String cid = Objects.requireNonNull(candidateId, "candidateId");
         String architecture = candidate.architecture();
         Map<String, ModelSignature> peers = new HashMap<>();
-        List<Family> sameArchitecture = new ArrayList<>();
-        for (Family f : families) {
+        List<ModelCluster> sameArchitecture = new ArrayList<>();
+        for (ModelCluster f : families) {
             if (!f.architecture().equals(architecture)) {
                 continue;
             }
@@ -129,7 +129,7 @@ public final class LineageProbe {
                 }
             }
             if (!present.isEmpty()) {
-                sameArchitecture.add(new Family(present.get(0), f.architecture(), present));
+                sameArchitecture.add(new ModelCluster(f.architecture(), present));
             }
         }
         if (peers.isEmpty()) {
@@ -140,14 +140,14 @@ public final class LineageProbe {
         peers.keySet().parallelStream().forEach(id -> correlations.put(id, id.compareTo(cid) < 0
                 ? WeightCorrelation.between(peers.get(id), candidate)
                 : WeightCorrelation.between(candidate, peers.get(id))));
-        List<Family> after = clustering.withModel(sameArchitecture, cid, architecture,
+        List<ModelCluster> after = clustering.withModel(sameArchitecture, cid, architecture,
                 (a, b) -> correlations.get(a.equals(cid) ? b : a));
-        Family family = after.stream().filter(f -> f.members().contains(cid)).findFirst().orElseThrow();
+        ModelCluster family = after.stream().filter(f -> f.members().contains(cid)).findFirst().orElseThrow();
         if (family.size() == 1) {
             return new Outcome(cid, Placement.INDEPENDENTLY_TRAINED, List.of(), null, null, false, correlations, Map.of());
         }
-        List<Family> joined = sameArchitecture.stream().filter(f -> family.members().contains(f.id()))
-                .sorted(java.util.Comparator.comparingInt(Family::size).reversed().thenComparing(Family::id))
+        List<ModelCluster> joined = sameArchitecture.stream().filter(f -> family.members().contains(f.firstMember()))
+                .sorted(java.util.Comparator.comparingInt(ModelCluster::size).reversed().thenComparing(ModelCluster::firstMember))
                 .toList();
 
         List<String> members = family.members().stream().filter(id -> !id.equals(cid)).toList();
@@ -155,17 +155,15 @@ public final class LineageProbe {
         members.forEach(id -> scratchModels.put(id, peers.get(id)));
         scratchModels.put(cid, candidate);
         List<PairDistance> rows = new ArrayList<>(cachedRows.apply(members));
-        members.forEach(id -> rows.add(id.compareTo(cid) < 0
-                ? new PairDistance(id, cid, PairDistance.CORRELATION, correlations.get(id))
-                : new PairDistance(cid, id, PairDistance.CORRELATION, correlations.get(id))));
+        members.forEach(id -> rows.add(PairDistance.symmetric(id, cid, PairDistance.CORRELATION, correlations.get(id))));
         LineageIndex scratch = new LineageIndex(recipe, clustering, extractor);
         scratch.restore(scratchModels, rows);
-        Family scratchFamily = scratch.familyOf(cid).orElseThrow();
+        ModelCluster scratchFamily = scratch.familyOf(cid).orElseThrow();
         if (!scratchFamily.members().equals(family.members())) {
             throw new IllegalStateException("the scratch index clustered the family differently: "
                     + scratchFamily.members().size() + " vs " + family.members().size() + " members");
         }
-        LineageTree tree = scratch.tree(scratchFamily.id()).orElseThrow();
+        LineageTree tree = scratch.treeOf(cid).orElseThrow();
 
         Map<String, Map<String, Double>> byOther = new HashMap<>();
         for (PairDistance r : scratch.pairwiseValues()) {

@@ -7,7 +7,6 @@ import java.util.Optional;
 /**
  * A family's recovered tree.
  *
- * @param familyId the family's id
  * @param members every model, sorted by id
  * @param roots the models without a parent (one per tree; a family is one tree)
  * @param edges parent to child edges, sorted by child id then parent id: one per non-root member,
@@ -16,11 +15,10 @@ import java.util.Optional;
  *     the rank distance and the kurtosis signal were used
  * @param mode how the direction signal was read for this family (AUTO resolved)
  */
-public record LineageTree(String familyId, List<String> members, List<String> roots, List<LineageEdge> edges,
+public record LineageTree(List<String> members, List<String> roots, List<LineageEdge> edges,
         boolean lowRank, DirectionMode mode) {
 
     public LineageTree {
-        Objects.requireNonNull(familyId, "familyId");
         members = List.copyOf(members);
         roots = List.copyOf(roots);
         edges = List.copyOf(edges);
@@ -36,14 +34,14 @@ public record LineageTree(String familyId, List<String> members, List<String> ro
      * equal weights); empty for a root.
      */
     public Optional<LineageEdge> parentEdge(String modelId) {
-        return edges.stream().filter(e -> e.child().equals(modelId))
+        return edges.stream().filter(e -> e.childId().equals(modelId))
                 .max(java.util.Comparator.comparingDouble(LineageEdge::weight)
                         .thenComparingDouble(LineageEdge::confidence)
-                        .thenComparing(LineageEdge::parent, java.util.Comparator.reverseOrder()));
+                        .thenComparing(LineageEdge::parentId, java.util.Comparator.reverseOrder()));
     }
 
     /** Every edge into a model: one, several for a merge, none for a root. */
     public List<LineageEdge> parentEdges(String modelId) {
-        return edges.stream().filter(e -> e.child().equals(modelId)).toList();
+        return edges.stream().filter(e -> e.childId().equals(modelId)).toList();
     }
 }

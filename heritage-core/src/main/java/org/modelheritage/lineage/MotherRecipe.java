@@ -14,11 +14,11 @@ import java.util.Objects;
  * @param mode how the direction signal is read
  * @param lambda MoTHer's penalty weight: edge cost {@code D + lambda * mean(D) * T}
  */
-public record MotherRecipe(Distance distance, TreeMethod method, DirectionSignal signal, DirectionMode mode,
+public record MotherRecipe(DistanceMeasure distance, TreeMethod method, DirectionSignal signal, DirectionMode mode,
         double lambda) {
 
     /** The pairwise distance. */
-    public enum Distance {
+    public enum DistanceMeasure {
         /**
          * MoTHer's: per square matrix, every pair's elementwise difference min-max normalised over
          * all pairs of the family, the pair's distance being the largest normalised difference over
@@ -64,13 +64,13 @@ public record MotherRecipe(Distance distance, TreeMethod method, DirectionSignal
 
     /** MoTHer as the paper's reference runs it: max-normalised distance, lambda 0.3, fine-tuning mode. */
     public static MotherRecipe paper() {
-        return new MotherRecipe(Distance.PAPER, TreeMethod.ARBORESCENCE, DirectionSignal.KURTOSIS,
+        return new MotherRecipe(DistanceMeasure.PAPER, TreeMethod.ARBORESCENCE, DirectionSignal.KURTOSIS,
                 DirectionMode.FINE_TUNING, 0.3);
     }
 
     /** Ours: spectral distance, spanning tree, adaptive direction evidence, automatic mode. */
     public static MotherRecipe defaults() {
-        return new MotherRecipe(Distance.SPECTRAL, TreeMethod.SPANNING_TREE, DirectionSignal.ADAPTIVE,
+        return new MotherRecipe(DistanceMeasure.SPECTRAL, TreeMethod.SPANNING_TREE, DirectionSignal.ADAPTIVE,
                 DirectionMode.AUTO, 0.3);
     }
 

@@ -6,7 +6,7 @@ import org.modelheritage.signature.MatrixSketch;
 import org.modelheritage.signature.ModelSignature;
 
 /**
- * MoTHer's distances, as its reference computes them (see {@link MotherRecipe.Distance#PAPER}).
+ * MoTHer's distances, as its reference computes them (see {@link MotherRecipe.DistanceMeasure#PAPER}).
  * They need the whole family at once (the min-max normalisation spans every pair), so they are
  * computed here from the sketches each time, never cached.
  */

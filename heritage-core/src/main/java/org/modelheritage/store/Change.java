@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 
 /**
  * One change to a metadata store. Changes are applied in a {@link ChangeSet}, all or nothing; each
@@ -93,6 +95,8 @@ public sealed interface Change {
             edges = List.copyOf(edges);
             Map<String, Set<String>> parentsOf = new HashMap<>();
             for (LineageEdge e : edges) {
+                Ids.requireId(e.parentId(), "parent id");
+                Ids.requireId(e.childId(), "child id");
                 if (!parentsOf.computeIfAbsent(e.childId(), k -> new HashSet<>()).add(e.parentId())) {
                     throw new IllegalArgumentException("two edges from " + e.parentId() + " to " + e.childId());
                 }
@@ -130,9 +134,15 @@ public sealed interface Change {
     }
 
     /** Caches a distance (replacing one for the same pair and metric). Requires: both models exist. */
-    record PutDistance(Distance distance) implements Change {
+    record PutDistance(PairDistance distance) implements Change {
         public PutDistance {
             Objects.requireNonNull(distance, "distance");
+            Ids.requireId(distance.modelA(), "model id");
+            Ids.requireId(distance.modelB(), "model id");
+            Ids.requireLabel(distance.metric(), "metric name", 100);
+            if (!Double.isFinite(distance.value())) {
+                throw new IllegalArgumentException("distance must be finite, got " + distance.value());
+            }
         }
     }
 

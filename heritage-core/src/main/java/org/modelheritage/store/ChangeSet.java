@@ -3,6 +3,8 @@ package org.modelheritage.store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 
 /** Changes applied in order, all or nothing, by {@link MetadataStore#apply(ChangeSet)}. */
 public final class ChangeSet {
@@ -78,7 +80,7 @@ public final class ChangeSet {
         }
 
         public Builder putDistance(String modelA, String modelB, String metric, double value) {
-            return add(new Change.PutDistance(new Distance(modelA, modelB, metric, value)));
+            return add(new Change.PutDistance(PairDistance.symmetric(modelA, modelB, metric, value)));
         }
 
         public Builder putStatistics(String modelId, String version, byte[] data) {

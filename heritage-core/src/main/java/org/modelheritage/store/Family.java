@@ -3,8 +3,13 @@ package org.modelheritage.store;
 import java.util.Objects;
 
 /**
- * A family: models sharing an architecture and a common ancestor.
+ * A family as a lake stores it: models sharing an architecture and a common ancestor.
  *
+ * @param id the family id: an opaque id the lake gives a family when it first appears (a UUID)
+ *     and keeps while the family grows or loses members; the only meaning a family id has (the
+ *     lineage engine's {@link org.modelheritage.family.ModelCluster} has none and is known by its
+ *     members)
+ * @param structuralHash the architecture the members share
  * @param memberCount  derived by the store from the models that name this family; ignored on writes
  * @param rootModelId  the family's root (the base model), null until lineage has found it
  */

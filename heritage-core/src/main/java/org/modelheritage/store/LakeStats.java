@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
 
 /**
  * What the dashboard draws ({@code /api/stats/charts}), aggregated by the store — in SQL or over its

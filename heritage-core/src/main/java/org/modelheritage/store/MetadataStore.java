@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 
 /**
  * What the lake knows about its models: models, families, lineage edges, cached distances and
@@ -57,7 +59,7 @@ public interface MetadataStore extends AutoCloseable {
     OptionalDouble distance(String modelA, String modelB, String metric);
 
     /** Every cached distance under {@code metric} between two models of {@code modelIds}. */
-    List<Distance> distances(Collection<String> modelIds, String metric);
+    List<PairDistance> distances(Collection<String> modelIds, String metric);
 
     /** A copy of the statistics stored for the model under this version. */
     Optional<byte[]> statistics(String modelId, String version);

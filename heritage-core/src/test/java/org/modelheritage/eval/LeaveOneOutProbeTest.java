@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.LineageIndex;
 import org.modelheritage.lineage.LineageProbe;
@@ -90,25 +91,25 @@ class LeaveOneOutProbeTest {
             assertNotNull(o.tree());
             Set<String> probeParents = parentsOf(o.tree(), left);
             assertEquals(names(batchParents, nameOf), names(probeParents, nameOf), name + ": parents");
-            Map<String, LineageEdge.Kind> batchKinds = kinds(full, left);
-            Map<String, LineageEdge.Kind> probeKinds = kinds(o.tree(), left);
+            Map<String, EdgeKind> batchKinds = kinds(full, left);
+            Map<String, EdgeKind> probeKinds = kinds(o.tree(), left);
             assertEquals(batchKinds, probeKinds, name + ": kinds");
             assertEquals(childrenOf(full, left), childrenOf(o.tree(), left), name + ": children");
             for (String p : probeParents) {
                 LineageEdge probeEdge = o.tree().parentEdges(left).stream()
-                        .filter(e -> e.parent().equals(p)).findFirst().orElseThrow();
+                        .filter(e -> e.parentId().equals(p)).findFirst().orElseThrow();
                 LineageEdge batchEdge = full.parentEdges(left).stream()
-                        .filter(e -> e.parent().equals(p)).findFirst().orElseThrow();
+                        .filter(e -> e.parentId().equals(p)).findFirst().orElseThrow();
                 assertEquals(batchEdge.confidence(), probeEdge.confidence(), 1e-9, name + ": confidence");
                 assertEquals(batchEdge.weight(), probeEdge.weight(), 1e-9, name + ": weight");
             }
 
             models++;
             String trueParent = truthParent.get(name);
-            String batchMain = full.parentEdge(left).map(e -> nameOf.get(e.parent())).orElse(null);
-            String probeMain = asLake.tree().parentEdge(LineageProbe.CANDIDATE).map(e -> nameOf.get(e.parent()))
+            String batchMain = full.parentEdge(left).map(e -> nameOf.get(e.parentId())).orElse(null);
+            String probeMain = asLake.tree().parentEdge(LineageProbe.CANDIDATE).map(e -> nameOf.get(e.parentId()))
                     .orElse(null);
-            boolean duplicateTie = kinds(full, left).containsValue(LineageEdge.Kind.DUPLICATE)
+            boolean duplicateTie = kinds(full, left).containsValue(EdgeKind.DUPLICATE)
                     || childrenOf(full, left).stream().anyMatch(c -> c.endsWith(":DUPLICATE"));
             if (duplicateTie) {
                 duplicates++;
@@ -154,17 +155,17 @@ class LeaveOneOutProbeTest {
     }
 
     private static Set<String> parentsOf(LineageTree t, String id) {
-        return t.parentEdges(id).stream().map(LineageEdge::parent).collect(Collectors.toCollection(TreeSet::new));
+        return t.parentEdges(id).stream().map(LineageEdge::parentId).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static Map<String, LineageEdge.Kind> kinds(LineageTree t, String id) {
-        Map<String, LineageEdge.Kind> out = new HashMap<>();
-        t.parentEdges(id).forEach(e -> out.put(e.parent(), e.kind()));
+    private static Map<String, EdgeKind> kinds(LineageTree t, String id) {
+        Map<String, EdgeKind> out = new HashMap<>();
+        t.parentEdges(id).forEach(e -> out.put(e.parentId(), e.kind()));
         return out;
     }
 
     private static Set<String> childrenOf(LineageTree t, String id) {
-        return t.edges().stream().filter(e -> e.parent().equals(id)).map(e -> e.child() + ":" + e.kind())
+        return t.edges().stream().filter(e -> e.parentId().equals(id)).map(e -> e.childId() + ":" + e.kind())
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 

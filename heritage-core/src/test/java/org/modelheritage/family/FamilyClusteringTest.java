@@ -34,11 +34,11 @@ class FamilyClusteringTest {
                 SyntheticModels.root(1000).get("layer.0.attention.query.weight"));
         models.put("other", x.extract(other));
 
-        List<Family> families = new FamilyClustering().cluster(models);
+        List<ModelCluster> families = new FamilyClustering().cluster(models);
         assertEquals(4, families.size());
         assertEquals(List.of("other"), families.get(0).members());
         assertEquals(List.of("r0", "r0-c", "r0-c-g"), families.get(1).members());
-        assertEquals("r0", families.get(1).id());
+        assertEquals("r0", families.get(1).firstMember());
         assertEquals(List.of("r2", "r2-c", "r2-c-g"), families.get(3).members());
 
         double unrelated = WeightCorrelation.between(models.get("r0"), models.get("r1"));
@@ -71,7 +71,7 @@ class FamilyClusteringTest {
                 return corr.get(a + b);
             };
             FamilyClustering clustering = new FamilyClustering();
-            List<Family> grown = List.of();
+            List<ModelCluster> grown = List.of();
             for (String id : ids) {
                 // two structures: the last letter of the id's number decides
                 String structure = (id.charAt(2) - '0') % 2 == 0 ? "even" : "odd";

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
-import org.modelheritage.store.Distance;
-import org.modelheritage.store.EdgeKind;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.testing.SyntheticModels;
 
 /** The lake's adapter over LineageIndex: what an add or a remove reports, and a restore that recomputes nothing. */
@@ -25,7 +25,7 @@ class IncrementalLineageTest {
     final IncrementalLineage engine = new IncrementalLineage();
     final Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
     /** Every distance handed out, as a store would keep it. */
-    final Map<String, Distance> stored = new HashMap<>();
+    final Map<String, PairDistance> stored = new HashMap<>();
 
     LineageAdapter.Outcome add(String id, Map<String, float[]> weights, DType dtype) throws IOException {
         LineageAdapter.Signature s = engine.signature(SyntheticModels.file(weights, dtype));
@@ -34,7 +34,7 @@ class IncrementalLineageTest {
     }
 
     LineageAdapter.Outcome keep(LineageAdapter.Outcome o) {
-        for (Distance d : o.newDistances()) {
+        for (PairDistance d : o.newDistances()) {
             String key = d.modelA() + " " + d.modelB() + " " + d.metric();
             assertFalse(stored.containsKey(key), "handed out twice: " + key);
             stored.put(key, d);
@@ -71,7 +71,7 @@ class IncrementalLineageTest {
 
         LineageAdapter.Outcome second = add("b", b, DType.F32);
         assertEquals(Set.of(Set.of("b")), members(second), "a's family did not change and is not reported");
-        assertEquals(List.of(new Distance("a", "b", IncrementalLineage.METRIC_PREFIX + "correlation",
+        assertEquals(List.of(new PairDistance("a", "b", IncrementalLineage.METRIC_PREFIX + "correlation",
                 second.newDistances().get(0).value())), second.newDistances(), "only the correlation that split them");
 
         LineageAdapter.Outcome third = add("a1", a1, DType.F32);
@@ -80,7 +80,7 @@ class IncrementalLineageTest {
         Set<String> pairs = new HashSet<>();
         third.newDistances().forEach(d -> pairs.add(d.modelA() + "-" + d.modelB()));
         assertEquals(Set.of("a-a1", "a1-b"), pairs, "only pairs with the new model");
-        assertTrue(engine.distanceMetrics().containsAll(third.newDistances().stream().map(Distance::metric).toList()));
+        assertTrue(engine.distanceMetrics().containsAll(third.newDistances().stream().map(PairDistance::metric).toList()));
 
         // An F16 copy of a1 is a duplicate of it, the finer copy its parent.
         LineageAdapter.Outcome fourth = add("a1-half", a1, DType.F16);
@@ -134,36 +134,28 @@ class IncrementalLineageTest {
     /** A merge reaches the store with one edge per parent, kinds and weights kept, and the tree's main parent. */
     @Test
     void aMergeIsPassedOnWithEveryParentAndTheTreesMainOne() {
-        List<org.modelheritage.lineage.LineageEdge> treeEdges = List.of(
-                new org.modelheritage.lineage.LineageEdge("r", "a", org.modelheritage.lineage.LineageEdge.Kind.FINE_TUNE, 0.9, 1.5),
-                new org.modelheritage.lineage.LineageEdge("r", "b", org.modelheritage.lineage.LineageEdge.Kind.QUANTIZED, 0.8, 0.1),
-                new org.modelheritage.lineage.LineageEdge("a", "m", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.7, 2, 0.5),
-                new org.modelheritage.lineage.LineageEdge("b", "m", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.6, 2, 0.5),
-                new org.modelheritage.lineage.LineageEdge("a", "n", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.5, 2, 0.3),
-                new org.modelheritage.lineage.LineageEdge("b", "n", org.modelheritage.lineage.LineageEdge.Kind.MERGE, 0.4, 2, 0.7),
-                new org.modelheritage.lineage.LineageEdge("r", "q", org.modelheritage.lineage.LineageEdge.Kind.ADAPTER, 0.3, 1),
-                new org.modelheritage.lineage.LineageEdge("q", "z", org.modelheritage.lineage.LineageEdge.Kind.RESIZE, 0.2, 1),
-                new org.modelheritage.lineage.LineageEdge("z", "y", org.modelheritage.lineage.LineageEdge.Kind.DUPLICATE, 1, 0));
-        List<String> members = List.of("a", "b", "m", "n", "q", "r", "y", "z");
-        org.modelheritage.lineage.LineageTree tree = new org.modelheritage.lineage.LineageTree("f", members, List.of("r"),
-                treeEdges, false, org.modelheritage.lineage.DirectionMode.FINE_TUNING);
-        LineageAdapter.FamilyState state = IncrementalLineage.state(
-                new org.modelheritage.family.Family("f", "hash", members), tree);
-
-        assertEquals(List.of(new LineageEdge("r", "a", 0.9, EdgeKind.FINE_TUNE, 1),
-                new LineageEdge("r", "b", 0.8, EdgeKind.QUANTIZED, 1),
+        List<LineageEdge> treeEdges = List.of(
+                new LineageEdge("r", "a", 0.9, EdgeKind.FINE_TUNE),
+                new LineageEdge("r", "b", 0.8, EdgeKind.QUANTIZED),
                 new LineageEdge("a", "m", 0.7, EdgeKind.MERGE, 0.5),
                 new LineageEdge("b", "m", 0.6, EdgeKind.MERGE, 0.5),
                 new LineageEdge("a", "n", 0.5, EdgeKind.MERGE, 0.3),
                 new LineageEdge("b", "n", 0.4, EdgeKind.MERGE, 0.7),
-                new LineageEdge("r", "q", 0.3, EdgeKind.ADAPTER, 1),
-                new LineageEdge("q", "z", 0.2, EdgeKind.RESIZE, 1),
-                new LineageEdge("z", "y", 1, EdgeKind.DUPLICATE, 1)), state.edges());
+                new LineageEdge("r", "q", 0.3, EdgeKind.ADAPTER),
+                new LineageEdge("q", "z", 0.2, EdgeKind.RESIZE),
+                new LineageEdge("z", "y", 1, EdgeKind.DUPLICATE));
+        List<String> members = List.of("a", "b", "m", "n", "q", "r", "y", "z");
+        org.modelheritage.lineage.LineageTree tree = new org.modelheritage.lineage.LineageTree(members, List.of("r"),
+                treeEdges, false, org.modelheritage.lineage.DirectionMode.FINE_TUNING);
+        LineageAdapter.FamilyState state = IncrementalLineage.state(
+                new org.modelheritage.family.ModelCluster("hash", members), tree);
+
+        assertEquals(treeEdges, state.edges());
         assertEquals("r", state.rootId());
         Map<String, LineageEdge> main = LineageEdge.mainEdges(state.edges());
         for (String child : List.of("a", "b", "m", "n", "q", "y", "z")) {
-            org.modelheritage.lineage.LineageEdge expected = tree.parentEdge(child).orElseThrow();
-            assertEquals(expected.parent(), main.get(child).parentId(), child);
+            LineageEdge expected = tree.parentEdge(child).orElseThrow();
+            assertEquals(expected.parentId(), main.get(child).parentId(), child);
         }
         assertEquals("a", main.get("m").parentId(), "equal weights: the more confident");
         assertEquals("b", main.get("n").parentId(), "the heavier");

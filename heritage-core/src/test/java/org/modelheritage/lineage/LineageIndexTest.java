@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.modelheritage.family.Family;
 import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
@@ -67,7 +67,7 @@ class LineageIndexTest {
     static Set<String> edges(LineageIndex index) {
         Set<String> out = new TreeSet<>();
         for (LineageTree t : index.trees()) {
-            t.edges().forEach(e -> out.add(e.parent() + ">" + e.child()));
+            t.edges().forEach(e -> out.add(e.parentId() + ">" + e.childId()));
             t.roots().forEach(r -> out.add(">" + r));
         }
         return out;
@@ -86,17 +86,17 @@ class LineageIndexTest {
     @Test
     void recoversEveryEdgeAndRootOfSyntheticTrees() {
         LineageIndex index = index(new ArrayList<>(PARENTS.keySet()));
-        List<Family> families = index.families();
+        List<ModelCluster> families = index.families();
         assertEquals(3, families.size());
         assertEquals(List.of("a", "ac0", "ac0g0", "ac0g1", "ac1", "ac1g2"), families.get(0).members());
         assertEquals(expected(PARENTS.keySet()), edges(index));
         for (LineageTree t : index.trees()) {
-            assertEquals(t.familyId().equals("l"), t.lowRank(), "only the adapter family is low-rank");
+            assertEquals(t.members().get(0).equals("l"), t.lowRank(), "only the adapter family is low-rank");
             assertEquals(1, t.roots().size());
-            assertTrue(t.isRoot(t.familyId()));
+            assertTrue(t.isRoot(t.members().get(0)));
             for (LineageEdge e : t.edges()) {
                 // merged rank-2 adapters are adapters; full fine-tunes are fine-tunes
-                assertEquals(t.familyId().equals("l") ? LineageEdge.Kind.ADAPTER : LineageEdge.Kind.FINE_TUNE, e.kind(),
+                assertEquals(t.members().get(0).equals("l") ? EdgeKind.ADAPTER : EdgeKind.FINE_TUNE, e.kind(),
                         e.toString());
             }
         }
@@ -240,7 +240,7 @@ class LineageIndexTest {
         assertEquals(1, index.families().size());
         LineageTree t = index.trees().get(0);
         Map<String, LineageEdge> byChild = new HashMap<>();
-        t.edges().forEach(e -> byChild.put(e.child(), e));
+        t.edges().forEach(e -> byChild.put(e.childId(), e));
         assertEquals(5, t.edges().size());
         assertEquals(List.of("r"), t.roots());
         assertEquals("c>a-c-bf16 DUPLICATE", show(byChild.get("a-c-bf16")));
@@ -254,7 +254,7 @@ class LineageIndexTest {
     }
 
     private static String show(LineageEdge e) {
-        return e.parent() + ">" + e.child() + " " + e.kind();
+        return e.parentId() + ">" + e.childId() + " " + e.kind();
     }
 
     @Test

@@ -122,7 +122,7 @@ class OrderFreeMetricsTest {
         List<String> out = new ArrayList<>();
         for (LineageTree t : index.trees()) {
             for (LineageEdge e : t.edges()) {
-                out.add(back.get(e.parent()) + ">" + back.get(e.child()));
+                out.add(back.get(e.parentId()) + ">" + back.get(e.childId()));
             }
         }
         Collections.sort(out);

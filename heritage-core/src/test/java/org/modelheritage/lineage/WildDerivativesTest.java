@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.modelheritage.family.Family;
+import org.modelheritage.family.ModelCluster;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.SignatureExtractor;
 import org.modelheritage.testing.InMemoryWeightFile;
@@ -136,16 +136,16 @@ class WildDerivativesTest {
         for (Map.Entry<String, InMemoryWeightFile> e : files.entrySet()) {
             index.add(e.getKey(), extractor.extract(e.getValue()));
         }
-        List<Family> families = index.families();
+        List<ModelCluster> families = index.families();
         assertEquals(2, families.size(), families.toString());
         assertEquals(List.of("other"), families.get(1).members());
 
-        LineageTree t = index.tree(families.get(0).id()).orElseThrow();
+        LineageTree t = index.treeOf(families.get(0).firstMember()).orElseThrow();
         assertEquals(List.of("base"), t.roots());
         List<String> shown = new ArrayList<>();
         for (LineageEdge e : t.edges()) {
-            shown.add(e.parent() + ">" + e.child() + " " + e.kind().label()
-                    + (e.kind() == LineageEdge.Kind.MERGE ? String.format(java.util.Locale.ROOT, " %.3f", e.weight()) : ""));
+            shown.add(e.parentId() + ">" + e.childId() + " " + e.kind().label()
+                    + (e.kind() == EdgeKind.MERGE ? String.format(java.util.Locale.ROOT, " %.3f", e.weight()) : ""));
         }
         assertEquals(List.of(
                 "base>c1 fine-tune",
@@ -158,9 +158,9 @@ class WildDerivativesTest {
                 "c2>merge merge 0.700",
                 "c3>merge merge 0.300"), shown);
         LineageEdge main = t.parentEdge("merge").orElseThrow();
-        assertEquals("c2", main.parent(), "the heavier parent is the main one");
+        assertEquals("c2", main.parentId(), "the heavier parent is the main one");
         for (LineageEdge e : t.edges()) {
-            if (e.child().equals("c2-module")) {
+            if (e.childId().equals("c2-module")) {
                 // an exact copy under other names: which came first is a coin toss
                 assertEquals(0.5, e.confidence(), 1e-12, e.toString());
             } else {

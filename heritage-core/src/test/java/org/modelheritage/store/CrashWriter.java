@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
 
 /**
  * Run in a child JVM by {@link MetadataStoreContract}: two threads write multi-row change sets in a

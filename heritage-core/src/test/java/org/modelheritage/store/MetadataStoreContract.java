@@ -43,6 +43,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 
 /**
  * The behaviour every {@link MetadataStore} adapter must have. An adapter's test extends this class
@@ -650,8 +653,8 @@ public abstract class MetadataStoreContract {
         store.apply(ChangeSet.builder().putDistance("a", "b", "l2", 0.5).build());
         assertEquals(OptionalDouble.of(0.5), store.distance("b", "a", "l2"));
 
-        Set<Distance> among = new HashSet<>(store.distances(List.of("a", "b", "c"), "l2"));
-        assertEquals(Set.of(new Distance("a", "b", "l2", 0.5), new Distance("a", "c", "l2", 1.25)), among);
+        Set<PairDistance> among = new HashSet<>(store.distances(List.of("a", "b", "c"), "l2"));
+        assertEquals(Set.of(new PairDistance("a", "b", "l2", 0.5), new PairDistance("a", "c", "l2", 1.25)), among);
         assertEquals(List.of(), store.distances(List.of("a"), "l2"));
         assertEquals(List.of(), store.distances(List.of(), "l2"));
         assertThrows(NoSuchRecordException.class,
@@ -672,11 +675,11 @@ public abstract class MetadataStoreContract {
         }
         store.apply(b.build());
         List<String> some = IntStream.range(0, n).filter(i -> i % 2 == 0).mapToObj(i -> "m" + i).toList();
-        Set<Distance> expected = new HashSet<>();
+        Set<PairDistance> expected = new HashSet<>();
         for (int i = 0; i < n; i += 2) {
             for (int j = i + 1; j < n; j += 7) {
                 if (j % 2 == 0) {
-                    expected.add(new Distance("m" + i, "m" + j, "l2", i * 1000 + j));
+                    expected.add(PairDistance.symmetric("m" + i, "m" + j, "l2", i * 1000 + j));
                 }
             }
         }

@@ -16,11 +16,12 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.ApiToken;
 import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.ChangeSet;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
 import org.modelheritage.store.DuplicateIdException;
 import org.modelheritage.store.Family;
@@ -29,7 +30,6 @@ import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelQuery;
@@ -134,17 +134,17 @@ public final class InMemoryMetadataStore implements MetadataStore {
         if (modelA.equals(modelB)) {
             return OptionalDouble.empty();
         }
-        Double d = read().distances.get(PairKey.of(new Distance(modelA, modelB, metric, 0)));
+        Double d = read().distances.get(PairKey.of(PairDistance.symmetric(modelA, modelB, metric, 0)));
         return d == null ? OptionalDouble.empty() : OptionalDouble.of(d);
     }
 
     @Override
-    public List<Distance> distances(Collection<String> modelIds, String metric) {
+    public List<PairDistance> distances(Collection<String> modelIds, String metric) {
         Set<String> ids = new HashSet<>(modelIds);
-        List<Distance> out = new ArrayList<>();
+        List<PairDistance> out = new ArrayList<>();
         read().distances.forEach((k, v) -> {
             if (k.metric().equals(metric) && ids.contains(k.modelA()) && ids.contains(k.modelB())) {
-                out.add(new Distance(k.modelA(), k.modelB(), metric, v));
+                out.add(new PairDistance(k.modelA(), k.modelB(), metric, v));
             }
         });
         return out;
@@ -306,9 +306,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return c != 0 ? c : Ids.compareCodePoints(a.id(), b.id());
     };
 
-    /** A distance's pair (in {@link Distance}'s canonical order) and metric. */
+    /** A distance's pair (in {@link PairDistance}'s canonical order) and metric. */
     private record PairKey(String modelA, String modelB, String metric) {
-        static PairKey of(Distance d) {
+        static PairKey of(PairDistance d) {
             return new PairKey(d.modelA(), d.modelB(), d.metric());
         }
     }

@@ -15,6 +15,8 @@ import org.modelheritage.lake.DuplicateModelException;
 import org.modelheritage.lake.FamilyTree;
 import org.modelheritage.lake.InvalidModelException;
 import org.modelheritage.lake.ModelLake;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Model;
 
@@ -72,7 +74,7 @@ public final class LakeIngest {
                     + (tree.nodes().size() == 1 ? "" : "s") + ")");
             Map<String, FamilyTree.Node> byId = new HashMap<>();
             tree.nodes().forEach(n -> byId.put(n.id(), n));
-            Map<String, List<FamilyTree.Edge>> childrenOf = new HashMap<>();
+            Map<String, List<LineageEdge>> childrenOf = new HashMap<>();
             tree.edges().forEach(e -> childrenOf.computeIfAbsent(e.parentId(), k -> new ArrayList<>()).add(e));
             tree.nodes().stream().filter(FamilyTree.Node::root).sorted(Comparator.comparing(FamilyTree.Node::name))
                     .forEach(root -> print(out, root.name() + "  (root)", root.id(), byId, childrenOf, "  "));
@@ -81,14 +83,14 @@ public final class LakeIngest {
     }
 
     private static void print(PrintStream out, String label, String id, Map<String, FamilyTree.Node> byId,
-                              Map<String, List<FamilyTree.Edge>> childrenOf, String indent) {
+                              Map<String, List<LineageEdge>> childrenOf, String indent) {
         out.println(indent + label);
-        List<FamilyTree.Edge> children = new ArrayList<>(childrenOf.getOrDefault(id, List.of()));
+        List<LineageEdge> children = new ArrayList<>(childrenOf.getOrDefault(id, List.of()));
         children.sort(Comparator.comparing(e -> byId.get(e.childId()).name()));
-        for (FamilyTree.Edge e : children) {
+        for (LineageEdge e : children) {
             String kind = e.duplicate() ? "duplicate of parent, "
                     : e.merge() ? String.format("merge, weight %.2f, ", e.weight())
-                    : e.kind().equals("fine-tune") ? "" : e.kind() + ", ";
+                    : e.kind() == EdgeKind.FINE_TUNE ? "" : e.kind().label() + ", ";
             String line = "└─ " + byId.get(e.childId()).name() + String.format("  (%sconfidence %.2f)", kind, e.confidence());
             if (isMainEdge(e, childrenOf)) {
                 print(out, line, e.childId(), byId, childrenOf, indent + "   ");
@@ -99,11 +101,11 @@ public final class LakeIngest {
     }
 
     /** Whether {@code e} is its child's heaviest incoming edge (ties: the more confident, then the smaller parent id). */
-    private static boolean isMainEdge(FamilyTree.Edge e, Map<String, List<FamilyTree.Edge>> childrenOf) {
+    private static boolean isMainEdge(LineageEdge e, Map<String, List<LineageEdge>> childrenOf) {
         return childrenOf.values().stream().flatMap(List::stream).filter(o -> o.childId().equals(e.childId()))
-                .min(Comparator.comparingDouble(FamilyTree.Edge::weight).reversed()
-                        .thenComparing(Comparator.comparingDouble(FamilyTree.Edge::confidence).reversed())
-                        .thenComparing(FamilyTree.Edge::parentId))
+                .min(Comparator.comparingDouble(LineageEdge::weight).reversed()
+                        .thenComparing(Comparator.comparingDouble(LineageEdge::confidence).reversed())
+                        .thenComparing(LineageEdge::parentId))
                 .map(main -> main.parentId().equals(e.parentId())).orElse(true);
     }
 

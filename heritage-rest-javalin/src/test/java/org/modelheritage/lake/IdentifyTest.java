@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.server.TestWeights;
-import org.modelheritage.store.EdgeKind;
+import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.store.Model;
 import org.modelheritage.testing.SharedCorpus;
 

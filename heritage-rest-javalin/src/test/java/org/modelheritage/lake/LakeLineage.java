@@ -1,9 +1,9 @@
 package org.modelheritage.lake;
 
 import java.util.List;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.store.ChangeSet;
 import org.modelheritage.store.Family;
-import org.modelheritage.store.LineageEdge;
 
 /**
  * For tests of what lies downstream of the lineage engine (the lake's reads, the REST API, the

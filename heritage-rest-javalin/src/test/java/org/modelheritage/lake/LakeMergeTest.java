@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.server.TestWeights;
-import org.modelheritage.store.EdgeKind;
-import org.modelheritage.store.LineageEdge;
 
 /**
  * The lake's reads of a merge: {@link ModelDetails} with every parent heaviest first and the main
@@ -75,15 +75,15 @@ class LakeMergeTest {
 
             FamilyTree tree = lake.tree(familyId).orElseThrow();
             Set<String> edges = new TreeSet<>();
-            tree.edges().forEach(e -> edges.add(e.parentId() + ">" + e.childId() + " " + e.kind() + " " + e.weight() + " "
+            tree.edges().forEach(e -> edges.add(e.parentId() + ">" + e.childId() + " " + e.kind().label() + " " + e.weight() + " "
                     + e.confidence() + " " + e.duplicate() + " " + e.merge()));
             assertEquals(new TreeSet<>(List.of(ids.get("base") + ">" + ids.get("c1") + " fine-tune 1.0 0.5 false false",
                     ids.get("base") + ">" + ids.get("c2") + " adapter 1.0 0.625 false false",
                     ids.get("c1") + ">" + ids.get("m") + " merge 0.3 0.75 false true",
                     ids.get("c2") + ">" + ids.get("m") + " merge 0.7 0.875 false true")), edges);
             tree.nodes().forEach(n -> assertEquals(n.id().equals(ids.get("base")), n.root(), n.name()));
-            assertFalse(new FamilyTree.Edge("a", "b", 1, "fine-tune").duplicate());
-            assertTrue(new FamilyTree.Edge("a", "b", 1, "duplicate").duplicate());
+            assertFalse(new LineageEdge("a", "b", 1, EdgeKind.FINE_TUNE).duplicate());
+            assertTrue(new LineageEdge("a", "b", 1, EdgeKind.DUPLICATE).duplicate());
         }
     }
 }

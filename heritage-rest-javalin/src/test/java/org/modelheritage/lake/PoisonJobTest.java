@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.server.TestWeights;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelStatus;
 
@@ -55,7 +55,7 @@ class PoisonJobTest {
             }
 
             @Override
-            public Set<String> restore(Map<String, Signature> models, List<Distance> cachedDistances) {
+            public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances) {
                 return real.restore(models, cachedDistances);
             }
 

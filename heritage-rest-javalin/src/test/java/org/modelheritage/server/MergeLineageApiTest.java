@@ -18,8 +18,8 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.lake.LakeLineage;
-import org.modelheritage.store.EdgeKind;
-import org.modelheritage.store.LineageEdge;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

@@ -2,6 +2,7 @@ package org.modelheritage.server.api;
 
 import java.util.Locale;
 import org.modelheritage.lake.FamilyTree;
+import org.modelheritage.lineage.LineageEdge;
 
 /**
  * Writes a family tree as GraphML or Graphviz DOT. Our own few lines rather than JGraphT's
@@ -30,11 +31,11 @@ final class TreeExport {
                     .append("<data key=\"root\">").append(n.root()).append("</data></node>\n");
         }
         int i = 0;
-        for (FamilyTree.Edge e : tree.edges()) {
+        for (LineageEdge e : tree.edges()) {
             sb.append("    <edge id=\"e").append(i++).append("\" source=\"").append(xml(e.parentId()))
                     .append("\" target=\"").append(xml(e.childId())).append("\">")
                     .append("<data key=\"confidence\">").append(number(e.confidence())).append("</data>")
-                    .append("<data key=\"kind\">").append(xml(e.kind())).append("</data>")
+                    .append("<data key=\"kind\">").append(xml(e.kind().label())).append("</data>")
                     .append("<data key=\"weight\">").append(number(e.weight())).append("</data></edge>\n");
         }
         return sb.append("  </graph>\n</graphml>\n").toString();
@@ -47,13 +48,13 @@ final class TreeExport {
             sb.append("  ").append(quote(n.id())).append(" [label=").append(quote(n.name()))
                     .append(n.root() ? ", root=true, shape=doublecircle" : "").append("];\n");
         }
-        for (FamilyTree.Edge e : tree.edges()) {
+        for (LineageEdge e : tree.edges()) {
             String c = number(e.confidence());
             String w = number(e.weight());
             sb.append("  ").append(quote(e.parentId())).append(" -> ").append(quote(e.childId()))
                     .append(" [label=").append(quote(label(e))).append(", confidence=").append(c)
-                    .append(", kind=").append(quote(e.kind())).append(", weight=").append(w);
-            String style = style(e.kind());
+                    .append(", kind=").append(quote(e.kind().label())).append(", weight=").append(w);
+            String style = style(e.kind().label());
             if (style != null) {
                 sb.append(", style=").append(style);
             }
@@ -66,12 +67,12 @@ final class TreeExport {
      * The edge's label: the confidence for a fine-tune, the kind before it otherwise, and a merge's
      * weight after its kind ({@code merge 0.40, 0.950000}).
      */
-    private static String label(FamilyTree.Edge e) {
+    private static String label(LineageEdge e) {
         String c = number(e.confidence());
         if (e.merge()) {
             return String.format(Locale.ROOT, "merge %.2f, %s", e.weight(), c);
         }
-        return "fine-tune".equals(e.kind()) ? c : e.kind() + ", " + c;
+        return "fine-tune".equals(e.kind().label()) ? c : e.kind().label() + ", " + c;
     }
 
     /** Graphviz line style per kind: a copy dashed, a quantisation dotted, a merge bold; the others solid. */

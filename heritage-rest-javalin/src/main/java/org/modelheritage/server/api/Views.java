@@ -3,9 +3,9 @@ package org.modelheritage.server.api;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.Locale;
 import org.modelheritage.lake.FamilyTree;
 import org.modelheritage.lake.LineageLink;
 import org.modelheritage.lake.ModelDetails;
@@ -100,7 +100,7 @@ final class Views {
         static TreeView of(FamilyTree t) {
             return new TreeView(FamilyView.of(t.family()),
                     t.nodes().stream().map(n -> new NodeView(n.id(), n.name(), n.root(), n.parameterCount())).toList(),
-                    t.edges().stream().map(e -> new EdgeView(e.parentId(), e.childId(), e.confidence(), e.kind(),
+                    t.edges().stream().map(e -> new EdgeView(e.parentId(), e.childId(), e.confidence(), e.kind().label(),
                             e.weight(), e.duplicate())).toList());
         }
     }
@@ -137,7 +137,7 @@ final class Views {
             List<FamilySizeView> largest = s.largestFamilies().stream().map(f -> new FamilySizeView(f.familyId(),
                     f.rootModelId(), f.rootModelName(), f.models(), f.parameters(), f.bytes())).toList();
             Map<String, Long> kinds = new LinkedHashMap<>();
-            s.edgesByKind().forEach((k, n) -> kinds.put(FamilyTree.label(k), n));
+            s.edgesByKind().forEach((k, n) -> kinds.put(k.label(), n));
             List<BinView> bins = new java.util.ArrayList<>();
             for (int b = 0; b < LakeStats.CONFIDENCE_BINS; b++) {
                 bins.add(new BinView(LakeStats.binLowerBound(b), LakeStats.binLowerBound(b + 1), s.edgeConfidence().get(b)));

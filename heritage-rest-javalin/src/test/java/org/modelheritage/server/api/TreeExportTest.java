@@ -8,6 +8,8 @@ import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.modelheritage.lake.FamilyTree;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.store.Family;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -19,16 +21,16 @@ class TreeExportTest {
             List.of(new FamilyTree.Node("a", "root <\"base\"> & co", true, 10L),
                     new FamilyTree.Node("b", "child", false, 10L),
                     new FamilyTree.Node("c", "back\\slash", false, 10L)),
-            List.of(new FamilyTree.Edge("a", "b", 0.75, "fine-tune"), new FamilyTree.Edge("a", "c", 0.125, "duplicate")));
+            List.of(new LineageEdge("a", "b", 0.75, EdgeKind.FINE_TUNE), new LineageEdge("a", "c", 0.125, EdgeKind.DUPLICATE)));
 
     /** a → b fine-tune, a → q quantized, m merged from b (0.4) and q (0.6), m → x adapter. */
     final FamilyTree merge = new FamilyTree(new Family("fam-2", HASH, 5, "a"),
             List.of(new FamilyTree.Node("a", "base", true, 10L), new FamilyTree.Node("b", "b", false, 10L),
                     new FamilyTree.Node("m", "merged", false, 10L), new FamilyTree.Node("q", "q8", false, 10L),
                     new FamilyTree.Node("x", "x", false, 10L)),
-            List.of(new FamilyTree.Edge("a", "b", 0.5, "fine-tune"), new FamilyTree.Edge("a", "q", 0.875, "quantized"),
-                    new FamilyTree.Edge("b", "m", 0.9, "merge", 0.4), new FamilyTree.Edge("m", "x", 0.25, "adapter"),
-                    new FamilyTree.Edge("q", "m", 0.8, "merge", 0.6)));
+            List.of(new LineageEdge("a", "b", 0.5, EdgeKind.FINE_TUNE), new LineageEdge("a", "q", 0.875, EdgeKind.QUANTIZED),
+                    new LineageEdge("b", "m", 0.9, EdgeKind.MERGE, 0.4), new LineageEdge("m", "x", 0.25, EdgeKind.ADAPTER),
+                    new LineageEdge("q", "m", 0.8, EdgeKind.MERGE, 0.6)));
 
     @Test
     void graphmlIsWellFormedAndComplete() throws Exception {

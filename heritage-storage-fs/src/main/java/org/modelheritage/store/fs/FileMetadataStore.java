@@ -35,18 +35,18 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.ApiToken;
 import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.ChangeSet;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Ids;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelQuery;
@@ -311,7 +311,7 @@ public final class FileMetadataStore implements MetadataStore {
                     line(out, FsCodec.edgeRow(e).put("t", "edge"));
                     records++;
                 }
-                for (Distance d : state.allDistances()) {
+                for (PairDistance d : state.allDistances()) {
                     line(out, FsCodec.distance(d).put("t", "distance"));
                     records++;
                 }
@@ -576,7 +576,7 @@ public final class FileMetadataStore implements MetadataStore {
     }
 
     @Override
-    public List<Distance> distances(Collection<String> modelIds, String metric) {
+    public List<PairDistance> distances(Collection<String> modelIds, String metric) {
         return read(() -> state.distances(modelIds, metric));
     }
 

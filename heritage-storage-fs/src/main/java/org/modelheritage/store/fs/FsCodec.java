@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.ApiToken;
 import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
-import org.modelheritage.store.Distance;
-import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelFile;
 import org.modelheritage.store.ModelStatus;
@@ -157,12 +157,12 @@ final class FsCodec {
         return new FsState.EdgeRow(required(o, "family"), e.parentId(), e.childId(), e.confidence(), e.kind(), e.weight());
     }
 
-    static ObjectNode distance(Distance d) {
+    static ObjectNode distance(PairDistance d) {
         return F.objectNode().put("a", d.modelA()).put("b", d.modelB()).put("metric", d.metric()).put("value", d.value());
     }
 
-    static Distance distance(JsonNode o) {
-        return new Distance(required(o, "a"), required(o, "b"), required(o, "metric"), o.path("value").asDouble());
+    static PairDistance distance(JsonNode o) {
+        return new PairDistance(required(o, "a"), required(o, "b"), required(o, "metric"), o.path("value").asDouble());
     }
 
     static ObjectNode job(Job j) {

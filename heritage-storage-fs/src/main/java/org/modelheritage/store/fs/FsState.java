@@ -15,20 +15,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.ApiToken;
 import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
 import org.modelheritage.store.DuplicateIdException;
-import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Ids;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelFile;
 import org.modelheritage.store.ModelQuery;
@@ -396,7 +396,7 @@ final class FsState {
         setEdge(row.key(), row, NO_UNDO);
     }
 
-    void loadDistance(Distance d) {
+    void loadDistance(PairDistance d) {
         setDistance(d.modelA(), d.modelB(), d.metric(), d.value(), NO_UNDO);
     }
 
@@ -461,7 +461,7 @@ final class FsState {
         } else if (change instanceof Change.ReplaceLineage c) {
             replaceLineage(c, undo);
         } else if (change instanceof Change.PutDistance c) {
-            Distance d = c.distance();
+            PairDistance d = c.distance();
             requireModel(d.modelA());
             requireModel(d.modelB());
             setDistance(d.modelA(), d.modelB(), d.metric(), d.value(), undo);
@@ -759,9 +759,9 @@ final class FsState {
         return distanceValue(a, b, metric);
     }
 
-    List<Distance> distances(Collection<String> modelIds, String metric) {
+    List<PairDistance> distances(Collection<String> modelIds, String metric) {
         Set<String> ids = new HashSet<>(modelIds);
-        List<Distance> found = new ArrayList<>();
+        List<PairDistance> found = new ArrayList<>();
         for (String a : ids) {
             Map<String, Map<String, Double>> row = distances.get(a);
             if (row == null) {
@@ -771,7 +771,7 @@ final class FsState {
                 String b = e.getKey();
                 Double value = e.getValue().get(metric);
                 if (value != null && a.compareTo(b) < 0 && ids.contains(b)) {
-                    found.add(new Distance(a, b, metric, value));
+                    found.add(new PairDistance(a, b, metric, value));
                 }
             }
         }
@@ -821,11 +821,11 @@ final class FsState {
     }
 
     /** Each distance once. */
-    List<Distance> allDistances() {
-        List<Distance> all = new ArrayList<>();
+    List<PairDistance> allDistances() {
+        List<PairDistance> all = new ArrayList<>();
         distances.forEach((a, row) -> row.forEach((b, metrics) -> {
             if (a.compareTo(b) < 0) {
-                metrics.forEach((metric, value) -> all.add(new Distance(a, b, metric, value)));
+                metrics.forEach((metric, value) -> all.add(new PairDistance(a, b, metric, value)));
             }
         }));
         return all;

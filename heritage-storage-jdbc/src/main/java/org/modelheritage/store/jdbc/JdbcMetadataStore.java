@@ -20,21 +20,21 @@ import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.ApiToken;
 import org.modelheritage.store.AuditEntry;
 import org.modelheritage.store.Change;
 import org.modelheritage.store.ChangeSet;
-import org.modelheritage.store.Distance;
 import org.modelheritage.store.DuplicateChecksumException;
 import org.modelheritage.store.DuplicateIdException;
-import org.modelheritage.store.EdgeKind;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Ids;
 import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
-import org.modelheritage.store.LineageEdge;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelFile;
@@ -354,7 +354,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         if (modelA.equals(modelB)) {
             return OptionalDouble.empty();
         }
-        Distance key = new Distance(modelA, modelB, metric, 0);
+        PairDistance key = PairDistance.symmetric(modelA, modelB, metric, 0);
         return read(tx -> {
             try (ResultSet rs = tx.ps("SELECT value FROM distances WHERE model_a = ? AND model_b = ? AND metric = ?",
                     key.modelA(), key.modelB(), metric).executeQuery()) {
@@ -364,13 +364,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public List<Distance> distances(Collection<String> modelIds, String metric) {
+    public List<PairDistance> distances(Collection<String> modelIds, String metric) {
         Set<String> ids = new LinkedHashSet<>(modelIds);
         if (ids.size() < 2) {
             return List.of();
         }
         return read(tx -> {
-            List<Distance> found = new ArrayList<>();
+            List<PairDistance> found = new ArrayList<>();
             for (List<String> chunk : chunks(ids)) {
                 String sql = "SELECT model_a, model_b, value FROM distances WHERE metric = ? AND model_a IN ("
                         + placeholders(chunk.size()) + ")";
@@ -380,7 +380,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 try (ResultSet rs = tx.ps(sql, params.toArray()).executeQuery()) {
                     while (rs.next()) {
                         if (ids.contains(rs.getString(2))) {
-                            found.add(new Distance(rs.getString(1), rs.getString(2), metric, rs.getDouble(3)));
+                            found.add(new PairDistance(rs.getString(1), rs.getString(2), metric, rs.getDouble(3)));
                         }
                     }
                 }
@@ -727,7 +727,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         } else if (change instanceof Change.ReplaceLineage c) {
             replaceLineage(tx, c);
         } else if (change instanceof Change.PutDistance c) {
-            Distance d = c.distance();
+            PairDistance d = c.distance();
             requireModel(tx, d.modelA());
             requireModel(tx, d.modelB());
             tx.update("INSERT INTO distances (model_a, model_b, metric, value) VALUES (?, ?, ?, ?) "

@@ -1,0 +1,39 @@
+package org.modelheritage.family;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The models clustering puts in one family: the same architecture (their lineage matrices match
+ * up by canonical name and shape), linked by correlated weights. It has no id of its own: a
+ * family id is what a lake gives the family it stores ({@link org.modelheritage.store.Family}),
+ * kept as the family grows; here a cluster is known by its members.
+ *
+ * @param architecture the architecture all members share ({@link
+ *     org.modelheritage.signature.ModelSignature#architecture()})
+ * @param members model ids, sorted, at least one
+ */
+public record ModelCluster(String architecture, List<String> members) {
+    public ModelCluster {
+        Objects.requireNonNull(architecture, "architecture");
+        members = List.copyOf(members);
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("a cluster has at least one member");
+        }
+    }
+
+    /** The first member in id order: what clusters are sorted by. */
+    public String firstMember() {
+        return members.get(0);
+    }
+
+    /** The number of members. */
+    public int size() {
+        return members.size();
+    }
+
+    /** Whether a model is a member. */
+    public boolean contains(String modelId) {
+        return members.contains(modelId);
+    }
+}
