@@ -39,30 +39,42 @@ public final class CompareThroughput {
             System.out.printf(Locale.ROOT, "two models of %d MiB each (%s)%n", megabytes, dir);
             double[] read = new double[reps];
             double[] compare = new double[reps];
+            double[] readCpu = new double[reps];
+            double[] compareCpu = new double[reps];
             Comparison last = null;
             for (int r = -1; r < reps; r++) { // r = -1: warm-up of both
+                long c0 = cpu();
                 long t0 = System.nanoTime();
                 readOnce(a);
                 readOnce(b);
                 double tRead = (System.nanoTime() - t0) / 1e9;
+                double cRead = (cpu() - c0) / 1e9;
+                long c1 = cpu();
                 long t1 = System.nanoTime();
                 try (WeightFile fa = WeightReaders.open(a); WeightFile fb = WeightReaders.open(b)) {
                     last = WeightDiff.between(fa, fb);
                 }
                 double tCompare = (System.nanoTime() - t1) / 1e9;
+                double cCompare = (cpu() - c1) / 1e9;
                 if (r >= 0) {
                     read[r] = tRead;
                     compare[r] = tCompare;
+                    readCpu[r] = cRead;
+                    compareCpu[r] = cCompare;
                 }
-                System.out.printf(Locale.ROOT, "  %s read both once %.2f s, compare %.2f s, heap used %d MiB%n",
-                        r < 0 ? "warm-up" : "run " + r, tRead, tCompare,
+                System.out.printf(Locale.ROOT, "  %s read both once %.2f s (CPU %.2f s), compare %.2f s (CPU %.2f s),"
+                        + " heap used %d MiB%n", r < 0 ? "warm-up" : "run " + r, tRead, cRead, tCompare, cCompare,
                         (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
             }
             Arrays.sort(read);
             Arrays.sort(compare);
+            Arrays.sort(readCpu);
+            Arrays.sort(compareCpu);
             System.out.printf(Locale.ROOT, "median: read both once %.2f s (%.0f MB/s), compare %.2f s: %.2f x one read;"
-                    + " %s%n", read[reps / 2], 2 * megabytes * 1.048576 / read[reps / 2], compare[reps / 2],
-                    compare[reps / 2] / read[reps / 2], last.summary().text());
+                    + " CPU: read %.2f s, compare %.2f s: %.2f x; %s%n", read[reps / 2],
+                    2 * megabytes * 1.048576 / read[reps / 2], compare[reps / 2], compare[reps / 2] / read[reps / 2],
+                    readCpu[reps / 2], compareCpu[reps / 2], compareCpu[reps / 2] / readCpu[reps / 2],
+                    last.summary().text());
         } finally {
             try (var walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -70,6 +82,12 @@ public final class CompareThroughput {
                 }
             }
         }
+    }
+
+    /** This process's CPU time, all threads, in nanoseconds. */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double readOnce(Path p) throws IOException {

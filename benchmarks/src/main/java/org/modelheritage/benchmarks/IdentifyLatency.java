@@ -33,6 +33,10 @@ public final class IdentifyLatency {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--again")) {
+            measure(Path.of(args[1]), 11); // a lake an earlier run built (it is left in place)
+            return;
+        }
         int families = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int perFamily = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int layers = args.length > 2 ? Integer.parseInt(args[2]) : 4;
@@ -57,11 +61,24 @@ public final class IdentifyLatency {
             System.out.printf(Locale.ROOT, "lake of %d models (%d families of %d, %d x %d² F32 each) built in %.0f s%n",
                     lake.stats().models(), families, perFamily, layers, side, (System.nanoTime() - t0) / 1e9);
 
-            Path probe = write(files.resolve("probe.safetensors"), child(roots.get(families / 2), 0.02, 99), side);
+            write(files.resolve("probe.safetensors"), child(roots.get(families / 2), 0.02, 99), side);
+        }
+        measure(dir, reps);
+    }
+
+    /** Identifies {@code DIR/files/probe.safetensors} against the lake in {@code DIR/lake}, timing each call. */
+    static void measure(Path dir, int reps) throws Exception {
+        try (ModelLake lake = ModelLake.open(dir.resolve("lake"), LakeOptions.defaults().withWorkers(1)
+                .withWorkDir(dir.resolve("work")))) {
+            Path probe = dir.resolve("files").resolve("probe.safetensors");
             SignatureExtractor extractor = new SignatureExtractor();
+            double[] cpu = new double[reps];
             double[] read = new double[reps];
             double[] identify = new double[reps];
             Identification last = null;
+            for (int w = 0; w < 3; w++) {
+                lake.identify(List.of(probe)); // warm-up: the JIT, the store's pages
+            }
             for (int r = 0; r < reps; r++) {
                 long a = System.nanoTime();
                 try (WeightFile w = WeightReaders.open(probe)) {
@@ -69,18 +86,29 @@ public final class IdentifyLatency {
                 }
                 read[r] = (System.nanoTime() - a) / 1e6;
                 long b = System.nanoTime();
+                long c = cpuNanos();
                 last = lake.identify(List.of(probe));
                 identify[r] = (System.nanoTime() - b) / 1e6;
+                cpu[r] = (cpuNanos() - c) / 1e6;
             }
             Arrays.sort(read);
             Arrays.sort(identify);
+            Arrays.sort(cpu);
             System.out.printf(Locale.ROOT, "file %.1f MiB; median of %d: one read (signature pass) %.0f ms, identify %.0f ms,"
                     + " identify beyond one read %.0f ms (min %.0f, max %.0f)%n", Files.size(probe) / 1048576.0, reps,
                     read[reps / 2], identify[reps / 2], identify[reps / 2] - read[reps / 2], identify[0] - read[0],
                     identify[reps - 1] - read[reps - 1]);
+            System.out.printf(Locale.ROOT, "identify's CPU time (all threads of the process), median %.0f ms (min %.0f, max %.0f);"
+                    + " %d models in the lake, %d cores%n", cpu[reps / 2], cpu[0], cpu[reps - 1], lake.stats().models(),
+                    Runtime.getRuntime().availableProcessors());
             System.out.println("answer: " + last.placement() + ", parent " + last.parent().map(p -> p.name() + " "
                     + p.kindLabel()).orElse("none") + ", family of " + (last.family() == null ? 0 : last.family().memberCount()));
         }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static float[][] root(int layers, int side, long seed) {

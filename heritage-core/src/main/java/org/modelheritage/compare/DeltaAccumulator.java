@@ -78,26 +78,51 @@ final class DeltaAccumulator {
 
     /** The next {@code n} value pairs, {@code a[ia..]} and {@code b[ib..]}. */
     void accept(float[] a, int ia, float[] b, int ib, int n) {
-        double saa = 0;
-        double sbb = 0;
-        double sab = 0;
-        double sdd = 0;
-        float max = (float) maxAbs;
-        for (int k = 0; k < n; k++) {
-            float x = a[ia + k];
-            float y = b[ib + k];
-            float d = y - x;
-            saa += x * x;
-            sbb += y * y;
-            sab += x * y;
-            sdd += d * d;
-            max = Math.max(max, Math.abs(d));
+        // two interleaved sets of sums: each addition waits on the one before in its own chain only
+        double saa0 = 0;
+        double sbb0 = 0;
+        double sab0 = 0;
+        double sdd0 = 0;
+        double saa1 = 0;
+        double sbb1 = 0;
+        double sab1 = 0;
+        double sdd1 = 0;
+        double max0 = maxAbs;
+        double max1 = 0;
+        int k = 0;
+        for (; k + 1 < n; k += 2) {
+            double x0 = a[ia + k];
+            double y0 = b[ib + k];
+            double x1 = a[ia + k + 1];
+            double y1 = b[ib + k + 1];
+            double d0 = y0 - x0;
+            double d1 = y1 - x1;
+            saa0 += x0 * x0;
+            sbb0 += y0 * y0;
+            sab0 += x0 * y0;
+            sdd0 += d0 * d0;
+            saa1 += x1 * x1;
+            sbb1 += y1 * y1;
+            sab1 += x1 * y1;
+            sdd1 += d1 * d1;
+            max0 = Math.max(max0, Math.abs(d0));
+            max1 = Math.max(max1, Math.abs(d1));
         }
-        aa += saa;
-        bb += sbb;
-        ab += sab;
-        dd += sdd;
-        maxAbs = max;
+        if (k < n) {
+            double x = a[ia + k];
+            double y = b[ib + k];
+            double d = y - x;
+            saa0 += x * x;
+            sbb0 += y * y;
+            sab0 += x * y;
+            sdd0 += d * d;
+            max0 = Math.max(max0, Math.abs(d));
+        }
+        aa += saa0 + saa1;
+        bb += sbb0 + sbb1;
+        ab += sab0 + sab1;
+        dd += sdd0 + sdd1;
+        maxAbs = Math.max(max0, max1);
         position += n;
         if (matrix) {
             sketch(a, ia, b, ib, n);

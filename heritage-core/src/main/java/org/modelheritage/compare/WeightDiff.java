@@ -31,7 +31,11 @@ import org.modelheritage.signature.TensorNames;
 public final class WeightDiff {
     /** Chunks of B waiting for A: enough to keep both readers busy, few enough to bound memory. */
     private static final int QUEUE = 8;
-    private static final float[] END = new float[0];
+    private static final Chunk END = new Chunk(new float[0], 0);
+
+    /** The first {@code length} values of a buffer of B's. */
+    private record Chunk(float[] values, int length) {
+    }
 
     private WeightDiff() {
     }
@@ -125,7 +129,9 @@ public final class WeightDiff {
     private static void lockstep(WeightFile a, String nameA, WeightFile b, String nameB, long limit,
             DeltaAccumulator acc, QuantizationProbe probeA, QuantizationProbe probeB, ExecutorService reader)
             throws IOException {
-        BlockingQueue<float[]> queue = new ArrayBlockingQueue<>(QUEUE);
+        BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE);
+        // buffers go round: the reader fills a free one, the comparison hands it back when done
+        BlockingQueue<float[]> free = new ArrayBlockingQueue<>(QUEUE + 2);
         AtomicBoolean cancelled = new AtomicBoolean();
         Future<?> producer = reader.submit(() -> {
             try {
@@ -133,14 +139,19 @@ public final class WeightDiff {
                     if (probeB != null) {
                         probeB.accept(values, length);
                     }
-                    put(queue, Arrays.copyOf(values, length), cancelled);
+                    float[] buffer = free.poll();
+                    if (buffer == null || buffer.length < length) {
+                        buffer = new float[Math.max(length, 1 << 16)];
+                    }
+                    System.arraycopy(values, 0, buffer, 0, length);
+                    put(queue, new Chunk(buffer, length), cancelled);
                 });
             } finally {
                 put(queue, END, cancelled);
             }
             return null;
         });
-        float[][] current = {null};
+        Chunk[] current = {null};
         int[] offset = {0};
         try {
             a.read(nameA, (values, length) -> {
@@ -149,21 +160,27 @@ public final class WeightDiff {
                 }
                 int i = 0;
                 while (i < length && acc.position() < limit) {
-                    if (current[0] == null || offset[0] == current[0].length) {
+                    if (current[0] == null || offset[0] == current[0].length()) {
+                        if (current[0] != null) {
+                            free.offer(current[0].values());
+                        }
                         current[0] = take(queue);
                         offset[0] = 0;
                         if (current[0] == END) {
                             throw new StreamEnded("tensor " + nameB + " ended before " + nameA);
                         }
                     }
-                    int n = (int) Math.min(Math.min(length - i, current[0].length - offset[0]), limit - acc.position());
-                    acc.accept(values, i, current[0], offset[0], n);
+                    int n = (int) Math.min(Math.min(length - i, current[0].length() - offset[0]), limit - acc.position());
+                    acc.accept(values, i, current[0].values(), offset[0], n);
                     i += n;
                     offset[0] += n;
                 }
             });
             // let the reader finish B's tensor (its probe reads all of it), then collect its outcome
             while (current[0] != END) {
+                if (current[0] != null) {
+                    free.offer(current[0].values());
+                }
                 current[0] = take(queue);
             }
             producer.get();
@@ -209,7 +226,7 @@ public final class WeightDiff {
         }
     }
 
-    private static void put(BlockingQueue<float[]> queue, float[] chunk, AtomicBoolean cancelled) {
+    private static void put(BlockingQueue<Chunk> queue, Chunk chunk, AtomicBoolean cancelled) {
         try {
             while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 if (cancelled.get()) {
@@ -222,7 +239,7 @@ public final class WeightDiff {
         }
     }
 
-    private static float[] take(BlockingQueue<float[]> queue) {
+    private static Chunk take(BlockingQueue<Chunk> queue) {
         try {
             return queue.take();
         } catch (InterruptedException e) {
