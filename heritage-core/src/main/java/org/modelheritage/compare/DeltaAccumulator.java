@@ -7,15 +7,21 @@ import org.modelheritage.lineage.SymmetricEigen;
  * Statistics of B − A for one pair of tensors, fed value pairs in row-major order: norms, inner
  * product, largest difference, and for a matrix a sketch {@code Z = R (B − A) S} of at most
  * {@link #SKETCH} x {@link #SKETCH}, whose rank estimates the rank of the difference. R and S are
- * count sketches (each row added with a random sign into a random bucket, column j with a random
- * sign into bucket j mod the side),
- * so the sketch costs one addition per value and constant memory; a side no longer than the
- * sketch is kept whole. A difference of rank r &lt; the sketch's side keeps rank r in the
- * sketch (its row and column spaces are mapped by random sparse maps); a full-rank one fills it.
+ * count sketches: each row goes with a random sign into a random bucket, column j with a random
+ * sign into bucket j mod the side; a side no longer than the sketch is kept whole. Only
+ * {@link #SKETCHED_ROWS} evenly spaced rows are sketched, so the sketch costs little beside the sums,
+ * and memory is constant. A difference of rank r &lt; the sketch's side keeps rank r in the sketch
+ * (its row and column spaces are mapped by random maps); a full-rank one (nearly) fills it.
  */
 final class DeltaAccumulator {
     /** The sketch's side: ranks up to about this can be told apart from full. */
     static final int SKETCH = 64;
+    /**
+     * At most about this many rows, evenly spaced, go into the sketch: the rows of a difference of
+     * rank r &lt; the sketch's side span its row space as all rows do (a rank needs only as many
+     * rows as it is high), and the sketch then costs a small share of a large matrix's values.
+     */
+    static final int SKETCHED_ROWS = 4 * 64;
     /** Singular values of the sketch below this share of the largest are not counted. */
     static final double RANK_TOLERANCE = 0.02;
 
@@ -32,6 +38,8 @@ final class DeltaAccumulator {
     private final float[] rowAcc;
     private final SplittableRandom rowHash;
     private final boolean rowsWhole;
+    /** Every stride-th row is sketched. */
+    private final long stride;
 
     private long position;
     private int col;
@@ -64,6 +72,7 @@ final class DeltaAccumulator {
             rowAcc = new float[sketchCols];
             rowsWhole = rows <= SKETCH;
             rowHash = new SplittableRandom(0xfeed ^ rows);
+            stride = Math.max(1, (rows + SKETCHED_ROWS - 1) / SKETCHED_ROWS);
         } else {
             sketchCols = 0;
             sketchRows = 0;
@@ -73,56 +82,64 @@ final class DeltaAccumulator {
             rowAcc = null;
             rowsWhole = true;
             rowHash = null;
+            stride = 1;
         }
     }
 
+    /** Values summed in float before the sums go into the doubles: short enough to keep float's rounding small. */
+    private static final int BLOCK = 1024;
+
     /** The next {@code n} value pairs, {@code a[ia..]} and {@code b[ib..]}. */
     void accept(float[] a, int ia, float[] b, int ib, int n) {
-        // two interleaved sets of sums: each addition waits on the one before in its own chain only
-        double saa0 = 0;
-        double sbb0 = 0;
-        double sab0 = 0;
-        double sdd0 = 0;
-        double saa1 = 0;
-        double sbb1 = 0;
-        double sab1 = 0;
-        double sdd1 = 0;
-        double max0 = maxAbs;
-        double max1 = 0;
-        int k = 0;
-        for (; k + 1 < n; k += 2) {
-            double x0 = a[ia + k];
-            double y0 = b[ib + k];
-            double x1 = a[ia + k + 1];
-            double y1 = b[ib + k + 1];
-            double d0 = y0 - x0;
-            double d1 = y1 - x1;
-            saa0 += x0 * x0;
-            sbb0 += y0 * y0;
-            sab0 += x0 * y0;
-            sdd0 += d0 * d0;
-            saa1 += x1 * x1;
-            sbb1 += y1 * y1;
-            sab1 += x1 * y1;
-            sdd1 += d1 * d1;
-            max0 = Math.max(max0, Math.abs(d0));
-            max1 = Math.max(max1, Math.abs(d1));
+        float max = (float) maxAbs;
+        for (int from = 0; from < n; from += BLOCK) {
+            int to = Math.min(n, from + BLOCK);
+            // four interleaved chains of sums: an addition waits only on the one before in its own chain
+            float aa0 = 0, aa1 = 0, aa2 = 0, aa3 = 0;
+            float bb0 = 0, bb1 = 0, bb2 = 0, bb3 = 0;
+            float ab0 = 0, ab1 = 0, ab2 = 0, ab3 = 0;
+            float dd0 = 0, dd1 = 0, dd2 = 0, dd3 = 0;
+            int k = from;
+            for (; k + 3 < to; k += 4) {
+                float x0 = a[ia + k], x1 = a[ia + k + 1], x2 = a[ia + k + 2], x3 = a[ia + k + 3];
+                float y0 = b[ib + k], y1 = b[ib + k + 1], y2 = b[ib + k + 2], y3 = b[ib + k + 3];
+                float d0 = y0 - x0, d1 = y1 - x1, d2 = y2 - x2, d3 = y3 - x3;
+                aa0 += x0 * x0; aa1 += x1 * x1; aa2 += x2 * x2; aa3 += x3 * x3;
+                bb0 += y0 * y0; bb1 += y1 * y1; bb2 += y2 * y2; bb3 += y3 * y3;
+                ab0 += x0 * y0; ab1 += x1 * y1; ab2 += x2 * y2; ab3 += x3 * y3;
+                dd0 += d0 * d0; dd1 += d1 * d1; dd2 += d2 * d2; dd3 += d3 * d3;
+                // each a branch rarely taken once the largest difference so far is found
+                if (Math.abs(d0) > max) {
+                    max = Math.abs(d0);
+                }
+                if (Math.abs(d1) > max) {
+                    max = Math.abs(d1);
+                }
+                if (Math.abs(d2) > max) {
+                    max = Math.abs(d2);
+                }
+                if (Math.abs(d3) > max) {
+                    max = Math.abs(d3);
+                }
+            }
+            for (; k < to; k++) {
+                float x = a[ia + k];
+                float y = b[ib + k];
+                float d = y - x;
+                aa0 += x * x;
+                bb0 += y * y;
+                ab0 += x * y;
+                dd0 += d * d;
+                if (Math.abs(d) > max) {
+                    max = Math.abs(d);
+                }
+            }
+            aa += (double) aa0 + aa1 + aa2 + aa3;
+            bb += (double) bb0 + bb1 + bb2 + bb3;
+            ab += (double) ab0 + ab1 + ab2 + ab3;
+            dd += (double) dd0 + dd1 + dd2 + dd3;
         }
-        if (k < n) {
-            double x = a[ia + k];
-            double y = b[ib + k];
-            double d = y - x;
-            saa0 += x * x;
-            sbb0 += y * y;
-            sab0 += x * y;
-            sdd0 += d * d;
-            max0 = Math.max(max0, Math.abs(d));
-        }
-        aa += saa0 + saa1;
-        bb += sbb0 + sbb1;
-        ab += sab0 + sab1;
-        dd += sdd0 + sdd1;
-        maxAbs = Math.max(max0, max1);
+        maxAbs = max;
         position += n;
         if (matrix) {
             sketch(a, ia, b, ib, n);
@@ -134,6 +151,15 @@ final class DeltaAccumulator {
         int k = 0;
         while (k < n) {
             int seg = Math.min(n - k, cols - col);
+            if (row % stride != 0) {
+                k += seg; // a row left out of the sketch
+                col += seg;
+                if (col == cols) {
+                    col = 0;
+                    row++;
+                }
+                continue;
+            }
             if (colsWhole) {
                 for (int t = 0; t < seg; t++) {
                     rowAcc[col + t] += b[ib + k + t] - a[ia + k + t];
