@@ -32,6 +32,7 @@ public final class CalibrationFit {
             boolean right) {
     }
 
+    /** Command-line entry point: fits the confidence calibration on the corpus directories given as arguments and prints it. */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: CalibrationFit CORPUS_DIR...");

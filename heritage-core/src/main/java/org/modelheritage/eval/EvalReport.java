@@ -28,6 +28,7 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
     public record Edge(String parent, String child, double confidence, String kind) {
     }
 
+    /** Validates the components. */
     public EvalReport {
         families = families.stream().map(List::copyOf).toList();
         edges = List.copyOf(edges);

@@ -26,6 +26,7 @@ public final class GroundTruth {
      *     {@code quantized}, {@code merge}...), else null
      */
     public record Model(String name, Path path, String parent, String kind) {
+        /** A model of the ground truth: its name, its weight file and its true parent's name (null for a root). */
         public Model(String name, Path path, String parent) {
             this(name, path, parent, null);
         }
@@ -107,10 +108,12 @@ public final class GroundTruth {
         return v.asText();
     }
 
+    /** The directory the ground truth was read from; model paths are relative to it. */
     public Path directory() {
         return directory;
     }
 
+    /** Every model the ground truth lists, in file order. */
     public List<Model> models() {
         return models;
     }

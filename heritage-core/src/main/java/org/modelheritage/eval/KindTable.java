@@ -43,6 +43,7 @@ public final class KindTable {
         final Map<String, Integer> kinds = new TreeMap<>();
     }
 
+    /** Command-line entry point: prints the per-kind accuracy table for the forest directories given as arguments. */
     public static void main(String[] args) throws IOException {
         if (args.length == 0) {
             System.err.println("usage: KindTable FOREST...");

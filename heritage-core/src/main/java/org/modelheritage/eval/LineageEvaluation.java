@@ -63,6 +63,7 @@ public final class LineageEvaluation {
                 Runtime.getRuntime().availableProcessors(), null);
     }
 
+    /** Recovers families and lineage of the models {@code corpusDir}'s {@code ground_truth.json} lists, and scores them against it. */
     public EvalReport run(Path corpusDir) throws IOException {
         return run(corpusDir, new HashMap<>());
     }

@@ -32,6 +32,7 @@ public final class SignalTable {
     private SignalTable() {
     }
 
+    /** Command-line entry point: prints how each direction signal alone orients the edges of the forests given as arguments. */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: SignalTable FOREST...");

@@ -29,15 +29,18 @@ public final class FamilyClustering {
     /** Correlations by pair, so a caller can cache them: only pairs of the same architecture are asked. */
     @FunctionalInterface
     public interface CorrelationSource {
+        /** The correlation of two models' signatures, in [-1, 1]. */
         double correlation(String a, String b);
     }
 
     private final double threshold;
 
+    /** A clustering with the default correlation threshold. */
     public FamilyClustering() {
         this(DEFAULT_THRESHOLD);
     }
 
+    /** A clustering that links two models when their correlation reaches {@code threshold}. */
     public FamilyClustering(double threshold) {
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1): " + threshold);
@@ -45,6 +48,7 @@ public final class FamilyClustering {
         this.threshold = threshold;
     }
 
+    /** The correlation at or above which two models are linked into one family. */
     public double threshold() {
         return threshold;
     }

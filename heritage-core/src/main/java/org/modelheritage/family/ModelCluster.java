@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param members model ids, sorted, at least one
  */
 public record ModelCluster(String architecture, List<String> members) {
+    /** Validates the components. */
     public ModelCluster {
         Objects.requireNonNull(architecture, "architecture");
         members = List.copyOf(members);

@@ -4,19 +4,24 @@ package org.modelheritage.lake;
 public class DuplicateModelException extends LakeException {
     private static final long serialVersionUID = 1L;
 
+    /** The id of the model already holding these bytes. */
     private final String existingId;
+    /** The name of the model already holding these bytes. */
     private final String existingName;
 
+    /** Creates the exception for the model already holding the same bytes. */
     public DuplicateModelException(String existingId, String existingName) {
         super("these weights are already in the lake as model " + existingId + " (" + existingName + ")");
         this.existingId = existingId;
         this.existingName = existingName;
     }
 
+    /** The id of the model already holding these bytes. */
     public String existingId() {
         return existingId;
     }
 
+    /** The name of the model already holding these bytes. */
     public String existingName() {
         return existingName;
     }

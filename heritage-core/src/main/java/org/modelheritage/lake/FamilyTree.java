@@ -9,6 +9,7 @@ import org.modelheritage.store.Family;
  * each non-root, one per parent for a merge.
  */
 public record FamilyTree(Family family, List<Node> nodes, List<LineageEdge> edges) {
+    /** Validates the components. */
     public FamilyTree {
         nodes = List.copyOf(nodes);
         edges = List.copyOf(edges);

@@ -8,10 +8,12 @@ package org.modelheritage.lake;
 public class InvalidModelException extends LakeException {
     private static final long serialVersionUID = 1L;
 
+    /** Creates the exception with the reason the input was refused. */
     public InvalidModelException(String message) {
         super(message);
     }
 
+    /** Creates the exception with the reason the input was refused and its cause. */
     public InvalidModelException(String message, Throwable cause) {
         super(message, cause);
     }

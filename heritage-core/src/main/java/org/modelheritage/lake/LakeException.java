@@ -4,10 +4,12 @@ package org.modelheritage.lake;
 public class LakeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Creates the exception with its message. */
     public LakeException(String message) {
         super(message);
     }
 
+    /** Creates the exception with its message and cause. */
     public LakeException(String message, Throwable cause) {
         super(message, cause);
     }

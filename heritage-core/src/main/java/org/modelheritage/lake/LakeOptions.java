@@ -18,6 +18,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
     /** 5 GB, the default upload limit. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 5L * 1000 * 1000 * 1000;
 
+    /** Validates the components. */
     public LakeOptions {
         if (workers < 1 || workers > 256) {
             throw new IllegalArgumentException("workers must be 1 to 256, got " + workers);
@@ -28,6 +29,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
         Objects.requireNonNull(readLimits, "readLimits");
     }
 
+    /** Options with the default read limits. */
     public LakeOptions(int workers, long maxUploadBytes, Path workDir) {
         this(workers, maxUploadBytes, workDir, ReadLimits.defaults());
     }
@@ -37,18 +39,22 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
         return new LakeOptions(2, DEFAULT_MAX_UPLOAD_BYTES, null);
     }
 
+    /** These options with {@code n} processing workers. */
     public LakeOptions withWorkers(int n) {
         return new LakeOptions(n, maxUploadBytes, workDir, readLimits);
     }
 
+    /** These options with an upload limit of {@code n} bytes. */
     public LakeOptions withMaxUploadBytes(long n) {
         return new LakeOptions(workers, n, workDir, readLimits);
     }
 
+    /** These options with {@code dir} for temporary files. */
     public LakeOptions withWorkDir(Path dir) {
         return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits);
     }
 
+    /** These options with other read limits for weight files. */
     public LakeOptions withReadLimits(ReadLimits limits) {
         return new LakeOptions(workers, maxUploadBytes, workDir, limits);
     }

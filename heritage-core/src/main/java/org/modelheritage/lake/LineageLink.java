@@ -12,6 +12,7 @@ import org.modelheritage.lineage.EdgeKind;
  * @param weight the parent's share of the child: its merge weight for a merge, 1 otherwise
  */
 public record LineageLink(String id, String name, double confidence, EdgeKind kind, double weight) {
+    /** Validates the components. */
     public LineageLink {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");

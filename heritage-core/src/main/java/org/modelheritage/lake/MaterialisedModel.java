@@ -2,14 +2,11 @@ package org.modelheritage.lake;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.modelheritage.read.WeightFormatException;
 import org.modelheritage.store.BlobStore;
 import org.modelheritage.store.ModelFile;
@@ -64,7 +61,7 @@ final class MaterialisedModel implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            WorkDirectory.deleteTree(dir);
             throw e;
         }
         return new MaterialisedModel(dir, dir, files);
@@ -111,22 +108,8 @@ final class MaterialisedModel implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (temporary != null) {
-            deleteTree(temporary);
+            WorkDirectory.deleteTree(temporary);
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (FileSystemException e) {
-                    // keep going; what is left is only temporary
-                }
-            }
-        }
-    }
 }

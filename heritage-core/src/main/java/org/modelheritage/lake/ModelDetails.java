@@ -15,6 +15,7 @@ import org.modelheritage.store.Model;
  */
 public record ModelDetails(Model model, Family family, LineageLink parent, List<LineageLink> parents,
                            List<LineageLink> children) {
+    /** Validates the components. */
     public ModelDetails {
         parents = List.copyOf(parents);
         children = List.copyOf(children);

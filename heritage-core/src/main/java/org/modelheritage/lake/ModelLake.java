@@ -43,6 +43,7 @@ import org.modelheritage.store.Page;
 import org.modelheritage.store.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The model lake: the one entry point an application embeds.
@@ -73,6 +74,8 @@ public final class ModelLake implements AutoCloseable {
     private final MetadataStore meta;
     private final BlobStore blobs;
     private final LakeOptions options;
+    private final WorkDirectory work;
+    /** This lake's own directory under the work directory: see {@link WorkDirectory}. */
     private final Path workDir;
     private final BlobKeeper keeper;
     private final LineageAdapter lineage;
@@ -81,25 +84,34 @@ public final class ModelLake implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
     private final ModelIdentifier identifier;
+    /** Models a worker is processing, each with the flag {@link #remove} raises to stop it. */
+    private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<LakeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
         this.meta = meta;
         this.blobs = blobs;
         this.options = options;
         this.lineage = lineage;
-        this.workDir = options.workDir() != null ? options.workDir()
-                : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake");
-        Files.createDirectories(workDir);
-        this.keeper = new BlobKeeper(blobs, meta);
-        int requeued = meta.requeueInterruptedJobs();
-        int orphans = keeper.collectOrphans();
-        if (requeued > 0 || orphans > 0) {
-            log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+        this.work = WorkDirectory.claim(options.workDir() != null ? options.workDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "heritage-lake"), options.workDir() != null);
+        this.workDir = work.path();
+        try {
+            this.keeper = new BlobKeeper(blobs, meta);
+            int requeued = meta.requeueInterruptedJobs();
+            int orphans = keeper.collectOrphans();
+            if (requeued > 0 || orphans > 0) {
+                log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+            }
+            restoreLineage();
+            this.identifier = new ModelIdentifier(meta, lineage, options.readLimits());
+            this.workers = new Workers(options.workers(), meta, this::process);
+            workers.start(meta.jobs(JobState.QUEUED).size());
+        } catch (RuntimeException e) {
+            work.close();
+            throw e;
         }
-        restoreLineage();
-        this.identifier = new ModelIdentifier(meta, lineage, options.readLimits());
-        this.workers = new Workers(options.workers(), meta, this::process);
-        workers.start(meta.jobs(JobState.QUEUED).size());
     }
 
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
@@ -126,6 +138,23 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the lake on stores the caller opened (a server wraps them to time their calls); the
+     * lake owns them from here and closes them, also when opening fails.
+     */
+    public static ModelLake open(MetadataStore meta, BlobStore blobs, LakeOptions options) throws IOException {
+        try {
+            return new ModelLake(meta, blobs, options, LineageAdapters.standard());
+        } catch (IOException | RuntimeException e) {
+            try {
+                blobs.close();
+            } finally {
+                meta.close();
+            }
+            throw e;
+        }
+    }
+
     /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
     public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
         Files.createDirectories(dataDir);
@@ -133,14 +162,17 @@ public final class ModelLake implements AutoCloseable {
         return open(defaultStoreUri(dir), defaultBlobUri(dir), options);
     }
 
+    /** The default metadata store of a data directory: {@code jdbc:sqlite:DIR/heritage.db}. */
     public static URI defaultStoreUri(Path dataDir) {
         return URI.create("jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve("heritage.db"));
     }
 
+    /** The default blob store of a data directory: {@code file:DIR/blobs}. */
     public static URI defaultBlobUri(Path dataDir) {
         return dataDir.toAbsolutePath().normalize().resolve("blobs").toUri();
     }
 
+    /** The options this lake was opened with. */
     public LakeOptions options() {
         return options;
     }
@@ -152,6 +184,11 @@ public final class ModelLake implements AutoCloseable {
      */
     public MetadataStore metadata() {
         return meta;
+    }
+
+    /** The blob store, for operations tools (metrics, backups); blobs are the lake's to add and remove. */
+    public BlobStore blobStore() {
+        return blobs;
     }
 
     // ---------------------------------------------------------------- adding
@@ -196,6 +233,36 @@ public final class ModelLake implements AutoCloseable {
 
     BlobKeeper blobKeeper() {
         return keeper;
+    }
+
+    /** Reports this lake's uploads, jobs and lineage updates to {@code listener} from now on. */
+    public void addListener(LakeListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(LakeListener listener) {
+        listeners.remove(listener);
+    }
+
+    void notifyListeners(java.util.function.Consumer<LakeListener> event) {
+        for (LakeListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("lake listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Writes a small blob of random bytes and deletes it again: throws when the blob store cannot
+     * take a write (a readiness check). The blob is pinned like an upload's, so nothing else races it.
+     */
+    public void probeBlobStore() throws IOException {
+        byte[] probe = new byte[32];
+        new java.security.SecureRandom().nextBytes(probe);
+        String sha = keeper.store(new java.io.ByteArrayInputStream(probe), probe.length).ref().sha256();
+        keeper.release(sha);
     }
 
     /** Validates an upload's files and records the model as PENDING with its job (ModelUpload.commit). */
@@ -283,6 +350,7 @@ public final class ModelLake implements AutoCloseable {
         return meta.searchModels(ModelQuery.all().withNameContaining(search).page(offset, limit));
     }
 
+    /** The model with this id, if the lake holds it. */
     public Optional<Model> model(String id) {
         return validId(id) ? meta.model(id) : Optional.empty();
     }
@@ -332,10 +400,12 @@ public final class ModelLake implements AutoCloseable {
         return new LineageLink(other.id(), other.name(), e.confidence(), e.kind(), e.weight());
     }
 
+    /** One page of families, ordered by id. */
     public Page<Family> families(int offset, int limit) {
         return meta.families(offset, limit);
     }
 
+    /** The family with this id, if there is one. */
     public Optional<Family> family(String id) {
         return validId(id) ? meta.family(id) : Optional.empty();
     }
@@ -359,6 +429,7 @@ public final class ModelLake implements AutoCloseable {
         });
     }
 
+    /** Totals of the lake: models, families, models by status and by format, parameters. */
     public LakeTotals stats() {
         return meta.totals();
     }
@@ -379,6 +450,10 @@ public final class ModelLake implements AutoCloseable {
     public boolean remove(String id) {
         if (!validId(id)) {
             return false;
+        }
+        java.util.concurrent.atomic.AtomicBoolean running = processing.get(id);
+        if (running != null) {
+            running.set(true); // its worker stops reading at the next chunk, without waiting for the lock
         }
         Model model;
         synchronized (lineageLock) {
@@ -424,29 +499,62 @@ public final class ModelLake implements AutoCloseable {
         return workers.alive();
     }
 
-    /** One job: signature, family, lineage, persisted in one change; or FAILED with the reason. */
+    /**
+     * One job: signature, family, lineage, persisted in one change; or FAILED with the reason; or,
+     * when the model is removed meanwhile, stopped with nothing of it kept.
+     */
     private void process(String modelId) {
+        long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        processing.put(modelId, cancelled); // before the model is looked up: a removal from then on is seen
+        // Every log line of this job, the store's and the readers' included, names the model.
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("modelId", modelId)) {
+            JobState outcome = processJob(modelId, cancelled);
+            if (outcome != null) {
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                notifyListeners(l -> l.jobFinished(outcome, took));
+            }
+        } finally {
+            processing.remove(modelId, cancelled);
+        }
+    }
+
+    /** {@link #process}: DONE, FAILED, or null when the model went away meanwhile. */
+    private JobState processJob(String modelId, java.util.concurrent.atomic.AtomicBoolean cancelled) {
         Optional<Model> found = meta.model(modelId);
         if (found.isEmpty()) {
-            return; // removed while queued: its job went with it
+            return null; // removed while queued: its job went with it
         }
         Model model = found.get();
         try {
             LineageAdapter.Signature signature;
             try (MaterialisedModel view = MaterialisedModel.of(blobs, model.files(), workDir)) {
                 try (WeightFile weights = WeightReaders.open(view.path(), options.readLimits())) {
-                    signature = lineage.signature(weights);
+                    signature = lineage.signature(new CancellableWeightFile(weights, cancelled));
                 } catch (WeightFormatException e) {
                     fail(modelId, view.describe(e));
-                    return;
+                    return JobState.FAILED;
                 }
+            } catch (CancellableWeightFile.JobCancelledException e) {
+                // the view is closed (its temporary files gone); the removal took the rest
+                if (meta.model(modelId).isPresent()) {
+                    fail(modelId, "processing stopped by a removal that did not complete");
+                    return JobState.FAILED;
+                }
+                log.info("processing of model {} ({}) stopped: it was removed", modelId, model.name());
+                return null;
             }
             synchronized (lineageLock) {
                 Optional<Model> current = meta.model(modelId);
                 if (current.isEmpty()) {
-                    return; // removed while we read it
+                    return null; // removed while we read it
                 }
+                long lineageStarted = System.nanoTime();
                 LineageAdapter.Outcome outcome = lineage.add(modelId, signature);
+                Duration lineageTook = Duration.ofNanos(System.nanoTime() - lineageStarted);
+                int familySize = outcome.families().stream().filter(f -> f.members().contains(modelId))
+                        .mapToInt(f -> f.members().size()).findFirst().orElse(1);
+                notifyListeners(l -> l.lineageUpdated(familySize, lineageTook));
                 try {
                     Instant now = clock.instant();
                     Model ready = current.get().toBuilder()
@@ -465,6 +573,7 @@ public final class ModelLake implements AutoCloseable {
                     throw e;
                 }
             }
+            return JobState.DONE;
         } catch (IOException | RuntimeException e) {
             // The model's failure message is shown to every reader: an I/O or store message would
             // carry server paths and URIs, so it goes to the log under a reference instead.
@@ -472,6 +581,7 @@ public final class ModelLake implements AutoCloseable {
             log.warn("processing model {} ({}) failed, reference {}", modelId, model.name(), reference, e);
             fail(modelId, "processing failed (" + e.getClass().getSimpleName() + "); reference " + reference
                     + " in the server log");
+            return JobState.FAILED;
         } catch (Throwable e) {
             // An Error (stack overflow, out of memory) from one model's weights must not kill the
             // worker nor leave the job RUNNING to kill the workers again at every restart: the
@@ -479,6 +589,7 @@ public final class ModelLake implements AutoCloseable {
             log.error("processing model {} ({}) failed with {}", modelId, model.name(), e.toString(), e);
             fail(modelId, "processing failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return JobState.FAILED;
         }
     }
 
@@ -648,8 +759,20 @@ public final class ModelLake implements AutoCloseable {
             try {
                 blobs.close();
             } finally {
-                meta.close();
+                try {
+                    meta.close();
+                } finally {
+                    closeWork();
+                }
             }
+        }
+    }
+
+    private void closeWork() {
+        try {
+            work.close();
+        } catch (IOException e) {
+            log.warn("cannot remove the work directory {}: {}", workDir, e.toString());
         }
     }
 

@@ -38,6 +38,7 @@ public final class ModelUpload implements AutoCloseable {
     private long bytes;
     private boolean committed;
     private boolean closed;
+    private final long startedNanos = System.nanoTime();
 
     ModelUpload(ModelLake lake, long maxBytes) {
         this.lake = lake;
@@ -141,6 +142,9 @@ public final class ModelUpload implements AutoCloseable {
                 lake.blobKeeper().release(f.sha256());
             }
         }
+        boolean accepted = committed;
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
+        lake.notifyListeners(l -> l.uploadEnded(accepted, bytes, took));
     }
 
     private void checkOpen() {

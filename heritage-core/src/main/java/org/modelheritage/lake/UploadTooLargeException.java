@@ -4,13 +4,16 @@ package org.modelheritage.lake;
 public class UploadTooLargeException extends LakeException {
     private static final long serialVersionUID = 1L;
 
+    /** The limit, in bytes. */
     private final long limit;
 
+    /** Creates the exception for an upload over {@code limit} bytes. */
     public UploadTooLargeException(long limit) {
         super("upload larger than the limit of " + limit + " bytes");
         this.limit = limit;
     }
 
+    /** The limit, in bytes. */
     public long limit() {
         return limit;
     }

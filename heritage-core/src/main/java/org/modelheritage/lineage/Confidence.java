@@ -48,6 +48,7 @@ public final class Confidence {
 
     /** Sees every edge's inputs as its confidence is computed: for fitting the coefficients only. */
     public interface Recorder {
+        /** Records one edge's evidence: the margin of its parent over the next candidate and how far the direction signals agree. */
         void record(String parent, String child, EdgeKind kind, double margin, double agreement,
                 double consensus, boolean tailDecided);
     }

@@ -32,6 +32,7 @@ public record LineageEdge(String parentId, String childId, double confidence, Ed
             .thenComparing(Comparator.comparingDouble(LineageEdge::confidence).reversed())
             .thenComparing(LineageEdge::parentId, LineageEdge::compareCodePoints);
 
+    /** Validates the components. */
     public LineageEdge {
         Objects.requireNonNull(parentId, "parent id");
         Objects.requireNonNull(childId, "child id");

@@ -64,12 +64,14 @@ public final class LineageIndex {
         this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
     }
 
+    /** An index that orients trees by {@code recipe}, groups families by {@code clustering} and reads models with {@code extractor}. */
     public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor) {
         this.recipe = Objects.requireNonNull(recipe, "recipe");
         this.clustering = Objects.requireNonNull(clustering, "clustering");
         this.extractor = Objects.requireNonNull(extractor, "extractor");
     }
 
+    /** The recipe that orients this index's trees. */
     public MotherRecipe recipe() {
         return recipe;
     }
@@ -160,10 +162,12 @@ public final class LineageIndex {
         return true;
     }
 
+    /** Whether the index holds this model. */
     public synchronized boolean contains(String modelId) {
         return models.containsKey(modelId);
     }
 
+    /** The signature of a model the index holds. */
     public synchronized Optional<ModelSignature> signature(String modelId) {
         return Optional.ofNullable(models.get(modelId));
     }

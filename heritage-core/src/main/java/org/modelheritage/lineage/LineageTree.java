@@ -18,6 +18,7 @@ import java.util.Optional;
 public record LineageTree(List<String> members, List<String> roots, List<LineageEdge> edges,
         boolean lowRank, DirectionMode mode) {
 
+    /** Validates the components. */
     public LineageTree {
         members = List.copyOf(members);
         roots = List.copyOf(roots);
@@ -25,6 +26,7 @@ public record LineageTree(List<String> members, List<String> roots, List<Lineage
         Objects.requireNonNull(mode, "mode");
     }
 
+    /** Whether the model is a root of this tree (it has no parent). */
     public boolean isRoot(String modelId) {
         return roots.contains(modelId);
     }

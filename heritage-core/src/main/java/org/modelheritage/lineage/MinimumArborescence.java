@@ -31,6 +31,7 @@ public interface MinimumArborescence<V, E> {
 
     /** A spanning arborescence: its root, its edges and their total weight. */
     interface Arborescence<V, E> extends Iterable<E> {
+        /** The arborescence's root. */
         V getRoot();
 
         /** The edges, one per vertex other than the root. */
@@ -52,9 +53,13 @@ public interface MinimumArborescence<V, E> {
     final class ArborescenceImpl<V, E> implements Arborescence<V, E>, Serializable {
         private static final long serialVersionUID = 1L;
 
+        /** The root. */
         private final V root;
+        /** The edges of the arborescence. */
         private final Set<E> edges;
+        /** Each vertex's edge from its parent. */
         private final Map<V, E> parentEdges;
+        /** The arborescence's total weight. */
         private final double weight;
 
         /**

@@ -52,6 +52,7 @@ public record MotherRecipe(DistanceMeasure distance, TreeMethod method, Directio
         SPANNING_TREE
     }
 
+    /** Validates the components. */
     public MotherRecipe {
         Objects.requireNonNull(distance, "distance");
         Objects.requireNonNull(method, "method");
@@ -74,6 +75,7 @@ public record MotherRecipe(DistanceMeasure distance, TreeMethod method, Directio
                 DirectionMode.AUTO, 0.3);
     }
 
+    /** This recipe with another direction mode. */
     public MotherRecipe withMode(DirectionMode newMode) {
         return new MotherRecipe(distance, method, signal, newMode, lambda);
     }

@@ -61,11 +61,17 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
 
     /** Metric names of the storage rows. */
     public static final String TAIL = "tail";
+    /** Metric name of a storage row. */
     public static final String ENERGY = "energy";
+    /** Metric name of a storage row. */
     public static final String RANK = "rank";
+    /** Metric name of a storage row. */
     public static final String RANK_RATIO = "rank-ratio";
+    /** Metric name of a storage row. */
     public static final String MAX_RELATIVE_RMS = "max-relative-rms";
+    /** Metric name of a storage row. */
     public static final String DUPLICATE = "duplicate";
+    /** Metric name of a storage row. */
     public static final String DOT = "dot";
 
     /**

@@ -5,9 +5,30 @@ import java.util.Optional;
 
 /** Element types a weight file may hold, named as safetensors names them. */
 public enum DType {
-    F64(8), F32(4), F16(2), BF16(2),
-    I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1),
-    F8_E4M3(1), F8_E5M2(1);
+    /** IEEE 754 double precision. */
+    F64(8),
+    /** IEEE 754 single precision. */
+    F32(4),
+    /** IEEE 754 half precision. */
+    F16(2),
+    /** bfloat16: single precision's exponent with a 7-bit mantissa. */
+    BF16(2),
+    /** Signed 64-bit integer. */
+    I64(8),
+    /** Signed 32-bit integer. */
+    I32(4),
+    /** Signed 16-bit integer. */
+    I16(2),
+    /** Signed 8-bit integer. */
+    I8(1),
+    /** Unsigned 8-bit integer. */
+    U8(1),
+    /** Boolean, one byte. */
+    BOOL(1),
+    /** 8-bit float, 4 exponent and 3 mantissa bits. */
+    F8_E4M3(1),
+    /** 8-bit float, 5 exponent and 2 mantissa bits. */
+    F8_E5M2(1);
 
     private final int byteSize;
 
@@ -20,6 +41,7 @@ public enum DType {
         return byteSize;
     }
 
+    /** Whether values of this type are floating point. */
     public boolean isFloatingPoint() {
         return this == F64 || this == F32 || this == F16 || this == BF16 || this == F8_E4M3 || this == F8_E5M2;
     }

@@ -15,12 +15,16 @@ package org.modelheritage.read;
  *                         tied weights read a storage twice)
  */
 public record ReadLimits(int maxTensors, long maxHeaderBytes, long maxMetadataBytes, int maxReadFactor) {
+    /** Default: at most 100,000 tensors in one model. */
     public static final int DEFAULT_MAX_TENSORS = 100_000;
     /** The safetensors crate's own limit. */
     public static final long DEFAULT_MAX_HEADER_BYTES = 100_000_000L;
+    /** Default: at most 10 MB of safetensors {@code __metadata__}. */
     public static final long DEFAULT_MAX_METADATA_BYTES = 10_000_000L;
+    /** Default: PyTorch tensors may read at most 4 times the elements of their distinct storages. */
     public static final int DEFAULT_MAX_READ_FACTOR = 4;
 
+    /** Validates the components. */
     public ReadLimits {
         if (maxTensors < 1) {
             throw new IllegalArgumentException("maxTensors must be positive, got " + maxTensors);
@@ -36,22 +40,27 @@ public record ReadLimits(int maxTensors, long maxHeaderBytes, long maxMetadataBy
         }
     }
 
+    /** The default limits. */
     public static ReadLimits defaults() {
         return new ReadLimits(DEFAULT_MAX_TENSORS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_READ_FACTOR);
     }
 
+    /** These limits with at most {@code n} tensors per model. */
     public ReadLimits withMaxTensors(int n) {
         return new ReadLimits(n, maxHeaderBytes, maxMetadataBytes, maxReadFactor);
     }
 
+    /** These limits with a safetensors header of at most {@code n} bytes. */
     public ReadLimits withMaxHeaderBytes(long n) {
         return new ReadLimits(maxTensors, n, maxMetadataBytes, maxReadFactor);
     }
 
+    /** These limits with at most {@code n} bytes of safetensors {@code __metadata__}. */
     public ReadLimits withMaxMetadataBytes(long n) {
         return new ReadLimits(maxTensors, maxHeaderBytes, n, maxReadFactor);
     }
 
+    /** These limits with a PyTorch read factor of at most {@code n}. */
     public ReadLimits withMaxReadFactor(int n) {
         return new ReadLimits(maxTensors, maxHeaderBytes, maxMetadataBytes, n);
     }

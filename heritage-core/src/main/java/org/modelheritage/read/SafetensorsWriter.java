@@ -36,6 +36,7 @@ public final class SafetensorsWriter implements Closeable {
 
     /** A whole tensor, for {@link #write(Path, List, Map)}. */
     public record Tensor(String name, DType dtype, long[] shape, float[] values) {
+        /** Validates the components. */
         public Tensor {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(dtype, "dtype");
@@ -140,6 +141,7 @@ public final class SafetensorsWriter implements Closeable {
         return header;
     }
 
+    /** Writes the next values, in order across the tensors given to {@link #create}. */
     public void write(float[] values) throws IOException {
         write(values, 0, values.length);
     }

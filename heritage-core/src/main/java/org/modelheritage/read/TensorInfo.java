@@ -13,6 +13,7 @@ public final class TensorInfo {
     private final long[] shape;
     private final long elementCount;
 
+    /** A tensor's name, element type and shape. */
     public TensorInfo(String name, DType dtype, long[] shape) {
         this.name = Objects.requireNonNull(name, "name");
         this.dtype = Objects.requireNonNull(dtype, "dtype");
@@ -27,10 +28,12 @@ public final class TensorInfo {
         this.elementCount = count;
     }
 
+    /** The tensor's name as stored. */
     public String name() {
         return name;
     }
 
+    /** The element type. */
     public DType dtype() {
         return dtype;
     }
@@ -40,14 +43,17 @@ public final class TensorInfo {
         return shape.clone();
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return shape.length;
     }
 
+    /** The size of dimension {@code i}. */
     public long dim(int i) {
         return shape[i];
     }
 
+    /** The number of elements: the product of the shape. */
     public long elementCount() {
         return elementCount;
     }

@@ -16,6 +16,7 @@ public interface WeightFile extends AutoCloseable {
     /** The file or directory this was opened from. */
     Path path();
 
+    /** The file's format, detected from its content. */
     WeightFormat format();
 
     /** Every tensor, in the order the file lists them. Names are unique. */
@@ -24,6 +25,7 @@ public interface WeightFile extends AutoCloseable {
     /** Free-form string metadata (safetensors {@code __metadata__}); empty when there is none. */
     Map<String, String> metadata();
 
+    /** The tensor with this name, if the file has one. */
     default Optional<TensorInfo> tensor(String name) {
         return tensors().stream().filter(t -> t.name().equals(name)).findFirst();
     }

@@ -12,13 +12,17 @@ public class WeightFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** Where in the file: a byte offset, a zip entry or a tensor name. */
     private final String location;
+    /** What was wrong. */
     private final String reason;
 
+    /** Creates the exception for {@code file}: where it went wrong and why. */
     public WeightFormatException(Path file, String location, String reason) {
         this(file, location, reason, null);
     }
 
+    /** Creates the exception for {@code file}: where it went wrong, why, and the cause. */
     public WeightFormatException(Path file, String location, String reason, Throwable cause) {
         super(format(file, location, reason), cause);
         this.file = file;

@@ -23,6 +23,7 @@ public final class MatrixSketch {
     private final long[] colIndex;
     private final float[] values;
 
+    /** A sketch of matrix {@code name} ({@code rows} x {@code cols}): the values at the sampled row and column indices, row-major. */
     public MatrixSketch(String name, long rows, long cols, long[] rowIndex, long[] colIndex, float[] values) {
         this.name = Objects.requireNonNull(name, "name");
         this.rows = rows;
@@ -51,6 +52,7 @@ public final class MatrixSketch {
         this.values = values;
     }
 
+    /** The matrix's canonical tensor name. */
     public String name() {
         return name;
     }
@@ -85,10 +87,12 @@ public final class MatrixSketch {
         return rows == cols;
     }
 
+    /** The sampled row indices, ascending. */
     public long[] rowIndex() {
         return rowIndex.clone();
     }
 
+    /** The sampled column indices, ascending. */
     public long[] colIndex() {
         return colIndex.clone();
     }
@@ -169,10 +173,12 @@ public final class MatrixSketch {
      * {@code rowsB[k]} in the second are the same row of the matrix; the same for columns.
      */
     public record Alignment(int[] rowsA, int[] rowsB, int[] colsA, int[] colsB) {
+        /** The number of sampled rows. */
         public int rows() {
             return rowsA.length;
         }
 
+        /** The number of sampled columns. */
         public int cols() {
             return colsA.length;
         }

@@ -35,6 +35,7 @@ public final class ModelSignature {
     private final Map<String, QuantizationFit> quantization;
     private final String architecture;
 
+    /** A model's signature: its structural hash, parameter and layer counts, per-tensor statistics and sketches. */
     public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
             List<MatrixSketch> sketches) {
         this(structuralHash, parameterCount, layerCount, tensors, sketches, Map.of());
@@ -167,6 +168,7 @@ public final class ModelSignature {
         return tensors;
     }
 
+    /** The statistics of the tensor with this name, if the model has one. */
     public Optional<TensorStatistics> tensor(String name) {
         return Optional.ofNullable(byName.get(name));
     }

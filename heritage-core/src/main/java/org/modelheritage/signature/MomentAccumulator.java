@@ -245,10 +245,12 @@ public final class MomentAccumulator implements FloatSink {
         nonFinite += other.nonFinite;
     }
 
+    /** The number of values seen. */
     public long count() {
         return n;
     }
 
+    /** The mean of the values seen. */
     public double mean() {
         return n == 0 ? Double.NaN : mean;
     }

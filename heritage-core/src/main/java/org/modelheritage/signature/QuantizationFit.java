@@ -21,6 +21,7 @@ public record QuantizationFit(String scheme, double fit, int probed) {
     /** Fewer probed values than this say nothing. */
     public static final int MIN_PROBED = 64;
 
+    /** Validates the components. */
     public QuantizationFit {
         Objects.requireNonNull(scheme, "scheme");
     }

@@ -15,7 +15,7 @@ import org.modelheritage.read.WeightFile;
  * Computes a {@link ModelSignature} in one streaming pass over a weight file: each tensor is read
  * once, and every chunk feeds both its {@link MomentAccumulator} and, for a weight matrix, its
  * {@link SketchPlan.Collector}. Memory is the reader's chunk plus the sketches, whatever the
- * file's size. Thread-safe: one extractor may serve several threads, each with its own file.
+ * file's size. Tensors without elements appear in the structural hash only. Thread-safe: one extractor may serve several threads, each with its own file.
  */
 public final class SignatureExtractor {
     /** Default side of the sketch kept of each lineage matrix (whole when smaller). */
@@ -26,6 +26,7 @@ public final class SignatureExtractor {
     private final int sketchSize;
     private final int minorSketchSize;
 
+    /** An extractor with the default sketch size. */
     public SignatureExtractor() {
         this(DEFAULT_SKETCH_SIZE, DEFAULT_MINOR_SKETCH_SIZE);
     }
@@ -42,6 +43,7 @@ public final class SignatureExtractor {
         this.minorSketchSize = minorSketchSize;
     }
 
+    /** The side of the matrix sketches, in rows and columns. */
     public int sketchSize() {
         return sketchSize;
     }
@@ -78,6 +80,11 @@ public final class SignatureExtractor {
             boolean matrix = SketchPlan.matrixShape(t.shape()).length > 0;
             if (matrix) {
                 layers++;
+            }
+            if (t.elementCount() == 0) {
+                // No values, nothing to compare: it stays in the structural hash, but it costs no
+                // statistic (a file of a million [0] tensors would otherwise hold a million of them).
+                continue;
             }
             MomentAccumulator moments = new MomentAccumulator();
             SketchPlan plan = null;

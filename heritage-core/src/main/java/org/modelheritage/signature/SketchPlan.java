@@ -145,14 +145,17 @@ public final class SketchPlan {
         return z ^ (z >>> 31);
     }
 
+    /** The matrix's canonical tensor name. */
     public String name() {
         return name;
     }
 
+    /** The matrix's number of rows. */
     public long rows() {
         return rows;
     }
 
+    /** The matrix's number of columns. */
     public long cols() {
         return cols;
     }
@@ -162,10 +165,12 @@ public final class SketchPlan {
         return rowIndex.clone();
     }
 
+    /** The number of rows sampled. */
     public int sketchRows() {
         return rowIndex.length;
     }
 
+    /** The number of columns sampled. */
     public int sketchCols() {
         return colIndex.length;
     }

@@ -42,6 +42,7 @@ public final class TensorStatistics {
         this.max = max;
     }
 
+    /** The tensor's canonical name. */
     public String name() {
         return name;
     }
@@ -51,6 +52,7 @@ public final class TensorStatistics {
         return dtype;
     }
 
+    /** The tensor's shape. */
     public long[] shape() {
         return shape.clone();
     }
@@ -60,10 +62,12 @@ public final class TensorStatistics {
         return count;
     }
 
+    /** The number of NaN and infinite values. */
     public long nonFinite() {
         return nonFinite;
     }
 
+    /** The mean of the finite values. */
     public double mean() {
         return mean;
     }
@@ -83,18 +87,22 @@ public final class TensorStatistics {
         return Math.sqrt(m2 + mean * mean);
     }
 
+    /** The third central moment of the finite values. */
     public double centralMoment3() {
         return m3;
     }
 
+    /** The fourth central moment of the finite values. */
     public double centralMoment4() {
         return m4;
     }
 
+    /** The smallest finite value. */
     public double min() {
         return min;
     }
 
+    /** The largest finite value. */
     public double max() {
         return max;
     }

@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public record ApiToken(String id, String name, String role, String secretHash, Instant createdAt, Instant expiresAt,
                        Instant revokedAt, String createdBy) {
+    /** Validates the components. */
     public ApiToken {
         Ids.requireId(id, "token id");
         Ids.requireLabel(name, "token name", 200);

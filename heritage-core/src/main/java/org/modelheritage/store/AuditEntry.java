@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record AuditEntry(String id, Instant at, String actor, String action, String target, String client,
                          String detail) {
+    /** Validates the components. */
     public AuditEntry {
         Ids.requireId(id, "audit entry id");
         at = Model.millis(Objects.requireNonNull(at, "at"));

@@ -13,6 +13,21 @@ import java.util.stream.Stream;
  * <p>Stream-based on purpose: a remote object store implements the same interface (an {@code s3:}
  * provider would be just another jar); {@link #localPath} is an optional shortcut for stores that
  * keep blobs as local files, so readers can do positional reads.
+ *
+ * <h2>Contract for implementers</h2>
+ * <ul>
+ *   <li>Every method that takes a {@code sha256} accepts exactly 64 lower-case hexadecimal digits
+ *       and throws {@link IllegalArgumentException} for anything else (an upper-case hash, a path
+ *       such as {@code ../../etc/passwd}) before it touches storage; {@link Ids#requireSha256}
+ *       does the check.</li>
+ *   <li>{@link #put(InputStream, long)} reads the stream to its end without closing it, stores
+ *       identical bytes once, and is durable when it returns. Over {@code maxBytes} it throws
+ *       {@link BlobTooLargeException}; when the stream throws, the exception propagates. Either
+ *       way nothing is left behind, not even a temporary file.</li>
+ *   <li>{@link #open} of a hash that is not stored throws {@link java.nio.file.NoSuchFileException}.</li>
+ *   <li>Implementations are safe for concurrent use; concurrent puts of the same bytes store them once.</li>
+ * </ul>
+ * {@code BlobStoreContract} in heritage-core's test jar checks each point.
  */
 public interface BlobStore extends AutoCloseable {
 
@@ -27,15 +42,38 @@ public interface BlobStore extends AutoCloseable {
      */
     StoredBlob put(InputStream in, long maxBytes) throws IOException;
 
-    /** Reads a blob; {@link java.nio.file.NoSuchFileException} if it is not stored. */
+    /**
+     * Reads a blob.
+     *
+     * @param sha256 the blob's hash, 64 lower-case hex digits
+     * @return its bytes; the caller closes the stream
+     * @throws java.nio.file.NoSuchFileException if it is not stored
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
+     * @throws IOException if the store cannot be read
+     */
     InputStream open(String sha256) throws IOException;
 
     /** The blob's local file when this store has one, for positional reads; never write to it. */
     Optional<Path> localPath(String sha256) throws IOException;
 
-    /** The blob's ref if it is stored. */
+    /**
+     * The blob's ref if it is stored.
+     *
+     * @param sha256 the blob's hash, 64 lower-case hex digits
+     * @return its ref, or empty when it is not stored
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
+     * @throws IOException if the store cannot be read
+     */
     Optional<BlobRef> stat(String sha256) throws IOException;
 
+    /**
+     * Whether a blob is stored.
+     *
+     * @param sha256 the blob's hash, 64 lower-case hex digits
+     * @return true when it is stored
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
+     * @throws IOException if the store cannot be read
+     */
     default boolean exists(String sha256) throws IOException {
         return stat(sha256).isPresent();
     }
@@ -46,6 +84,7 @@ public interface BlobStore extends AutoCloseable {
     /** Every stored blob, in no particular order. Close the stream. */
     Stream<BlobRef> list() throws IOException;
 
+    /** Releases the store's resources; blobs stay stored. */
     @Override
     void close();
 }

@@ -25,6 +25,7 @@ public sealed interface Change {
 
     /** Adds a model. Requires: no model with its id or checksum; its family and parent exist. */
     record InsertModel(Model model) implements Change {
+        /** Validates the components. */
         public InsertModel {
             Objects.requireNonNull(model, "model");
         }
@@ -35,6 +36,7 @@ public sealed interface Change {
      * other model has the checksum; family and parent exist.
      */
     record UpdateModel(Model model) implements Change {
+        /** Validates the components. */
         public UpdateModel {
             Objects.requireNonNull(model, "model");
         }
@@ -43,6 +45,7 @@ public sealed interface Change {
     /** Sets status, failure message and processedAt of an existing model; nothing else. */
     record UpdateStatus(String modelId, ModelStatus status, String failureMessage, Instant processedAt)
             implements Change {
+        /** Validates the components. */
         public UpdateStatus {
             Ids.requireId(modelId, "model id");
             Objects.requireNonNull(status, "status");
@@ -58,6 +61,7 @@ public sealed interface Change {
      * model exists.
      */
     record DeleteModel(String modelId) implements Change {
+        /** Validates the components. */
         public DeleteModel {
             Ids.requireId(modelId, "model id");
         }
@@ -65,6 +69,7 @@ public sealed interface Change {
 
     /** Creates a family or replaces its hash and root. Requires: the root model, if any, exists. */
     record PutFamily(String familyId, String structuralHash, String rootModelId) implements Change {
+        /** Validates the components. */
         public PutFamily {
             new Family(familyId, structuralHash, 0, rootModelId); // validates
         }
@@ -75,6 +80,7 @@ public sealed interface Change {
      * confidence. Requires: the family exists.
      */
     record DeleteFamily(String familyId) implements Change {
+        /** Validates the components. */
         public DeleteFamily {
             Ids.requireId(familyId, "family id");
         }
@@ -90,6 +96,7 @@ public sealed interface Change {
      * have several parents (a merge).
      */
     record ReplaceLineage(String familyId, List<LineageEdge> edges) implements Change {
+        /** Validates the components. */
         public ReplaceLineage {
             Ids.requireId(familyId, "family id");
             edges = List.copyOf(edges);
@@ -135,6 +142,7 @@ public sealed interface Change {
 
     /** Caches a distance (replacing one for the same pair and metric). Requires: both models exist. */
     record PutDistance(PairDistance distance) implements Change {
+        /** Validates the components. */
         public PutDistance {
             Objects.requireNonNull(distance, "distance");
             Ids.requireId(distance.modelA(), "model id");
@@ -151,12 +159,14 @@ public sealed interface Change {
      * lineage engine's business. Requires: the model exists.
      */
     record PutStatistics(String modelId, String version, byte[] data) implements Change {
+        /** Validates the components. */
         public PutStatistics {
             Ids.requireId(modelId, "model id");
             Ids.requireLabel(version, "statistics version", 100);
             data = Objects.requireNonNull(data, "statistics data").clone();
         }
 
+        /** The statistics' bytes (a copy). */
         @Override
         public byte[] data() {
             return data.clone();
@@ -184,6 +194,7 @@ public sealed interface Change {
      * {@link JobState#QUEUED} (attempts and last error kept). Requires: the model exists.
      */
     record EnqueueJob(String modelId, Instant enqueuedAt) implements Change {
+        /** Validates the components. */
         public EnqueueJob {
             Ids.requireId(modelId, "model id");
             enqueuedAt = Model.millis(Objects.requireNonNull(enqueuedAt, "enqueuedAt"));
@@ -195,6 +206,7 @@ public sealed interface Change {
      * clears it). The model's status is not touched: set it in the same set. Requires: the job exists.
      */
     record FinishJob(String modelId, JobState outcome, String error, Instant finishedAt) implements Change {
+        /** Validates the components. */
         public FinishJob {
             Ids.requireId(modelId, "model id");
             if (outcome != JobState.DONE && outcome != JobState.FAILED) {
@@ -206,6 +218,7 @@ public sealed interface Change {
 
     /** Stores a new API token. Requires: no token with its id or its secret hash. */
     record PutToken(ApiToken token) implements Change {
+        /** Validates the components. */
         public PutToken {
             Objects.requireNonNull(token, "token");
         }
@@ -216,6 +229,7 @@ public sealed interface Change {
      * Requires: the token exists.
      */
     record RevokeToken(String tokenId, Instant revokedAt) implements Change {
+        /** Validates the components. */
         public RevokeToken {
             Ids.requireId(tokenId, "token id");
             revokedAt = Model.millis(Objects.requireNonNull(revokedAt, "revokedAt"));
@@ -224,6 +238,7 @@ public sealed interface Change {
 
     /** Appends an entry to the audit log (there is no change that removes one). Requires: no entry with its id. */
     record AppendAudit(AuditEntry entry) implements Change {
+        /** Validates the components. */
         public AppendAudit {
             Objects.requireNonNull(entry, "entry");
         }

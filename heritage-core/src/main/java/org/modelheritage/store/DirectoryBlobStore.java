@@ -64,6 +64,7 @@ public final class DirectoryBlobStore implements BlobStore {
         return store;
     }
 
+    /** The directory the blobs are stored under. */
     public Path root() {
         return root;
     }

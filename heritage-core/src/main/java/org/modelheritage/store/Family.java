@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param rootModelId  the family's root (the base model), null until lineage has found it
  */
 public record Family(String id, String structuralHash, long memberCount, String rootModelId) {
+    /** Validates the components. */
     public Family {
         Ids.requireId(id, "family id");
         Objects.requireNonNull(structuralHash, "structural hash");

@@ -6,6 +6,7 @@ import java.util.Objects;
 /** The processing job of one model (at most one per model). */
 public record Job(String modelId, JobState state, int attempts, Instant enqueuedAt, Instant startedAt,
                   Instant finishedAt, String lastError) {
+    /** Validates the components. */
     public Job {
         Ids.requireId(modelId, "model id");
         Objects.requireNonNull(state, "job state");

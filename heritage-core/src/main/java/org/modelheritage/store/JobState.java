@@ -6,6 +6,8 @@ public enum JobState {
     QUEUED,
     /** Claimed by a worker; left here by a crash until {@link MetadataStore#requeueInterruptedJobs()}. */
     RUNNING,
+    /** Processing finished. */
     DONE,
+    /** Processing failed; the job keeps the error. */
     FAILED
 }

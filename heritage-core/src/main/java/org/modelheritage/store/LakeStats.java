@@ -37,10 +37,12 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
                         long totalBytes, Map<Long, Long> familySizes, List<FamilySize> largestFamilies,
                         Map<EdgeKind, Long> edgesByKind, List<Long> edgeConfidence, long pending, long processing) {
 
+    /** The number of equal-width confidence bins in [0, 1]. */
     public static final int CONFIDENCE_BINS = 10;
 
     private static final long DAY_MILLIS = 86_400_000L;
 
+    /** Validates the components. */
     public LakeStats {
         uploadsByDay = List.copyOf(uploadsByDay);
         modelsByFormat = Collections.unmodifiableMap(new TreeMap<>(modelsByFormat));
@@ -59,6 +61,7 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
 
     /** One day's uploads by their status now; every status, zero included. */
     public record DailyUploads(LocalDate day, Map<ModelStatus, Long> byStatus) {
+        /** Validates the components. */
         public DailyUploads {
             Objects.requireNonNull(day, "day");
             EnumMap<ModelStatus, Long> statuses = new EnumMap<>(ModelStatus.class);
@@ -157,12 +160,14 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
             return this;
         }
 
+        /** Counts {@code n} edges of this kind in this confidence bin. */
         public Tally edges(EdgeKind kind, int confidenceBin, long n) {
             kinds.merge(kind, n, Long::sum);
             bins[confidenceBin] += n;
             return this;
         }
 
+        /** The statistics, with the {@code largest} largest families. */
         public LakeStats build(int largest) {
             if (largest < 0) {
                 throw new IllegalArgumentException("largest must be >= 0, got " + largest);

@@ -15,8 +15,10 @@ import java.util.TreeMap;
  */
 public record LakeTotals(long models, long families, Map<ModelStatus, Long> modelsByStatus,
                          Map<String, Long> modelsByFormat, long totalParameters, Instant lastUploadAt) {
+    /** The format name counted for models whose format is not known yet. */
     public static final String UNKNOWN_FORMAT = "unknown";
 
+    /** Validates the components. */
     public LakeTotals {
         EnumMap<ModelStatus, Long> statuses = new EnumMap<>(ModelStatus.class);
         for (ModelStatus s : ModelStatus.values()) {

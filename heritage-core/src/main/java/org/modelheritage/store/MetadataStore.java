@@ -15,11 +15,28 @@ import org.modelheritage.lineage.PairDistance;
  * and once {@code apply} returns it survives a crash. The two job operations that must read and
  * write in one step ({@link #claimNextJob()}, {@link #requeueInterruptedJobs()}) are atomic too.
  * Implementations are safe for concurrent use by many threads.
+ *
+ * <h2>Contract for implementers</h2>
+ * <ul>
+ *   <li>{@link #apply} applies a change set in order, all or nothing, durable when it returns. A
+ *       change whose requirement fails throws its typed exception and nothing of the set is kept:
+ *       {@link DuplicateChecksumException} (naming the model that holds the bytes),
+ *       {@link DuplicateIdException}, {@link NoSuchRecordException}; other failures throw
+ *       {@link StoreException}.</li>
+ *   <li>Reads see every change set whose {@code apply} has returned.</li>
+ *   <li>{@link #claimNextJob()} hands each pending job to one caller only, however many threads or
+ *       processes claim at once.</li>
+ *   <li>Searches are case-insensitive substring matches on names, alphabetical, paged, with the
+ *       total count of matches.</li>
+ * </ul>
+ * {@code MetadataStoreContract} in heritage-core's test jar checks each point; pass it before
+ * registering a store ({@link MetadataStoreProvider}).
  */
 public interface MetadataStore extends AutoCloseable {
 
     // ---- models
 
+    /** The model with this id, if stored. */
     Optional<Model> model(String id);
 
     /** The model with these bytes, if any. */
@@ -39,6 +56,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- families and lineage
 
+    /** The family with this id, if stored. */
     Optional<Family> family(String id);
 
     /** Families ordered by id. */
@@ -66,6 +84,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- jobs
 
+    /** The processing job of a model, if it has one. */
     Optional<Job> job(String modelId);
 
     /** Jobs in a state, oldest enqueued first. */
@@ -87,6 +106,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- statistics
 
+    /** Counts for {@code /api/stats}: models, families, models by status and format, parameters. */
     LakeTotals totals();
 
     /**
@@ -97,6 +117,7 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- access: API tokens and the audit log
 
+    /** The API token with this id (not its secret), if stored. */
     Optional<ApiToken> token(String id);
 
     /** The token whose secret hashes to {@code secretHash} (SHA-256, lowercase hex), valid or not. */
@@ -119,10 +140,12 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- one-change conveniences
 
+    /** Inserts one model: {@code apply} of one {@link Change.InsertModel}. */
     default void insertModel(Model model) {
         apply(ChangeSet.of(new Change.InsertModel(model)));
     }
 
+    /** Replaces one stored model: {@code apply} of one {@link Change.UpdateModel}. */
     default void updateModel(Model model) {
         apply(ChangeSet.of(new Change.UpdateModel(model)));
     }

@@ -7,6 +7,19 @@ import java.util.Map;
  * Opens metadata stores for the URIs it accepts, as a JDBC driver does. Implementations are listed in
  * {@code META-INF/services/org.modelheritage.store.MetadataStoreProvider} and found by
  * {@link Stores}.
+ *
+ * <h2>Contract for implementers</h2>
+ * <ul>
+ *   <li>A public no-argument constructor (ServiceLoader calls it); no work in it.</li>
+ *   <li>Registration: list the class in {@code META-INF/services/org.modelheritage.store.MetadataStoreProvider}
+ *       for the class path, and declare {@code provides org.modelheritage.store.MetadataStoreProvider with ...}
+ *       in the module descriptor for the module path.</li>
+ *   <li>{@link #accepts} judges the URI by its form alone (scheme, prefix), never by connecting,
+ *       and is cheap: {@link Stores} asks every provider in turn and uses the first that accepts.</li>
+ *   <li>{@link #open} is only called with a URI this provider accepted; it throws
+ *       {@link IllegalArgumentException} for a malformed URI or option and {@link StoreException}
+ *       when the store cannot be opened.</li>
+ * </ul>
  */
 public interface MetadataStoreProvider {
 

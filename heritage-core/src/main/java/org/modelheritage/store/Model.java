@@ -39,6 +39,7 @@ public record Model(
         Instant createdAt,
         Instant processedAt) {
 
+    /** Validates the components. */
     public Model {
         Ids.requireId(id, "model id");
         Objects.requireNonNull(name, "model name");
@@ -77,6 +78,7 @@ public record Model(
         return new Builder(id, name, checksum, byteSize, createdAt);
     }
 
+    /** A builder holding this model's values, to change some of them. */
     public Builder toBuilder() {
         Builder b = new Builder(id, name, checksum, byteSize, createdAt);
         b.description = description;
@@ -131,24 +133,42 @@ public record Model(
             this.createdAt = createdAt;
         }
 
+        /** Sets {@code id}. */
         public Builder id(String v) { id = v; return this; }
+        /** Sets {@code name}. */
         public Builder name(String v) { name = v; return this; }
+        /** Sets {@code description}. */
         public Builder description(String v) { description = v; return this; }
+        /** Sets {@code files}. */
         public Builder files(List<ModelFile> v) { files = v; return this; }
+        /** Sets {@code format}. */
         public Builder format(String v) { format = v; return this; }
+        /** Sets {@code checksum}. */
         public Builder checksum(String v) { checksum = v; return this; }
+        /** Sets {@code byteSize}. */
         public Builder byteSize(long v) { byteSize = v; return this; }
+        /** Sets {@code parameterCount}. */
         public Builder parameterCount(Long v) { parameterCount = v; return this; }
+        /** Sets {@code layerCount}. */
         public Builder layerCount(Integer v) { layerCount = v; return this; }
+        /** Sets {@code structuralHash}. */
         public Builder structuralHash(String v) { structuralHash = v; return this; }
+        /** Sets {@code familyId}. */
         public Builder familyId(String v) { familyId = v; return this; }
+        /** Sets {@code parentId}. */
         public Builder parentId(String v) { parentId = v; return this; }
+        /** Sets {@code confidence}. */
         public Builder confidence(Double v) { confidence = v; return this; }
+        /** Sets {@code status}. */
         public Builder status(ModelStatus v) { status = v; return this; }
+        /** Sets {@code failureMessage}. */
         public Builder failureMessage(String v) { failureMessage = v; return this; }
+        /** Sets {@code createdAt}. */
         public Builder createdAt(Instant v) { createdAt = v; return this; }
+        /** Sets {@code processedAt}. */
         public Builder processedAt(Instant v) { processedAt = v; return this; }
 
+        /** The model; the record's checks apply. */
         public Model build() {
             return new Model(id, name, description, files, format, checksum, byteSize, parameterCount, layerCount,
                     structuralHash, familyId, parentId, confidence, status, failureMessage, createdAt, processedAt);

@@ -7,6 +7,7 @@ import java.util.Objects;
  * the name the uploader gave it and the blob holding its bytes.
  */
 public record ModelFile(String name, String sha256, long size) {
+    /** Validates the components. */
     public ModelFile {
         Objects.requireNonNull(name, "file name");
         if (name.isBlank() || name.length() > 1024) {

@@ -2,5 +2,12 @@ package org.modelheritage.store;
 
 /** Where a model is in processing: pending → processing → ready or failed. */
 public enum ModelStatus {
-    PENDING, PROCESSING, READY, FAILED
+    /** Stored, waiting for a worker. */
+    PENDING,
+    /** A worker is reading it and placing it in its family. */
+    PROCESSING,
+    /** Processed: its signature, family and lineage are known. */
+    READY,
+    /** Processing failed; {@link Model#failureMessage()} says why. */
+    FAILED
 }

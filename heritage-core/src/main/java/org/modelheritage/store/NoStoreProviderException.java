@@ -4,6 +4,7 @@ package org.modelheritage.store;
 public class NoStoreProviderException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /** Creates the exception; the message lists the URIs that are served. */
     public NoStoreProviderException(String message) {
         super(message);
     }

@@ -4,10 +4,12 @@ package org.modelheritage.store;
 public class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Creates the exception with its message. */
     public StoreException(String message) {
         super(message);
     }
 
+    /** Creates the exception with its message and cause. */
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -4,6 +4,7 @@ package org.modelheritage.store;
 public class StoreLockedException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /** Creates the exception with its message. */
     public StoreLockedException(String message) {
         super(message);
     }

@@ -28,10 +28,16 @@ public final class Stores {
     private Stores() {
     }
 
+    /** Opens the metadata store at the URI with no options; see {@link #openMetadata(URI, Map)}. */
     public static MetadataStore openMetadata(URI uri) {
         return openMetadata(uri, Map.of());
     }
 
+    /**
+     * Opens the metadata store at the URI with the first provider that accepts it.
+     *
+     * @throws NoStoreProviderException if no provider accepts the URI (the message lists the known ones)
+     */
     public static MetadataStore openMetadata(URI uri, Map<String, String> options) {
         MetadataStoreProvider p = choose("metadata", uri, metadataProviders(),
                 x -> x.accepts(uri), MetadataStoreProvider::name, MetadataStoreProvider::uriSyntax);
@@ -39,10 +45,16 @@ public final class Stores {
         return p.open(uri, Map.copyOf(options));
     }
 
+    /** Opens the blob store at the URI with no options; see {@link #openBlobs(URI, Map)}. */
     public static BlobStore openBlobs(URI uri) {
         return openBlobs(uri, Map.of());
     }
 
+    /**
+     * Opens the blob store at the URI with the first provider that accepts it.
+     *
+     * @throws NoStoreProviderException if no provider accepts the URI (the message lists the known ones)
+     */
     public static BlobStore openBlobs(URI uri, Map<String, String> options) {
         BlobStoreProvider p = choose("blob", uri, blobProviders(),
                 x -> x.accepts(uri), BlobStoreProvider::name, BlobStoreProvider::uriSyntax);
@@ -50,10 +62,12 @@ public final class Stores {
         return p.open(uri, Map.copyOf(options));
     }
 
+    /** Every metadata store provider ServiceLoader finds, in its order. */
     public static List<MetadataStoreProvider> metadataProviders() {
         return load(MetadataStoreProvider.class);
     }
 
+    /** Every blob store provider ServiceLoader finds, in its order. */
     public static List<BlobStoreProvider> blobProviders() {
         return load(BlobStoreProvider.class);
     }

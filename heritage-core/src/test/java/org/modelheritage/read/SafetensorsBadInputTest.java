@@ -82,6 +82,28 @@ class SafetensorsBadInputTest {
     }
 
     @Test
+    void offsetsThatLeaveAGapOrTrailingBytes() throws IOException {
+        // the reproduction: 4 bytes between two tensors that no tensor accounts for
+        WeightFormatException gap = rejects(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}", 16),
+                "data_offsets [12, 16] leave a gap of 4 bytes after tensor a [0, 8]");
+        assertEquals("tensor b", gap.location());
+        rejects(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8),
+                "leave a gap of 4 bytes at the start of the data section");
+        WeightFormatException trailing = rejects(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 11),
+                "the data section is 11 bytes but its tensors fill 8; 3 bytes after the last tensor belong to none");
+        org.junit.jupiter.api.Assertions.assertTrue(trailing.location().startsWith("byte "), trailing.location());
+        // an empty tensor inside another's bytes is refused as the safetensors crate refuses it
+        rejects(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8), "overlap those of tensor a");
+        // listed out of order but back to back: fine
+        try (WeightFile wf = WeightReaders.open(file("{\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 12))) {
+            assertEquals(2, wf.tensors().size());
+        }
+    }
+
+    @Test
     void offsetsOutOfRange() throws IOException {
         rejects(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", 12),
                 "reach beyond the data section, which is 12 bytes");

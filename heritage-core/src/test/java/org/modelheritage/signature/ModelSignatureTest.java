@@ -43,6 +43,24 @@ class ModelSignatureTest {
                 s.tensor("layer.1.attention.key.weight").orElseThrow().max(), 0.0);
     }
 
+    @Test
+    void tensorsWithoutElementsCostNoStatistic() throws IOException {
+        Map<String, float[]> root = SyntheticModels.root(3);
+        ModelSignature plain = signature(SyntheticModels.file(root));
+        InMemoryWeightFile padded = SyntheticModels.file(root);
+        for (int i = 0; i < 10_000; i++) {
+            padded.put("v_t" + i, new long[] {0}, new float[0]);
+        }
+        padded.put("empty.matrix.weight", new long[] {0, 48}, new float[0]);
+        ModelSignature s = signature(padded);
+        assertEquals(plain.tensors().size(), s.tensors().size(), "no statistic for an empty tensor");
+        assertEquals(plain.sketches().keySet(), s.sketches().keySet());
+        assertEquals(plain.parameterCount(), s.parameterCount());
+        assertEquals(plain.encode().length, s.encode().length, "stored signature as small as without them");
+        assertNotEquals(plain.structuralHash(), s.structuralHash(), "they are still part of the structure");
+        assertTrue(s.tensor("v_t0").isEmpty());
+    }
+
     private static double[] toDouble(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {

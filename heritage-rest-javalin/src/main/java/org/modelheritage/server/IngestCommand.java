@@ -92,7 +92,8 @@ final class IngestCommand implements Callable<Integer> {
             summarise(modelLake, added, duplicates, rejected);
             boolean allReady = added.keySet().stream().map(modelLake::model)
                     .allMatch(m -> m.isPresent() && m.get().status() == ModelStatus.READY);
-            return allReady && rejected.isEmpty() ? 0 : 1;
+            // Main's exit statuses: a rejected file is bad input (2); a file that failed processing, 1.
+            return !rejected.isEmpty() ? 2 : allReady ? 0 : 1;
         }
     }
 

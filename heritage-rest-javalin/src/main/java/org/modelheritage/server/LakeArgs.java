@@ -6,6 +6,11 @@ import java.nio.file.Path;
 import org.modelheritage.lake.LakeOptions;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.read.ReadLimits;
+import org.modelheritage.server.ops.LakeMetrics;
+import org.modelheritage.server.ops.LogFormat;
+import org.modelheritage.store.BlobStore;
+import org.modelheritage.store.MetadataStore;
+import org.modelheritage.store.Stores;
 import picocli.CommandLine.Option;
 
 /** Where the lake lives and how it processes: shared by {@code serve} and {@code ingest}. */
@@ -45,6 +50,15 @@ final class LakeArgs {
             description = "Largest safetensors __metadata__, in characters (env HERITAGE_MAX_METADATA_SIZE; default: ${DEFAULT-VALUE}).")
     long maxMetadataSize;
 
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:HERITAGE_LOG_FORMAT:-text}",
+            description = "Log lines on stderr: dated text, or one JSON object a line for log shippers (env HERITAGE_LOG_FORMAT; default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    /** Switches logging to --log-format; an unknown format is an {@link IllegalArgumentException}. */
+    void configureLogging() {
+        LogFormat.parse(logFormat).apply();
+    }
+
     URI storeUri() {
         return store == null || store.isBlank() ? ModelLake.defaultStoreUri(data) : URI.create(store.strip());
     }
@@ -53,12 +67,32 @@ final class LakeArgs {
         return blobs == null || blobs.isBlank() ? ModelLake.defaultBlobUri(data) : URI.create(blobs.strip());
     }
 
-    ModelLake open() throws IOException {
-        java.nio.file.Files.createDirectories(data);
-        LakeOptions options = LakeOptions.defaults().withWorkers(workers).withMaxUploadBytes(maxUploadSize)
+    LakeOptions lakeOptions() {
+        return LakeOptions.defaults().withWorkers(workers).withMaxUploadBytes(maxUploadSize)
                 .withWorkDir(data.toAbsolutePath().resolve("work"))
                 .withReadLimits(ReadLimits.defaults().withMaxTensors(maxTensors)
                         .withMaxHeaderBytes(maxHeaderSize).withMaxMetadataBytes(maxMetadataSize));
-        return ModelLake.open(storeUri(), blobUri(), options);
+    }
+
+    ModelLake open() throws IOException {
+        configureLogging();
+        java.nio.file.Files.createDirectories(data);
+        return ModelLake.open(storeUri(), blobUri(), lakeOptions());
+    }
+
+    /** The lake with its store calls timed into {@code metrics}. */
+    ModelLake open(LakeMetrics metrics) throws IOException {
+        configureLogging();
+        java.nio.file.Files.createDirectories(data);
+        LakeOptions options = lakeOptions();
+        MetadataStore meta = Stores.openMetadata(storeUri());
+        BlobStore blobs;
+        try {
+            blobs = Stores.openBlobs(blobUri());
+        } catch (RuntimeException e) {
+            meta.close();
+            throw e;
+        }
+        return ModelLake.open(metrics.timed(meta), metrics.timed(blobs), options);
     }
 }

@@ -11,12 +11,14 @@ import picocli.CommandLine.Spec;
  * The runnable app, {@code heritage-server.jar}: one subcommand per job; add a command by listing
  * its class below. With no subcommand (or only options) it serves:
  * {@code java -jar heritage-server.jar} is {@code java -jar heritage-server.jar serve}.
- * Exit status: 0 on success, 2 for bad input or usage, 1 for an internal error.
+ * Exit status: 0 on success, 2 for bad input or usage (a rejected weight file, an unknown option)
+ * and for a server that cannot start (port in use, a lake that cannot be opened: one line on
+ * stderr), 1 for an internal error; {@code check} exits 3 when it finds the lake not clean.
  */
-@Command(name = "heritage-server", mixinStandardHelpOptions = true, version = "Model Heritage 0.1.0",
+@Command(name = "heritage-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
         subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, TokenCommand.class,
-                IdentifyCommand.class,
+                BackupCommand.class, RestoreCommand.class, CheckCommand.class, HealthcheckCommand.class, IdentifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
@@ -32,7 +34,24 @@ public final class Main implements Runnable {
 
     /** The configured command line, for {@link #main} and for tests that run it in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StartupFailure f) {
+                commandLine.getErr().println("heritage-server: " + f.getMessage());
+                commandLine.getErr().flush();
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    /** {@code --version}: the version Maven built. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Model Heritage " + org.modelheritage.server.ops.BuildVersion.get()};
+        }
     }
 
     /** {@code serve} is the default: prepended when no subcommand is named. */

@@ -1,5 +1,6 @@
 package org.modelheritage.server;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,6 +12,8 @@ import org.modelheritage.server.access.OidcVerifier;
 import org.modelheritage.server.access.RateLimits;
 import org.modelheritage.server.api.HeritageServer;
 import org.modelheritage.server.api.ServerOptions;
+import org.modelheritage.server.ops.LakeMetrics;
+import org.modelheritage.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +24,9 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     LakeArgs lake = new LakeArgs();
+
+    @Mixin
+    ConnectionArgs connection = new ConnectionArgs();
 
     @Option(names = "--port", defaultValue = "${env:HERITAGE_PORT:-5001}",
             description = "TCP port (env HERITAGE_PORT; default: ${DEFAULT-VALUE}).")
@@ -64,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         OidcVerifier oidc = oidcIssuer == null || oidcIssuer.isBlank() ? null
                 : new OidcVerifier(oidcIssuer, oidcAudience, oidcRoleClaim);
         return new ServerOptions(host, port, origins, Anonymous.parse(anonymous),
-                new RateLimits(readsPerMinute, uploadsPerMinute), oidc);
+                new RateLimits(readsPerMinute, uploadsPerMinute), oidc, connection.limits());
     }
 
     @Override
@@ -75,13 +81,33 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        ModelLake modelLake = lake.open();
+        try {
+            lake.configureLogging();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+        try {
+            // Before the lake opens (and logs), so that a port in use is one line, not Javalin's logged failure.
+            StartupFailure.checkPortFree(host, port);
+        } catch (IOException e) {
+            throw StartupFailure.listening(host, port, e);
+        }
+        LakeMetrics metrics = new LakeMetrics();
+        ModelLake modelLake;
+        try {
+            modelLake = lake.open(metrics);
+        } catch (IOException | StoreException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            metrics.close();
+            throw new StartupFailure("cannot open the lake (store " + lake.storeUri() + ", blobs " + lake.blobUri()
+                    + "): " + e.getMessage(), e);
+        }
         HeritageServer server;
         try {
-            server = new HeritageServer(modelLake, options).start();
+            server = new HeritageServer(modelLake, options, java.time.Clock.systemUTC(), metrics).start();
         } catch (RuntimeException e) {
             modelLake.close();
-            throw e;
+            metrics.close();
+            throw StartupFailure.listening(host, port, e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -64,6 +64,9 @@ class AccessTest {
     List<Route> routes() {
         return List.of(
                 new Route("GET", "/health", null, 200),
+                new Route("GET", "/health/live", null, 200),
+                new Route("GET", "/health/ready", null, 200),
+                new Route("GET", "/metrics", Role.READER, 200),
                 new Route("GET", "/openapi.json", null, 200),
                 new Route("GET", "/api/me", null, 200),
                 new Route("GET", "/api/models", Role.READER, 200),

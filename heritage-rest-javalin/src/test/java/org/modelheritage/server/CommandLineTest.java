@@ -65,6 +65,25 @@ class CommandLineTest {
     }
 
     @Test
+    void connectionLimitsHaveTheDocumentedDefaultsAndOptions(@TempDir Path dir) {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs();
+        org.modelheritage.server.api.ConnectionLimits limits = serve.serverOptions().connectionLimits();
+        assertEquals(java.time.Duration.ofSeconds(30), limits.idleTimeout());
+        assertEquals(1024, limits.minRequestDataRate());
+        assertEquals(16, limits.maxConcurrentUploads());
+        new CommandLine(serve).parseArgs("--idle-timeout", "5", "--min-upload-rate", "10KB", "--max-concurrent-uploads", "0");
+        limits = serve.serverOptions().connectionLimits();
+        assertEquals(java.time.Duration.ofSeconds(5), limits.idleTimeout());
+        assertEquals(10_000, limits.minRequestDataRate());
+        assertEquals(0, limits.maxConcurrentUploads(), "no bound");
+        Path data = dir.resolve("never-made");
+        assertEquals(2, Main.run("serve", "--idle-timeout", "0", "--data", data.toString()));
+        assertEquals(2, Main.run("serve", "--max-concurrent-uploads", "-1", "--data", data.toString()));
+        assertEquals(false, Files.exists(data), "no lake was opened");
+    }
+
+    @Test
     void ingestFindsFilesShardedDirectoriesAndSkipsTheRest(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("a.safetensors"), "x");
         Files.writeString(dir.resolve("b.pt"), "x");

@@ -187,6 +187,12 @@ class CrashTest {
             try (Stream<Path> tmp = Files.list(data.resolve("blobs").resolve("tmp"))) {
                 assertEquals(0, tmp.count(), "temp files of killed uploads were removed");
             }
+            try (Stream<Path> work = Files.list(data.resolve("work"))) {
+                List<String> names = work.map(p -> p.getFileName().toString()).sorted().toList();
+                assertEquals(2, names.size(), "only the live server's work directory and its lock remain, "
+                        + "the killed servers' were removed: " + names);
+                assertTrue(names.get(0).startsWith("lake-") && names.get(1).equals(names.get(0) + ".lock"), names.toString());
+            }
             // Families account for every model.
             long members = 0;
             for (JsonNode f : get(third, "/api/families?limit=1000").get("families")) {

@@ -15,6 +15,7 @@ import java.util.List;
 import org.modelheritage.lake.LakeOptions;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.server.access.RateLimits;
+import org.modelheritage.server.api.ConnectionLimits;
 import org.modelheritage.server.api.HeritageServer;
 import org.modelheritage.server.api.ServerOptions;
 
@@ -35,10 +36,12 @@ final class TestServer implements AutoCloseable {
 
     /**
      * What functional tests run under: loopback, no CORS, default access settings, and no rate
-     * limits (they are tested on their own; a corpus upload and its polling would spend them).
+     * limits nor bound on concurrent uploads (they are tested on their own; a corpus upload and its
+     * polling would spend them, and the load test sends 50 uploads at once).
      */
     static ServerOptions options() {
-        return ServerOptions.ephemeral().withRateLimits(RateLimits.none());
+        return ServerOptions.ephemeral().withRateLimits(RateLimits.none())
+                .withConnectionLimits(ConnectionLimits.defaults().withMaxConcurrentUploads(0));
     }
 
     /** A server with other options (access tests), on the default lake options. */
@@ -55,6 +58,13 @@ final class TestServer implements AutoCloseable {
             lake.close();
             throw e;
         }
+    }
+
+    /** Around a lake and a started server wired elsewhere; closing closes both. */
+    TestServer(Path dataDir, ModelLake lake, HeritageServer server) {
+        this.dataDir = dataDir;
+        this.lake = lake;
+        this.server = server;
     }
 
     TestServer(Path dataDir) throws IOException {

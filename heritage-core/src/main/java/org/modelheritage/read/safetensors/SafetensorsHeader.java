@@ -36,7 +36,8 @@ import org.modelheritage.read.io.TensorLayout;
  * safetensors crate: an 8-byte little-endian length; that many bytes of UTF-8 JSON (below a cap)
  * holding one object; each entry a known dtype, a shape of non-negative integers and
  * {@code data_offsets [begin, end]} inside the data section with {@code end - begin} equal to
- * the element count times the dtype size; no two tensors' bytes overlapping; an optional
+ * the element count times the dtype size; the tensors' bytes back to back, neither overlapping
+ * nor leaving a gap, and filling the data section to the end of the file; an optional
  * {@code __metadata__} map of strings to strings.
  */
 public final class SafetensorsHeader {
@@ -303,21 +304,35 @@ public final class SafetensorsHeader {
                         + " needs " + expected);
             }
         }
-        List<Entry> byOffset = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.end() > e.begin()) {
-                byOffset.add(e);
-            }
-        }
-        byOffset.sort(Comparator.comparingLong(Entry::begin));
-        for (int i = 1; i < byOffset.size(); i++) {
-            Entry prev = byOffset.get(i - 1);
-            Entry cur = byOffset.get(i);
-            if (cur.begin() < prev.end()) {
+        // As the safetensors crate: sorted by offsets, each tensor begins where the one before ends
+        // (empty ones included) and the last ends where the file does. A gap or trailing bytes are
+        // data no tensor accounts for, which no writer produces and which could hide anything.
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long end = 0;
+        Entry prev = null;
+        for (Entry cur : byOffset) {
+            if (cur.begin() < end) {
                 throw new WeightFormatException(file, "tensor " + cur.name(), "data_offsets [" + cur.begin() + ", "
                         + cur.end() + "] overlap those of tensor " + prev.name() + " [" + prev.begin() + ", "
                         + prev.end() + "]");
             }
+            if (cur.begin() > end) {
+                throw new WeightFormatException(file, "tensor " + cur.name(), "data_offsets [" + cur.begin() + ", "
+                        + cur.end() + "] leave a gap of " + (cur.begin() - end) + " bytes "
+                        + (prev == null ? "at the start of the data section"
+                        : "after tensor " + prev.name() + " [" + prev.begin() + ", " + prev.end() + "]")
+                        + "; safetensors tensors lie back to back");
+            }
+            if (cur.end() > end) {
+                end = cur.end();
+                prev = cur;
+            }
+        }
+        if (end != dataLength) {
+            throw new WeightFormatException(file, "byte " + (dataStart + end), "the data section is " + dataLength
+                    + " bytes but its tensors fill " + end + "; " + (dataLength - end)
+                    + " bytes after the last tensor belong to none");
         }
     }
 

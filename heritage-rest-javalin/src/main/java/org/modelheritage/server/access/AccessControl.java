@@ -92,6 +92,7 @@ public final class AccessControl {
 
     // ================================================================== step 1: every request
 
+    /** Checks the request before any handler: Host and Origin, the credential, the rate limits. */
     public void screen(Context ctx) {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -140,6 +141,7 @@ public final class AccessControl {
 
     // ================================================================== step 2: matched routes
 
+    /** Checks that the caller's role allows the route; throws {@link AccessDeniedException} otherwise. */
     public void authorize(Context ctx) {
         if (ctx.method() == HandlerType.OPTIONS) {
             return; // CORS preflights carry no credentials

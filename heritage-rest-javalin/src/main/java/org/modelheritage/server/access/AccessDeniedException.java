@@ -7,19 +7,24 @@ package org.modelheritage.server.access;
  */
 public final class AccessDeniedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The HTTP status to answer. */
     private final int status;
+    /** Seconds the client should wait before retrying (0: no Retry-After). */
     private final long retryAfterSeconds;
 
+    /** Creates the exception with the HTTP status and what to tell the caller. */
     public AccessDeniedException(int status, String message) {
         this(status, message, 0);
     }
 
+    /** Creates the exception with the HTTP status, what to tell the caller, and a Retry-After in seconds. */
     public AccessDeniedException(int status, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** The HTTP status to answer. */
     public int status() {
         return status;
     }

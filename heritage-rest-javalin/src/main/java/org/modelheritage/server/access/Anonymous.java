@@ -13,6 +13,7 @@ public enum Anonymous {
     /** Read as a {@link Role#READER}. */
     READ;
 
+    /** Parses {@code none} or {@code read}. */
     public static Anonymous parse(String label) {
         try {
             return valueOf(label.strip().toUpperCase(Locale.ROOT));

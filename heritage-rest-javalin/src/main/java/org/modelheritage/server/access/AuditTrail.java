@@ -13,15 +13,20 @@ import org.modelheritage.store.MetadataStore;
  * where. Entry ids start with the time in hex, so they sort as the entries happened.
  */
 public final class AuditTrail {
+    /** Audit action: a model was uploaded. */
     public static final String MODEL_UPLOAD = "model.upload";
+    /** Audit action: a model was deleted. */
     public static final String MODEL_DELETE = "model.delete";
+    /** Audit action: an API token was created. */
     public static final String TOKEN_CREATE = "token.create";
+    /** Audit action: an API token was revoked. */
     public static final String TOKEN_REVOKE = "token.revoke";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final MetadataStore store;
     private final Clock clock;
 
+    /** An audit trail that appends to {@code store}'s audit log, with times from {@code clock}. */
     public AuditTrail(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
@@ -41,6 +46,7 @@ public final class AuditTrail {
         store.apply(ChangeSet.builder().appendAudit(entry(actor, action, target, client, detail)).build());
     }
 
+    /** Appends one entry: who did what to which target, with details. */
     public void record(Caller caller, String action, String target, String detail) {
         record(caller.actor(), action, target, caller.address(), detail);
     }

@@ -11,10 +11,12 @@ package org.modelheritage.server.access;
  * @param address the client's address, as the socket saw it
  */
 public record Caller(String actor, String name, Role role, String kind, String address) {
+    /** Whether the caller sent no credential. */
     public boolean anonymous() {
         return kind.equals("anonymous") || kind.equals("local");
     }
 
+    /** Whether the caller's role includes {@code needed}. */
     public boolean may(Role needed) {
         return role != null && role.includes(needed);
     }

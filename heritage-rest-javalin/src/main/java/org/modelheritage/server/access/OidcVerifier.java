@@ -41,6 +41,7 @@ public final class OidcVerifier implements JwtVerifier {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private volatile DefaultJWTProcessor<SecurityContext> processor;
 
+    /** A verifier for JWTs from {@code issuer} for {@code audience}, the role read from {@code roleClaim}. */
     public OidcVerifier(String issuer, String audience, String roleClaim) {
         this.issuer = stripSlash(Objects.requireNonNull(issuer, "issuer"));
         if (audience == null || audience.isBlank()) {

@@ -15,8 +15,10 @@ import java.util.Objects;
 public record RateLimits(long readsPerMinute, long uploadsPerMinute, TimeMeter clock) {
     /** A burst of a thousand requests a second from one identity is well over these. */
     public static final long DEFAULT_READS_PER_MINUTE = 600;
+    /** Default: 120 uploads a minute. */
     public static final long DEFAULT_UPLOADS_PER_MINUTE = 120;
 
+    /** Validates the components. */
     public RateLimits {
         if (readsPerMinute < 0 || uploadsPerMinute < 0) {
             throw new IllegalArgumentException("rate limits must be >= 0 (0 for none)");
@@ -24,18 +26,22 @@ public record RateLimits(long readsPerMinute, long uploadsPerMinute, TimeMeter c
         Objects.requireNonNull(clock, "clock");
     }
 
+    /** Limits of {@code readsPerMinute} requests and {@code uploadsPerMinute} uploads a minute. */
     public RateLimits(long readsPerMinute, long uploadsPerMinute) {
         this(readsPerMinute, uploadsPerMinute, TimeMeter.SYSTEM_NANOTIME);
     }
 
+    /** The default limits. */
     public static RateLimits defaults() {
         return new RateLimits(DEFAULT_READS_PER_MINUTE, DEFAULT_UPLOADS_PER_MINUTE);
     }
 
+    /** No limits. */
     public static RateLimits none() {
         return new RateLimits(0, 0);
     }
 
+    /** These limits, timed by {@code clock} (for tests). */
     public RateLimits withClock(TimeMeter clock) {
         return new RateLimits(readsPerMinute, uploadsPerMinute, clock);
     }

@@ -22,6 +22,7 @@ public enum Role implements RouteRole {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether this role may do what {@code needed} may. */
     public boolean includes(Role needed) {
         return compareTo(needed) >= 0;
     }

@@ -31,6 +31,7 @@ public final class Tokens {
     private final AuditTrail audit;
     private final Clock clock;
 
+    /** Tokens kept in {@code store}, with times from {@code clock}. */
     public Tokens(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
@@ -81,10 +82,12 @@ public final class Tokens {
         return true;
     }
 
+    /** Every token, revoked and expired ones included. */
     public List<ApiToken> list() {
         return store.tokens();
     }
 
+    /** The token with this id, if there is one. */
     public Optional<ApiToken> find(String id) {
         return store.token(id);
     }

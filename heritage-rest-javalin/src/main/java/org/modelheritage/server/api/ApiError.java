@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiError(String error, String existingId) {
+    /** An error body with this message and no existing id. */
     public static ApiError of(String message) {
         return new ApiError(message, null);
     }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EofException;
 import org.modelheritage.lake.DuplicateModelException;
 import org.modelheritage.lake.InvalidModelException;
@@ -23,6 +24,9 @@ import org.modelheritage.server.access.AccessDeniedException;
 import org.modelheritage.server.access.AuditTrail;
 import org.modelheritage.server.access.Role;
 import org.modelheritage.server.access.Tokens;
+import org.modelheritage.server.ops.BuildVersion;
+import org.modelheritage.server.ops.LakeMetrics;
+import org.modelheritage.server.ops.OpsRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +41,31 @@ public final class HeritageServer implements AutoCloseable {
 
     private final ModelLake lake;
     private final Javalin app;
+    private final OpsRoutes ops;
 
+    /** A server over {@code lake} with these options; {@link #start()} starts it. */
     public HeritageServer(ModelLake lake, ServerOptions options) {
         this(lake, options, Clock.systemUTC());
     }
 
     /** With the clock that token expiry and the audit log read (tests move it). */
     public HeritageServer(ModelLake lake, ServerOptions options, Clock clock) {
+        this(lake, options, clock, null);
+    }
+
+    /**
+     * @param metrics the registry the lake's stores report to ({@link LakeMetrics#timed}); null for
+     *                one of this server's own
+     */
+    public HeritageServer(ModelLake lake, ServerOptions options, Clock clock, LakeMetrics metrics) {
+        this(lake, options, clock, metrics, config -> { });
+    }
+
+    /** With {@code extra} configuration applied last: tests add routes that misbehave. */
+    HeritageServer(ModelLake lake, ServerOptions options, Clock clock, LakeMetrics metrics,
+                   java.util.function.Consumer<JavalinConfig> extra) {
         this.lake = lake;
+        this.ops = new OpsRoutes(lake, metrics);
         Tokens tokens = new Tokens(lake.metadata(), clock);
         AuditTrail audit = new AuditTrail(lake.metadata(), clock);
         AccessControl access = new AccessControl(tokens, AccessControl.isLoopback(options.host()), options.anonymous(),
@@ -54,19 +75,20 @@ public final class HeritageServer implements AutoCloseable {
         AccessHandlers accounts = new AccessHandlers(lake.metadata(), tokens, clock);
         IdentifyHandlers identify = new IdentifyHandlers(lake);
         byte[] openApi = openApiDocument();
+        UploadSlots uploads = new UploadSlots(options.connectionLimits().maxConcurrentUploads());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = options.host();
             config.jetty.port = options.port();
+            HttpConnector.configure(config, options.host(), options.port(), options.connectionLimits());
             // Requests Jetty refuses before any route (414, 431, bad Content-Length, ambiguous URI)
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.http.prefer405over404 = true;
             cors(config, options.corsOrigins());
             staticFiles(config);
-            errors(config);
-            config.requestLogger.http((ctx, ms) -> log.debug("{} {} -> {} in {} ms",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            errors(config, options.connectionLimits().idleTimeout().toSeconds());
+            ops.register(config); // request ids and log, /metrics, /health/live, /health/ready
 
             config.routes.before(access::screen);
             config.routes.beforeMatched(access::authorize);
@@ -75,7 +97,7 @@ public final class HeritageServer implements AutoCloseable {
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/api/me", accounts::me);
             config.routes.get("/api/models", models::list, Role.READER);
-            config.routes.post("/api/models", models::upload, Role.CONTRIBUTOR);
+            config.routes.post("/api/models", uploads.guard(models::upload), Role.CONTRIBUTOR);
             config.routes.get("/api/models/{id}", models::get, Role.READER);
             config.routes.delete("/api/models/{id}", models::delete, Role.ADMIN);
             config.routes.post("/api/identify", identify::identify, Role.READER);
@@ -90,9 +112,11 @@ public final class HeritageServer implements AutoCloseable {
             config.routes.post("/api/tokens", accounts::createToken, Role.ADMIN);
             config.routes.delete("/api/tokens/{id}", accounts::revokeToken, Role.ADMIN);
             config.routes.get("/api/audit", accounts::audit, Role.ADMIN);
+            extra.accept(config);
         });
     }
 
+    /** Starts listening; returns this server. */
     public HeritageServer start() {
         app.start();
         return this;
@@ -103,6 +127,7 @@ public final class HeritageServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The lake this server serves. */
     public ModelLake lake() {
         return lake;
     }
@@ -121,13 +146,17 @@ public final class HeritageServer implements AutoCloseable {
         int configured = lake.options().workers();
         boolean ok = alive >= configured;
         ctx.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(new Views.HealthView(ok ? "ok" : "degraded", lake.stats().models(), alive, configured));
+                .json(new Views.HealthView(ok ? "ok" : "degraded", BuildVersion.get(), lake.stats().models(), alive, configured));
     }
 
     /** Stops the HTTP server; the lake is the caller's to close. */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            ops.close();
+        }
     }
 
     private static void cors(JavalinConfig config, List<String> origins) {
@@ -160,7 +189,8 @@ public final class HeritageServer implements AutoCloseable {
     }
 
     /** Every error is {"error": "..."} with the right status, unexpected ones included. */
-    private static void errors(JavalinConfig config) {
+    private static void errors(JavalinConfig config, long idleTimeoutSeconds) {
+        JavaErrorHandler.install(config);
         config.routes.exception(AccessDeniedException.class, (e, ctx) -> {
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer");
@@ -177,6 +207,17 @@ public final class HeritageServer implements AutoCloseable {
                 error(ctx, HttpStatus.BAD_REQUEST, "malformed multipart body: " + e.getMessage()));
         config.routes.exception(UploadTooLargeException.class, (e, ctx) -> error(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
+        config.routes.exception(ServerBusyException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            error(ctx, HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        });
+        config.routes.exception(BadMessageException.class, (e, ctx) -> {
+            // Jetty refusing a request body while a handler reads it: below the minimum data rate, say
+            log.info("{} {} refused by Jetty: {} {}", ctx.method(), ctx.path(), e.getCode(), e.getReason());
+            HttpStatus status = HttpStatus.forStatus(e.getCode());
+            String reason = e.getReason() == null ? status.getMessage() : e.getReason();
+            error(ctx, status, status == HttpStatus.REQUEST_TIMEOUT ? "request body too slow: " + reason : reason);
+        });
         config.routes.exception(EofException.class, (e, ctx) -> {
             log.info("client went away during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             error(ctx, HttpStatus.BAD_REQUEST, "request body ended early: " + e.getMessage());
@@ -192,6 +233,13 @@ public final class HeritageServer implements AutoCloseable {
         config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 error(ctx, HttpStatus.NOT_FOUND, "not found: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        // A connection idle past the timeout while a handler waited for its body (Javalin sets the status itself).
+        config.routes.error(HttpStatus.REQUEST_TIMEOUT.getCode(), "*", ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, HttpStatus.REQUEST_TIMEOUT, "request timed out: nothing arrived for "
+                        + idleTimeoutSeconds + " s");
             }
         });
         config.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), "*", ctx -> {

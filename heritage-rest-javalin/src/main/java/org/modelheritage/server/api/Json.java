@@ -9,6 +9,7 @@ public final class Json {
     private Json() {
     }
 
+    /** The JSON mapper of the API: snake_case property names. */
     public static ObjectMapper mapper() {
         return new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

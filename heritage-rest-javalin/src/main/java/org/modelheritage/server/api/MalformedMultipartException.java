@@ -9,6 +9,7 @@ import java.io.IOException;
 public class MalformedMultipartException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** Creates the exception with what was malformed. */
     public MalformedMultipartException(String message) {
         super(message);
     }

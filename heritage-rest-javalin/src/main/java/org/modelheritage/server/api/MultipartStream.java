@@ -34,6 +34,7 @@ public final class MultipartStream {
     private int parts;
     private PartBody current;
 
+    /** A parser of the multipart body {@code in}, whose parts are separated by {@code boundary}. */
     public MultipartStream(InputStream in, String boundary) throws MalformedMultipartException {
         this.in = Objects.requireNonNull(in, "in");
         if (boundary == null || boundary.isEmpty() || boundary.length() > 200) {
@@ -218,6 +219,7 @@ public final class MultipartStream {
 
     /** One part of the form: its field name, its file name if it is a file, and its body. */
     public record Part(String name, String fileName, String contentType, InputStream body) {
+        /** Whether this part is a file (it has a file name). */
         public boolean isFile() {
             return fileName != null;
         }

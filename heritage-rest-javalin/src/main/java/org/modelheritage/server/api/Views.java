@@ -172,7 +172,7 @@ final class Views {
     record QueueView(long pending, long processing) {
     }
 
-    record HealthView(String status, long models, int workersAlive, int workers) {
+    record HealthView(String status, String version, long models, int workersAlive, int workers) {
     }
 
     static String status(ModelStatus s) {

@@ -1,0 +1,31 @@
+package org.modelheritage.lake;
+
+import java.time.Duration;
+import org.modelheritage.store.JobState;
+
+/**
+ * What a running lake reports about its work, for metrics: register one with
+ * {@link ModelLake#addListener}. Called on the thread that did the work, so an implementation
+ * returns quickly and never throws (what it throws is logged and dropped). Every method does
+ * nothing by default.
+ */
+public interface LakeListener {
+
+    /**
+     * An upload ended: {@code accepted} when it became a model, false when it was refused or
+     * abandoned (bad weights, a duplicate, too large, the client gone).
+     *
+     * @param bytes    the bytes received, all files together
+     * @param duration from {@link ModelLake#beginUpload} to the end
+     */
+    default void uploadEnded(boolean accepted, long bytes, Duration duration) {
+    }
+
+    /** A worker finished a job, {@link JobState#DONE} or {@link JobState#FAILED}, after {@code duration}. */
+    default void jobFinished(JobState outcome, Duration duration) {
+    }
+
+    /** The lineage engine placed a model: its family now has {@code familySize} members. */
+    default void lineageUpdated(int familySize, Duration duration) {
+    }
+}

@@ -1,0 +1,54 @@
+package org.modelheritage.server.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one client may hold of the server: how long a connection may sit silent, how slowly a
+ * request body may arrive, and how many uploads run at once. A slow client (one byte every two
+ * seconds, as in a slowloris attack) would otherwise keep a worker thread for as long as it likes,
+ * and a few hundred of them would starve everyone.
+ *
+ * @param idleTimeout          a connection with nothing sent or received for this long is closed
+ * @param minRequestDataRate   bytes per second a request body must keep up on average once it has
+ *                             begun; slower, the request ends with 408; 0 for no minimum
+ * @param maxConcurrentUploads uploads streaming at once; one more is refused at once with 503 and
+ *                             {@code Retry-After}, before its body is read; 0 for no bound
+ */
+public record ConnectionLimits(Duration idleTimeout, long minRequestDataRate, int maxConcurrentUploads) {
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** 1 KiB/s: a 5 GB upload at that rate would take two months; no real client is slower. */
+    public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 1024;
+    public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 16;
+    /** What a refused upload is told to wait before trying again. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
+    public ConnectionLimits {
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+        }
+        if (minRequestDataRate < 0) {
+            throw new IllegalArgumentException("minimum request data rate must not be negative, got " + minRequestDataRate);
+        }
+        if (maxConcurrentUploads < 0) {
+            throw new IllegalArgumentException("maximum concurrent uploads must not be negative, got " + maxConcurrentUploads);
+        }
+    }
+
+    public static ConnectionLimits defaults() {
+        return new ConnectionLimits(DEFAULT_IDLE_TIMEOUT, DEFAULT_MIN_REQUEST_DATA_RATE, DEFAULT_MAX_CONCURRENT_UPLOADS);
+    }
+
+    public ConnectionLimits withIdleTimeout(Duration timeout) {
+        return new ConnectionLimits(timeout, minRequestDataRate, maxConcurrentUploads);
+    }
+
+    public ConnectionLimits withMinRequestDataRate(long bytesPerSecond) {
+        return new ConnectionLimits(idleTimeout, bytesPerSecond, maxConcurrentUploads);
+    }
+
+    public ConnectionLimits withMaxConcurrentUploads(int n) {
+        return new ConnectionLimits(idleTimeout, minRequestDataRate, n);
+    }
+}

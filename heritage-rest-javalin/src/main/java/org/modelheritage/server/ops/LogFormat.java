@@ -1,0 +1,61 @@
+package org.modelheritage.server.ops;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import java.net.URL;
+import java.util.Locale;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How log lines look: {@link #TEXT} (dated lines, {@code logback.xml}, what Logback loads at start)
+ * or {@link #JSON} (one JSON object a line through the Logstash encoder, {@code logback-json.xml}).
+ */
+public enum LogFormat {
+    TEXT("/logback.xml"),
+    JSON("/logback-json.xml");
+
+    private final String resource;
+
+    LogFormat(String resource) {
+        this.resource = resource;
+    }
+
+    /** "text" or "json", any case. */
+    public static LogFormat parse(String name) {
+        String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "", "text" -> TEXT;
+            case "json" -> JSON;
+            default -> throw new IllegalArgumentException("log format must be 'text' or 'json', got '" + name + "'");
+        };
+    }
+
+    /** The configuration file this format loads. */
+    public URL configuration() {
+        return LogFormat.class.getResource(resource);
+    }
+
+    /**
+     * Switches this process's logging to the format. {@link #TEXT} leaves the configuration Logback
+     * started with (logback.xml, or a test's own) alone.
+     */
+    public void apply() {
+        if (this == TEXT || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        configure(context);
+    }
+
+    /** Replaces {@code context}'s configuration with this format's. */
+    public void configure(LoggerContext context) {
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        context.reset();
+        try {
+            configurator.doConfigure(configuration());
+        } catch (JoranException e) {
+            throw new IllegalStateException("cannot configure logging from " + resource + ": " + e.getMessage(), e);
+        }
+    }
+}
