@@ -6,6 +6,10 @@
  */
 module org.modelheritage.core {
     requires org.slf4j;
+    // No "requires jdk.incubator.vector": the Vector API kernels (org.modelheritage.simd.VectorKernels)
+    // are compiled with --add-reads, and Kernels adds the read edge at run time when the JVM resolved
+    // the incubator module (--add-modules jdk.incubator.vector); without it the scalar kernels run.
+    requires transitive java.sql;
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.jgrapht.core;
 
@@ -16,6 +20,7 @@ module org.modelheritage.core {
     exports org.modelheritage.lineage;
     exports org.modelheritage.read;
     exports org.modelheritage.signature;
+    exports org.modelheritage.simd;
     exports org.modelheritage.store;
 
     // Stores.open finds the store adapters (heritage-storage-jdbc, heritage-storage-fs, an

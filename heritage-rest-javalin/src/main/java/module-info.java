@@ -14,6 +14,8 @@ module org.modelheritage.server {
     requires org.eclipse.jetty.io;
     requires org.eclipse.jetty.util;
     requires jakarta.servlet;
+    requires org.apache.commons.fileupload2.core;
+    requires org.apache.commons.fileupload2.jakarta.servlet6;
     requires java.net.http;
     requires info.picocli;
     requires io.github.bucket4j.core;

@@ -189,7 +189,7 @@ function upload() {
   for (const f of files) data.append('file', f, f.name);
 
   xhr = new XMLHttpRequest();
-  xhr.open('POST', '/api/models');
+  xhr.open('POST', 'api/models');
   xhr.setRequestHeader('Accept', 'application/json');
   const token = storedToken();
   if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);

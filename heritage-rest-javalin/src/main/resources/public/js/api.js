@@ -98,7 +98,7 @@ export async function fetchModels(search = '') {
     if (search) params.set('search', search);
     params.set('limit', String(PAGE_SIZE));
     params.set('offset', String(offset));
-    const body = await getJson(`/api/models?${params}`);
+    const body = await getJson(`api/models?${params}`);
     const page = listOf(body, 'models');
     all.push(...page);
     const total = body && !Array.isArray(body) ? Number(body.total) : NaN;
@@ -108,24 +108,24 @@ export async function fetchModels(search = '') {
   return all;
 }
 
-export const fetchModel = (id) => getJson(`/api/models/${encodeURIComponent(id)}`);
+export const fetchModel = (id) => getJson(`api/models/${encodeURIComponent(id)}`);
 const PAGE_SIZE_FAMILIES = 1000;
 
 export async function fetchFamilies() {
-  const families = listOf(await getJson(`/api/families?limit=${PAGE_SIZE_FAMILIES}`), 'families');
+  const families = listOf(await getJson(`api/families?limit=${PAGE_SIZE_FAMILIES}`), 'families');
   rememberFamilies(families);
   return families;
 }
 export async function fetchFamilyModels(id) {
-  const models = listOf(await getJson(`/api/families/${encodeURIComponent(id)}/models?limit=${PAGE_SIZE_FAMILIES}`), 'models');
+  const models = listOf(await getJson(`api/families/${encodeURIComponent(id)}/models?limit=${PAGE_SIZE_FAMILIES}`), 'models');
   rememberModels(models);
   return models;
 }
-export const fetchFamilyTree = (id) => getJson(`/api/families/${encodeURIComponent(id)}/tree`);
-export const fetchStats = () => getJson('/api/stats');
+export const fetchFamilyTree = (id) => getJson(`api/families/${encodeURIComponent(id)}/tree`);
+export const fetchStats = () => getJson('api/stats');
 
 export function treeExportUrl(familyId, format) {
-  return `/api/families/${encodeURIComponent(familyId)}/tree?format=${encodeURIComponent(format)}`;
+  return `api/families/${encodeURIComponent(familyId)}/tree?format=${encodeURIComponent(format)}`;
 }
 
 // ---------- reading model and family objects ----------

@@ -2,7 +2,7 @@
 // Every chart is decoration over a summary line and a table holding the same numbers: the
 // canvases are aria-hidden, the tables are what screen readers and narrow phones read.
 
-import * as echarts from '/webjars/echarts/5.3.1/dist/echarts.esm.min.js';
+import * as echarts from '../webjars/echarts/5.3.1/dist/echarts.esm.min.js';
 import { getJson, formatBytes, formatCount, formatInteger, html, setHtml, showError, familyUrl, modelUrl, shortId } from './api.js';
 
 const byId = (id) => document.getElementById(id);
@@ -132,7 +132,7 @@ function confidence(s) {
 async function load() {
   let s;
   try {
-    s = await getJson('/api/stats/charts');
+    s = await getJson('api/stats/charts');
   } catch (e) {
     byId('dashboard-loading').hidden = true;
     showError(byId('dashboard-error'), e, 'Could not load the dashboard');

@@ -90,7 +90,7 @@ async function showFamilies() {
   byId('family-list-view').hidden = false;
   if (!families.length) {
     setHtml(byId('family-empty'), html`<div class="card empty-state">${raw(ICONS.empty)}<h2>No families yet</h2>
-      <p>Families appear as soon as models are processed.</p><a class="btn btn-primary" href="/add.html" data-needs="upload">Upload a model</a></div>`);
+      <p>Families appear as soon as models are processed.</p><a class="btn btn-primary" href="add.html" data-needs="upload">Upload a model</a></div>`);
     return;
   }
   const sorted = [...families].sort((a, b) => familyLabel(a).localeCompare(familyLabel(b), undefined, { numeric: true }));

@@ -53,7 +53,7 @@ async function load() {
     }
   } else {
     byId('stat-last').textContent = 'never';
-    setHtml(byId('stat-last-sub'), html`<a href="/add.html" data-needs="upload">upload the first model</a>`);
+    setHtml(byId('stat-last-sub'), html`<a href="add.html" data-needs="upload">upload the first model</a>`);
   }
 }
 

@@ -179,9 +179,9 @@ byId('delete-model').addEventListener('click', async () => {
   const name = byId('model-name').textContent;
   if (!window.confirm(`Delete ${name}? Its family's lineage is recomputed without it.`)) return;
   try {
-    const response = await fetch(`/api/models/${encodeURIComponent(id)}`, { method: 'DELETE', headers: authHeaders({ Accept: 'application/json' }) });
+    const response = await fetch(`api/models/${encodeURIComponent(id)}`, { method: 'DELETE', headers: authHeaders({ Accept: 'application/json' }) });
     if (response.ok) {
-      window.location.href = '/models.html';
+      window.location.href = 'models.html';
       return;
     }
     const text = await response.text();

@@ -142,7 +142,7 @@ function render() {
     setHtml(empty, html`<div class="card empty-state" id="empty-lake">${raw(ICONS.empty)}
       <h2>No models yet</h2>
       <p>The lake is empty. Upload a first weight file and Model Heritage starts building families and lineage from it.</p>
-      <a class="btn btn-primary" href="/add.html" id="first-upload" data-needs="upload">Upload your first model</a></div>`);
+      <a class="btn btn-primary" href="add.html" id="first-upload" data-needs="upload">Upload your first model</a></div>`);
   } else {
     setHtml(empty, html`<div class="card empty-state" id="no-match">${raw(ICONS.empty)}
       <h2>No models match</h2>

@@ -66,7 +66,7 @@
     const headers = { Accept: 'application/json' };
     if (token()) headers.Authorization = `Bearer ${token()}`;
     try {
-      const response = await fetch('/api/me', { headers });
+      const response = await fetch('api/me', { headers });
       const body = await response.json().catch(() => null);
       if (response.ok) {
         showCaller(link, body, null);
@@ -87,19 +87,19 @@
       header.className = 'navbar';
       header.innerHTML = `
       <nav class="navbar-inner" aria-label="Main">
-        <a class="brand" href="/" aria-label="Model Heritage home">
+        <a class="brand" href="./" aria-label="Model Heritage home">
           <span class="brand-icon" aria-hidden="true"><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><ellipse cx="12" cy="5" rx="8" ry="3"/><path d="M4 5v14c0 1.66 3.58 3 8 3s8-1.34 8-3V5"/><path d="M4 12c0 1.66 3.58 3 8 3s8-1.34 8-3"/></svg></span>
           <span class="brand-text">Model Heritage</span>
         </a>
         <div class="nav-links">
-          <a class="nav-link" href="/models.html">Models</a>
-          <a class="nav-link" href="/dashboard.html" aria-label="Dashboard"><span class="hide-sm">Dashboard</span><svg class="show-sm nav-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/></svg></a>
-          <a class="nav-link" href="/identify.html" aria-label="Identify"><span class="hide-sm">Identify</span><svg class="show-sm nav-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><circle cx="11" cy="11" r="7"/><path d="m21 21-4.3-4.3"/></svg></a>
-          <a class="nav-link nav-role" id="nav-role" href="/signin.html">Sign in</a>
-          <a class="btn btn-primary btn-sm" id="nav-add" href="/add.html" data-needs="upload" aria-label="Add Model"><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg><span class="hide-sm">Add Model</span><span class="show-sm">Add</span></a>
+          <a class="nav-link" href="models.html">Models</a>
+          <a class="nav-link" href="dashboard.html" aria-label="Dashboard"><span class="hide-sm">Dashboard</span><svg class="show-sm nav-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/></svg></a>
+          <a class="nav-link" href="identify.html" aria-label="Identify"><span class="hide-sm">Identify</span><svg class="show-sm nav-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><circle cx="11" cy="11" r="7"/><path d="m21 21-4.3-4.3"/></svg></a>
+          <a class="nav-link nav-role" id="nav-role" href="signin.html">Sign in</a>
+          <a class="btn btn-primary btn-sm" id="nav-add" href="add.html" data-needs="upload" aria-label="Add Model"><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg><span class="hide-sm">Add Model</span><span class="show-sm">Add</span></a>
         </div>
       </nav>`;
-      const current = { models: 'a[href="/models.html"]', dashboard: 'a[href="/dashboard.html"]', identify: 'a[href="/identify.html"]', add: '#nav-add', signin: '#nav-role' }[document.body.dataset.page];
+      const current = { models: 'a[href="models.html"]', dashboard: 'a[href="dashboard.html"]', identify: 'a[href="identify.html"]', add: '#nav-add', signin: '#nav-role' }[document.body.dataset.page];
       if (current) {
         header.querySelector(current).setAttribute('aria-current', 'page');
       }

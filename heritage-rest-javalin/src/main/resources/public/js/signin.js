@@ -35,7 +35,7 @@ form.addEventListener('submit', async (ev) => {
   }
   let response;
   try {
-    response = await fetch('/api/me', { headers: { Accept: 'application/json', Authorization: `Bearer ${token}` } });
+    response = await fetch('api/me', { headers: { Accept: 'application/json', Authorization: `Bearer ${token}` } });
   } catch (e) {
     setHtml(error, html`<div class="alert alert-error">${raw(ICONS.alert)}<p class="message">The server cannot be reached.</p></div>`);
     return;

@@ -24,6 +24,7 @@ import org.modelheritage.testing.TorchZipWriter;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -48,6 +49,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ReadThroughputBenchmark {
     /** Tensors of 4096 x 4096; enough of them for at least 1 GiB of tensor data. */
     static final int SIDE = 4096;

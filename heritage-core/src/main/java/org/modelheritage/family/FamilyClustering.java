@@ -33,6 +33,12 @@ public final class FamilyClustering {
         double correlation(String a, String b);
     }
 
+    /** A model's candidate relatives (its likely links), or null to compare it with every model of its architecture. */
+    @FunctionalInterface
+    public interface CandidateSource {
+        java.util.Collection<String> candidates(String id);
+    }
+
     private final double threshold;
 
     /** A clustering with the default correlation threshold. */
@@ -64,6 +70,15 @@ public final class FamilyClustering {
      * @param correlations asked once per unordered pair of same-architecture models, {@code a < b}
      */
     public List<ModelCluster> cluster(Map<String, ModelSignature> models, CorrelationSource correlations) {
+        return cluster(models, correlations, id -> null);
+    }
+
+    /**
+     * As {@link #cluster(Map, CorrelationSource)}, comparing a model whose candidates are given
+     * with those only (hub-sized architectures: the links of a family run between near models).
+     */
+    public List<ModelCluster> cluster(Map<String, ModelSignature> models, CorrelationSource correlations,
+            CandidateSource candidates) {
         SortedMap<String, List<String>> byStructure = new TreeMap<>();
         for (String id : new TreeMap<>(models).keySet()) {
             byStructure.computeIfAbsent(models.get(id).architecture(), k -> new ArrayList<>()).add(id);
@@ -76,8 +91,17 @@ public final class FamilyClustering {
             for (int i = 0; i < n; i++) {
                 parent[i] = i;
             }
+            Map<String, Integer> position = new java.util.HashMap<>();
             for (int i = 0; i < n; i++) {
-                for (int j = i + 1; j < n; j++) {
+                position.put(ids.get(i), i);
+            }
+            for (int i = 0; i < n; i++) {
+                java.util.Collection<String> near = candidates.candidates(ids.get(i));
+                int from = i;
+                int[] later = near == null ? java.util.stream.IntStream.range(i + 1, n).toArray()
+                        : near.stream().map(position::get).filter(j -> j != null && j > from)
+                                .mapToInt(Integer::intValue).sorted().toArray();
+                for (int j : later) {
                     if (find(parent, i) == find(parent, j)) {
                         continue; // already joined: the link would add nothing
                     }

@@ -58,7 +58,7 @@ final class IncrementalLineage implements LineageAdapter {
     private final MotherRecipe recipe;
     private final FamilyClustering clustering;
     private final SignatureExtractor extractor;
-    /** Replaced by {@link #restore}; read without the lake's lock by {@link #probe}. */
+    /** Replaced by {@link #restore}. */
     private volatile LineageIndex index;
     /** What each family looked like when last reported, by its sorted members. */
     private Map<List<String>, FamilyState> reported = Map.of();
@@ -77,7 +77,19 @@ final class IncrementalLineage implements LineageAdapter {
     @Override
     public Signature signature(WeightFile file) throws IOException {
         ModelSignature s = extractor.extract(file);
-        return new Signature(s.parameterCount(), s.layerCount(), s.structuralHash(), VERSION, s.encode());
+        return new Signature(s.parameterCount(), s.layerCount(), s.structuralHash(), VERSION, s.encode(),
+                s.architecture());
+    }
+
+    @Override
+    public String familyKey(Signature signature) {
+        return signature.familyKey() != null ? signature.familyKey()
+                : ModelSignature.decode(signature.statistics()).architecture();
+    }
+
+    @Override
+    public LineageAdapter fresh() {
+        return new IncrementalLineage(recipe, clustering, extractor);
     }
 
     @Override
@@ -108,7 +120,7 @@ final class IncrementalLineage implements LineageAdapter {
         Map<List<String>, FamilyState> states = currentStates();
         reported = states;
         Map<String, Integer> cached = index.cacheSizes();
-        log.info("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
+        log.debug("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
                 states.size(), rows.size(), cached);
         return rejected;
     }

@@ -2,9 +2,11 @@ package org.modelheritage.lake;
 
 import java.time.Duration;
 import org.modelheritage.store.JobState;
+import org.modelheritage.store.Model;
 
 /**
- * What a running lake reports about its work, for metrics: register one with
+ * What a running lake reports about its work, for metrics and for applications waiting on models
+ * (see also {@link ModelLake#whenProcessed}): register one with
  * {@link ModelLake#addListener}. Called on the thread that did the work, so an implementation
  * returns quickly and never throws (what it throws is logged and dropped). Every method does
  * nothing by default.
@@ -27,5 +29,12 @@ public interface LakeListener {
 
     /** The lineage engine placed a model: its family now has {@code familySize} members. */
     default void lineageUpdated(int familySize, Duration duration) {
+    }
+
+    /**
+     * A model's processing ended: {@code model} is as stored, {@link org.modelheritage.store.ModelStatus#READY}
+     * or {@code FAILED} (with its {@link Model#failureMessage()}).
+     */
+    default void modelProcessed(Model model) {
     }
 }

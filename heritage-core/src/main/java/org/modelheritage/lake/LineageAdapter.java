@@ -12,13 +12,24 @@ import org.modelheritage.read.WeightFile;
  * What the lake needs from the signature, family and lineage stages, in the lake's terms (model
  * ids, bytes to persist). One implementation wraps the library's incremental engine; the seam
  * keeps the lake's bookkeeping (ids, persistence, concurrency) apart from the algorithms.
- * Calls other than {@link #signature} are made under one lock, never concurrently.
+ * The lake keeps one engine per family group ({@link #familyKey}: models of different keys are
+ * never in one family), made by {@link #fresh()} and loaded from the store; calls on one engine
+ * other than {@link #signature} are made under that group's lock, never concurrently.
  */
 interface LineageAdapter {
 
-    /** A model's signature, computed in one streaming pass over its weights. */
+    /**
+     * A model's signature, computed in one streaming pass over its weights.
+     *
+     * @param familyKey the group of models it may share a family with (see {@link #familyKey}); null
+     *                  when read back from the store without it (then the statistics tell)
+     */
     record Signature(long parameterCount, int layerCount, String structuralHash, String statisticsVersion,
-                     byte[] statistics) {
+                     byte[] statistics, String familyKey) {
+        public Signature(long parameterCount, int layerCount, String structuralHash, String statisticsVersion,
+                         byte[] statistics) {
+            this(parameterCount, layerCount, structuralHash, statisticsVersion, statistics, null);
+        }
     }
 
     /** A family as the engine now sees it: its members, its root and its tree. */
@@ -33,6 +44,15 @@ interface LineageAdapter {
     }
 
     Signature signature(WeightFile file) throws IOException;
+
+    /**
+     * The family group a signature belongs to: adding or removing a model can change the families
+     * and trees of its group only. It is what the store keeps as a family's structural hash.
+     */
+    String familyKey(Signature signature);
+
+    /** A new, empty engine of the same kind and recipe, for one family group. */
+    LineageAdapter fresh();
 
     /** The version {@link Signature#statistics()} are stored under; others are not read back. */
     String statisticsVersion();
@@ -61,7 +81,7 @@ interface LineageAdapter {
     /**
      * What adding a model of this signature would do, the engine left unchanged (see {@link
      * org.modelheritage.lineage.LineageProbe}); the candidate is {@link
-     * org.modelheritage.lineage.LineageProbe#CANDIDATE}. May be called at any time, outside the lock.
+     * org.modelheritage.lineage.LineageProbe#CANDIDATE}. Called on a family group's engine, under its locks.
      *
      * @param storedDistances the cached distances among the given models, as {@link #restore} takes them
      */

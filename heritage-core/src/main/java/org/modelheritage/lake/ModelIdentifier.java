@@ -29,15 +29,21 @@ import org.modelheritage.store.ModelFile;
  * Identifies weights against the lake without adding them: one signature pass, then the lineage
  * engine's {@link LineageProbe} (the family it would join and that family's tree), read back in
  * the lake's terms. Reads the metadata store, never writes it.
+ *
+ * <p>The probe runs over the candidate's family group only (the models stored under its {@link
+ * LineageAdapter#familyKey}), loaded the way a job loads it: {@link FamilyGroups#open} holds the
+ * group's locks for the probe, so it sees the group as the store has it, never half-changed.
  */
 final class ModelIdentifier {
     private final MetadataStore meta;
     private final LineageAdapter lineage;
+    private final FamilyGroups groups;
     private final ReadLimits limits;
 
-    ModelIdentifier(MetadataStore meta, LineageAdapter lineage, ReadLimits limits) {
+    ModelIdentifier(MetadataStore meta, LineageAdapter lineage, FamilyGroups groups, ReadLimits limits) {
         this.meta = meta;
         this.lineage = lineage;
+        this.groups = groups;
         this.limits = limits;
     }
 
@@ -106,7 +112,10 @@ final class ModelIdentifier {
         } catch (WeightFormatException e) {
             throw new InvalidModelException(MaterialisedModel.describe(files, e), e);
         }
-        LineageProbe.Outcome o = lineage.probe(signature, this::storedDistances);
+        LineageProbe.Outcome o;
+        try (FamilyGroups.Group group = groups.open(lineage.familyKey(signature), null)) {
+            o = group.engine().probe(signature, this::storedDistances);
+        }
         String me = o.candidateId();
         Map<String, Optional<Model>> models = new HashMap<>();
         java.util.function.Function<String, String> name = id ->

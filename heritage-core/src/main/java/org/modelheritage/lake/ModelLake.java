@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.modelheritage.lineage.EdgeKind;
@@ -31,6 +32,7 @@ import org.modelheritage.store.BlobStore;
 import org.modelheritage.store.ChangeSet;
 import org.modelheritage.store.DuplicateChecksumException;
 import org.modelheritage.store.Family;
+import org.modelheritage.store.Job;
 import org.modelheritage.store.JobState;
 import org.modelheritage.store.LakeStats;
 import org.modelheritage.store.LakeTotals;
@@ -63,9 +65,15 @@ import org.slf4j.MDC;
  * PENDING with a job. A bounded pool of workers then takes each job: PROCESSING, one streaming pass
  * for the signature, a place in a family, that family's lineage recomputed, and everything stored in
  * one atomic change: READY, or FAILED with the reason. Jobs a crash interrupted run again when the
- * lake reopens, and blobs a crash orphaned are deleted then.
+ * lake reopens (or, on a store shared by processes, when their lease runs out), and blobs a crash
+ * orphaned are deleted when an embedded lake reopens.
  *
- * <p>One process should own a lake's stores at a time. Thread-safe.
+ * <p>Nothing about the models is loaded when the lake opens: a job loads the signatures and cached
+ * pair values of the one family group it changes, from the store, under that group's lock (see
+ * {@link FamilyGroups}), so opening takes the same time for ten models or a million, and memory is
+ * bounded by the work in progress plus {@link LakeOptions#lineageCacheModels()}. An embedded store
+ * has one owning process; on PostgreSQL any number of processes may open the same lake and behave
+ * as one. Thread-safe.
  */
 public final class ModelLake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelLake.class);
@@ -78,18 +86,21 @@ public final class ModelLake implements AutoCloseable {
     /** This lake's own directory under the work directory: see {@link WorkDirectory}. */
     private final Path workDir;
     private final BlobKeeper keeper;
+    /** The engine signatures are taken with, and the prototype of each family group's engine. */
     private final LineageAdapter lineage;
-    /** Family placement, lineage and removal run one at a time: they read and rewrite whole families. */
-    private final Object lineageLock = new Object();
+    /** Family placement, lineage and removal run one at a time per family group: they rewrite whole families. */
+    private final FamilyGroups groups;
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
     private final ModelIdentifier identifier;
+    private final ModelWatchers watchers = new ModelWatchers();
     /** Models a worker is processing, each with the flag {@link #remove} raises to stop it. */
     private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final List<LakeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
+    /** Built by {@link ModelLakeBuilder}, which closes the stores when this throws. */
+    ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
         this.meta = meta;
         this.blobs = blobs;
         this.options = options;
@@ -99,14 +110,16 @@ public final class ModelLake implements AutoCloseable {
         this.workDir = work.path();
         try {
             this.keeper = new BlobKeeper(blobs, meta);
+            this.groups = new FamilyGroups(meta, lineage, options.lineageCacheModels());
             int requeued = meta.requeueInterruptedJobs();
-            int orphans = keeper.collectOrphans();
+            // On a shared store another process may be between putting a blob and committing its
+            // model: what looks orphaned here may be its upload in flight, so only an owner collects.
+            int orphans = meta.sharedByProcesses() ? 0 : keeper.collectOrphans();
             if (requeued > 0 || orphans > 0) {
                 log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
             }
-            restoreLineage();
-            this.identifier = new ModelIdentifier(meta, lineage, options.readLimits());
-            this.workers = new Workers(options.workers(), meta, this::process);
+            this.identifier = new ModelIdentifier(meta, lineage, groups, options.readLimits());
+            this.workers = new Workers(options.workers(), meta, options.jobLease(), this::processAndTell);
             workers.start(meta.jobs(JobState.QUEUED).size());
         } catch (RuntimeException e) {
             work.close();
@@ -114,28 +127,22 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
+    /**
+     * A builder: ready-made stores, stores by URI with typed options, a {@code DataSource}, a data
+     * directory, and the lake's options. The {@code open} methods are shortcuts over it.
+     */
+    public static ModelLakeBuilder builder() {
+        return new ModelLakeBuilder();
+    }
+
     /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
     public static ModelLake open(URI store, URI blobStore, LakeOptions options) throws IOException {
-        return open(store, blobStore, options, LineageAdapters.standard());
+        return builder().metadataStore(store).blobStore(blobStore).options(options).build();
     }
 
     /** Opens a lake with another lineage engine: for tests that need a job to misbehave. */
     static ModelLake open(URI store, URI blobStore, LakeOptions options, LineageAdapter lineage) throws IOException {
-        MetadataStore meta = Stores.openMetadata(store);
-        BlobStore blobs;
-        try {
-            blobs = Stores.openBlobs(blobStore);
-        } catch (RuntimeException e) {
-            meta.close();
-            throw e;
-        }
-        try {
-            return new ModelLake(meta, blobs, options, lineage);
-        } catch (IOException | RuntimeException e) {
-            blobs.close();
-            meta.close();
-            throw e;
-        }
+        return builder().metadataStore(store).blobStore(blobStore).options(options).lineage(lineage).build();
     }
 
     /**
@@ -157,9 +164,7 @@ public final class ModelLake implements AutoCloseable {
 
     /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
     public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
-        Files.createDirectories(dataDir);
-        Path dir = dataDir.toAbsolutePath().normalize();
-        return open(defaultStoreUri(dir), defaultBlobUri(dir), options);
+        return builder().dataDirectory(dataDir).options(options).build();
     }
 
     /** The default metadata store of a data directory: {@code jdbc:sqlite:DIR/heritage.db}. */
@@ -455,30 +460,44 @@ public final class ModelLake implements AutoCloseable {
         if (running != null) {
             running.set(true); // its worker stops reading at the next chunk, without waiting for the lock
         }
-        Model model;
-        synchronized (lineageLock) {
-            Optional<Model> found = meta.model(id);
-            if (found.isEmpty()) {
+        Optional<Model> found = meta.model(id);
+        if (found.isEmpty()) {
+            return false;
+        }
+        Model model = found.get();
+        Optional<Family> family = model.familyId() == null ? Optional.empty() : meta.family(model.familyId());
+        if (family.isEmpty()) {
+            // not placed in a family (pending, failed, or processing: a job finding it gone drops it)
+            if (!meta.deleteModel(id)) {
                 return false;
             }
-            model = found.get();
-            ChangeSet.Builder changes = ChangeSet.builder().deleteModel(id);
-            boolean inEngine = lineage.contains(id);
-            LineageAdapter.Outcome outcome = inEngine ? lineage.remove(id) : new LineageAdapter.Outcome(List.of(), List.of());
-            try {
-                Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
-                writeFamilies(changes, outcome, Set.of(id), formerFamily);
-                meta.apply(changes.build());
-            } catch (RuntimeException e) {
-                if (inEngine) {
-                    restoreLineage(); // keep the engine in step with the store, which still has the model
+        } else {
+            try (FamilyGroups.Group group = groups.open(family.get().structuralHash(), null)) {
+                Optional<Model> current = meta.model(id);
+                if (current.isEmpty()) {
+                    return false;
                 }
-                throw e;
+                model = current.get();
+                requeue(group.unreadable());
+                ChangeSet.Builder changes = ChangeSet.builder().deleteModel(id);
+                boolean inEngine = group.engine().contains(id);
+                LineageAdapter.Outcome outcome = inEngine ? group.engine().remove(id)
+                        : new LineageAdapter.Outcome(List.of(), List.of());
+                try {
+                    Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
+                    writeFamilies(changes, outcome, Set.of(id), formerFamily);
+                    meta.apply(changes.build());
+                    group.committed(null, id);
+                } catch (RuntimeException e) {
+                    group.discard(); // the store still has the model: the engine no longer matches it
+                    throw e;
+                }
             }
         }
         for (ModelFile f : model.files()) {
             keeper.deleteIfUnused(f.sha256());
         }
+        watchers.abandon(id, new org.modelheritage.store.NoSuchRecordException("model", id));
         log.info("removed model {} ({})", id, model.name());
         return true;
     }
@@ -500,10 +519,47 @@ public final class ModelLake implements AutoCloseable {
     }
 
     /**
-     * One job: signature, family, lineage, persisted in one change; or FAILED with the reason; or,
-     * when the model is removed meanwhile, stopped with nothing of it kept.
+     * A future of the model's processing: it completes with the model as stored once it is
+     * {@link ModelStatus#READY} or {@link ModelStatus#FAILED} (a failed model is a normal result,
+     * not an exception: read {@link Model#failureMessage()}); at once when it already is. It
+     * completes exceptionally with {@link org.modelheritage.store.NoSuchRecordException} when there
+     * is no such model or it is removed first, and with {@link IllegalStateException} when the lake
+     * closes first (the model is processed when the lake reopens). Completed on a worker thread.
      */
-    private void process(String modelId) {
+    public CompletableFuture<Model> whenProcessed(String modelId) {
+        if (!validId(modelId)) {
+            return CompletableFuture.failedFuture(new org.modelheritage.store.NoSuchRecordException("model",
+                    String.valueOf(modelId)));
+        }
+        return watchers.watch(modelId, () -> meta.model(modelId),
+                () -> new org.modelheritage.store.NoSuchRecordException("model", modelId));
+    }
+
+    private void processAndTell(Job job) {
+        String modelId = job.modelId();
+        try {
+            process(job);
+        } finally {
+            Optional<Model> after = meta.model(modelId);
+            if (after.isEmpty()) {
+                watchers.abandon(modelId, new org.modelheritage.store.NoSuchRecordException("model", modelId));
+            } else if (ModelWatchers.settled(after.get())) {
+                Model done = after.get();
+                // listeners first: whoever waits on the future then finds them told
+                notifyListeners(l -> l.modelProcessed(done));
+                watchers.finished(done);
+            }
+        }
+    }
+
+    /**
+     * One job: signature, family, lineage, persisted in one change; or FAILED with the reason; or,
+     * when the model is removed meanwhile, stopped with nothing of it kept. The signature is taken
+     * without any lock; placing it holds its family group's lock, and then the job is checked to be
+     * still this pool's (a worker whose lease ran out may find it taken over).
+     */
+    private void process(Job job) {
+        String modelId = job.modelId();
         long started = System.nanoTime();
         java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
         processing.put(modelId, cancelled); // before the model is looked up: a removal from then on is seen
@@ -519,7 +575,7 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
-    /** {@link #process}: DONE, FAILED, or null when the model went away meanwhile. */
+    /** {@link #process}: DONE, FAILED, or null when the model went away meanwhile (or its job was taken over). */
     private JobState processJob(String modelId, java.util.concurrent.atomic.AtomicBoolean cancelled) {
         Optional<Model> found = meta.model(modelId);
         if (found.isEmpty()) {
@@ -544,13 +600,14 @@ public final class ModelLake implements AutoCloseable {
                 log.info("processing of model {} ({}) stopped: it was removed", modelId, model.name());
                 return null;
             }
-            synchronized (lineageLock) {
+            try (FamilyGroups.Group group = groups.open(lineage.familyKey(signature), modelId)) {
                 Optional<Model> current = meta.model(modelId);
-                if (current.isEmpty()) {
-                    return null; // removed while we read it
+                if (current.isEmpty() || !stillOurs(modelId)) {
+                    return null; // removed while we read it, or taken over by another worker after our lease ran out
                 }
+                requeue(group.unreadable());
                 long lineageStarted = System.nanoTime();
-                LineageAdapter.Outcome outcome = lineage.add(modelId, signature);
+                LineageAdapter.Outcome outcome = group.engine().add(modelId, signature);
                 Duration lineageTook = Duration.ofNanos(System.nanoTime() - lineageStarted);
                 int familySize = outcome.families().stream().filter(f -> f.members().contains(modelId))
                         .mapToInt(f -> f.members().size()).findFirst().orElse(1);
@@ -568,8 +625,9 @@ public final class ModelLake implements AutoCloseable {
                     writeFamilies(changes, outcome, Set.of(), Set.of(), ready);
                     changes.finishJob(modelId, JobState.DONE, null, now);
                     meta.apply(changes.build());
+                    group.committed(modelId, null);
                 } catch (RuntimeException e) {
-                    restoreLineage(); // the store did not take it: neither does the engine
+                    group.discard(); // the store did not take it: neither does the engine
                     throw e;
                 }
             }
@@ -591,6 +649,13 @@ public final class ModelLake implements AutoCloseable {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             return JobState.FAILED;
         }
+    }
+
+    /** The model's job is RUNNING under this pool's claim (or under no recorded owner: an embedded store). */
+    private boolean stillOurs(String modelId) {
+        Optional<Job> job = meta.job(modelId);
+        return job.isPresent() && job.get().state() == JobState.RUNNING
+                && (job.get().owner() == null || job.get().owner().equals(workers.owner()));
     }
 
     private void fail(String modelId, String reason) {
@@ -689,36 +754,17 @@ public final class ModelLake implements AutoCloseable {
     }
 
     /**
-     * Reloads processed models' signatures and cached distances into the engine, replacing what it
-     * held. A ready model whose statistics are missing or unreadable (another signature version) is
-     * queued to be processed again.
+     * Queues processed models again whose statistics could not be read back (missing, or of another
+     * signature version): found when their family group is loaded.
      */
-    private void restoreLineage() {
-        Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
-        List<String> again = new ArrayList<>();
-        String version = lineage.statisticsVersion();
-        for (Model m : allModels(ModelQuery.all().withStatus(ModelStatus.READY))) {
-            Optional<byte[]> stats = meta.statistics(m.id(), version);
-            if (stats.isEmpty() || m.structuralHash() == null) {
-                again.add(m.id());
-                continue;
-            }
-            signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
-                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats.get()));
-        }
-        List<PairDistance> distances = new ArrayList<>();
-        if (signatures.size() > 1) {
-            for (String metric : lineage.distanceMetrics()) {
-                distances.addAll(meta.distances(signatures.keySet(), metric));
-            }
-        }
-        again.addAll(lineage.restore(signatures, distances));
-        for (String id : again) {
-            log.warn("model {} is ready but has no readable statistics of version {}; processing it again", id, version);
+    private void requeue(List<String> ids) {
+        for (String id : ids) {
+            log.warn("model {} is ready but has no readable statistics of version {}; processing it again", id,
+                    lineage.statisticsVersion());
             meta.apply(ChangeSet.builder().updateStatus(id, ModelStatus.PENDING, null, null)
                     .enqueueJob(id, clock.instant()).build());
         }
-        if (!again.isEmpty() && workers != null) { // null while the lake opens: start() wakes them then
+        if (!ids.isEmpty()) {
             workers.jobAdded();
         }
     }
@@ -741,9 +787,14 @@ public final class ModelLake implements AutoCloseable {
         return meta;
     }
 
-    /** The lineage engine, for tests in this package. */
+    /** The engine signatures are taken with (the prototype of the groups' engines), for tests in this package. */
     LineageAdapter lineage() {
         return lineage;
+    }
+
+    /** The family groups' engines, for tests in this package. */
+    FamilyGroups groups() {
+        return groups;
     }
 
     private static boolean validId(String id) {
@@ -756,6 +807,7 @@ public final class ModelLake implements AutoCloseable {
         try {
             workers.close();
         } finally {
+            watchers.abandonAll(() -> new IllegalStateException("the lake closed before the model was processed"));
             try {
                 blobs.close();
             } finally {

@@ -54,12 +54,68 @@ final class FamilyTreeBuilder {
     /** Each model's inner product with itself, for the merge fit (one builder builds one tree). */
     private final Map<String, Double> selfDots = new HashMap<>();
 
+    /** A model's candidate relatives ({@link org.modelheritage.family.CandidateIndex}); null: every pair of the family is a candidate. */
+    private final Function<String, java.util.Set<String>> candidates;
+
     FamilyTreeBuilder(MotherRecipe recipe, Function<String, ModelSignature> signatures, PairSource pairs,
             EvidenceSource evidence) {
+        this(recipe, signatures, pairs, evidence, null);
+    }
+
+    /**
+     * A builder that compares only candidate pairs (plus a tree's grandparent pairs), for families
+     * too large for all pairs: see {@link org.modelheritage.family.CandidateIndex} for why the tree survives.
+     */
+    FamilyTreeBuilder(MotherRecipe recipe, Function<String, ModelSignature> signatures, PairSource pairs,
+            EvidenceSource evidence, Function<String, java.util.Set<String>> candidates) {
         this.recipe = recipe;
         this.signatures = signatures;
         this.pairs = pairs;
         this.evidence = evidence;
+        this.candidates = candidates;
+    }
+
+    /** Membership sets of the lists {@link #comparable} was asked about (the lists are not modified meanwhile). */
+    private final Map<List<String>, java.util.Set<String>> memberSets = new java.util.IdentityHashMap<>();
+
+    /**
+     * The members of {@code among} (a list in id order) to compare {@code x} with, in id order:
+     * all of them, or in a sparse build those among its candidates.
+     */
+    private List<String> comparable(String x, List<String> among) {
+        if (candidates == null) {
+            return among;
+        }
+        java.util.Set<String> in = memberSets.computeIfAbsent(among, java.util.HashSet::new);
+        List<String> out = new ArrayList<>();
+        for (String o : candidates.apply(x)) {
+            if (in.contains(o)) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** Positions of the lists {@link #later} was asked about. */
+    private final Map<List<String>, Map<String, Integer>> positions = new java.util.IdentityHashMap<>();
+
+    /** The positions j > i of {@code list} (in id order) to compare its i-th member with: all, or its candidates. */
+    private int[] later(List<String> list, int i) {
+        if (candidates == null) {
+            int[] out = new int[Math.max(0, list.size() - i - 1)];
+            for (int j = 0; j < out.length; j++) {
+                out[j] = i + 1 + j;
+            }
+            return out;
+        }
+        Map<String, Integer> at = positions.computeIfAbsent(list, l -> {
+            Map<String, Integer> m = new HashMap<>();
+            for (int k = 0; k < l.size(); k++) {
+                m.put(l.get(k), k);
+            }
+            return m;
+        });
+        return comparable(list.get(i), list).stream().mapToInt(at::get).filter(j -> j > i).toArray();
     }
 
     private PairMetrics pm(String a, String b) {
@@ -80,32 +136,24 @@ final class FamilyTreeBuilder {
             reps = collapseDuplicates(members, duplicates);
         }
         int n = reps.size();
-        NearestNeighbours nearest = NearestNeighbours.of(reps, this::pm);
+        List<String> vertices = reps;
+        NearestNeighbours nearest = NearestNeighbours.of(reps, this::pm, x -> comparable(x, vertices));
         boolean lowRank = nearest.lowRank();
         if (recipe.method() == MotherRecipe.TreeMethod.SPANNING_TREE) {
             Special special = special(reps);
             List<String> backbone = special.backbone();
             int b = backbone.size();
-            // the spanning tree is built on the symmetric distance (the paper's may not be)
-            double[][] d = distances(backbone, lowRank);
-            DistanceTable table = new DistanceTable();
-            for (int i = 0; i < b; i++) {
-                double[] row = new double[i];
-                for (int j = 0; j < i; j++) {
-                    row[j] = 0.5 * (d[i][j] + d[j][i]);
-                }
-                table.add(row);
-            }
+            DistanceTable table = candidates == null ? denseTable(backbone, lowRank) : sparseTable(backbone, lowRank);
             SpanningState state = new SpanningState(duplicates, lowRank, nearest, table);
             for (String r : backbone) {
                 state.ids.add(r);
                 state.kurtosis.add(kurtosisSum(signatures.apply(r), false));
             }
             int[] rank = rankById(state.ids);
-            state.tree = SpanningTrees.prim(table, b, rank);
+            state.tree = candidates == null ? SpanningTrees.prim(table, b, rank) : sparseTree(backbone, table, rank, lowRank);
             LineageTree tree = finish(family, orient(state, rank), duplicates, special, lowRank);
             boolean growable = recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL && duplicates.isEmpty()
-                    && special.isEmpty() && b == n;
+                    && special.isEmpty() && b == n && candidates == null;
             return new Result(tree, growable ? state : null);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
@@ -130,6 +178,72 @@ final class FamilyTreeBuilder {
         edges.sort(Comparator.comparing(LineageEdge::childId));
         roots.sort(Comparator.naturalOrder());
         return new Result(new LineageTree(members, roots, edges, lowRank, mode), null);
+    }
+
+    /** Every pair's distance; the spanning tree is built on the symmetric distance (the paper's may not be). */
+    private DistanceTable denseTable(List<String> backbone, boolean lowRank) {
+        int b = backbone.size();
+        double[][] d = distances(backbone, lowRank);
+        DistanceTable table = new DistanceTable();
+        for (int i = 0; i < b; i++) {
+            double[] row = new double[i];
+            for (int j = 0; j < i; j++) {
+                row[j] = 0.5 * (d[i][j] + d[j][i]);
+            }
+            table.add(row);
+        }
+        return table;
+    }
+
+    /** The candidate pairs' distances (ours is symmetric). */
+    private DistanceTable sparseTable(List<String> backbone, boolean lowRank) {
+        DistanceTable table = DistanceTable.sparse(backbone.size());
+        for (int i = 0; i < backbone.size(); i++) {
+            for (int j : later(backbone, i)) {
+                table.put(i, j, pm(backbone.get(i), backbone.get(j)).distance(lowRank));
+            }
+        }
+        return table;
+    }
+
+    /**
+     * The minimum spanning tree of the candidate graph. Should setting models aside (quantised
+     * copies, merges) leave it in pieces, each further piece is joined by the shortest pair from
+     * its first member to the rest (computed for the occasion).
+     */
+    private SpanningTrees.Edges sparseTree(List<String> backbone, DistanceTable table, int[] rank, boolean lowRank) {
+        while (true) {
+            SpanningTrees.Edges forest = SpanningTrees.kruskal(table, rank);
+            int n = backbone.size();
+            if (forest.size() >= n - 1) {
+                return forest;
+            }
+            int[] uf = new int[n];
+            for (int v = 0; v < n; v++) {
+                uf[v] = v;
+            }
+            for (int k = 0; k < forest.size(); k++) {
+                uf[find(uf, forest.a()[k])] = find(uf, forest.b()[k]);
+            }
+            int first = -1;
+            for (int v = 1; v < n && first < 0; v++) {
+                if (find(uf, v) != find(uf, 0)) {
+                    first = v;
+                }
+            }
+            int best = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int v = 0; v < n; v++) {
+                if (find(uf, v) != find(uf, first)) {
+                    double d = pm(backbone.get(first), backbone.get(v)).distance(lowRank);
+                    if (best < 0 || d < bestD) {
+                        best = v;
+                        bestD = d;
+                    }
+                }
+            }
+            table.put(Math.min(first, best), Math.max(first, best), bestD);
+        }
     }
 
     /**
@@ -191,7 +305,7 @@ final class FamilyTreeBuilder {
             group[i] = i;
         }
         for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
+            for (int j : later(members, i)) {
                 if (pm(members.get(i), members.get(j)).duplicate()) {
                     int a = find(group, i);
                     int b = find(group, j);
@@ -510,8 +624,10 @@ final class FamilyTreeBuilder {
                 continue;
             }
             double alt = Double.POSITIVE_INFINITY;
-            for (int v = 0; v < n; v++) {
-                if (v != p && (start[v] < start[c] || start[v] >= start[c] + size[c])) {
+            int[] others = s.table.neighbours(c); // null: every vertex
+            for (int x = 0, end = others == null ? n : others.length; x < end; x++) {
+                int v = others == null ? x : others[x];
+                if (v != p && v != c && (start[v] < start[c] || start[v] >= start[c] + size[c])) {
                     alt = Math.min(alt, s.table.get(v, c));
                 }
             }
@@ -595,7 +711,8 @@ final class FamilyTreeBuilder {
             rest = reps;
             quantized = List.of();
         }
-        Map<String, MergeDetector.Merge> merges = MergeDetector.find(rest, new MergeDetector.Dots() {
+        List<String> among = rest;
+        Map<String, MergeDetector.Merge> merges = MergeDetector.find(rest, x -> comparable(x, among), new MergeDetector.Dots() {
             @Override
             public double dot(String a, String b) {
                 return pm(a, b).dot();
@@ -616,7 +733,7 @@ final class FamilyTreeBuilder {
         Map<String, String> nearest = new HashMap<>();
         if (!merges.isEmpty()) {
             for (String r : rest) {
-                nearest.put(r, nearestByEnergy(r, rest)); // once: it does not change between rounds
+                nearest.put(r, nearestByEnergy(r, comparable(r, rest))); // once: it does not change between rounds
             }
         }
         boolean grew = !merges.isEmpty();
@@ -703,6 +820,9 @@ final class FamilyTreeBuilder {
             double e = Double.POSITIVE_INFINITY;
             for (String x : waiting) {
                 for (String y : placed) {
+                    if (candidates != null && !candidates.apply(x).contains(y) && placed.size() > 1) {
+                        continue; // a sparse build compares candidates (the first merge always)
+                    }
                     double v = pm(y, x).energy();
                     if (v < e) {
                         e = v;
@@ -711,10 +831,22 @@ final class FamilyTreeBuilder {
                     }
                 }
             }
+            if (bestX == null) { // no candidate pair left between them: compare all
+                for (String x : waiting) {
+                    for (String y : placed) {
+                        double v = pm(y, x).energy();
+                        if (v < e) {
+                            e = v;
+                            bestX = x;
+                            bestY = y;
+                        }
+                    }
+                }
+            }
             String x = bestX;
             String y = bestY;
             double alt = Double.POSITIVE_INFINITY;
-            for (String o : b.ids()) {
+            for (String o : comparable(x, b.ids())) {
                 alt = Math.min(alt, pm(o, x).energy());
             }
             parent.put(x, y);
@@ -746,7 +878,8 @@ final class FamilyTreeBuilder {
             String best = null;
             double bestEnergy = Double.POSITIVE_INFINITY;
             double second = Double.POSITIVE_INFINITY;
-            for (String src : sources) {
+            List<String> near = comparable(q, sources);
+            for (String src : near.isEmpty() ? sources : near) {
                 double e = pm(src, q).energy();
                 if (e < bestEnergy || (e == bestEnergy && src.compareTo(best) < 0)) {
                     second = bestEnergy;

@@ -11,8 +11,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.modelheritage.family.CandidateIndex;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.family.ModelCluster;
+import org.modelheritage.family.SketchEmbedding;
 import org.modelheritage.family.WeightCorrelation;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.signature.ModelSignature;
@@ -55,6 +57,15 @@ public final class LineageIndex {
     private record Growth(List<String> previous, String added) {
     }
 
+    /**
+     * Families (and, for the family links, architectures) with more models than this compare
+     * candidate pairs only ({@link org.modelheritage.family.CandidateIndex}); smaller ones every pair, exactly as before.
+     */
+    public static final int DEFAULT_SPARSE_ABOVE = Integer.getInteger("mh.sparseAbove", 200);
+    private final int sparseAbove;
+    /** Each model's likely relatives by sketch embedding; kept for every model, used above {@link #sparseAbove}. */
+    private final CandidateIndex candidates = new CandidateIndex();
+
     /** Trees built from scratch and trees grown by one model, for tests and monitoring. */
     private int treesBuilt;
     private int treesGrown;
@@ -66,6 +77,12 @@ public final class LineageIndex {
 
     /** An index that orients trees by {@code recipe}, groups families by {@code clustering} and reads models with {@code extractor}. */
     public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor) {
+        this(recipe, clustering, extractor, DEFAULT_SPARSE_ABOVE);
+    }
+
+    /** With the family size above which only candidate pairs are compared (0: always; a huge value: never). */
+    public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor, int sparseAbove) {
+        this.sparseAbove = sparseAbove;
         this.recipe = Objects.requireNonNull(recipe, "recipe");
         this.clustering = Objects.requireNonNull(clustering, "clustering");
         this.extractor = Objects.requireNonNull(extractor, "extractor");
@@ -103,16 +120,24 @@ public final class LineageIndex {
     public synchronized void add(String modelId, ModelSignature signature) {
         requireNew(modelId);
         models.put(modelId, Objects.requireNonNull(signature, "signature"));
+        candidates.add(modelId, signature.architecture(), SketchEmbedding.of(signature));
         if (families != null) {
             List<String> peers = new ArrayList<>();
-            for (ModelCluster f : families) {
-                if (f.architecture().equals(signature.architecture())) {
-                    peers.addAll(f.members());
+            FamilyClustering.CorrelationSource source = this::correlation;
+            if (sparse(signature.architecture())) {
+                java.util.Set<String> mine = candidates.candidates(modelId);
+                peers.addAll(mine);
+                source = (a, b) -> mine.contains(a.equals(modelId) ? b : a) ? correlation(a, b) : Double.NaN;
+            } else {
+                for (ModelCluster f : families) {
+                    if (f.architecture().equals(signature.architecture())) {
+                        peers.addAll(f.members());
+                    }
                 }
             }
             peers.parallelStream().forEach(p -> correlation(p, modelId));
             List<ModelCluster> before = families;
-            families = clustering.withModel(before, modelId, signature.architecture(), this::correlation);
+            families = clustering.withModel(before, modelId, signature.architecture(), source);
             ModelCluster joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
             List<ModelCluster> absorbed = before.stream()
                     .filter(f -> f.architecture().equals(joined.architecture()) && joined.contains(f.firstMember()))
@@ -146,6 +171,7 @@ public final class LineageIndex {
         if (models.remove(modelId) == null) {
             return false;
         }
+        candidates.remove(modelId);
         String a = modelId + "\u0000";
         String b = "\u0000" + modelId + "\u0000";
         correlations.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
@@ -185,10 +211,15 @@ public final class LineageIndex {
             models.forEach((id, s) -> byStructure.computeIfAbsent(s.architecture(), k -> new ArrayList<>()).add(id));
             List<String[]> missing = new ArrayList<>();
             for (List<String> ids : byStructure.values()) {
-                missingPairs(ids, correlations, missing);
+                if (sparse(models.get(ids.get(0)).architecture())) {
+                    candidatePairs(ids, correlations, missing);
+                } else {
+                    missingPairs(ids, correlations, missing);
+                }
             }
             missing.parallelStream().forEach(p -> correlation(p[0], p[1]));
-            families = clustering.cluster(models, this::correlation);
+            families = clustering.cluster(models, this::correlation,
+                    id -> sparse(models.get(id).architecture()) ? candidates.candidates(id) : null);
             // what was kept for families that are no more
             java.util.Set<List<String>> current = new java.util.HashSet<>();
             families.forEach(f -> current.add(f.members()));
@@ -209,7 +240,41 @@ public final class LineageIndex {
         }
     }
 
+    /** True when the models of this architecture are linked into families by candidate pairs only. */
+    private boolean sparse(String architecture) {
+        return sparseRecipe() && candidates.size(architecture) > sparseAbove;
+    }
+
+    /** Candidate pairs serve our recipe (a spanning tree); the paper's arborescence compares all pairs. */
+    private boolean sparseRecipe() {
+        return recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL
+                && recipe.method() == MotherRecipe.TreeMethod.SPANNING_TREE;
+    }
+
+    /** The candidate pairs (a < b) among {@code sortedIds} not in {@code cache}. */
+    private void candidatePairs(List<String> sortedIds, Map<String, ?> cache, List<String[]> out) {
+        java.util.Set<String> in = new java.util.HashSet<>(sortedIds);
+        for (String a : sortedIds) {
+            for (String b : candidates.candidates(a)) {
+                if (a.compareTo(b) < 0 && in.contains(b) && !cache.containsKey(key(a, b))) {
+                    out.add(new String[] {a, b});
+                }
+            }
+        }
+    }
+
     private LineageTree buildTree(ModelCluster f) {
+        if (sparseRecipe() && f.members().size() > sparseAbove) {
+            // a hub-sized family: its candidate pairs, computed in parallel, and a tree on them
+            List<String[]> missing = new ArrayList<>();
+            candidatePairs(f.members(), metrics, missing);
+            missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
+            growths.remove(f.members());
+            treesBuilt++;
+            Map<String, java.util.Set<String>> near = new HashMap<>(); // each model's, once per build
+            return new FamilyTreeBuilder(recipe, models::get, this::pairMetrics, this::directionEvidence,
+                    id -> near.computeIfAbsent(id, candidates::candidates)).build(f).tree();
+        }
         Growth g = growths.remove(f.members());
         if (g != null) {
             SpanningState previous = states.remove(g.previous());

@@ -26,6 +26,14 @@ public record LineageTree(List<String> members, List<String> roots, List<Lineage
         Objects.requireNonNull(mode, "mode");
     }
 
+    /**
+     * The tree as a graph to walk (children, ancestors, topological order, a depth-first walk, a
+     * JGraphT view), its lists in member order. Built on each call.
+     */
+    public LineageGraph graph() {
+        return LineageGraph.of(members, edges);
+    }
+
     /** Whether the model is a root of this tree (it has no parent). */
     public boolean isRoot(String modelId) {
         return roots.contains(modelId);

@@ -44,14 +44,22 @@ final class MergeDetector {
      * fits go to the parents first in id order.
      */
     static Map<String, Merge> find(List<String> ids, Dots dots) {
+        return find(ids, m -> ids, dots);
+    }
+
+    /** As {@link #find(List, Dots)}, looking for each model's parents among {@code among.apply(model)} only. */
+    static Map<String, Merge> find(List<String> ids, java.util.function.Function<String, List<String>> among, Dots dots) {
         Map<String, Merge> out = new TreeMap<>();
         if (ids.size() < 3) {
             return out;
         }
         for (String m : ids) {
             double mm = dots.self(m);
-            List<String> others = new ArrayList<>(ids);
+            List<String> others = new ArrayList<>(among.apply(m));
             others.remove(m);
+            if (others.isEmpty()) {
+                continue;
+            }
             // nearest by squared distance computed from the same dots (the fit's own scale)
             Map<String, Double> dist = new TreeMap<>();
             for (String o : others) {

@@ -22,6 +22,12 @@ final class NearestNeighbours {
 
     /** From scratch over every pair; {@code ids} in vertex order. */
     static NearestNeighbours of(List<String> ids, FamilyTreeBuilder.PairSource pairs) {
+        return of(ids, pairs, x -> ids);
+    }
+
+    /** From scratch, each vertex compared with {@code among.apply(its id)} only (its candidates). */
+    static NearestNeighbours of(List<String> ids, FamilyTreeBuilder.PairSource pairs,
+            java.util.function.Function<String, List<String>> among) {
         int n = ids.size();
         String[] near = new String[n];
         double[] e = new double[n];
@@ -29,12 +35,13 @@ final class NearestNeighbours {
         Arrays.fill(e, Double.POSITIVE_INFINITY);
         Arrays.fill(r, Double.NaN);
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                if (j != i) {
-                    PairMetrics p = pairs.metrics(ids.get(i), ids.get(j));
-                    if (closer(p.energy(), ids.get(j), e[i], near[i])) {
+            String x = ids.get(i);
+            for (String o : among.apply(x)) {
+                if (!o.equals(x)) {
+                    PairMetrics p = x.compareTo(o) < 0 ? pairs.metrics(x, o) : pairs.metrics(o, x);
+                    if (closer(p.energy(), o, e[i], near[i])) {
                         e[i] = p.energy();
-                        near[i] = ids.get(j);
+                        near[i] = o;
                         r[i] = p.rankRatio();
                     }
                 }

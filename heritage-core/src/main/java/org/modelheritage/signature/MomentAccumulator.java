@@ -2,6 +2,7 @@ package org.modelheritage.signature;
 
 import org.modelheritage.read.DType;
 import org.modelheritage.read.FloatSink;
+import org.modelheritage.simd.Kernels;
 
 /**
  * Streaming moments up to the fourth. Each cache-sized slice of a chunk is summed in one pass, in
@@ -31,6 +32,9 @@ public final class MomentAccumulator implements FloatSink {
     }
 
     private final double[] sums = new double[4];
+    private final float[] minMax = new float[2];
+    /** The long slices' loops: on the Vector API when the JVM has it, else scalar; the same sums either way. */
+    private static final Kernels KERNELS = Kernels.get();
 
     private void acceptSlice(float[] values, int from, int to) {
         int length = to - from;
@@ -47,9 +51,9 @@ public final class MomentAccumulator implements FloatSink {
             hi = maxShort(values, from, to);
             powerSumsShort(values, from, to, k, sums);
         } else {
-            lo = min(values, from, to);
-            hi = max(values, from, to);
-            powerSums(values, from, to, k, sums);
+            KERNELS.powerSums(values, from, to, k, sums, minMax);
+            lo = minMax[0];
+            hi = minMax[1];
         }
         double s1 = sums[0];
         double s2 = sums[1];
@@ -73,24 +77,6 @@ public final class MomentAccumulator implements FloatSink {
     private static final int SHORT = 1024;
 
     /** Minimum, skipping NaN (comparisons with NaN are false; the power sums reveal it). */
-    private static float min(float[] v, int from, int to) {
-        float m = v[from];
-        for (int i = from + 1; i < to; i++) {
-            float x = v[i];
-            m = x < m ? x : m;
-        }
-        return m;
-    }
-
-    private static float max(float[] v, int from, int to) {
-        float m = v[from];
-        for (int i = from + 1; i < to; i++) {
-            float x = v[i];
-            m = x > m ? x : m;
-        }
-        return m;
-    }
-
     private static float minShort(float[] v, int from, int to) {
         float m = v[from];
         for (int i = from + 1; i < to; i++) {
@@ -126,69 +112,6 @@ public final class MomentAccumulator implements FloatSink {
         out[1] = p2;
         out[2] = p3;
         out[3] = p4;
-    }
-
-    /**
-     * Sums of (x - k)^p, p = 1..4, in double, four independent lanes. Its size keeps the JIT from
-     * inlining it into {@link #acceptSlice} (hot methods above 325 bytecodes are not inlined),
-     * which measurably compiles the loop worse there.
-     */
-    private static void powerSums(float[] v, int from, int to, double k, double[] out) {
-        double a1 = 0;
-        double a2 = 0;
-        double a3 = 0;
-        double a4 = 0;
-        double b1 = 0;
-        double b2 = 0;
-        double b3 = 0;
-        double b4 = 0;
-        double c1 = 0;
-        double c2 = 0;
-        double c3 = 0;
-        double c4 = 0;
-        double d1 = 0;
-        double d2 = 0;
-        double d3 = 0;
-        double d4 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            double w = v[i] - k;
-            double x = v[i + 1] - k;
-            double y = v[i + 2] - k;
-            double z = v[i + 3] - k;
-            double ww = w * w;
-            double xx = x * x;
-            double yy = y * y;
-            double zz = z * z;
-            a1 += w;
-            b1 += x;
-            c1 += y;
-            d1 += z;
-            a2 += ww;
-            b2 += xx;
-            c2 += yy;
-            d2 += zz;
-            a3 += ww * w;
-            b3 += xx * x;
-            c3 += yy * y;
-            d3 += zz * z;
-            a4 += ww * ww;
-            b4 += xx * xx;
-            c4 += yy * yy;
-            d4 += zz * zz;
-        }
-        for (; i < to; i++) {
-            double w = v[i] - k;
-            double ww = w * w;
-            a1 += w;
-            a2 += ww;
-            a3 += ww * w;
-            a4 += ww * ww;
-        }
-        out[0] = (a1 + b1) + (c1 + d1);
-        out[1] = (a2 + b2) + (c2 + d2);
-        out[2] = (a3 + b3) + (c3 + d3);
-        out[3] = (a4 + b4) + (c4 + d4);
     }
 
     /** The slow path for a chunk with NaN or infinite values: count them, fold in the rest. */

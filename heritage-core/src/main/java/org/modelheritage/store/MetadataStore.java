@@ -1,5 +1,6 @@
 package org.modelheritage.store;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -25,12 +26,18 @@ import org.modelheritage.lineage.PairDistance;
  *       {@link StoreException}.</li>
  *   <li>Reads see every change set whose {@code apply} has returned.</li>
  *   <li>{@link #claimNextJob()} hands each pending job to one caller only, however many threads or
- *       processes claim at once.</li>
+ *       processes claim at once; a shared store also leases them ({@link #claimNextJob(String, Duration)}).</li>
  *   <li>Searches are case-insensitive substring matches on names, alphabetical, paged, with the
  *       total count of matches.</li>
  * </ul>
  * {@code MetadataStoreContract} in heritage-core's test jar checks each point; pass it before
  * registering a store ({@link MetadataStoreProvider}).
+ *
+ * <p><b>One process or many.</b> An embedded store (SQLite, the file store) has one owner: opening
+ * one that another process holds fails at once with {@link StoreLockedException}. A store that many
+ * processes may share ({@link #sharedByProcesses()}: PostgreSQL) hands jobs out under leases a live
+ * worker renews ({@link #claimNextJob(String, Duration)}, {@link #renewLeases}) and holds a lock per
+ * family group for whoever rewrites that group's lineage ({@link #lockFamilies}).
  */
 public interface MetadataStore extends AutoCloseable {
 
@@ -98,11 +105,50 @@ public interface MetadataStore extends AutoCloseable {
     Optional<Job> claimNextJob();
 
     /**
-     * Puts every {@link JobState#RUNNING} job back in the queue and its model back to
-     * {@link ModelStatus#PENDING}: what a crash left half done. Call it when the lake opens, before
-     * any worker of this store runs. Returns how many jobs were requeued.
+     * Puts every {@link JobState#RUNNING} job that no live process holds back in the queue and its
+     * model back to {@link ModelStatus#PENDING}: what a crash left half done. A store one process
+     * owns requeues every RUNNING job (its owner is opening it, so nobody else runs them); a shared
+     * store only those whose lease has run out. Call it when the lake opens, before any worker of
+     * this store runs. Returns how many jobs were requeued.
      */
     int requeueInterruptedJobs();
+
+    // ---- many processes
+
+    /**
+     * True when several processes may use this store at once (a database server); false for an
+     * embedded store, which one process owns while it is open.
+     */
+    default boolean sharedByProcesses() {
+        return false;
+    }
+
+    /**
+     * Takes the oldest job that is queued, or RUNNING under a lease that has run out (its worker
+     * died), for {@code owner} until {@code lease} from now: as {@link #claimNextJob()}, and the job
+     * records its owner and lease. The owner keeps it by {@link #renewLeases renewing}.
+     *
+     * <p>A store one process owns has no other worker to take over from; it may ignore owner and
+     * lease (the default), and requeue what a crash interrupted when it reopens instead.
+     */
+    default Optional<Job> claimNextJob(String owner, Duration lease) {
+        return claimNextJob();
+    }
+
+    /** Extends the lease of every RUNNING job {@code owner} holds to {@code lease} from now; returns how many. */
+    default int renewLeases(String owner, Duration lease) {
+        return 0;
+    }
+
+    /**
+     * Blocks until this caller holds the store's lock for {@code key} against every other process
+     * sharing the store, and returns it; the lake takes it (inside its own in-process lock for the
+     * key) around each rewrite of one family group's lineage. The lock dies with the process that
+     * holds it. A store one process owns needs no lock beyond the lake's own: {@link StoreLock#NONE}.
+     */
+    default StoreLock lockFamilies(String key) {
+        return StoreLock.NONE;
+    }
 
     // ---- statistics
 

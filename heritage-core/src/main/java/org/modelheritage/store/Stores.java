@@ -3,6 +3,8 @@ package org.modelheritage.store;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,41 @@ public final class Stores {
                 x -> x.accepts(uri), MetadataStoreProvider::name, MetadataStoreProvider::uriSyntax);
         LOG.debug("opening metadata store {} with provider {}", uri, p.name());
         return p.open(uri, Map.copyOf(options));
+    }
+
+    /** Opens the metadata store at the URI with typed connection options. */
+    public static MetadataStore openMetadata(URI uri, StoreOptions options) {
+        return openMetadata(uri, options.asMap());
+    }
+
+    /**
+     * Opens a metadata store in the database behind a caller's {@link DataSource} (a pool the
+     * application already has): the first provider that accepts the database product its driver
+     * reports serves it. The data source stays the caller's: closing the store leaves it open.
+     *
+     * @throws NoStoreProviderException when no provider keeps stores in that database
+     * @throws StoreException when no connection can be had to ask
+     */
+    public static MetadataStore openMetadata(DataSource dataSource) {
+        String product;
+        try (Connection c = dataSource.getConnection()) {
+            product = c.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect through the data source: " + e.getMessage(), e);
+        }
+        for (MetadataStoreProvider p : metadataProviders()) {
+            if (p.acceptsDatabase(product)) {
+                LOG.debug("opening a metadata store in a {} data source with provider {}", product, p.name());
+                return p.open(dataSource, Map.of());
+            }
+        }
+        throw new NoStoreProviderException("no metadata store keeps its data in " + product + " (is a storage "
+                + "module on the class path?)");
+    }
+
+    /** Opens the blob store at the URI with typed connection options. */
+    public static BlobStore openBlobs(URI uri, StoreOptions options) {
+        return openBlobs(uri, options.asMap());
     }
 
     /** Opens the blob store at the URI with no options; see {@link #openBlobs(URI, Map)}. */

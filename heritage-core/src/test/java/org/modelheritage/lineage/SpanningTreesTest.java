@@ -85,6 +85,41 @@ class SpanningTreesTest {
         }
     }
 
+    @Test
+    void kruskalOnASparseTableIsPrimsTreeWhenThePairsHoldItAndAForestOtherwise() {
+        Random rng = new Random(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 2 + rng.nextInt(14);
+            double[][] d = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    d[i][j] = d[j][i] = rng.nextInt(trial % 2 == 0 ? 3 : 1000);
+                }
+            }
+            int[] rank = new int[n];
+            for (int i = 0; i < n; i++) {
+                rank[i] = i;
+            }
+            Set<String> tree = kruskal(d, rank);
+            // the tree's edges and some others: the same tree
+            DistanceTable sparse = DistanceTable.sparse(n);
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    if (tree.contains(i + "-" + j) || rng.nextInt(3) == 0) {
+                        sparse.put(i, j, d[i][j]);
+                    }
+                }
+            }
+            assertEquals(tree, edges(SpanningTrees.kruskal(sparse, rank)), "trial " + trial);
+        }
+        DistanceTable apart = DistanceTable.sparse(4);
+        apart.put(0, 1, 2.0);
+        apart.put(2, 3, 1.0);
+        assertEquals(Set.of("0-1", "2-3"), edges(SpanningTrees.kruskal(apart, new int[] {0, 1, 2, 3})));
+        assertEquals(Double.POSITIVE_INFINITY, apart.get(1, 2));
+        assertEquals(2.0, apart.get(1, 0));
+    }
+
     /** The ranks of the first k vertices among themselves (their relative order kept). */
     private static int[] rankOfFirst(int[] rank, int k) {
         int[] r = new int[k];

@@ -759,6 +759,50 @@ public abstract class MetadataStoreContract {
         assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.builder().enqueueJob("nope", T0).build()));
     }
 
+    @Test
+    void jobsClaimedUnderALeaseAreTakenOverOnlyWhenTheLeaseHasRunOut() {
+        store.apply(ChangeSet.builder().insertModel(model("k1", "k1")).insertModel(model("k2", "k2"))
+                .enqueueJob("k1", T0.plusSeconds(1)).enqueueJob("k2", T0.plusSeconds(2)).build());
+        // a lease that has already run out: its worker is as good as dead
+        Job dying = store.claimNextJob("w1", java.time.Duration.ofSeconds(-5)).orElseThrow();
+        assertEquals("k1", dying.modelId());
+        if (!store.sharedByProcesses() && dying.owner() == null) {
+            // a store one process owns ignores leases: nobody else could take a job over, and
+            // what a crash interrupted is requeued when the store is opened again
+            assertEquals("k2", store.claimNextJob("w2", java.time.Duration.ofMinutes(1)).orElseThrow().modelId());
+            assertEquals(Optional.empty(), store.claimNextJob("w3", java.time.Duration.ofMinutes(1)));
+            assertEquals(2, store.requeueInterruptedJobs());
+            return;
+        }
+        assertEquals("w1", dying.owner());
+        assertTrue(dying.leaseUntil().isBefore(java.time.Instant.now()));
+
+        Job takenOver = store.claimNextJob("w2", java.time.Duration.ofMinutes(1)).orElseThrow();
+        assertEquals("k1", takenOver.modelId(), "the oldest job first, even one taken over");
+        assertEquals("w2", takenOver.owner());
+        assertEquals(2, takenOver.attempts());
+        assertEquals(ModelStatus.PROCESSING, store.model("k1").orElseThrow().status());
+        assertEquals(0, store.renewLeases("w1", java.time.Duration.ofMinutes(1)), "w1 holds nothing any more");
+
+        Job second = store.claimNextJob("w3", java.time.Duration.ofMinutes(1)).orElseThrow();
+        assertEquals("k2", second.modelId());
+        assertEquals(Optional.empty(), store.claimNextJob("w4", java.time.Duration.ofMinutes(1)),
+                "leases that have not run out are not taken over");
+        java.time.Instant before = store.job("k2").orElseThrow().leaseUntil();
+        assertEquals(1, store.renewLeases("w3", java.time.Duration.ofMinutes(10)));
+        assertTrue(store.job("k2").orElseThrow().leaseUntil().isAfter(before));
+
+        if (store.sharedByProcesses()) {
+            assertEquals(0, store.requeueInterruptedJobs(), "live leases belong to live workers");
+        } else {
+            assertEquals(2, store.requeueInterruptedJobs(), "the owner reopening: every RUNNING job was interrupted");
+        }
+        store.apply(ChangeSet.builder().finishJob("k1", JobState.DONE, null, T0.plusSeconds(9)).build());
+        Job done = store.job("k1").orElseThrow();
+        assertEquals(JobState.DONE, done.state());
+        assertEquals(null, done.owner(), "a finished job has no owner");
+    }
+
     // ------------------------------------------------------------------ totals
 
     @Test

@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.ApiToken;
@@ -37,6 +39,7 @@ import org.modelheritage.store.ModelStatus;
 import org.modelheritage.store.NoSuchRecordException;
 import org.modelheritage.store.Page;
 import org.modelheritage.store.StoreException;
+import org.modelheritage.store.StoreLock;
 
 /**
  * A metadata store held in memory, for tests and demos: nothing outlives the JVM.
@@ -45,12 +48,17 @@ import org.modelheritage.store.StoreException;
  * {@link #apply} copies it, applies every change to the copy, and publishes the copy only when
  * all of them succeeded. Readers take whatever snapshot is current, without locking. Writers are
  * serialised by one lock, which is plenty for a store this size.
+ *
+ * <p>Handles opened on one name share its data, so several lakes in one JVM may use it at once:
+ * their family locks ({@link #lockFamilies}) are shared by the name too. Jobs have no leases (the
+ * default claim): nothing outlives the JVM, so there is no other process to take a job over from.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
 
     /** What a named store holds; shared by every {@link InMemoryMetadataStore} opened on the name. */
     static final class Data {
         private volatile Snapshot current = new Snapshot();
+        private final ConcurrentHashMap<String, ReentrantLock> familyLocks = new ConcurrentHashMap<>();
     }
 
     private final Data data;
@@ -280,6 +288,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
             data.current = draft; // reached only if every change succeeded
         }
+    }
+
+    @Override
+    public StoreLock lockFamilies(String key) {
+        ReentrantLock lock = data.familyLocks.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        return lock::unlock;
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.modelheritage.lake.InvalidModelException;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.LineageGraph;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Model;
 
@@ -65,48 +65,30 @@ public final class LakeIngest {
         }
     }
 
-    /** Prints every family of the lake as an indented tree from its root(s), with edge confidences. */
+    /**
+     * Prints every family of the lake as an indented tree from its root(s), with edge confidences:
+     * one line per step of the family graph's depth-first walk (a merge appears under each parent,
+     * its subtree under the main one).
+     */
     public static List<FamilyTree> printFamilies(ModelLake lake, PrintStream out) {
         List<FamilyTree> trees = families(lake);
         out.println(trees.size() + " famil" + (trees.size() == 1 ? "y" : "ies") + ":");
         for (FamilyTree tree : trees) {
             out.println("family " + tree.family().id() + " (" + tree.nodes().size() + " model"
                     + (tree.nodes().size() == 1 ? "" : "s") + ")");
-            Map<String, FamilyTree.Node> byId = new HashMap<>();
-            tree.nodes().forEach(n -> byId.put(n.id(), n));
-            Map<String, List<LineageEdge>> childrenOf = new HashMap<>();
-            tree.edges().forEach(e -> childrenOf.computeIfAbsent(e.parentId(), k -> new ArrayList<>()).add(e));
-            tree.nodes().stream().filter(FamilyTree.Node::root).sorted(Comparator.comparing(FamilyTree.Node::name))
-                    .forEach(root -> print(out, root.name() + "  (root)", root.id(), byId, childrenOf, "  "));
+            for (LineageGraph.Step step : tree.graph().depthFirst()) {
+                String name = tree.node(step.modelId()).orElseThrow().name();
+                out.println("  " + "   ".repeat(step.depth()) + (step.via() == null ? name + "  (root)" : line(name, step.via())));
+            }
         }
         return trees;
     }
 
-    private static void print(PrintStream out, String label, String id, Map<String, FamilyTree.Node> byId,
-                              Map<String, List<LineageEdge>> childrenOf, String indent) {
-        out.println(indent + label);
-        List<LineageEdge> children = new ArrayList<>(childrenOf.getOrDefault(id, List.of()));
-        children.sort(Comparator.comparing(e -> byId.get(e.childId()).name()));
-        for (LineageEdge e : children) {
-            String kind = e.duplicate() ? "duplicate of parent, "
-                    : e.merge() ? String.format("merge, weight %.2f, ", e.weight())
-                    : e.kind() == EdgeKind.FINE_TUNE ? "" : e.kind().label() + ", ";
-            String line = "└─ " + byId.get(e.childId()).name() + String.format("  (%sconfidence %.2f)", kind, e.confidence());
-            if (isMainEdge(e, childrenOf)) {
-                print(out, line, e.childId(), byId, childrenOf, indent + "   ");
-            } else {
-                out.println(indent + "   " + line); // a merge's lighter parent: its subtree is printed under the main one
-            }
-        }
-    }
-
-    /** Whether {@code e} is its child's heaviest incoming edge (ties: the more confident, then the smaller parent id). */
-    private static boolean isMainEdge(LineageEdge e, Map<String, List<LineageEdge>> childrenOf) {
-        return childrenOf.values().stream().flatMap(List::stream).filter(o -> o.childId().equals(e.childId()))
-                .min(Comparator.comparingDouble(LineageEdge::weight).reversed()
-                        .thenComparing(Comparator.comparingDouble(LineageEdge::confidence).reversed())
-                        .thenComparing(LineageEdge::parentId))
-                .map(main -> main.parentId().equals(e.parentId())).orElse(true);
+    private static String line(String name, LineageEdge e) {
+        String kind = e.duplicate() ? "duplicate of parent, "
+                : e.merge() ? String.format("merge, weight %.2f, ", e.weight())
+                : e.kind() == EdgeKind.FINE_TUNE ? "" : e.kind().label() + ", ";
+        return "└─ " + name + String.format("  (%sconfidence %.2f)", kind, e.confidence());
     }
 
     static String stem(Path p) {

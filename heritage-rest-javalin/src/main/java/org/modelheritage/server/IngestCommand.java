@@ -2,6 +2,7 @@ package org.modelheritage.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.modelheritage.lake.DuplicateModelException;
-import org.modelheritage.lake.LakeException;
-import org.modelheritage.lake.ModelLake;
-import org.modelheritage.store.Model;
-import org.modelheritage.store.ModelStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ingest PATH...}: adds weight files, sharded checkpoints and whole directories of them to
- * the lake, with a progress bar on stderr, waits for processing and prints a summary.
+ * the lake, with a progress bar on stderr, waits for processing and prints a summary. With
+ * {@code --server URL} it uploads through a running server's API instead of opening the lake.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Add weight files or whole directories to the lake, wait for processing, print a summary.")
@@ -38,6 +35,15 @@ final class IngestCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH",
             description = "Weight files (.safetensors, .pt, .pth, .bin, .ckpt), sharded checkpoint directories, or directories holding them.")
     List<Path> paths;
+
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:HERITAGE_SERVER}",
+            description = "Add the models through a running server's API instead of opening the lake here: "
+                    + "what to use while 'serve' owns the data directory (env HERITAGE_SERVER).")
+    URI server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:HERITAGE_TOKEN}",
+            description = "API token for --server when it asks for one: a contributor token (env HERITAGE_TOKEN).")
+    String token;
 
     @Option(names = "--timeout", defaultValue = "PT1H", description = "How long to wait for processing (ISO-8601 duration; default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -65,15 +71,15 @@ final class IngestCommand implements Callable<Integer> {
         Map<String, String> added = new LinkedHashMap<>();
         List<String> duplicates = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
-        try (ModelLake modelLake = lake.open()) {
+        try (IngestTarget target = server != null ? new ServerIngestTarget(server, token)
+                : new LocalIngestTarget(lake.open())) {
             for (Candidate c : candidates) {
                 progress.show("adding", c.name());
                 try {
-                    Model m = modelLake.add(c.name(), null, List.of(c.path()));
-                    added.put(m.id(), c.name());
-                } catch (DuplicateModelException e) {
-                    duplicates.add(c.name() + " (already model " + e.existingId() + ")");
-                } catch (LakeException e) {
+                    added.put(target.add(c.name(), c.path()), c.name());
+                } catch (IngestTarget.Duplicate e) {
+                    duplicates.add(c.name() + " (already model " + e.existingId + ")");
+                } catch (IngestTarget.Rejected e) {
                     rejected.add(c.name() + ": " + e.getMessage());
                 }
                 progress.step();
@@ -81,45 +87,58 @@ final class IngestCommand implements Callable<Integer> {
             progress.done();
             Progress processing = new Progress(err, added.size());
             long deadline = System.nanoTime() + timeout.toNanos();
+            Map<String, IngestTarget.Status> statuses = statuses(target, added);
             int finished = 0;
             while (finished < added.size() && System.nanoTime() < deadline) {
-                modelLake.awaitIdle(Duration.ofMillis(250));
-                finished = (int) added.keySet().stream().map(modelLake::model)
-                        .filter(m -> m.isPresent() && isFinal(m.get().status())).count();
+                target.awaitProgress(Duration.ofMillis(250));
+                statuses = statuses(target, added);
+                finished = (int) statuses.values().stream().filter(IngestTarget.Status::isFinal).count();
                 processing.set(finished, "processing");
             }
             processing.done();
-            summarise(modelLake, added, duplicates, rejected);
-            boolean allReady = added.keySet().stream().map(modelLake::model)
-                    .allMatch(m -> m.isPresent() && m.get().status() == ModelStatus.READY);
+            summarise(target, added, statuses, duplicates, rejected);
+            Map<String, IngestTarget.Status> last = statuses;
+            boolean allReady = added.keySet().stream()
+                    .allMatch(id -> last.containsKey(id) && last.get(id).status().equals("ready"));
             // Main's exit statuses: a rejected file is bad input (2); a file that failed processing, 1.
             return !rejected.isEmpty() ? 2 : allReady ? 0 : 1;
+        } catch (ServerIngestTarget.Unusable e) {
+            err.println();
+            err.println("ingest: " + e.getMessage());
+            return 2;
         }
     }
 
-    private static boolean isFinal(ModelStatus s) {
-        return s == ModelStatus.READY || s == ModelStatus.FAILED;
+    private static Map<String, IngestTarget.Status> statuses(IngestTarget target, Map<String, String> added)
+            throws IOException {
+        Map<String, IngestTarget.Status> out = new LinkedHashMap<>();
+        for (String id : added.keySet()) {
+            target.status(id).ifPresent(s -> out.put(id, s));
+        }
+        return out;
     }
 
-    private static void summarise(ModelLake lake, Map<String, String> added, List<String> duplicates, List<String> rejected) {
+    private static void summarise(IngestTarget target, Map<String, String> added, Map<String, IngestTarget.Status> statuses,
+                                  List<String> duplicates, List<String> rejected) throws IOException {
         PrintStream out = System.out;
         int ready = 0;
         List<String> failed = new ArrayList<>();
         List<String> unfinished = new ArrayList<>();
         for (Map.Entry<String, String> e : added.entrySet()) {
-            Model m = lake.model(e.getKey()).orElse(null);
-            if (m == null) {
+            IngestTarget.Status s = statuses.get(e.getKey());
+            if (s == null) {
                 continue;
             }
-            switch (m.status()) {
-                case READY -> ready++;
-                case FAILED -> failed.add(e.getValue() + ": " + m.failureMessage());
-                default -> unfinished.add(e.getValue() + " (" + m.status().name().toLowerCase(Locale.ROOT) + ")");
+            switch (s.status()) {
+                case "ready" -> ready++;
+                case "failed" -> failed.add(e.getValue() + ": " + s.failure());
+                default -> unfinished.add(e.getValue() + " (" + s.status() + ")");
             }
         }
+        long[] totals = target.totals();
         out.printf("added %d, ready %d, failed %d, unfinished %d, duplicates %d, rejected %d; the lake now has %d models in %d families%n",
                 added.size(), ready, failed.size(), unfinished.size(), duplicates.size(), rejected.size(),
-                lake.stats().models(), lake.stats().families());
+                totals[0], totals[1]);
         failed.forEach(s -> out.println("  failed: " + s));
         unfinished.forEach(s -> out.println("  unfinished: " + s));
         duplicates.forEach(s -> out.println("  duplicate: " + s));

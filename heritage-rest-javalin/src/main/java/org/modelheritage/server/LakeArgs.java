@@ -13,7 +13,7 @@ import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Stores;
 import picocli.CommandLine.Option;
 
-/** Where the lake lives and how it processes: shared by {@code serve} and {@code ingest}. */
+/** Where the lake lives and how it processes: shared by {@code serve}, {@code worker} and {@code ingest}. */
 final class LakeArgs {
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:HERITAGE_DATA:-heritage-data}",
             description = "Data directory: SQLite database and blobs when --store/--blobs are not given (env HERITAGE_DATA; default: ${DEFAULT-VALUE}).")
@@ -50,6 +50,16 @@ final class LakeArgs {
             description = "Largest safetensors __metadata__, in characters (env HERITAGE_MAX_METADATA_SIZE; default: ${DEFAULT-VALUE}).")
     long maxMetadataSize;
 
+    @Option(names = "--lineage-cache", paramLabel = "N", defaultValue = "${env:HERITAGE_LINEAGE_CACHE:-5000}",
+            description = "Most models whose signatures and pair values stay decoded between jobs; 0 loads each "
+                    + "family group from the store every time (env HERITAGE_LINEAGE_CACHE; default: ${DEFAULT-VALUE}).")
+    int lineageCache;
+
+    @Option(names = "--job-lease", paramLabel = "DURATION", defaultValue = "${env:HERITAGE_JOB_LEASE:-PT60S}",
+            description = "How long a worker's claim on a job lasts unless renewed; on a shared store a job whose "
+                    + "process died is taken over after it (ISO-8601; env HERITAGE_JOB_LEASE; default: ${DEFAULT-VALUE}).")
+    java.time.Duration jobLease;
+
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:HERITAGE_LOG_FORMAT:-text}",
             description = "Log lines on stderr: dated text, or one JSON object a line for log shippers (env HERITAGE_LOG_FORMAT; default: ${DEFAULT-VALUE}).")
     String logFormat;
@@ -71,7 +81,8 @@ final class LakeArgs {
         return LakeOptions.defaults().withWorkers(workers).withMaxUploadBytes(maxUploadSize)
                 .withWorkDir(data.toAbsolutePath().resolve("work"))
                 .withReadLimits(ReadLimits.defaults().withMaxTensors(maxTensors)
-                        .withMaxHeaderBytes(maxHeaderSize).withMaxMetadataBytes(maxMetadataSize));
+                        .withMaxHeaderBytes(maxHeaderSize).withMaxMetadataBytes(maxMetadataSize))
+                .withLineageCacheModels(lineageCache).withJobLease(jobLease);
     }
 
     ModelLake open() throws IOException {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
-        subcommands = {ServeCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, TokenCommand.class,
+        subcommands = {ServeCommand.class, WorkerCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, TokenCommand.class,
                 BackupCommand.class, RestoreCommand.class, CheckCommand.class, HealthcheckCommand.class, IdentifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -41,7 +41,7 @@ public final class Main implements Runnable {
                 commandLine.getErr().flush();
                 return 2;
             }
-            throw e;
+            return StoreInUse.handle(e, commandLine, parseResult);
         });
         return cli;
     }

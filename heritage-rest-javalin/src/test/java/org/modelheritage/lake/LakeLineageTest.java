@@ -147,34 +147,79 @@ class LakeLineageTest {
     }
 
     @Test
-    void reopeningRestoresTheEngineWithoutRecomputingAnything() throws Exception {
+    void reopeningLoadsNothingUntilAJobNeedsAGroupAndThenRecomputesNothing() throws Exception {
         Map<String, float[]> root = TestWeights.random(3, 16, 21);
         Map<String, float[]> child = TestWeights.child(root, 0.002, 22);
         String rootId;
         String childId;
         String grandId;
         String family;
+        String key;
         Set<String> edgesBefore;
         try (ModelLake lake = open()) {
             rootId = add(lake, "root", root);
             childId = add(lake, "child", child);
             grandId = add(lake, "grand", TestWeights.child(child, 0.002, 23));
-            add(lake, "other", TestWeights.random(3, 16, 24));
+            add(lake, "other", TestWeights.random(3, 16, 24)); // same architecture, another family: same group
             family = familyOf(lake, rootId);
+            key = lake.family(family).orElseThrow().structuralHash();
             edgesBefore = edges(lake, family);
             assertEquals(Set.of(rootId + ">" + childId, childId + ">" + grandId), edgesBefore);
-            assertEquals(Set.of(), ((IncrementalLineage) lake.lineage()).rowsNotHandedOut());
+            assertEquals(1, lake.groups().loads(), "one group, loaded once (empty) and then kept");
+            IncrementalLineage kept = (IncrementalLineage) lake.groups().cachedEngine(key).orElseThrow();
+            assertEquals(4, kept.modelIds().size());
+            assertEquals(Set.of(), kept.rowsNotHandedOut());
         }
         try (ModelLake lake = open()) {
-            IncrementalLineage engine = (IncrementalLineage) lake.lineage();
-            assertEquals(4, engine.modelIds().size());
-            assertEquals(Set.of(), engine.rowsNotHandedOut(), "every pairwise value came back from the store");
-            assertEquals(edgesBefore, edges(lake, family));
+            assertEquals(0, lake.groups().loads(), "opening a lake decodes no signature");
+            assertEquals(0, lake.groups().cachedModels());
+            assertEquals(edgesBefore, edges(lake, family), "reads come from the store");
+            try (FamilyGroups.Group g = lake.groups().open(key, null)) {
+                IncrementalLineage engine = (IncrementalLineage) g.engine();
+                assertEquals(4, engine.modelIds().size());
+                assertEquals(Set.of(), engine.rowsNotHandedOut(), "every pairwise value came back from the store");
+            }
+            assertEquals(4, lake.groups().cachedModels());
 
-            // The restored engine carries on: deleting the middle model re-links the grandchild.
+            // The loaded engine carries on: deleting the middle model re-links the grandchild.
             assertTrue(lake.remove(childId));
             assertEquals(rootId, parentOf(lake, grandId));
             assertEquals(family, familyOf(lake, grandId));
+            assertEquals(1, lake.groups().loads(), "the kept engine matched the store: not loaded again");
         }
+    }
+
+    @Test
+    void withNoCacheEveryJobLoadsItsGroupFromTheStoreAndTheTreesAreTheSame() throws Exception {
+        Map<String, float[]> root = TestWeights.random(3, 16, 31);
+        Map<String, float[]> child = TestWeights.child(root, 0.002, 32);
+        Set<String> cached;
+        Set<String> uncached;
+        try (ModelLake lake = open()) {
+            String r = add(lake, "root", root);
+            String c = add(lake, "child", child);
+            String g = add(lake, "grand", TestWeights.child(child, 0.002, 33));
+            cached = named(edges(lake, familyOf(lake, r)), Map.of(r, "R", c, "C", g, "G"));
+        }
+        try (ModelLake lake = ModelLake.open(dir.resolve("other"), LakeOptions.defaults().withWorkers(1)
+                .withWorkDir(dir.resolve("work2")).withLineageCacheModels(0))) {
+            String r = add(lake, "root", root);
+            String c = add(lake, "child", child);
+            String g = add(lake, "grand", TestWeights.child(child, 0.002, 33));
+            uncached = named(edges(lake, familyOf(lake, r)), Map.of(r, "R", c, "C", g, "G"));
+            assertEquals(3, lake.groups().loads(), "nothing kept: each job loaded its group");
+            assertEquals(0, lake.groups().cachedModels());
+        }
+        assertEquals(2, cached.size(), "a chain of three: " + cached);
+        assertEquals(cached, uncached);
+    }
+
+    private static Set<String> named(Set<String> edges, Map<String, String> names) {
+        Set<String> out = new HashSet<>();
+        for (String e : edges) {
+            String[] pc = e.split(">");
+            out.add(names.get(pc[0]) + ">" + names.get(pc[1]));
+        }
+        return out;
     }
 }

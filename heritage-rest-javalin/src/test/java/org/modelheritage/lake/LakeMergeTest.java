@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.lineage.LineageGraph;
 import org.modelheritage.server.TestWeights;
 
 /**
@@ -82,6 +83,15 @@ class LakeMergeTest {
                     ids.get("c1") + ">" + ids.get("m") + " merge 0.3 0.75 false true",
                     ids.get("c2") + ">" + ids.get("m") + " merge 0.7 0.875 false true")), edges);
             tree.nodes().forEach(n -> assertEquals(n.id().equals(ids.get("base")), n.root(), n.name()));
+            LineageGraph graph = tree.graph();
+            assertEquals(List.of(ids.get("base")), graph.roots());
+            assertEquals(List.of(ids.get("c2"), ids.get("c1")), graph.parents(ids.get("m")), "the heavier parent first");
+            assertEquals(List.of(ids.get("c2"), ids.get("c1"), ids.get("base")), graph.ancestors(ids.get("m")));
+            assertEquals(List.of("base", "c1", "c2", "m"),
+                    graph.topologicalOrder().stream().map(id -> tree.node(id).orElseThrow().name()).toList());
+            assertEquals(List.of("base", " c1", "  m+", " c2", "  m"), graph.depthFirst().stream()
+                    .map(st -> " ".repeat(st.depth()) + tree.node(st.modelId()).orElseThrow().name()
+                            + (st.expanded() ? "" : "+")).toList());
             assertFalse(new LineageEdge("a", "b", 1, EdgeKind.FINE_TUNE).duplicate());
             assertTrue(new LineageEdge("a", "b", 1, EdgeKind.DUPLICATE).duplicate());
         }

@@ -50,6 +50,16 @@ class PoisonJobTest {
             }
 
             @Override
+            public String familyKey(Signature signature) {
+                return real.familyKey(signature);
+            }
+
+            @Override
+            public LineageAdapter fresh() {
+                return real.fresh();
+            }
+
+            @Override
             public String statisticsVersion() {
                 return real.statisticsVersion();
             }

@@ -76,6 +76,8 @@ class AccessTest {
                 new Route("GET", "/api/families", Role.READER, 200),
                 new Route("GET", "/api/families/" + UNKNOWN + "/models", Role.READER, 404),
                 new Route("GET", "/api/families/" + UNKNOWN + "/tree", Role.READER, 404),
+                new Route("GET", "/api/families/" + UNKNOWN + "/tree.graphml", Role.READER, 404),
+                new Route("GET", "/api/families/" + UNKNOWN + "/tree.dot", Role.READER, 404),
                 new Route("GET", "/api/stats", Role.READER, 200),
                 new Route("GET", "/api/stats/charts", Role.READER, 200),
                 new Route("POST", "/api/identify", Role.READER, 200),
@@ -365,6 +367,8 @@ class AccessTest {
             TestServer.Reply other2 = cors.send(HttpRequest.newBuilder(cors.uri("/api/stats"))
                     .header("Origin", "https://evil.example").GET());
             assertNull(other2.header("Access-Control-Allow-Origin"));
+            assertEquals(403, other2.status(), "refused as JSON, not a 400 with the stats as its body");
+            assertTrue(other2.json().get("error").asText().contains("--cors-origins"), other2.body());
             assertEquals(404, send(cors, "DELETE", "/api/models/" + UNKNOWN, admin,
                     Map.of("Origin", "https://lab.example")).status(), "a configured origin may write, with a token");
             assertEquals(403, send(cors, "DELETE", "/api/models/" + UNKNOWN, admin,

@@ -143,6 +143,13 @@ class ApiTest {
 
         TestServer.Reply dot = s.get("/api/families/" + familyId + "/tree?format=dot");
         assertEquals(200, dot.status());
+        // the export operations answer the same documents
+        TestServer.Reply graphmlExport = s.get("/api/families/" + familyId + "/tree.graphml");
+        assertEquals(graphml.body(), graphmlExport.body());
+        assertTrue(graphmlExport.header("Content-Type").startsWith("application/graphml+xml"));
+        TestServer.Reply dotExport = s.get("/api/families/" + familyId + "/tree.dot");
+        assertEquals(dot.body(), dotExport.body());
+        assertTrue(dotExport.header("Content-Type").startsWith("text/vnd.graphviz"));
         assertTrue(dot.body().startsWith("digraph "), dot.body());
         for (JsonNode e : tree.get("edges")) {
             assertTrue(dot.body().contains("\"" + e.get("parent").asText() + "\" -> \"" + e.get("child").asText() + "\""), dot.body());
@@ -268,6 +275,7 @@ class ApiTest {
                 "/api/models/..%2F..%2Fetc", "/no/such/route")) {
             TestServer.Reply r = s.get(path);
             assertEquals(404, r.status(), path);
+            assertNotNull(r.json(), path + " answered " + r.header("Content-Type") + ": " + r.body());
             assertTrue(r.json().get("error").asText().length() > 0, path);
         }
         assertEquals(404, s.delete("/api/models/nope").status());
@@ -300,18 +308,30 @@ class ApiTest {
         assertEquals(null, r.header("Access-Control-Allow-Origin"), "no CORS without --cors-origins");
     }
 
+    /**
+     * The routes the running Javalin app serves (its router's endpoint list) and the operations the
+     * served document describes are the same set: a new route without its description fails here,
+     * as does a description of a route that is gone.
+     */
     @Test
     void openApiDocumentListsExactlyTheAppsRoutes() throws Exception {
         TestServer.Reply r = s.get("/openapi.json");
         assertEquals(200, r.status());
-        Set<String> documented = new HashSet<>();
+        Set<String> documented = new java.util.TreeSet<>();
         r.json().get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-            if (Set.of("get", "post", "put", "patch", "delete").contains(method)) {
-                documented.add(method.toUpperCase() + " " + path.getKey());
+            if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
+                documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
             }
         }));
-        assertEquals(new HashSet<>(s.server.routes()), documented);
-        assertEquals(s.server.routes().size(), documented.size());
+        Set<String> served = new java.util.TreeSet<>(s.server.routes());
+        assertEquals(s.server.routes().size(), served.size(), "a route registered twice: " + s.server.routes());
+        Set<String> undocumented = new java.util.TreeSet<>(served);
+        undocumented.removeAll(documented);
+        Set<String> gone = new java.util.TreeSet<>(documented);
+        gone.removeAll(served);
+        assertEquals(List.of(), List.copyOf(undocumented), "routes the app serves that openapi.json does not describe");
+        assertEquals(List.of(), List.copyOf(gone), "operations openapi.json describes that the app does not serve");
+        assertTrue(served.size() >= 16, "the router's list was read: " + served);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.modelheritage.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,6 +97,26 @@ class CommandLineTest {
         IngestCommand.collect(dir, found);
         assertEquals(List.of("a", "b", "c", "d"), found.stream().map(IngestCommand.Candidate::name).toList());
         assertEquals(sharded, found.get(2).path());
+    }
+
+    @Test
+    void ingestWaitsForEveryModelAndSummarises(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.write(in.resolve("a.safetensors"), TestWeights.safetensors(TestWeights.random(2, 8, 1)));
+        Files.write(in.resolve("b.safetensors"), TestWeights.safetensors(TestWeights.random(2, 8, 2)));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int status;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            status = Main.commandLine().execute("ingest", "--data", dir.resolve("lake").toString(), in.toString());
+        } finally {
+            System.setOut(old);
+        }
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, status, printed);
+        assertTrue(printed.lines().anyMatch(l -> l.startsWith("added 2, ready 2, failed 0, unfinished 0, duplicates 0, "
+                + "rejected 0; the lake now has 2 models in ")), printed);
     }
 
     @Test

@@ -50,7 +50,7 @@ class DashboardBrowserTest extends BrowserPageTest {
         WebElement empty = b.visible(By.id("empty-dashboard"));
         assertTrue(empty.getText().contains("The lake is empty"), empty.getText());
         assertTrue(b.find(By.id("dashboard-first-upload")).getAttribute("href").endsWith("/add.html"));
-        WebElement nav = b.find(By.cssSelector(".navbar a[href='/dashboard.html']"));
+        WebElement nav = b.find(By.cssSelector(".navbar a[href='dashboard.html']"));
         assertEquals("page", nav.getAttribute("aria-current"));
         b.screenshots("dashboard-empty", () -> waitDrawn("empty"));
         b.find(By.id("dashboard-first-upload")).click();

@@ -65,7 +65,7 @@ class IdentifyBrowserTest extends BrowserPageTest {
         for (Browser.Dimension size : List.of(Browser.DESKTOP, Browser.PHONE)) {
             b.viewport(size);
             b.open(base + "/identify.html");
-            assertEquals("page", b.find(By.cssSelector(".navbar a[href='/identify.html']")).getAttribute("aria-current"));
+            assertEquals("page", b.find(By.cssSelector(".navbar a[href='identify.html']")).getAttribute("aria-current"));
             identify();
             WebElement parents = b.find(By.id("answer-parents"));
             WebElement link = parents.findElement(By.cssSelector("a[data-model-id]"));

@@ -75,7 +75,7 @@ class SignInBrowserTest extends BrowserPageTest {
         b.open(base + "/");
         assertEquals("Sign in · reader", navRole());
         assertFalse(displayed("nav-add"), "no Add Model for a reader");
-        assertEquals(0, b.findAll(By.cssSelector("a[href='/add.html']")).stream().filter(WebElement::isDisplayed).count());
+        assertEquals(0, b.findAll(By.cssSelector("a[href='add.html']")).stream().filter(WebElement::isDisplayed).count());
         b.open(base + "/add.html");
         b.visible(By.id("upload-needs-role"));
         assertFalse(displayed("upload-form"), "the upload form is hidden from a reader");

@@ -82,11 +82,18 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request and checks the answer against the OpenAPI document (status, content type,
+     * body schema): every API test is also a test of the document.
+     */
     Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
+            HttpResponse<String> r = http.send(built, HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             String type = r.headers().firstValue("Content-Type").orElse("");
+            OpenApiContract.get().check(new OpenApiContract.Exchange(built.method(), built.uri().getRawPath(),
+                    r.statusCode(), type, r.body()));
             if (type.startsWith("application/json") && !r.body().isEmpty()) {
                 json = JSON.readTree(r.body());
             }

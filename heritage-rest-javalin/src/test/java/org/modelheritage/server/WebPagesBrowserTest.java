@@ -574,7 +574,7 @@ class WebPagesBrowserTest extends BrowserPageTest {
         WebElement brand = b.find(By.cssSelector(".navbar .brand"));
         assertTrue(brand.getText().contains("Model Heritage"));
         assertEquals(1, brand.findElements(By.tagName("svg")).size(), "the database icon is inline SVG");
-        assertEquals("Models", b.find(By.cssSelector(".navbar a[href='/models.html']")).getText());
+        assertEquals("Models", b.find(By.cssSelector(".navbar a[href='models.html']")).getText());
         assertEquals("Add Model", b.find(By.id("nav-add")).getText());
     }
 

@@ -1,8 +1,8 @@
 package org.modelheritage.read.io;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.modelheritage.read.DType;
+import org.modelheritage.simd.Kernels;
 
 /**
  * Decodes raw tensor elements to float, in bulk. The source buffer's byte order must already be
@@ -10,6 +10,8 @@ import org.modelheritage.read.DType;
  * tight loops over primitive arrays, which the JIT compiles well.
  */
 final class ElementDecoder {
+    /** BF16 and F16 widening: on the Vector API when the JVM has it, else scalar; exact either way. */
+    private static final Kernels KERNELS = Kernels.get();
     private short[] shorts = new short[0];
     private int[] ints = new int[0];
     private byte[] bytes = new byte[0];
@@ -18,8 +20,8 @@ final class ElementDecoder {
     void decode(DType dtype, ByteBuffer src, int srcPos, float[] dst, int dstPos, int count) {
         switch (dtype) {
             case F32 -> src.position(srcPos).asFloatBuffer().get(dst, dstPos, count);
-            case BF16 -> decodeBf16(src, srcPos, dst, dstPos, count);
-            case F16 -> decodeF16(src, srcPos, dst, dstPos, count);
+            case BF16 -> KERNELS.decodeBf16(src, srcPos, dst, dstPos, count);
+            case F16 -> KERNELS.decodeF16(src, srcPos, dst, dstPos, count);
             case F64 -> {
                 for (int i = 0; i < count; i++) {
                     dst[dstPos + i] = (float) src.getDouble(srcPos + 8 * i);
@@ -49,44 +51,6 @@ final class ElementDecoder {
                 src.get(srcPos, b, 0, count);
                 decodeBytes(dtype, b, dst, dstPos, count);
             }
-        }
-    }
-
-    /*
-     * BF16 and F16 read two elements per 4-byte load straight from the (direct) buffer: measured
-     * faster than a bulk copy to short[] and a loop over it, since neither loop vectorizes.
-     */
-    private static void decodeBf16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count) {
-        int pairs = count >>> 1;
-        if (src.order() == ByteOrder.LITTLE_ENDIAN) {
-            for (int i = 0; i < pairs; i++) {
-                int v = src.getInt(srcPos + 4 * i);
-                dst[dstPos + 2 * i] = Float.intBitsToFloat(v << 16);
-                dst[dstPos + 2 * i + 1] = Float.intBitsToFloat(v & 0xFFFF0000);
-            }
-        } else {
-            for (int i = 0; i < pairs; i++) {
-                int v = src.getInt(srcPos + 4 * i);
-                dst[dstPos + 2 * i] = Float.intBitsToFloat(v & 0xFFFF0000);
-                dst[dstPos + 2 * i + 1] = Float.intBitsToFloat(v << 16);
-            }
-        }
-        if ((count & 1) != 0) {
-            dst[dstPos + count - 1] = Float.intBitsToFloat(src.getShort(srcPos + 2 * (count - 1)) << 16);
-        }
-    }
-
-    private static void decodeF16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count) {
-        int pairs = count >>> 1;
-        int first = src.order() == ByteOrder.LITTLE_ENDIAN ? 0 : 16;
-        int second = 16 - first;
-        for (int i = 0; i < pairs; i++) {
-            int v = src.getInt(srcPos + 4 * i);
-            dst[dstPos + 2 * i] = FloatConversions.halfToFloat(v >>> first);
-            dst[dstPos + 2 * i + 1] = FloatConversions.halfToFloat(v >>> second);
-        }
-        if ((count & 1) != 0) {
-            dst[dstPos + count - 1] = FloatConversions.halfToFloat(src.getShort(srcPos + 2 * (count - 1)));
         }
     }
 

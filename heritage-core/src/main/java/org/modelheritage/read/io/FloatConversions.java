@@ -1,19 +1,17 @@
 package org.modelheritage.read.io;
 
+import org.modelheritage.simd.HalfFloat;
+
 /**
  * Bit-exact conversions between float and the narrow float formats, giving what PyTorch's
  * {@code tensor.float()} and {@code tensor.to(dtype)} give on the CPU. Java 17 has no
  * {@code Float.float16ToFloat}, so these are written out.
  */
 public final class FloatConversions {
-    private static final float[] HALF_TO_FLOAT = new float[1 << 16];
     private static final float[] E4M3FN_TO_FLOAT = new float[256];
     private static final float[] E5M2_TO_FLOAT = new float[256];
 
     static {
-        for (int h = 0; h < HALF_TO_FLOAT.length; h++) {
-            HALF_TO_FLOAT[h] = Float.intBitsToFloat(halfToFloatBits(h));
-        }
         for (int b = 0; b < 256; b++) {
             E4M3FN_TO_FLOAT[b] = Float.intBitsToFloat(float8e4m3fnToFloatBits(b));
             E5M2_TO_FLOAT[b] = Float.intBitsToFloat(float8e5m2ToFloatBits(b));
@@ -28,28 +26,11 @@ public final class FloatConversions {
      * comes out quiet, as PyTorch's conversion (and the F16C instruction) gives.
      */
     public static int halfToFloatBits(int half) {
-        int sign = (half & 0x8000) << 16;
-        int exponent = (half >>> 10) & 0x1F;
-        int mantissa = half & 0x3FF;
-        if (exponent == 0x1F) {
-            return mantissa == 0 ? sign | 0x7F800000 : sign | 0x7FC00000 | (mantissa << 13);
-        }
-        if (exponent == 0) {
-            if (mantissa == 0) {
-                return sign;
-            }
-            int e = 113;
-            while ((mantissa & 0x400) == 0) {
-                mantissa <<= 1;
-                e--;
-            }
-            return sign | (e << 23) | ((mantissa & 0x3FF) << 13);
-        }
-        return sign | ((exponent + 112) << 23) | (mantissa << 13);
+        return HalfFloat.toFloatBits(half);
     }
 
     public static float halfToFloat(int half) {
-        return HALF_TO_FLOAT[half & 0xFFFF];
+        return HalfFloat.toFloat(half);
     }
 
     /** bfloat16 to float: the top 16 bits of a float, kept bit for bit (NaN payloads included). */

@@ -52,6 +52,8 @@ public final class AccessControl {
     private final RateLimiter limiter;
     private final Clock clock;
     private final JwtVerifier jwt;
+    /** Where the API is mounted ("" standalone, "/heritage" say in another app). */
+    private final String basePath;
     /** Once a token exists it stays so (revoked tokens are kept): cached to spare a query per request. */
     private volatile boolean tokensExist;
 
@@ -61,6 +63,13 @@ public final class AccessControl {
      */
     public AccessControl(Tokens tokens, boolean loopback, Anonymous anonymous, List<String> corsOrigins,
                          RateLimits limits, JwtVerifier jwt, Clock clock) {
+        this(tokens, loopback, anonymous, corsOrigins, limits, jwt, clock, "");
+    }
+
+    /** @param basePath where the API is mounted: "" at the root, else "/" and a path without a trailing "/" */
+    public AccessControl(Tokens tokens, boolean loopback, Anonymous anonymous, List<String> corsOrigins,
+                         RateLimits limits, JwtVerifier jwt, Clock clock, String basePath) {
+        this.basePath = basePath;
         this.tokens = tokens;
         this.loopback = loopback;
         this.anonymous = anonymous;
@@ -102,6 +111,13 @@ public final class AccessControl {
         if (loopback && (host == null || !isLoopback(hostName(host)))) {
             throw new AccessDeniedException(403, "this server listens on loopback only and answers requests for "
                     + "localhost or 127.0.0.1, not for host '" + host + "'");
+        }
+        // With --cors-origins set, Javalin's CORS plugin marks any other origin's request 400 yet lets the
+        // handler answer with its normal body: refuse it here instead, as JSON, before any handler runs.
+        if (!corsOrigins.isEmpty() && !changesState(ctx) && ctx.method() != HandlerType.OPTIONS && foreignOrigin(ctx)
+                && !corsAllowed(ctx.header("Origin"))) {
+            throw new AccessDeniedException(403, "cross-origin request from " + ctx.header("Origin")
+                    + " refused: only the origins given to --cors-origins may call this server from a web page");
         }
         if (changesState(ctx) && foreignOrigin(ctx) && !corsAllowed(ctx.header("Origin"))) {
             throw new AccessDeniedException(403, "cross-origin " + ctx.method() + " from " + ctx.header("Origin")
@@ -146,8 +162,9 @@ public final class AccessControl {
         if (ctx.method() == HandlerType.OPTIONS) {
             return; // CORS preflights carry no credentials
         }
-        boolean api = ctx.path().startsWith("/api/");
-        RateLimiter.Kind kind = ctx.method() == HandlerType.POST && ctx.path().equals("/api/models")
+        String path = ctx.path().startsWith(basePath) ? ctx.path().substring(basePath.length()) : ctx.path();
+        boolean api = path.startsWith("/api/");
+        RateLimiter.Kind kind = ctx.method() == HandlerType.POST && path.equals("/api/models")
                 ? RateLimiter.Kind.UPLOAD : RateLimiter.Kind.READ;
         if (api) {
             limiter.take(kind, "ip:" + ctx.ip());

@@ -34,14 +34,14 @@ final class AccessHandlers {
     /** Who the caller is and what it may do: what the web pages show and hide. */
     void me(Context ctx) {
         Caller c = caller(ctx);
-        ctx.json(new MeView(c.kind(), c.name(), c.kind().equals("token") ? c.actor() : null,
+        Json.render(ctx, new MeView(c.kind(), c.name(), c.kind().equals("token") ? c.actor() : null,
                 c.role() == null ? null : c.role().label(), c.may(Role.READER), c.may(Role.CONTRIBUTOR),
                 c.may(Role.ADMIN)));
     }
 
     void listTokens(Context ctx) {
         Instant now = clock.instant();
-        ctx.json(new TokenListView(tokens.list().stream().map(t -> TokenView.of(t, now)).toList()));
+        Json.render(ctx, new TokenListView(tokens.list().stream().map(t -> TokenView.of(t, now)).toList()));
     }
 
     /** Body: {"name": "ci-bot", "role": "contributor", "expires": "90d"} (expires optional). */
@@ -70,7 +70,7 @@ final class AccessHandlers {
         }
         Caller c = caller(ctx);
         Tokens.Issued issued = tokens.create(name, role, validFor, c.actor(), c.address());
-        ctx.status(HttpStatus.CREATED).json(new IssuedView(TokenView.of(issued.token(), clock.instant()), issued.secret()));
+        Json.render(ctx.status(HttpStatus.CREATED), new IssuedView(TokenView.of(issued.token(), clock.instant()), issued.secret()));
     }
 
     void revokeToken(Context ctx) {
@@ -85,7 +85,7 @@ final class AccessHandlers {
     void audit(Context ctx) {
         Paging paging = Paging.of(ctx);
         Page<AuditEntry> page = store.audit(paging.offset(), paging.limit());
-        ctx.json(new AuditPageView(page.items().stream().map(AuditView::of).toList(), page.total(), page.offset(),
+        Json.render(ctx, new AuditPageView(page.items().stream().map(AuditView::of).toList(), page.total(), page.offset(),
                 page.limit()));
     }
 

@@ -28,7 +28,7 @@ final class CompareHandlers {
             }
         }
         ModelComparison c = lake.compare(a, b).orElseThrow(() -> new NotFoundResponse("no such model"));
-        ctx.json(ComparisonView.of(c));
+        Json.render(ctx, ComparisonView.of(c));
     }
 
     private static String required(Context ctx, String name) {

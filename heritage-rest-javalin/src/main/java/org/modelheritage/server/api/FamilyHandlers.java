@@ -17,13 +17,13 @@ final class FamilyHandlers {
 
     void list(Context ctx) {
         Paging paging = Paging.of(ctx);
-        ctx.json(Views.FamilyPageView.of(lake.families(paging.offset(), paging.limit())));
+        Json.render(ctx, Views.FamilyPageView.of(lake.families(paging.offset(), paging.limit())));
     }
 
     void models(Context ctx) {
         String id = ctx.pathParam("id");
         Paging paging = Paging.of(ctx);
-        ctx.json(Views.ModelPageView.of(lake.familyModels(id, paging.offset(), paging.limit()).orElseThrow(() -> notFound(id))));
+        Json.render(ctx, Views.ModelPageView.of(lake.familyModels(id, paging.offset(), paging.limit()).orElseThrow(() -> notFound(id))));
     }
 
     void tree(Context ctx) {
@@ -37,8 +37,20 @@ final class FamilyHandlers {
         switch (format) {
             case "graphml" -> ctx.contentType("application/graphml+xml").result(TreeExport.graphml(tree));
             case "dot" -> ctx.contentType("text/vnd.graphviz").result(TreeExport.dot(tree));
-            default -> ctx.json(Views.TreeView.of(tree));
+            default -> Json.render(ctx, Views.TreeView.of(tree));
         }
+    }
+
+    /** The tree as GraphML: its own operation, so that a generated client gets one answer type per call. */
+    void graphml(Context ctx) {
+        String id = ctx.pathParam("id");
+        ctx.contentType("application/graphml+xml").result(TreeExport.graphml(lake.tree(id).orElseThrow(() -> notFound(id))));
+    }
+
+    /** The tree as Graphviz DOT, likewise. */
+    void dot(Context ctx) {
+        String id = ctx.pathParam("id");
+        ctx.contentType("text/vnd.graphviz").result(TreeExport.dot(lake.tree(id).orElseThrow(() -> notFound(id))));
     }
 
     private static NotFoundResponse notFound(String id) {

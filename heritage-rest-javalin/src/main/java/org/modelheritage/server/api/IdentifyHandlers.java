@@ -22,8 +22,7 @@ public final class IdentifyHandlers {
     }
 
     void identify(Context ctx) throws IOException {
-        String boundary = MultipartStream.boundaryOf(ctx.req().getContentType());
-        if (boundary == null) {
+        if (!MultipartParts.isFormData(ctx.req().getContentType())) {
             throw new BadRequestResponse("expected a multipart/form-data body with a file");
         }
         long limit = lake.options().maxUploadBytes();
@@ -31,8 +30,8 @@ public final class IdentifyHandlers {
             throw new UploadTooLargeException(limit); // refused before reading a byte
         }
         try (IdentifyUpload probe = lake.beginIdentify()) {
-            MultipartStream parts = new MultipartStream(ctx.req().getInputStream(), boundary);
-            for (MultipartStream.Part part; (part = parts.next()) != null; ) {
+            MultipartParts parts = MultipartParts.of(ctx.req());
+            for (MultipartParts.Part part; (part = parts.next()) != null; ) {
                 if (part.name().equals("file")) {
                     if (!part.isFile()) {
                         throw new BadRequestResponse("the 'file' field must be a file, not text");
@@ -40,7 +39,7 @@ public final class IdentifyHandlers {
                     probe.addFile(part.fileName(), part.body());
                 }
             }
-            ctx.json(IdentificationView.of(probe.identify()));
+            Json.render(ctx, IdentificationView.of(probe.identify()));
         }
     }
 

@@ -5,26 +5,28 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.util.List;
-import org.modelheritage.store.Model;
 import org.modelheritage.lake.ModelDetails;
 import org.modelheritage.lake.ModelLake;
 import org.modelheritage.server.access.AccessControl;
 import org.modelheritage.server.access.AuditTrail;
 import org.modelheritage.server.access.Caller;
+import org.modelheritage.store.Model;
 
 /** /api/models: list and search, upload, one model, delete. */
 final class ModelHandlers {
     private final ModelLake lake;
     private final AuditTrail audit;
+    private final String basePath;
 
-    ModelHandlers(ModelLake lake, AuditTrail audit) {
+    ModelHandlers(ModelLake lake, AuditTrail audit, String basePath) {
         this.lake = lake;
         this.audit = audit;
+        this.basePath = basePath;
     }
 
     void list(Context ctx) {
         Paging paging = Paging.of(ctx);
-        ctx.json(Views.ModelPageView.of(lake.models(ctx.queryParam("search"), paging.offset(), paging.limit())));
+        Json.render(ctx, Views.ModelPageView.of(lake.models(ctx.queryParam("search"), paging.offset(), paging.limit())));
     }
 
     void upload(Context ctx) throws IOException {
@@ -33,12 +35,12 @@ final class ModelHandlers {
                 + model.byteSize() + " bytes");
         // the model as added (pending, in no family yet), whatever a worker has done since
         ModelDetails details = new ModelDetails(model, null, null, List.of(), List.of());
-        ctx.status(HttpStatus.CREATED).header("Location", "/api/models/" + model.id()).json(Views.ModelDetailView.of(details));
+        Json.render(ctx.status(HttpStatus.CREATED).header("Location", basePath + "/api/models/" + model.id()), Views.ModelDetailView.of(details));
     }
 
     void get(Context ctx) {
         String id = ctx.pathParam("id");
-        ctx.json(Views.ModelDetailView.of(lake.details(id).orElseThrow(() -> notFound(id))));
+        Json.render(ctx, Views.ModelDetailView.of(lake.details(id).orElseThrow(() -> notFound(id))));
     }
 
     void delete(Context ctx) {

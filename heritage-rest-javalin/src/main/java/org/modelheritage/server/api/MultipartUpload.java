@@ -25,8 +25,7 @@ final class MultipartUpload {
     }
 
     static Model receive(HttpServletRequest request, ModelLake lake) throws IOException {
-        String boundary = MultipartStream.boundaryOf(request.getContentType());
-        if (boundary == null) {
+        if (!MultipartParts.isFormData(request.getContentType())) {
             throw new BadRequestResponse("expected a multipart/form-data body with a file and a name");
         }
         long limit = lake.options().maxUploadBytes();
@@ -37,8 +36,8 @@ final class MultipartUpload {
         String name = null;
         String description = null;
         try (ModelUpload upload = lake.beginUpload()) {
-            MultipartStream parts = new MultipartStream(request.getInputStream(), boundary);
-            MultipartStream.Part part;
+            MultipartParts parts = MultipartParts.of(request);
+            MultipartParts.Part part;
             while ((part = parts.next()) != null) {
                 switch (part.name()) {
                     case "file" -> {
@@ -56,7 +55,7 @@ final class MultipartUpload {
         }
     }
 
-    private static String text(MultipartStream.Part part) throws IOException {
+    private static String text(MultipartParts.Part part) throws IOException {
         InputStream body = part.body();
         byte[] bytes = body.readNBytes(MAX_TEXT_FIELD + 1);
         if (bytes.length > MAX_TEXT_FIELD) {

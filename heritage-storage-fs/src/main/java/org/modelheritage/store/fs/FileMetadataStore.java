@@ -8,12 +8,8 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,6 +48,7 @@ import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelQuery;
 import org.modelheritage.store.Page;
 import org.modelheritage.store.StoreException;
+import org.modelheritage.store.OwnerLock;
 import org.modelheritage.store.StoreLockedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * A metadata store in a plain directory of JSON documents, for a lake without a database.
  *
  * <pre>
- * DIR/store.lock          held (FileChannel.tryLock) while open: one writer process at a time
+ * DIR/store.lock          held (FileChannel.tryLock) while open, naming its holder: one owning process
  * DIR/snapshot.ndjson     the whole store at journal entry N, one JSON document per line
  * DIR/journal/N.json      one change set per file, applied after the snapshot, in order
  * DIR/statistics/SHA256   statistics bytes, by content
@@ -88,8 +85,7 @@ public final class FileMetadataStore implements MetadataStore {
     private final Path statistics;
     private final Path staging;
     private final Path snapshot;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final OwnerLock ownerLock;
     private final ObjectMapper json = new ObjectMapper();
     private final FsState state = new FsState();
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock(true);
@@ -101,14 +97,13 @@ public final class FileMetadataStore implements MetadataStore {
     private long journalBytes;
     private boolean closed;
 
-    private FileMetadataStore(Path dir, FileChannel lockChannel, FileLock lock, Map<String, String> options) {
+    private FileMetadataStore(Path dir, OwnerLock ownerLock, Map<String, String> options) {
         this.dir = dir;
         this.journal = dir.resolve("journal");
         this.statistics = dir.resolve("statistics");
         this.staging = dir.resolve("staging");
         this.snapshot = dir.resolve("snapshot.ndjson");
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.ownerLock = ownerLock;
         this.checkpointEntries = Integer.parseInt(options.getOrDefault("checkpointEntries", "10000"));
         this.checkpointBytes = Long.parseLong(options.getOrDefault("checkpointBytes", Long.toString(64L << 20)));
     }
@@ -121,35 +116,20 @@ public final class FileMetadataStore implements MetadataStore {
      */
     public static FileMetadataStore open(Path dir, Map<String, String> options) {
         Path root = dir.toAbsolutePath().normalize();
-        FileChannel channel = null;
+        OwnerLock owner = null;
         try {
             for (String sub : List.of("journal", "statistics", "staging")) {
                 Files.createDirectories(root.resolve(sub));
             }
-            Path lockFile = root.resolve("store.lock");
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                throw new StoreLockedException(root + " is already open in this process; close it first");
-            }
-            if (lock == null) {
-                String holder = Files.readString(lockFile, StandardCharsets.UTF_8).trim();
-                throw new StoreLockedException(root + " is open in another process"
-                        + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; only one process may use it at a time");
-            }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
-            FileMetadataStore store = new FileMetadataStore(root, channel, lock, options);
+            owner = OwnerLock.acquire(root.resolve("store.lock"), "file store " + root);
+            FileMetadataStore store = new FileMetadataStore(root, owner, options);
             store.recover();
             return store;
         } catch (IOException | RuntimeException e) {
-            if (channel != null) {
+            if (owner != null) {
                 try {
-                    channel.close();
-                } catch (IOException suppressed) {
+                    owner.close();
+                } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
             }
@@ -508,12 +488,7 @@ public final class FileMetadataStore implements MetadataStore {
                     LOG.warn("{}: cannot write a snapshot on close (the journal keeps everything): {}", dir, e.toString());
                 }
             }
-            try {
-                lock.release();
-                lockChannel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ownerLock.close();
         } finally {
             rw.writeLock().unlock();
         }

@@ -58,7 +58,8 @@ class FileMetadataStoreTest extends MetadataStoreContract {
                 OpenOnce.class.getName(), uri.toString()).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes());
         assertEquals(3, child.waitFor(), out);
-        assertTrue(out.contains("is open in another process (pid " + ProcessHandle.current().pid() + ")"), out);
+        assertTrue(out.contains("is in use by another process (pid " + ProcessHandle.current().pid() + " on host "), out);
+        assertTrue(out.contains(" since 20"), out);
     }
 
     /** Child JVM: tries to open the store; exits 3 with the message when it is locked. */

@@ -29,6 +29,26 @@ abstract class Dialect {
     /** Appended to the query that picks the next job, so concurrent claimers skip a job being claimed. */
     abstract String skipLocked();
 
+    /**
+     * True when one process owns the database while it is open (SQLite, under its owner lock): a
+     * RUNNING job found at open was interrupted. False when processes share it (PostgreSQL): only
+     * a job whose lease ran out was.
+     */
+    abstract boolean singleOwner();
+
+    /**
+     * Takes the lock for {@code key} against every process on the database, on a connection of its
+     * own that holds it until the returned lock is closed; null when the dialect has none (one owner).
+     */
+    StoreLockHandle lockKey(javax.sql.DataSource pool, String key) throws SQLException {
+        return null;
+    }
+
+    /** A held key lock: release it and give its connection back. */
+    interface StoreLockHandle {
+        void release() throws SQLException;
+    }
+
     /** A unique-constraint violation: a concurrent writer won a race; retrying runs the explicit checks again. */
     abstract boolean isUniqueViolation(SQLException e);
 

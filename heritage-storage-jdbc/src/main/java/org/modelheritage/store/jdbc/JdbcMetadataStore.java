@@ -1,11 +1,11 @@
 package org.modelheritage.store.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.modelheritage.lineage.EdgeKind;
@@ -43,6 +44,7 @@ import org.modelheritage.store.ModelStatus;
 import org.modelheritage.store.NoSuchRecordException;
 import org.modelheritage.store.Page;
 import org.modelheritage.store.StoreException;
+import org.modelheritage.store.StoreLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,23 +64,31 @@ public final class JdbcMetadataStore implements MetadataStore {
             + "layer_count, structural_hash, family_id, parent_id, confidence, status, failure_message, created_at, "
             + "processed_at";
     private static final String NAME_ORDER = " ORDER BY name_key, name, id";
-    private static final String JOB_COLUMNS = "model_id, state, attempts, enqueued_at, started_at, finished_at, last_error";
+    private static final String JOB_COLUMNS = "model_id, state, attempts, enqueued_at, started_at, finished_at, last_error, "
+            + "owner, lease_until";
 
     private final Dialect dialect;
-    private final HikariDataSource reads;
-    private final HikariDataSource writes;
+    private final DataSource reads;
+    private final DataSource writes;
+    /** Closes the pools this store opened; nothing for a caller's data source. */
+    private final Runnable closePools;
     private final String description;
 
-    private JdbcMetadataStore(Dialect dialect, HikariDataSource reads, HikariDataSource writes, String description) {
+    private JdbcMetadataStore(Dialect dialect, DataSource reads, DataSource writes, Runnable closePools,
+                              String description) {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
+        this.closePools = closePools;
         this.description = description;
     }
 
-    /** Migrates the schema (in {@code schema} when given) and returns the store over the two pools. */
-    static JdbcMetadataStore open(Dialect dialect, HikariDataSource reads, HikariDataSource writes, String schema,
-                                  String description) {
+    /**
+     * Migrates the schema (in {@code schema} when given) and returns the store over the two data
+     * sources (the same one twice is fine); {@code closePools} runs when the store closes.
+     */
+    static JdbcMetadataStore open(Dialect dialect, DataSource reads, DataSource writes, Runnable closePools,
+                                  String schema, String description) {
         var config = Flyway.configure(JdbcMetadataStore.class.getClassLoader())
                 .dataSource(writes)
                 .locations(dialect.migrations());
@@ -97,7 +107,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         } finally {
             lock.unlock();
         }
-        return new JdbcMetadataStore(dialect, reads, writes, description);
+        return new JdbcMetadataStore(dialect, reads, writes, closePools, description);
     }
 
     @Override
@@ -107,10 +117,7 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void close() {
-        if (reads != writes) {
-            reads.close();
-        }
-        writes.close();
+        closePools.run();
     }
 
     // ================================================================== transactions
@@ -639,7 +646,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
             while (rs.next()) {
                 jobs.add(new Job(rs.getString(1), JobState.valueOf(rs.getString(2)), rs.getInt(3), getInstant(rs, 4),
-                        getInstant(rs, 5), getInstant(rs, 6), rs.getString(7)));
+                        getInstant(rs, 5), getInstant(rs, 6), rs.getString(7), rs.getString(8), getInstant(rs, 9)));
             }
         }
         return jobs;
@@ -649,29 +656,88 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public Optional<Job> claimNextJob() {
+        return claim(null, null);
+    }
+
+    @Override
+    public Optional<Job> claimNextJob(String owner, Duration lease) {
+        return claim(java.util.Objects.requireNonNull(owner, "owner"), lease);
+    }
+
+    /**
+     * The oldest job queued, or RUNNING past its lease; with SKIP LOCKED (PostgreSQL) concurrent
+     * claimers pass over a row another is claiming, and the state check in the UPDATE keeps the
+     * claim exclusive anyway.
+     */
+    private Optional<Job> claim(String owner, Duration lease) {
         return write(tx -> {
+            Instant now = Instant.now();
             String id;
-            try (ResultSet rs = tx.ps("SELECT model_id FROM jobs WHERE state = 'QUEUED' ORDER BY enqueued_at, model_id "
-                    + "LIMIT 1" + dialect.skipLocked()).executeQuery()) {
+            try (ResultSet rs = tx.ps("SELECT model_id FROM jobs WHERE state = 'QUEUED' "
+                    + "OR (state = 'RUNNING' AND lease_until IS NOT NULL AND lease_until < ?) "
+                    + "ORDER BY enqueued_at, model_id LIMIT 1" + dialect.skipLocked(), now).executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 id = rs.getString(1);
             }
-            tx.update("UPDATE jobs SET state = 'RUNNING', attempts = attempts + 1, started_at = ?, finished_at = NULL "
-                    + "WHERE model_id = ?", Instant.now(), id);
+            Instant until = lease == null ? null : now.plus(lease);
+            int n = tx.update("UPDATE jobs SET state = 'RUNNING', attempts = attempts + 1, started_at = ?, "
+                    + "finished_at = NULL, owner = ?, lease_until = ? WHERE model_id = ? AND (state = 'QUEUED' "
+                    + "OR (state = 'RUNNING' AND lease_until IS NOT NULL AND lease_until < ?))",
+                    now, owner, until, id, now);
+            if (n == 0) {
+                return Optional.empty(); // taken between our look and our claim; the worker looks again
+            }
             tx.update("UPDATE models SET status = 'PROCESSING' WHERE id = ?", id);
             return first(loadJobs(tx, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE model_id = ?", id));
         });
     }
 
     @Override
+    public int renewLeases(String owner, Duration lease) {
+        return write(tx -> tx.update("UPDATE jobs SET lease_until = ? WHERE owner = ? AND state = 'RUNNING'",
+                Instant.now().plus(lease), owner));
+    }
+
+    @Override
     public int requeueInterruptedJobs() {
         return write(tx -> {
+            // one owner: every RUNNING job was interrupted; shared: those no live worker renews
+            String interrupted = dialect.singleOwner() ? "state = 'RUNNING'"
+                    : "state = 'RUNNING' AND (lease_until IS NULL OR lease_until < ?)";
+            Object[] now = dialect.singleOwner() ? new Object[0] : new Object[] {Instant.now()};
             tx.update("UPDATE models SET status = 'PENDING' WHERE status = 'PROCESSING' "
-                    + "AND id IN (SELECT model_id FROM jobs WHERE state = 'RUNNING')");
-            return tx.update("UPDATE jobs SET state = 'QUEUED', started_at = NULL WHERE state = 'RUNNING'");
+                    + "AND id IN (SELECT model_id FROM jobs WHERE " + interrupted + ")", now);
+            return tx.update("UPDATE jobs SET state = 'QUEUED', started_at = NULL, owner = NULL, lease_until = NULL "
+                    + "WHERE " + interrupted, now);
         });
+    }
+
+    @Override
+    public boolean sharedByProcesses() {
+        return !dialect.singleOwner();
+    }
+
+    @Override
+    public StoreLock lockFamilies(String key) {
+        Dialect.StoreLockHandle handle;
+        try {
+            handle = dialect.lockKey(writes, key);
+        } catch (SQLException e) {
+            throw new StoreException(description + ": cannot take the family lock: " + e.getMessage(), e);
+        }
+        if (handle == null) {
+            return StoreLock.NONE;
+        }
+        return () -> {
+            try {
+                handle.release();
+            } catch (SQLException e) {
+                // the connection is closed either way, which releases a session lock too
+                LOG.warn("{}: releasing a family lock: {}", description, e.toString());
+            }
+        };
     }
 
     // ================================================================== changes
@@ -742,9 +808,11 @@ public final class JdbcMetadataStore implements MetadataStore {
             requireModel(tx, c.modelId());
             tx.update("INSERT INTO jobs (model_id, state, attempts, enqueued_at) VALUES (?, 'QUEUED', 0, ?) "
                     + "ON CONFLICT (model_id) DO UPDATE SET state = 'QUEUED', enqueued_at = excluded.enqueued_at, "
-                    + "started_at = NULL, finished_at = NULL", c.modelId(), c.enqueuedAt());
+                    + "started_at = NULL, finished_at = NULL, owner = NULL, lease_until = NULL",
+                    c.modelId(), c.enqueuedAt());
         } else if (change instanceof Change.FinishJob c) {
-            int n = tx.update("UPDATE jobs SET state = ?, finished_at = ?, last_error = ? WHERE model_id = ?",
+            int n = tx.update("UPDATE jobs SET state = ?, finished_at = ?, last_error = ?, owner = NULL, "
+                    + "lease_until = NULL WHERE model_id = ?",
                     c.outcome(), c.finishedAt(), c.error(), c.modelId());
             if (n == 0) {
                 throw new NoSuchRecordException("job", c.modelId());

@@ -37,6 +37,45 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    boolean singleOwner() {
+        return false;
+    }
+
+    /**
+     * A session advisory lock keyed by the first 8 bytes of SHA-256("heritage-family:" + key),
+     * held by a connection set aside for it: PostgreSQL releases it if the process dies and the
+     * connection drops.
+     */
+    @Override
+    StoreLockHandle lockKey(javax.sql.DataSource pool, String key) throws SQLException {
+        long id = advisoryKey(key);
+        java.sql.Connection c = pool.getConnection();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            ps.setLong(1, id);
+            ps.execute();
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return () -> {
+            try (c; java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                ps.setLong(1, id);
+                ps.execute();
+            }
+        };
+    }
+
+    static long advisoryKey(String key) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("heritage-family:" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(d).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    @Override
     boolean isUniqueViolation(SQLException e) {
         return "23505".equals(sqlState(e));
     }

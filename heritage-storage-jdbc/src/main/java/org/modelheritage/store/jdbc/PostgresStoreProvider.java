@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreProvider;
 import org.modelheritage.store.StoreException;
@@ -14,7 +15,9 @@ import org.modelheritage.store.StoreException;
 /**
  * {@code jdbc:postgresql://HOST[:PORT]/DB[?currentSchema=SCHEMA&user=U&password=P]}: a shared server.
  * The schema (created if missing) is migrated on open. Options {@code user}, {@code password}
- * (instead of URL parameters) and {@code poolSize} (default 8).
+ * (instead of URL parameters) and {@code poolSize} (default 8; also a URL parameter, which the
+ * driver ignores): more than the process's worker threads, since each holds a connection for its
+ * family group's lock while it places a model.
  */
 public final class PostgresStoreProvider implements MetadataStoreProvider {
     private static final String PREFIX = "jdbc:postgresql:";
@@ -47,7 +50,10 @@ public final class PostgresStoreProvider implements MetadataStoreProvider {
             hc.setPassword(options.get("password"));
         }
         hc.addDataSourceProperty("reWriteBatchedInserts", "true"); // a batch of inserts is one statement
-        hc.setMaximumPoolSize(Integer.parseInt(options.getOrDefault("poolSize", "8")));
+        // a URL parameter too, so that a command line can set it: each worker thread placing a
+        // model holds a connection for its family group's lock, beside the reads and writes
+        String poolSize = options.getOrDefault("poolSize", parameter(url, "poolSize"));
+        hc.setMaximumPoolSize(Integer.parseInt(poolSize == null ? "8" : poolSize));
         hc.setMinimumIdle(1);
         hc.setAutoCommit(true);
         hc.setConnectionTimeout(30_000);
@@ -59,23 +65,39 @@ public final class PostgresStoreProvider implements MetadataStoreProvider {
             throw new StoreException("cannot connect to " + redact(url) + ": " + cause.getMessage(), e);
         }
         try {
-            return JdbcMetadataStore.open(new PostgresDialect(), pool, pool, currentSchema(url), redact(url));
+            return JdbcMetadataStore.open(new PostgresDialect(), pool, pool, pool::close, currentSchema(url), redact(url));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
+    @Override
+    public boolean acceptsDatabase(String databaseProductName) {
+        return "PostgreSQL".equalsIgnoreCase(databaseProductName);
+    }
+
+    @Override
+    public MetadataStore open(DataSource dataSource, Map<String, String> options) {
+        return JdbcMetadataStores.open(dataSource);
+    }
+
     /** The {@code currentSchema} URL parameter (the first, if it lists several), or null. */
     static String currentSchema(String url) {
+        String schemas = parameter(url, "currentSchema");
+        return schemas == null ? null : schemas.split(",")[0].trim();
+    }
+
+    /** A URL parameter's decoded value, or null when absent or blank. */
+    static String parameter(String url, String name) {
         int q = url.indexOf('?');
         if (q < 0) {
             return null;
         }
         for (String param : url.substring(q + 1).split("&")) {
             String[] kv = param.split("=", 2);
-            if (kv.length == 2 && kv[0].equals("currentSchema") && !kv[1].isBlank()) {
-                return URLDecoder.decode(kv[1], StandardCharsets.UTF_8).split(",")[0].trim();
+            if (kv.length == 2 && kv[0].equals(name) && !kv[1].isBlank()) {
+                return URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
             }
         }
         return null;

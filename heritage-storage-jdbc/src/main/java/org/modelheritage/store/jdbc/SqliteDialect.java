@@ -42,6 +42,11 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
+    boolean singleOwner() {
+        return true;
+    }
+
+    @Override
     boolean isUniqueViolation(SQLException e) {
         return e instanceof SQLiteException s && (s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
                 || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY

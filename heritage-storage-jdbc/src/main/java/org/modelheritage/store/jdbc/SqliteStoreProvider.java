@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreProvider;
+import org.modelheritage.store.OwnerLock;
 import org.modelheritage.store.StoreException;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -20,7 +22,13 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Connections use WAL (readers never block the writer), foreign keys, synchronous=FULL (an
  * acknowledged write survives power loss), a 30 s busy timeout, a 32 MB page cache and 256 MB of
- * memory-mapped I/O. Option {@code readers}: read pool size (default 4).
+ * memory-mapped I/O. Option {@code poolSize} (or {@code readers}): read pool size (default 4).
+ *
+ * <p>One process owns the database while it is open: an OS lock on {@code PATH.lock} beside it.
+ * Opening it from a second process fails at once with {@link org.modelheritage.store.StoreLockedException}
+ * naming the holder (process id, host, since when).
+ *
+ * <p>Also keeps a store in a caller's SQLite {@link DataSource} ({@link JdbcMetadataStores}).
  */
 public final class SqliteStoreProvider implements MetadataStoreProvider {
     private static final String PREFIX = "jdbc:sqlite:";
@@ -55,20 +63,46 @@ public final class SqliteStoreProvider implements MetadataStoreProvider {
             throw new StoreException("cannot create the folder of " + file + ": " + e.getMessage(), e);
         }
         String url = PREFIX + file;
-        int readers = Integer.parseInt(options.getOrDefault("readers", "4"));
+        int readers = Integer.parseInt(options.getOrDefault("poolSize", options.getOrDefault("readers", "4")));
 
-        HikariDataSource writes = pool("heritage-sqlite-write", url, 1);
+        // one owning process: a second one fails here at once, told who holds it, rather than
+        // running its own workers and lineage beside ours on the same file
+        OwnerLock owner = OwnerLock.acquire(file.resolveSibling(file.getFileName() + ".lock"), "SQLite store " + file);
+        HikariDataSource writes = null;
         HikariDataSource reads = null;
         try {
+            writes = pool("heritage-sqlite-write", url, 1);
             reads = pool("heritage-sqlite-read", url, readers);
-            return JdbcMetadataStore.open(new SqliteDialect(), reads, writes, null, url);
+            HikariDataSource r = reads;
+            HikariDataSource w = writes;
+            return JdbcMetadataStore.open(new SqliteDialect(), reads, writes, () -> {
+                try {
+                    r.close();
+                    w.close();
+                } finally {
+                    owner.close();
+                }
+            }, null, url);
         } catch (RuntimeException e) {
-            writes.close();
+            if (writes != null) {
+                writes.close();
+            }
             if (reads != null) {
                 reads.close();
             }
+            owner.close();
             throw e;
         }
+    }
+
+    @Override
+    public boolean acceptsDatabase(String databaseProductName) {
+        return "SQLite".equalsIgnoreCase(databaseProductName);
+    }
+
+    @Override
+    public MetadataStore open(DataSource dataSource, Map<String, String> options) {
+        return JdbcMetadataStores.open(dataSource);
     }
 
     private static HikariDataSource pool(String name, String url, int size) {

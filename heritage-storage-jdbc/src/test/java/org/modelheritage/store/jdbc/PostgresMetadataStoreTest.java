@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreContract;
 import org.modelheritage.store.StoreException;
+import org.modelheritage.store.StoreLock;
 import org.modelheritage.store.Stores;
 import org.modelheritage.testing.Prerequisites;
 
@@ -115,10 +116,75 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void aFamilyLockExcludesAnotherPoolUntilReleasedAndOtherKeysStayFree() throws Exception {
+        assertTrue(store.sharedByProcesses());
+        assertEquals("16", PostgresStoreProvider.parameter("jdbc:postgresql://h/db?currentSchema=a&poolSize=16", "poolSize"));
+        // a second store on the same schema: its own pool and sessions, as another process has
+        try (MetadataStore other = Stores.openMetadata(uri, options())) {
+            StoreLock held = store.lockFamilies("architecture-1");
+            java.util.concurrent.CompletableFuture<StoreLock> waiting =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> other.lockFamilies("architecture-1"));
+            long key = PostgresDialect.advisoryKey("architecture-1");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (waitingForAdvisoryLock(key) == 0) {
+                assertTrue(System.nanoTime() < deadline, "the second pool never asked for the lock");
+                Thread.sleep(20); // polling PostgreSQL's lock table: nothing to wait on
+            }
+            assertTrue(!waiting.isDone(), "the lock is held: the other pool waits");
+            try (StoreLock free = other.lockFamilies("architecture-2")) {
+                assertTrue(free != null, "another key is not blocked");
+            }
+            held.close();
+            waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).close();
+            assertEquals(0, waitingForAdvisoryLock(key));
+        }
+    }
+
+    /** Sessions waiting for the advisory lock with this key (PostgreSQL splits a bigint key in two). */
+    private static int waitingForAdvisoryLock(long key) throws SQLException {
+        try (Connection c = connect(user); java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks "
+                + "WHERE locktype = 'advisory' AND NOT granted AND classid::bigint = ? AND objid::bigint = ?")) {
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xffffffffL);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
     void anUnreachableServerGivesAClearError() {
         StoreException e = assertThrows(StoreException.class, () -> Stores.openMetadata(
                 URI.create("jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2&password=secret")));
         assertTrue(e.getMessage().startsWith("cannot connect to jdbc:postgresql://127.0.0.1:1/nothing"), e.getMessage());
         assertTrue(!e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void aStoreInTheApplicationsDataSource() throws Exception {
+        requireServer();
+        String schema = "heritage_test_ds_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        SCHEMAS.add(schema);
+        try (Connection c = connect(user); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(BASE);
+        config.setUsername(user);
+        config.setSchema(schema);
+        config.setMaximumPoolSize(2);
+        try (com.zaxxer.hikari.HikariDataSource app = new com.zaxxer.hikari.HikariDataSource(config);
+             MetadataStore store = Stores.openMetadata(app)) {
+            assertTrue(store.toString().contains("data source (PostgreSQL)"), store.toString());
+            assertEquals(0, store.totals().models());
+            store.close();
+            // migrated into the data source's schema, and the data source still serves after the store closed
+            try (Connection c = app.getConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".models")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getLong(1));
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreContract;
 import org.modelheritage.store.NoStoreProviderException;
+import org.modelheritage.store.StoreLockedException;
 import org.modelheritage.store.Stores;
 import org.modelheritage.store.TestModels;
 
@@ -44,7 +45,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
             try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 "
                     + "ORDER BY installed_rank DESC")) {
                 rs.next();
-                assertEquals("3", rs.getString(1), "V3 adds API tokens and the audit log");
+                assertEquals("4", rs.getString(1), "V4 adds job leases");
             }
         }
         assertTrue(store.toString().contains("heritage.db"));
@@ -57,6 +58,40 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
         VersionOneData.create("jdbc:sqlite:" + file, null, "classpath:db/migration/sqlite", null);
         try (MetadataStore old = Stores.openMetadata(URI.create("jdbc:sqlite:" + file))) {
             VersionOneData.assertMigrated(old);
+        }
+    }
+
+    @Test
+    void aSecondProcessIsRefusedAndToldWhoHoldsTheDatabase() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                OpenOnce.class.getName(), uri.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes());
+        assertEquals(3, child.waitFor(), out);
+        assertTrue(out.contains("is in use by another process (pid " + ProcessHandle.current().pid() + " on host "), out);
+        assertTrue(out.contains(" since 20"), out);
+    }
+
+    @Test
+    void aSecondOpenInThisProcessIsRefusedAndTheFirstKeepsWorking() {
+        StoreLockedException e = assertThrows(StoreLockedException.class, () -> Stores.openMetadata(uri));
+        assertTrue(e.getMessage().contains("already open in this process"), e.getMessage());
+        store.insertModel(TestModels.model("m", "m"));
+        assertEquals(1, store.totals().models());
+        store.close();
+        store = Stores.openMetadata(uri); // closing released it
+        assertEquals(1, store.totals().models());
+    }
+
+    /** Child JVM: tries to open the store; exits 3 with the message when it is locked. */
+    public static final class OpenOnce {
+        public static void main(String[] args) {
+            try (MetadataStore s = Stores.openMetadata(URI.create(args[0]))) {
+                System.exit(0);
+            } catch (StoreLockedException e) {
+                System.out.println(e.getMessage());
+                System.exit(3);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.modelheritage.server.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,12 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class MultipartStreamTest {
+/**
+ * The multipart parser the uploads use (Apache Commons FileUpload 2 behind {@link MultipartParts}):
+ * bodies round-trip whatever the network's chunking, with near-misses of the boundary planted in
+ * them; every malformed body, random ones included, is a {@link MalformedMultipartException}.
+ */
+class MultipartPartsTest {
 
     record Field(String name, String fileName, byte[] body) {
     }
@@ -51,10 +57,14 @@ class MultipartStreamTest {
         };
     }
 
+    static MultipartParts parts(InputStream in, String boundary) throws IOException {
+        return MultipartParts.of(in, "multipart/form-data; boundary=" + boundary);
+    }
+
     static List<Field> parse(InputStream in, String boundary) throws IOException {
-        MultipartStream stream = new MultipartStream(in, boundary);
+        MultipartParts stream = parts(in, boundary);
         List<Field> out = new ArrayList<>();
-        MultipartStream.Part part;
+        MultipartParts.Part part;
         while ((part = stream.next()) != null) {
             out.add(new Field(part.name(), part.fileName(), part.body().readAllBytes()));
         }
@@ -104,9 +114,9 @@ class MultipartStreamTest {
         byte[] big = new byte[300_000];
         new Random(1).nextBytes(big);
         byte[] encoded = encode("xyz", List.of(new Field("file", "a.bin", big), new Field("name", null, "hello".getBytes(StandardCharsets.UTF_8))), "", "");
-        MultipartStream stream = new MultipartStream(new ByteArrayInputStream(encoded), "xyz");
+        MultipartParts stream = parts(new ByteArrayInputStream(encoded), "xyz");
         assertEquals("file", stream.next().name());
-        MultipartStream.Part name = stream.next();
+        MultipartParts.Part name = stream.next();
         assertEquals("name", name.name());
         assertEquals("hello", new String(name.body().readAllBytes(), StandardCharsets.UTF_8));
         assertNull(stream.next());
@@ -115,8 +125,8 @@ class MultipartStreamTest {
     @Test
     void fileNamesWithQuotesAndUnicode() throws IOException {
         String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mod\u00e8le \\\"v2\\\".pt\"\r\n\r\nabc\r\n--b--";
-        MultipartStream stream = new MultipartStream(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), "b");
-        MultipartStream.Part part = stream.next();
+        MultipartParts stream = parts(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), "b");
+        MultipartParts.Part part = stream.next();
         assertEquals("mod\u00e8le \"v2\".pt", part.fileName());
         assertTrue(part.isFile());
         assertEquals("abc", new String(part.body().readAllBytes(), StandardCharsets.UTF_8));
@@ -131,18 +141,102 @@ class MultipartStreamTest {
     }
 
     @Test
-    void missingDispositionIsMalformed() {
-        String body = "--b\r\nContent-Type: text/plain\r\n\r\nabc\r\n--b--";
-        assertThrows(MalformedMultipartException.class,
-                () -> parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), "b"));
+    void partsWithoutAFormDataNameAreSkipped() throws IOException {
+        String body = "--b\r\nContent-Type: text/plain\r\n\r\nabc\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nkept\r\n--b--";
+        List<Field> parsed = parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), "b");
+        assertEquals(1, parsed.size());
+        assertEquals("kept", new String(parsed.get(0).body(), StandardCharsets.UTF_8));
     }
 
     @Test
-    void boundaryFromContentType() {
-        assertEquals("abc", MultipartStream.boundaryOf("multipart/form-data; boundary=abc"));
-        assertEquals("a b", MultipartStream.boundaryOf("Multipart/Form-Data; charset=utf-8; boundary=\"a b\""));
-        assertNull(MultipartStream.boundaryOf("application/json"));
-        assertNull(MultipartStream.boundaryOf("multipart/form-data"));
-        assertNull(MultipartStream.boundaryOf(null));
+    void tooManyPartsIsMalformed() {
+        List<Field> many = new ArrayList<>();
+        for (int i = 0; i <= MultipartParts.MAX_PARTS; i++) {
+            many.add(new Field("f", null, new byte[0]));
+        }
+        byte[] encoded = encode("b", many, "", "");
+        MalformedMultipartException e = assertThrows(MalformedMultipartException.class,
+                () -> parse(new ByteArrayInputStream(encoded), "b"));
+        assertEquals("more than 10000 parts", e.getMessage());
+    }
+
+    @Test
+    void overlongPartHeadersAreMalformed() {
+        String body = "--b\r\nContent-Disposition: form-data; name=\"" + "n".repeat(MultipartParts.MAX_PART_HEADER_BYTES)
+                + "\"\r\n\r\nabc\r\n--b--";
+        MalformedMultipartException e = assertThrows(MalformedMultipartException.class,
+                () -> parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), "b"));
+        assertEquals("part headers longer than 16384 bytes", e.getMessage());
+    }
+
+    @Test
+    void aBodyThatEndsInsideAPartIsMalformedWhileThePartIsRead() throws IOException {
+        byte[] encoded = encode("b", List.of(new Field("file", "a.bin", new byte[100_000])), "", "");
+        byte[] truncated = java.util.Arrays.copyOf(encoded, 50_000);
+        MultipartParts.Part part = parts(new ByteArrayInputStream(truncated), "b").next();
+        assertThrows(MalformedMultipartException.class, () -> part.body().readAllBytes(),
+                "the store copying the body sees the parser's exception, not the library's");
+    }
+
+    /**
+     * Bounded fuzz: random bytes flipped, cut, or inserted into valid bodies. Each one parses or
+     * is a MalformedMultipartException, nothing else, and every read ends.
+     */
+    @Test
+    void mutatedBodiesParseOrAreMalformed() throws IOException {
+        Random random = new Random(7);
+        int malformed = 0;
+        for (int round = 0; round < 3000; round++) {
+            String boundary = "fz" + Integer.toHexString(random.nextInt());
+            List<Field> fields = new ArrayList<>();
+            for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
+                byte[] body = new byte[random.nextInt(300)];
+                random.nextBytes(body);
+                fields.add(new Field("f" + i, random.nextBoolean() ? "x" + i + ".bin" : null, body));
+            }
+            byte[] data = encode(boundary, fields, "", "");
+            for (int m = 0, mutations = 1 + random.nextInt(4); m < mutations; m++) {
+                int at = random.nextInt(data.length);
+                switch (random.nextInt(3)) {
+                    case 0 -> data[at] = (byte) random.nextInt(256);
+                    case 1 -> data = java.util.Arrays.copyOf(data, at);
+                    default -> {
+                        byte[] grown = new byte[data.length + 1];
+                        System.arraycopy(data, 0, grown, 0, at);
+                        grown[at] = (byte) "\r\n-\"; =".charAt(random.nextInt(7));
+                        System.arraycopy(data, at, grown, at + 1, data.length - at);
+                        data = grown;
+                    }
+                }
+                if (data.length == 0) {
+                    break;
+                }
+            }
+            try {
+                parse(choppy(data, random), boundary);
+            } catch (MalformedMultipartException e) {
+                malformed++;
+            }
+        }
+        assertTrue(malformed > 500, "the mutations broke bodies: " + malformed);
+    }
+
+    @Test
+    void fileNamesInRfc2231AndRawUtf8() throws IOException {
+        String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''mod%C3%A8le.pt\r\n\r\nabc\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\u00e9t\u00e9.pt\"\r\n\r\nabc\r\n--b--";
+        List<Field> parsed = parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), "b");
+        assertEquals("mod\u00e8le.pt", parsed.get(0).fileName());
+        assertEquals("\u00e9t\u00e9.pt", parsed.get(1).fileName());
+    }
+
+    @Test
+    void formDataContentTypes() {
+        assertTrue(MultipartParts.isFormData("multipart/form-data; boundary=abc"));
+        assertTrue(MultipartParts.isFormData("Multipart/Form-Data; charset=utf-8; boundary=\"a b\""));
+        assertFalse(MultipartParts.isFormData("application/json"));
+        assertFalse(MultipartParts.isFormData("multipart/form-data"));
+        assertFalse(MultipartParts.isFormData(null));
     }
 }

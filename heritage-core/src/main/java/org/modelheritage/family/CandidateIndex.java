@@ -1,0 +1,243 @@
+package org.modelheritage.family;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Each model's likely relatives: its {@code k} nearest models of the same architecture by
+ * {@link SketchEmbedding} distance (ties to the smaller id), exact over the current set of
+ * models. A model's candidates are its own nearest and the models that count it among theirs
+ * (the symmetric k-nearest-neighbour graph), so the candidate pairs number at most {@code n k}
+ * and depend only on which models are in, never on the order they came.
+ *
+ * <p>Why a tree built on candidate pairs is the exact one: the minimum spanning tree of a graph
+ * holding every edge of the complete graph's minimum spanning tree is that tree (any other edge is
+ * the longest on some cycle), and a fine-tune's parent is among its nearest models (a sibling sits
+ * about 1.4 fine-tuning steps away, an unrelated model has no correlation): a tree edge is lost only
+ * where both ends have k or more models nearer than each other (two hubs), and then only that edge
+ * moves. docs/hub-scale.md has the measurements.
+ *
+ * <p>Adding a model costs one distance per model of its architecture ({@link SketchEmbedding#DIMENSIONS}
+ * multiply-adds each: about a millisecond for 10,000 models) and updates the lists it enters;
+ * removing one recomputes the lists it was in. Memory: the embeddings and k neighbours per model.
+ * Not thread-safe: its owner's lock guards it.
+ */
+public final class CandidateIndex {
+    /** Nearest models kept per model, unless the constructor says otherwise. */
+    public static final int DEFAULT_K = Integer.getInteger("mh.candidates", 16);
+
+    private final int k;
+    private final Map<String, Space> byArchitecture = new HashMap<>();
+    private final Map<String, String> architectureOf = new HashMap<>();
+
+    public CandidateIndex() {
+        this(DEFAULT_K);
+    }
+
+    public CandidateIndex(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1: " + k);
+        }
+        this.k = k;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    /** Adds a model; a model already in is replaced. */
+    public void add(String id, String architecture, float[] embedding) {
+        remove(id);
+        architectureOf.put(id, architecture);
+        byArchitecture.computeIfAbsent(architecture, a -> new Space()).add(id, embedding);
+    }
+
+    public void remove(String id) {
+        String a = architectureOf.remove(id);
+        if (a != null) {
+            Space s = byArchitecture.get(a);
+            s.remove(id);
+            if (s.size() == 0) {
+                byArchitecture.remove(a);
+            }
+        }
+    }
+
+    public boolean contains(String id) {
+        return architectureOf.containsKey(id);
+    }
+
+    /** How many models of this architecture are in. */
+    public int size(String architecture) {
+        Space s = byArchitecture.get(architecture);
+        return s == null ? 0 : s.size();
+    }
+
+    /** The model's candidates (its nearest and the models that have it among theirs), sorted by id. */
+    public Set<String> candidates(String id) {
+        String a = architectureOf.get(id);
+        if (a == null) {
+            return Set.of();
+        }
+        Space s = byArchitecture.get(a);
+        Set<String> out = new TreeSet<>(s.reverse.getOrDefault(id, Set.of()));
+        out.addAll(Arrays.asList(s.nearest.get(id).ids));
+        return out;
+    }
+
+    /** The model's own nearest models, nearest first. */
+    public List<String> nearest(String id) {
+        String a = architectureOf.get(id);
+        if (a == null) {
+            return List.of();
+        }
+        return List.of(byArchitecture.get(a).nearest.get(id).ids);
+    }
+
+    /** A model's k nearest: ids with their distances, nearest first. */
+    private record Neighbours(String[] ids, double[] distances) {
+        boolean admits(double d, String id, int k) {
+            if (ids.length < k) {
+                return true;
+            }
+            double last = distances[ids.length - 1];
+            return d < last || (d == last && id.compareTo(ids[ids.length - 1]) < 0);
+        }
+    }
+
+    /** The models of one architecture. */
+    private final class Space {
+        private final List<String> ids = new ArrayList<>();
+        private final List<float[]> vectors = new ArrayList<>();
+        private final Map<String, Integer> position = new HashMap<>();
+        private final Map<String, Neighbours> nearest = new HashMap<>();
+        /** Who lists a model among their nearest. */
+        private final Map<String, Set<String>> reverse = new HashMap<>();
+
+        int size() {
+            return ids.size();
+        }
+
+        void add(String id, float[] e) {
+            int n = ids.size();
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = SketchEmbedding.distance(e, vectors.get(i));
+            }
+            position.put(id, n);
+            ids.add(id);
+            vectors.add(e);
+            Neighbours own = top(d, n, -1);
+            nearest.put(id, own);
+            for (String v : own.ids) {
+                reverse.computeIfAbsent(v, x -> new HashSet<>()).add(id);
+            }
+            for (int i = 0; i < n; i++) {
+                String u = ids.get(i);
+                Neighbours nu = nearest.get(u);
+                if (nu.admits(d[i], id, k)) {
+                    nearest.put(u, insert(u, nu, id, d[i]));
+                    reverse.computeIfAbsent(id, x -> new HashSet<>()).add(u);
+                }
+            }
+        }
+
+        private Neighbours insert(String owner, Neighbours nu, String id, double d) {
+            if (nu.ids.length == k) {
+                // the last model falls off the owner's list
+                Set<String> r = reverse.get(nu.ids[k - 1]);
+                if (r != null) {
+                    r.remove(owner);
+                }
+            }
+            return inserted(nu, id, d);
+        }
+
+        private Neighbours inserted(Neighbours nu, String id, double d) {
+            int len = nu.ids.length;
+            int at = 0;
+            while (at < len && (nu.distances[at] < d || (nu.distances[at] == d && nu.ids[at].compareTo(id) < 0))) {
+                at++;
+            }
+            int newLen = Math.min(k, len + 1);
+            String[] ids2 = new String[newLen];
+            double[] d2 = new double[newLen];
+            for (int i = 0, j = 0; i < newLen; i++) {
+                if (i == at) {
+                    ids2[i] = id;
+                    d2[i] = d;
+                } else {
+                    ids2[i] = nu.ids[j];
+                    d2[i] = nu.distances[j++];
+                }
+            }
+            return new Neighbours(ids2, d2);
+        }
+
+        /** The k nearest of the distances {@code d[0..n)}, skipping position {@code self}: one pass, a sorted list of k. */
+        private Neighbours top(double[] d, int n, int self) {
+            Neighbours best = new Neighbours(new String[0], new double[0]);
+            for (int i = 0; i < n; i++) {
+                if (i != self && best.admits(d[i], ids.get(i), k)) {
+                    best = inserted(best, ids.get(i), d[i]);
+                }
+            }
+            return best;
+        }
+
+        void remove(String id) {
+            Integer p = position.remove(id);
+            if (p == null) {
+                return;
+            }
+            int last = ids.size() - 1;
+            if (p != last) {
+                ids.set(p, ids.get(last));
+                vectors.set(p, vectors.get(last));
+                position.put(ids.get(p), p);
+            }
+            ids.remove(last);
+            vectors.remove(last);
+            Neighbours own = nearest.remove(id);
+            for (String v : own.ids) {
+                Set<String> r = reverse.get(v);
+                if (r != null) {
+                    r.remove(id);
+                }
+            }
+            Set<String> listers = reverse.remove(id);
+            if (listers != null) {
+                for (String u : listers) {
+                    recompute(u);
+                }
+            }
+        }
+
+        private void recompute(String u) {
+            Neighbours old = nearest.get(u);
+            for (String v : old.ids) {
+                Set<String> r = reverse.get(v);
+                if (r != null) {
+                    r.remove(u);
+                }
+            }
+            int n = ids.size();
+            float[] e = vectors.get(position.get(u));
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = SketchEmbedding.distance(e, vectors.get(i));
+            }
+            Neighbours fresh = top(d, n, position.get(u));
+            nearest.put(u, fresh);
+            for (String v : fresh.ids) {
+                reverse.computeIfAbsent(v, x -> new HashSet<>()).add(u);
+            }
+        }
+    }
+}

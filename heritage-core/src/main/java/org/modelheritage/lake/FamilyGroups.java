@@ -1,0 +1,262 @@
+package org.modelheritage.lake;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import org.modelheritage.lineage.PairDistance;
+import org.modelheritage.store.Family;
+import org.modelheritage.store.MetadataStore;
+import org.modelheritage.store.Model;
+import org.modelheritage.store.ModelQuery;
+import org.modelheritage.store.ModelStatus;
+import org.modelheritage.store.Page;
+import org.modelheritage.store.StoreLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lineage engines of family groups (all models of one {@link LineageAdapter#familyKey}), loaded
+ * from the store when a job needs one, and the locks that make one caller at a time work on a group.
+ *
+ * <p>Nothing is loaded when the lake opens. {@link #open} takes the group's in-process lock, then
+ * the store's lock for it (which excludes other processes sharing the store), reads which processed
+ * models the store holds in the group, and hands out an engine holding exactly those: the one kept
+ * from the last job on the group when it holds the same models (results depend only on the set of
+ * models, never on who added them or in which order), else a new one restored from the signatures
+ * and cached pair values in the store. So an engine never works from a view another process has
+ * moved past. Engines are kept between jobs up to a bound on the models they hold, least recently
+ * used dropped first.
+ */
+final class FamilyGroups {
+    private static final Logger log = LoggerFactory.getLogger(FamilyGroups.class);
+
+    private final MetadataStore meta;
+    private final LineageAdapter prototype;
+    private final int maxCachedModels;
+    private final Map<String, KeyLock> locks = new HashMap<>();
+    /** Engines by family key, least recently used first; guarded by {@code this}. */
+    private final LinkedHashMap<String, Loaded> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private int cachedModels;
+    private int loads;
+
+    private record Loaded(LineageAdapter engine, Set<String> members) {
+    }
+
+    private static final class KeyLock {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+    }
+
+    FamilyGroups(MetadataStore meta, LineageAdapter prototype, int maxCachedModels) {
+        this.meta = meta;
+        this.prototype = prototype;
+        this.maxCachedModels = maxCachedModels;
+    }
+
+    /**
+     * One family group, held until closed: its engine loaded with the processed models the store
+     * holds in it (but {@code leaveOut}, a model being processed again), and those models.
+     */
+    final class Group implements AutoCloseable {
+        private final String key;
+        private final KeyLock local;
+        private final StoreLock shared;
+        private LineageAdapter engine;
+        private Map<String, Model> members;
+        /** Models of the group whose statistics could not be read back: to process again. */
+        private final List<String> unreadable = new ArrayList<>();
+        private boolean keep = true;
+
+        private Group(String key, KeyLock local, StoreLock shared) {
+            this.key = key;
+            this.local = local;
+            this.shared = shared;
+        }
+
+        String key() {
+            return key;
+        }
+
+        LineageAdapter engine() {
+            return engine;
+        }
+
+        /** The processed models the engine holds, as the store has them. */
+        Map<String, Model> members() {
+            return members;
+        }
+
+        List<String> unreadable() {
+            return unreadable;
+        }
+
+        /** The store took what the engine did: {@code added} joined the group, {@code removed} left it. */
+        void committed(String added, String removed) {
+            if (added != null) {
+                members.put(added, null);
+            }
+            if (removed != null) {
+                members.remove(removed);
+            }
+        }
+
+        /** The store refused what the engine did: the engine no longer matches it and is dropped. */
+        void discard() {
+            keep = false;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (keep && engine != null) {
+                    keepEngine(key, new Loaded(engine, new TreeSet<>(members.keySet())));
+                }
+            } finally {
+                try {
+                    shared.close();
+                } finally {
+                    unlockLocal(key, local);
+                }
+            }
+        }
+    }
+
+    /** Takes the group's locks (blocking) and loads its engine; see the class comment. */
+    Group open(String key, String leaveOut) {
+        KeyLock local = lockLocal(key);
+        StoreLock shared;
+        try {
+            shared = meta.lockFamilies(key);
+        } catch (RuntimeException e) {
+            unlockLocal(key, local);
+            throw e;
+        }
+        Group g = new Group(key, local, shared);
+        try {
+            load(g, leaveOut);
+            return g;
+        } catch (RuntimeException e) {
+            g.discard();
+            g.close();
+            throw e;
+        }
+    }
+
+    private void load(Group g, String leaveOut) {
+        Map<String, Model> stored = storedMembers(g.key);
+        if (leaveOut != null) {
+            stored.remove(leaveOut);
+        }
+        g.members = stored;
+        Loaded kept;
+        synchronized (this) {
+            kept = cache.remove(g.key);
+            if (kept != null) {
+                cachedModels -= kept.members().size();
+            }
+        }
+        if (kept != null && kept.members().equals(stored.keySet())) {
+            g.engine = kept.engine();
+            return;
+        }
+        Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
+        String version = prototype.statisticsVersion();
+        for (Model m : stored.values()) {
+            Optional<byte[]> stats = meta.statistics(m.id(), version);
+            if (stats.isEmpty() || m.structuralHash() == null) {
+                g.unreadable.add(m.id());
+                continue;
+            }
+            signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
+                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats.get(), g.key));
+        }
+        List<PairDistance> distances = new ArrayList<>();
+        if (signatures.size() > 1) {
+            for (String metric : prototype.distanceMetrics()) {
+                distances.addAll(meta.distances(signatures.keySet(), metric));
+            }
+        }
+        LineageAdapter engine = prototype.fresh();
+        g.unreadable.addAll(engine.restore(signatures, distances));
+        g.unreadable.forEach(stored::remove);
+        g.engine = engine;
+        synchronized (this) {
+            loads++;
+        }
+        log.debug("family group {}: loaded {} models and {} cached pair values from the store", g.key,
+                signatures.size(), distances.size());
+    }
+
+    /** The processed (READY) members of the families the store keys by {@code key}, by id. */
+    private Map<String, Model> storedMembers(String key) {
+        Map<String, Model> out = new TreeMap<>();
+        for (Family f : meta.familiesByStructuralHash(key)) {
+            ModelQuery q = ModelQuery.all().inFamily(f.id()).withStatus(ModelStatus.READY);
+            int offset = 0;
+            while (true) {
+                Page<Model> page = meta.searchModels(q.page(offset, 1000));
+                page.items().forEach(m -> out.put(m.id(), m));
+                offset += page.items().size();
+                if (page.items().isEmpty() || offset >= page.total()) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private synchronized void keepEngine(String key, Loaded loaded) {
+        Loaded old = cache.put(key, loaded);
+        if (old != null) {
+            cachedModels -= old.members().size();
+        }
+        cachedModels += loaded.members().size();
+        Iterator<Map.Entry<String, Loaded>> eldest = cache.entrySet().iterator();
+        while (cachedModels > maxCachedModels && eldest.hasNext()) {
+            cachedModels -= eldest.next().getValue().members().size();
+            eldest.remove();
+        }
+    }
+
+    private KeyLock lockLocal(String key) {
+        KeyLock l;
+        synchronized (locks) {
+            l = locks.computeIfAbsent(key, k -> new KeyLock());
+            l.users++;
+        }
+        l.lock.lock();
+        return l;
+    }
+
+    private void unlockLocal(String key, KeyLock l) {
+        l.lock.unlock();
+        synchronized (locks) {
+            if (--l.users == 0) {
+                locks.remove(key);
+            }
+        }
+    }
+
+    /** Models held decoded in kept engines now (for tests and monitoring). */
+    synchronized int cachedModels() {
+        return cachedModels;
+    }
+
+    /** How many times an engine was restored from the store rather than reused (for tests). */
+    synchronized int loads() {
+        return loads;
+    }
+
+    /** The kept engine of a group, if any (for tests in this package). */
+    synchronized Optional<LineageAdapter> cachedEngine(String key) {
+        return Optional.ofNullable(cache.get(key)).map(Loaded::engine);
+    }
+}

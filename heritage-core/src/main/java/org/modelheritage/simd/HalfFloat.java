@@ -1,0 +1,42 @@
+package org.modelheritage.simd;
+
+/** IEEE half (binary16) to float, exactly, as PyTorch's {@code tensor.float()} gives it on the CPU. */
+public final class HalfFloat {
+    private static final float[] TO_FLOAT = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < TO_FLOAT.length; h++) {
+            TO_FLOAT[h] = Float.intBitsToFloat(toFloatBits(h));
+        }
+    }
+
+    private HalfFloat() {
+    }
+
+    /** Exact for every value; a NaN keeps its payload and comes out quiet, as the F16C instruction gives. */
+    public static int toFloatBits(int half) {
+        int sign = (half & 0x8000) << 16;
+        int exponent = (half >>> 10) & 0x1F;
+        int mantissa = half & 0x3FF;
+        if (exponent == 0x1F) {
+            return mantissa == 0 ? sign | 0x7F800000 : sign | 0x7FC00000 | (mantissa << 13);
+        }
+        if (exponent == 0) {
+            if (mantissa == 0) {
+                return sign;
+            }
+            int e = 113;
+            while ((mantissa & 0x400) == 0) {
+                mantissa <<= 1;
+                e--;
+            }
+            return sign | (e << 23) | ((mantissa & 0x3FF) << 13);
+        }
+        return sign | ((exponent + 112) << 23) | (mantissa << 13);
+    }
+
+    /** The low 16 bits of {@code half} to float, by table. */
+    public static float toFloat(int half) {
+        return TO_FLOAT[half & 0xFFFF];
+    }
+}

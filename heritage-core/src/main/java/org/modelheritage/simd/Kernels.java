@@ -1,0 +1,88 @@
+package org.modelheritage.simd;
+
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The element-wise loops of the signature pass: the moments' power sums and the BF16/F16 decoding.
+ * Two implementations compute the same numbers: {@link ScalarKernels}, always there, and
+ * {@code VectorKernels}, on the JDK's Vector API, which Java 17 ships as the incubator module
+ * {@code jdk.incubator.vector}. That module is only readable when the JVM starts with
+ * {@code --add-modules jdk.incubator.vector}; a build or a run without the flag must keep working,
+ * so the vector class is compiled with the rest of the library but only loaded (reflectively)
+ * when the module is in the boot layer, and the CPU has at least 256-bit vectors (below that the
+ * Vector API falls back to Java loops slower than the scalar ones). A multi-release jar would not
+ * do: it picks classes by the Java version, not by a module being resolved.
+ *
+ * <p>{@code -Dmh.kernels=scalar} forces the scalar loops (to compare; the results are the same).
+ */
+public interface Kernels {
+
+    /**
+     * Sums of {@code (x - k)^p}, p = 1..4, over {@code v[from..to)}, in double, into {@code out[0..3]},
+     * and the minimum and maximum into {@code minMax[0..1]}. Summation order is fixed: four lanes,
+     * element {@code from + i} to lane {@code i mod 4} in order, the tail to lane 0, then
+     * {@code (lane0 + lane1) + (lane2 + lane3)}; every implementation gives the same bits. Min and
+     * max are equal as numbers when the slice is finite (the sign of a zero extreme may differ); when
+     * it is not, the sums are not finite either and the caller filters.
+     */
+    void powerSums(float[] v, int from, int to, double k, double[] out, float[] minMax);
+
+    /** {@code count} bfloat16 elements at byte {@code srcPos} of {@code src} (in its byte order) to float, exactly. */
+    void decodeBf16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count);
+
+    /** {@code count} IEEE half elements at byte {@code srcPos} of {@code src} (in its byte order) to float, exactly. */
+    void decodeF16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count);
+
+    /** A short name for logs and benchmarks: "scalar" or "vector-256". */
+    String name();
+
+    /** The implementation this JVM uses. */
+    static Kernels get() {
+        return Selected.KERNELS;
+    }
+
+    /** The scalar loops, whatever the JVM offers. */
+    static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /** The Vector API loops, or null when this JVM cannot run them well (module not resolved, narrow vectors). */
+    static Kernels vector() {
+        return Selected.VECTOR;
+    }
+
+    /** Chosen once per JVM. */
+    final class Selected {
+        private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
+        static final Kernels VECTOR = loadVector();
+        static final Kernels KERNELS = choose();
+
+        private Selected() {
+        }
+
+        private static Kernels loadVector() {
+            java.util.Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+            if (vector.isEmpty()) {
+                return null;
+            }
+            try {
+                // a named org.modelheritage.core does not require the incubator module: read it now
+                Kernels.class.getModule().addReads(vector.get());
+                Class<?> c = Class.forName("org.modelheritage.simd.VectorKernels");
+                return (Kernels) c.getMethod("createIfFast").invoke(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                LOG.warn("Vector API present but unusable ({}); using scalar kernels", e.toString());
+                return null;
+            }
+        }
+
+        private static Kernels choose() {
+            String wanted = System.getProperty("mh.kernels", "auto");
+            Kernels k = "scalar".equals(wanted) || VECTOR == null ? ScalarKernels.INSTANCE : VECTOR;
+            LOG.debug("signature kernels: {}", k.name());
+            return k;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Processing throughput of one and of two worker processes on a shared lake (docs/scale-out.md):
+# PostgreSQL (a fresh schema per run) and a shared blob directory. The models are uploaded first by
+# an ingest that does not process (--workers 0); then K worker processes of one thread each are
+# started and timed from the moment all of them are ready until the last job is done.
+# Needs PostgreSQL on 127.0.0.1:5432, database test, user postgres (or PGUSER), trust auth.
+# Usage: scripts/worker-throughput.sh [FAMILIES [PER_FAMILY]]   (default 8 25: 200 models)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+families=${1:-8}
+per_family=${2:-25}
+user=${PGUSER:-postgres}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+cp=$(scripts/bench-classpath.sh)
+java -cp "$cp" org.modelheritage.benchmarks.ScaleOutBench files "$work/files" "$families" "$per_family"
+total=$((families * per_family))
+declare -A rate
+for k in 1 2; do
+    schema="throughput_${k}_$$"
+    store="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema&user=$user"
+    blobs="file:$work/blobs-$k"
+    java -Xmx512m -cp "$cp" org.modelheritage.server.Main ingest --workers 0 --timeout PT0S \
+        --store "$store" --blobs "$blobs" --data "$work/ingest-$k" "$work/files" > "$work/ingest-$k.log" 2>&1 || true
+    queued=$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.jobs WHERE state = 'QUEUED'")
+    [ "$queued" = "$total" ] || { echo "expected $total queued jobs, got $queued"; cat "$work/ingest-$k.log"; exit 1; }
+    pids=()
+    for i in $(seq 1 "$k"); do
+        java -Xmx512m -cp "$cp" org.modelheritage.server.Main worker --workers 1 --store "$store" --blobs "$blobs" \
+            --data "$work/worker-$k-$i" > "$work/worker-$k-$i.log" 2>&1 &
+        pids+=($!)
+    done
+    for i in $(seq 1 "$k"); do
+        until grep -q "Model Heritage worker:" "$work/worker-$k-$i.log"; do sleep 0.1; done
+    done
+    start=$(date +%s.%N)
+    until [ "$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.jobs WHERE state = 'DONE'")" = "$total" ]; do
+        sleep 0.2
+    done
+    end=$(date +%s.%N)
+    kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
+    ready=$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.models WHERE status = 'READY'")
+    fams=$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.families")
+    psql -h 127.0.0.1 -U "$user" -d test -qc "DROP SCHEMA $schema CASCADE"
+    seconds=$(echo "$end - $start" | bc -l)
+    rate[$k]=$(echo "$total / $seconds" | bc -l)
+    printf "%d worker process(es): %d models (%s ready, %s families) in %.1f s: %.2f models/s\n" \
+        "$k" "$total" "$ready" "$fams" "$seconds" "${rate[$k]}"
+done
+printf "two workers / one worker: %.2f (machine: %s CPUs, %s)\n" "$(echo "${rate[2]} / ${rate[1]}" | bc -l)" \
+    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
