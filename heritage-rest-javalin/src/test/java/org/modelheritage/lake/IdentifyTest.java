@@ -156,12 +156,16 @@ class IdentifyTest {
         return List.of(p);
     }
 
-    /** The SHA-256 of every file under a directory, by relative path. */
+    /**
+     * The SHA-256 of every file under a directory, by relative path, but the store's owner lock
+     * ({@code *.lock}): it records who opened the store, rewritten at every open.
+     */
     static final class LakeFiles {
         static Map<String, String> digest(Path root) throws IOException {
             Map<String, String> out = new java.util.TreeMap<>();
             try (Stream<Path> walk = Files.walk(root)) {
-                for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                for (Path p : walk.filter(Files::isRegularFile)
+                        .filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
                     out.put(root.relativize(p).toString(), java.util.HexFormat.of().formatHex(
                             java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
                 }
