@@ -13,6 +13,7 @@ module org.modelheritage.core {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.jgrapht.core;
 
+    exports org.modelheritage.compare;
     exports org.modelheritage.eval;
     exports org.modelheritage.family;
     exports org.modelheritage.lake;

@@ -69,7 +69,10 @@ function renderLineage(m, status) {
   const parentLabel = merge
     ? html`<p class="lineage-label" id="parent-label">Parents (${parents.length}) <span class="muted lineage-note">merged, heaviest first</span></p>`
     : html`<p class="lineage-label" id="parent-label">Parent</p>`;
-  setHtml(byId('lineage'), html`${parentLabel}${parentHtml}<p class="lineage-label">Children (${sorted.length})</p>${childrenHtml}`);
+  const compare = parents.length
+    ? html`<p class="compare-link"><a id="compare-parent" href="compare.html?a=${encodeURIComponent(parents[0].id)}&amp;b=${encodeURIComponent(m.id)}">Compare with parent</a></p>`
+    : '';
+  setHtml(byId('lineage'), html`${parentLabel}${parentHtml}${compare}<p class="lineage-label">Children (${sorted.length})</p>${childrenHtml}`);
 }
 
 function renderTimeline(m, status) {

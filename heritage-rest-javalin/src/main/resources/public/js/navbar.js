@@ -94,11 +94,12 @@
         <div class="nav-links">
           <a class="nav-link" href="models.html">Models</a>
           <a class="nav-link" href="dashboard.html" aria-label="Dashboard"><span class="hide-sm">Dashboard</span><svg class="show-sm nav-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/></svg></a>
+          <a class="nav-link" href="identify.html" aria-label="Identify"><span class="hide-sm">Identify</span><svg class="show-sm nav-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" aria-hidden="true"><circle cx="11" cy="11" r="7"/><path d="m21 21-4.3-4.3"/></svg></a>
           <a class="nav-link nav-role" id="nav-role" href="signin.html">Sign in</a>
           <a class="btn btn-primary btn-sm" id="nav-add" href="add.html" data-needs="upload" aria-label="Add Model"><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" aria-hidden="true"><path d="M12 5v14M5 12h14"/></svg><span class="hide-sm">Add Model</span><span class="show-sm">Add</span></a>
         </div>
       </nav>`;
-      const current = { models: 'a[href="models.html"]', dashboard: 'a[href="dashboard.html"]', add: '#nav-add', signin: '#nav-role' }[document.body.dataset.page];
+      const current = { models: 'a[href="models.html"]', dashboard: 'a[href="dashboard.html"]', identify: 'a[href="identify.html"]', add: '#nav-add', signin: '#nav-role' }[document.body.dataset.page];
       if (current) {
         header.querySelector(current).setAttribute('aria-current', 'page');
       }

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.family.ModelCluster;
 import org.modelheritage.lineage.DirectionSignal;
 import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.LineageIndex;
+import org.modelheritage.lineage.LineageProbe;
 import org.modelheritage.lineage.LineageTree;
 import org.modelheritage.lineage.MotherRecipe;
 import org.modelheritage.lineage.PairDistance;
@@ -56,7 +58,8 @@ final class IncrementalLineage implements LineageAdapter {
     private final MotherRecipe recipe;
     private final FamilyClustering clustering;
     private final SignatureExtractor extractor;
-    private LineageIndex index;
+    /** Replaced by {@link #restore}. */
+    private volatile LineageIndex index;
     /** What each family looked like when last reported, by its sorted members. */
     private Map<List<String>, FamilyState> reported = Map.of();
 
@@ -109,12 +112,7 @@ final class IncrementalLineage implements LineageAdapter {
                 rejected.add(id);
             }
         });
-        List<PairDistance> rows = new ArrayList<>(cachedDistances.size());
-        for (PairDistance d : cachedDistances) {
-            if (d.metric().startsWith(METRIC_PREFIX)) {
-                rows.add(new PairDistance(d.modelA(), d.modelB(), d.metric().substring(METRIC_PREFIX.length()), d.value()));
-            }
-        }
+        List<PairDistance> rows = rows(cachedDistances);
         index = new LineageIndex(recipe, clustering, extractor);
         index.restore(signatures, rows);
         // The store has the restored rows; anything the trees below need beyond them is computed
@@ -137,6 +135,25 @@ final class IncrementalLineage implements LineageAdapter {
     public Outcome remove(String modelId) {
         index.remove(modelId);
         return outcome();
+    }
+
+    @Override
+    public LineageProbe.Outcome probe(Signature candidate, Function<Collection<String>, List<PairDistance>> storedDistances) {
+        LineageIndex current = index;
+        ModelSignature signature = ModelSignature.decode(candidate.statistics());
+        return new LineageProbe(recipe, clustering, extractor).place(signature, current.families(),
+                id -> current.signature(id).orElse(null), ids -> rows(storedDistances.apply(ids)));
+    }
+
+    /** Stored distances as the engine's rows (those of this engine's formulas only). */
+    private static List<PairDistance> rows(List<PairDistance> stored) {
+        List<PairDistance> rows = new ArrayList<>(stored.size());
+        for (PairDistance d : stored) {
+            if (d.metric().startsWith(METRIC_PREFIX)) {
+                rows.add(new PairDistance(d.modelA(), d.modelB(), d.metric().substring(METRIC_PREFIX.length()), d.value()));
+            }
+        }
+        return rows;
     }
 
     @Override

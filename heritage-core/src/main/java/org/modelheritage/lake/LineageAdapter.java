@@ -77,4 +77,16 @@ interface LineageAdapter {
 
     /** The metric names the cached distances are stored under (what {@link #restore} reads back). */
     List<String> distanceMetrics();
+
+    /**
+     * What adding a model of this signature would do, the engine left unchanged (see {@link
+     * org.modelheritage.lineage.LineageProbe}); the candidate is {@link
+     * org.modelheritage.lineage.LineageProbe#CANDIDATE}. Called on a family group's engine, under its locks.
+     *
+     * @param storedDistances the cached distances among the given models, as {@link #restore} takes them
+     */
+    default org.modelheritage.lineage.LineageProbe.Outcome probe(Signature candidate,
+            java.util.function.Function<java.util.Collection<String>, List<PairDistance>> storedDistances) {
+        throw new UnsupportedOperationException("this lineage engine cannot identify without adding");
+    }
 }

@@ -86,6 +86,11 @@ final class MaterialisedModel implements AutoCloseable {
      * person who uploaded "model.pt" reads about "model.pt", not about a hash.
      */
     String describe(WeightFormatException e) {
+        return describe(files, e);
+    }
+
+    /** As {@link #describe(WeightFormatException)}, for files laid out elsewhere (identify's temporary copy). */
+    static String describe(List<ModelFile> files, WeightFormatException e) {
         String where = files.size() == 1 ? files.get(0).name() : null;
         if (where == null && e.file() != null && e.file().getFileName() != null) {
             where = e.file().getFileName().toString();

@@ -92,6 +92,7 @@ public final class ModelLake implements AutoCloseable {
     private final FamilyGroups groups;
     private final Clock clock = Clock.systemUTC();
     private final Workers workers;
+    private final ModelIdentifier identifier;
     private final ModelWatchers watchers = new ModelWatchers();
     /** Models a worker is processing, each with the flag {@link #remove} raises to stop it. */
     private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
@@ -117,6 +118,7 @@ public final class ModelLake implements AutoCloseable {
             if (requeued > 0 || orphans > 0) {
                 log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
             }
+            this.identifier = new ModelIdentifier(meta, lineage, groups, options.readLimits());
             this.workers = new Workers(options.workers(), meta, options.jobLease(), this::processAndTell);
             workers.start(meta.jobs(JobState.QUEUED).size());
         } catch (RuntimeException e) {
@@ -306,6 +308,44 @@ public final class ModelLake implements AutoCloseable {
                 throw new InvalidModelException(view.describe(e), e);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- identifying
+
+    /**
+     * What the lake would make of weights if they were added, without adding them: the family they
+     * would join (or none, and why), their most likely parent(s) with confidence and kind, the
+     * models they would sit above, copies already in the lake and the nearest members of their
+     * family, found by the same lineage engine as an add. Nothing is stored; the paths are one
+     * weight file, a sharded checkpoint's directory, or its files.
+     *
+     * @throws InvalidModelException unreadable weights (the reader's message)
+     * @throws UploadTooLargeException files larger than the upload limit together
+     */
+    public Identification identify(List<Path> paths) throws IOException {
+        return identifier.identifyLocal(paths, options.maxUploadBytes(), this::beginIdentify);
+    }
+
+    /** Starts identifying weights that arrive as streams, into a temporary directory; see {@link IdentifyUpload}. */
+    public IdentifyUpload beginIdentify() throws IOException {
+        return new IdentifyUpload(identifier, options.maxUploadBytes(), workDir);
+    }
+
+    /**
+     * Two models compared tensor by tensor, A read as the parent and B as the child: relative
+     * change, cosine, rank of the difference and quantisation grid per tensor, tensors added,
+     * removed or resized, and what the difference looks like. Streams both models' weights once,
+     * in bounded memory. Empty when either model does not exist.
+     *
+     * @throws InvalidModelException when a model's weights cannot be read
+     */
+    public Optional<ModelComparison> compare(String idA, String idB) throws IOException {
+        Optional<Model> a = model(idA);
+        Optional<Model> b = model(idB);
+        if (a.isEmpty() || b.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(ModelComparison.of(a.get(), b.get(), blobs, workDir, options.readLimits()));
     }
 
     // ---------------------------------------------------------------- reading

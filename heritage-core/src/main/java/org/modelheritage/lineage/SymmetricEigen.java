@@ -6,7 +6,7 @@ package org.modelheritage.lineage;
  * tred2/tql2 pair, as in JAMA). The eigenvalues-only path skips the accumulation of the
  * transformations, which is most of the cost. Matrices are flat row-major {@code double[n*n]}.
  */
-final class SymmetricEigen {
+public final class SymmetricEigen {
     private static final int MAX_SWEEPS = 60;
 
     private SymmetricEigen() {
@@ -15,7 +15,7 @@ final class SymmetricEigen {
     /**
      * Eigenvalues of the symmetric matrix {@code a} (row-major, n x n; destroyed), in descending order.
      */
-    static double[] eigenvalues(double[] a, int n) {
+    public static double[] eigenvalues(double[] a, int n) {
         double[] d = new double[n];
         double[] e = new double[n];
         tridiagonalize(a, n, d, e, false);

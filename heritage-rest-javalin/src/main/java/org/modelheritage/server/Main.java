@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "heritage-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Model Heritage: a model lake that recovers families and fine-tuning lineage from weights alone.",
         subcommands = {ServeCommand.class, WorkerCommand.class, IngestCommand.class, InspectCommand.class, EvalCommand.class, TokenCommand.class,
-                BackupCommand.class, RestoreCommand.class, CheckCommand.class, HealthcheckCommand.class,
+                BackupCommand.class, RestoreCommand.class, CheckCommand.class, HealthcheckCommand.class, IdentifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");

@@ -254,7 +254,7 @@ class WebPagesBrowserTest extends BrowserPageTest {
     void keyboardReachesSearchCardsAndTheFilePicker() {
         b.open(base + "/models.html");
         b.waitUntil(d -> cardNames().size() == synthetic.size() ? true : null);
-        WebElement search = tabUntil("search", 8);
+        WebElement search = tabUntil("search", 9);
         assertNotEquals("none", search.getCssValue("box-shadow"), "a visible focus ring");
         search.sendKeys("tiny-child");
         b.waitUntil(d -> cardNames().equals(List.of("tiny-child")) ? true : null);

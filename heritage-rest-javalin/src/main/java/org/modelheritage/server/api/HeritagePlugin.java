@@ -99,6 +99,8 @@ public final class HeritagePlugin extends Plugin<HeritagePlugin.Config> {
         r.post("/api/models", uploads.guard(models::upload), Role.CONTRIBUTOR);
         r.get("/api/models/{id}", models::get, Role.READER);
         r.delete("/api/models/{id}", models::delete, Role.ADMIN);
+        r.post("/api/identify", new IdentifyHandlers(lake)::identify, Role.READER);
+        r.get("/api/compare", new CompareHandlers(lake)::compare, Role.READER);
         r.get("/api/families", families::list, Role.READER);
         r.get("/api/families/{id}/models", families::models, Role.READER);
         r.get("/api/families/{id}/tree", families::tree, Role.READER);
