@@ -45,7 +45,7 @@ class CancelRunningJobTest {
                                                   AtomicReference<Throwable> ended) {
         LineageAdapter real = LineageAdapters.standard();
         AtomicInteger calls = new AtomicInteger();
-        return new LineageAdapter() {
+        return new ForwardingLineageAdapter(real) {
             @Override
             public Signature signature(WeightFile file) throws IOException {
                 if (calls.getAndIncrement() > 0) {
@@ -70,46 +70,6 @@ class CancelRunningJobTest {
                     ended.set(e);
                     throw e;
                 }
-            }
-
-            @Override
-            public String familyKey(Signature signature) {
-                return real.familyKey(signature);
-            }
-
-            @Override
-            public LineageAdapter fresh() {
-                return real.fresh();
-            }
-
-            @Override
-            public String statisticsVersion() {
-                return real.statisticsVersion();
-            }
-
-            @Override
-            public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances) {
-                return real.restore(models, cachedDistances);
-            }
-
-            @Override
-            public Outcome add(String modelId, Signature signature) {
-                return real.add(modelId, signature);
-            }
-
-            @Override
-            public Outcome remove(String modelId) {
-                return real.remove(modelId);
-            }
-
-            @Override
-            public boolean contains(String modelId) {
-                return real.contains(modelId);
-            }
-
-            @Override
-            public List<String> distanceMetrics() {
-                return real.distanceMetrics();
             }
         };
     }

@@ -7,13 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.WeightFile;
 import org.modelheritage.server.TestWeights;
 import org.modelheritage.store.Model;
@@ -33,7 +29,7 @@ class PoisonJobTest {
     static LineageAdapter throwingFirst(int errors, java.util.function.Supplier<Throwable> error) {
         LineageAdapter real = LineageAdapters.standard();
         AtomicInteger left = new AtomicInteger(errors);
-        return new LineageAdapter() {
+        return new ForwardingLineageAdapter(real) {
             @Override
             public Signature signature(WeightFile file) throws IOException {
                 if (left.getAndDecrement() > 0) {
@@ -47,46 +43,6 @@ class PoisonJobTest {
                     throw (RuntimeException) t;
                 }
                 return real.signature(file);
-            }
-
-            @Override
-            public String familyKey(Signature signature) {
-                return real.familyKey(signature);
-            }
-
-            @Override
-            public LineageAdapter fresh() {
-                return real.fresh();
-            }
-
-            @Override
-            public String statisticsVersion() {
-                return real.statisticsVersion();
-            }
-
-            @Override
-            public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances) {
-                return real.restore(models, cachedDistances);
-            }
-
-            @Override
-            public Outcome add(String modelId, Signature signature) {
-                return real.add(modelId, signature);
-            }
-
-            @Override
-            public Outcome remove(String modelId) {
-                return real.remove(modelId);
-            }
-
-            @Override
-            public boolean contains(String modelId) {
-                return real.contains(modelId);
-            }
-
-            @Override
-            public List<String> distanceMetrics() {
-                return real.distanceMetrics();
             }
         };
     }
