@@ -51,11 +51,36 @@ public final class CandidateIndex {
         return k;
     }
 
-    /** Adds a model; a model already in is replaced. */
-    public void add(String id, String architecture, float[] embedding) {
+    /**
+     * Adds a model; a model already in is replaced.
+     *
+     * @return the pairs {@code {owner, dropped}} where the new model pushed {@code dropped} off
+     *     {@code owner}'s nearest: the candidate pairs it may have removed (a pair stays a candidate
+     *     while either end lists the other, see {@link #isCandidatePair})
+     */
+    public List<String[]> add(String id, String architecture, float[] embedding) {
         remove(id);
         architectureOf.put(id, architecture);
-        byArchitecture.computeIfAbsent(architecture, a -> new Space()).add(id, embedding);
+        return byArchitecture.computeIfAbsent(architecture, a -> new Space()).add(id, embedding);
+    }
+
+    /** Whether two models are a candidate pair: one lists the other among its nearest. */
+    public boolean isCandidatePair(String a, String b) {
+        String arch = architectureOf.get(a);
+        if (arch == null || !arch.equals(architectureOf.get(b))) {
+            return false;
+        }
+        Space s = byArchitecture.get(arch);
+        return lists(s.nearest.get(a), b) || lists(s.nearest.get(b), a);
+    }
+
+    private static boolean lists(Neighbours n, String id) {
+        for (String x : n.ids) {
+            if (x.equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void remove(String id) {
@@ -124,7 +149,8 @@ public final class CandidateIndex {
             return ids.size();
         }
 
-        void add(String id, float[] e) {
+        List<String[]> add(String id, float[] e) {
+            List<String[]> dropped = new ArrayList<>();
             int n = ids.size();
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
@@ -142,10 +168,14 @@ public final class CandidateIndex {
                 String u = ids.get(i);
                 Neighbours nu = nearest.get(u);
                 if (nu.admits(d[i], id, k)) {
+                    if (nu.ids.length == k) {
+                        dropped.add(new String[] {u, nu.ids[k - 1]});
+                    }
                     nearest.put(u, insert(u, nu, id, d[i]));
                     reverse.computeIfAbsent(id, x -> new HashSet<>()).add(u);
                 }
             }
+            return dropped;
         }
 
         private Neighbours insert(String owner, Neighbours nu, String id, double d) {
