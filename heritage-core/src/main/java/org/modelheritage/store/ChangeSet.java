@@ -92,6 +92,11 @@ public final class ChangeSet {
             return add(new Change.ReplaceLineage(familyId, edges));
         }
 
+        /** Adds a {@link Change.UpdateLineage}. */
+        public Builder updateLineage(String familyId, java.util.Set<String> children, List<LineageEdge> edges) {
+            return add(new Change.UpdateLineage(familyId, children, edges));
+        }
+
         /** Adds a {@link Change.PutDistance}. */
         public Builder putDistance(String modelA, String modelB, String metric, double value) {
             return add(new Change.PutDistance(PairDistance.symmetric(modelA, modelB, metric, value)));

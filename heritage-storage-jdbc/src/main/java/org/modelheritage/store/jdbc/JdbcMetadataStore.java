@@ -792,6 +792,8 @@ public final class JdbcMetadataStore implements MetadataStore {
             tx.update("DELETE FROM families WHERE id = ?", c.familyId());
         } else if (change instanceof Change.ReplaceLineage c) {
             replaceLineage(tx, c);
+        } else if (change instanceof Change.UpdateLineage c) {
+            updateLineage(tx, c);
         } else if (change instanceof Change.PutDistance c) {
             PairDistance d = c.distance();
             requireModel(tx, d.modelA());
@@ -1034,6 +1036,98 @@ public final class JdbcMetadataStore implements MetadataStore {
         tx.update("DELETE FROM jobs WHERE model_id = ?", id);
         tx.update("DELETE FROM model_files WHERE model_id = ?", id);
         tx.update("DELETE FROM models WHERE id = ?", id);
+    }
+
+    /**
+     * The edges into the listed children replaced, in a few batched statements per change rather
+     * than statements per member of the family: one lookup per 500 models, then per child a delete
+     * of its other edges, an upsert of its edge and its parent and confidence.
+     */
+    private static void updateLineage(Tx tx, Change.UpdateLineage c) throws SQLException {
+        requireFamily(tx, c.familyId());
+        Set<String> ends = new LinkedHashSet<>(c.children());
+        for (LineageEdge e : c.edges()) {
+            ends.add(e.parentId());
+        }
+        Map<String, String> familyOf = new HashMap<>();
+        Set<String> found = new java.util.HashSet<>();
+        for (List<String> chunk : chunks(ends)) {
+            try (ResultSet rs = tx.ps("SELECT id, family_id FROM models WHERE id IN (" + placeholders(chunk.size()) + ")",
+                    chunk.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                    familyOf.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        for (String id : ends) {
+            if (!found.contains(id)) {
+                throw new NoSuchRecordException("model", id);
+            }
+        }
+        // ends of the new edges from elsewhere join the family, leaving their edges there behind
+        Set<String> edgeEnds = new LinkedHashSet<>();
+        for (LineageEdge e : c.edges()) {
+            edgeEnds.add(e.parentId());
+            edgeEnds.add(e.childId());
+        }
+        for (String id : edgeEnds) {
+            if (!c.familyId().equals(familyOf.get(id))) {
+                tx.update("DELETE FROM lineage_edges WHERE child_id = ?", id);
+                tx.update("UPDATE models SET family_id = ?, parent_id = NULL, confidence = NULL WHERE id = ?",
+                        c.familyId(), id);
+            }
+        }
+        Map<String, List<LineageEdge>> into = new HashMap<>();
+        for (LineageEdge e : c.edges()) {
+            into.computeIfAbsent(e.childId(), k -> new ArrayList<>()).add(e);
+        }
+        Map<String, LineageEdge> main = LineageEdge.mainEdges(c.edges());
+        PreparedStatement dropAll = tx.ps("DELETE FROM lineage_edges WHERE child_id = ?");
+        PreparedStatement dropOthers = tx.ps("DELETE FROM lineage_edges WHERE child_id = ? AND parent_id <> ?");
+        PreparedStatement put = tx.ps("INSERT INTO lineage_edges (child_id, parent_id, family_id, confidence, kind, weight) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (child_id, parent_id) DO UPDATE SET family_id = excluded.family_id, "
+                + "confidence = excluded.confidence, kind = excluded.kind, weight = excluded.weight");
+        PreparedStatement parent = tx.ps("UPDATE models SET parent_id = ?, confidence = ? WHERE id = ?");
+        int drops = 0;
+        int othersDropped = 0;
+        for (String child : c.children()) {
+            List<LineageEdge> edges = into.getOrDefault(child, List.of());
+            if (edges.size() == 1) {
+                bind(dropOthers, 1, child);
+                bind(dropOthers, 2, edges.get(0).parentId());
+                dropOthers.addBatch();
+                othersDropped++;
+            } else {
+                bind(dropAll, 1, child);
+                dropAll.addBatch();
+                drops++;
+            }
+            for (LineageEdge e : edges) {
+                Object[] row = {e.childId(), e.parentId(), c.familyId(), e.confidence(), e.kind(), e.weight()};
+                for (int i = 0; i < row.length; i++) {
+                    bind(put, i + 1, row[i]);
+                }
+                put.addBatch();
+            }
+            LineageEdge m = main.get(child);
+            bind(parent, 1, m == null ? null : m.parentId());
+            bind(parent, 2, m == null ? null : m.confidence());
+            bind(parent, 3, child);
+            parent.addBatch();
+        }
+        if (drops > 0) {
+            dropAll.executeBatch();
+        }
+        if (othersDropped > 0) {
+            dropOthers.executeBatch();
+        }
+        if (!c.edges().isEmpty()) {
+            put.executeBatch();
+        }
+        if (!c.children().isEmpty()) {
+            parent.executeBatch();
+        }
     }
 
     private static void replaceLineage(Tx tx, Change.ReplaceLineage c) throws SQLException {
