@@ -249,6 +249,11 @@ final class IncrementalLineage implements LineageAdapter {
         return out;
     }
 
+    /** For tests: every family as last reported. */
+    Collection<FamilyState> familyStates() {
+        return reported.values();
+    }
+
     /** For tests: every model the engine holds. */
     Collection<String> modelIds() {
         return index.modelIds();

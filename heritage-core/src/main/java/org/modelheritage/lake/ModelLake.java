@@ -485,9 +485,9 @@ public final class ModelLake implements AutoCloseable {
                         : new LineageAdapter.Outcome(List.of(), List.of());
                 try {
                     Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
-                    writeFamilies(changes, outcome, Set.of(id), formerFamily);
+                    Written written = writeFamilies(changes, outcome, group, Set.of(id), formerFamily);
                     meta.apply(changes.build());
-                    group.committed(null, id);
+                    group.committed(written.familyOf(), written.edges(), written.deleted(), id);
                 } catch (RuntimeException e) {
                     group.discard(); // the store still has the model: the engine no longer matches it
                     throw e;
@@ -622,10 +622,10 @@ public final class ModelLake implements AutoCloseable {
                             .build();
                     ChangeSet.Builder changes = ChangeSet.builder();
                     changes.putStatistics(modelId, signature.statisticsVersion(), signature.statistics());
-                    writeFamilies(changes, outcome, Set.of(), Set.of(), ready);
+                    Written written = writeFamilies(changes, outcome, group, Set.of(), Set.of(), ready);
                     changes.finishJob(modelId, JobState.DONE, null, now);
                     meta.apply(changes.build());
-                    group.committed(modelId, null);
+                    group.committed(written.familyOf(), written.edges(), written.deleted(), null);
                 } catch (RuntimeException e) {
                     group.discard(); // the store did not take it: neither does the engine
                     throw e;
@@ -671,46 +671,63 @@ public final class ModelLake implements AutoCloseable {
     }
 
     /**
+     * What {@link #writeFamilies} wrote: each member's family, each written family's edges by
+     * child, and the families deleted; the family group takes them once the store has.
+     */
+    private record Written(Map<String, String> familyOf, Map<String, Map<String, List<LineageEdge>>> edges,
+                           Set<String> deleted) {
+    }
+
+    /**
      * Adds to {@code changes} what makes the store's families match the engine's: families put,
-     * models moved, trees replaced, emptied families deleted. {@code extra} are models to update
+     * models moved, lineage written, emptied families deleted. {@code extra} are models to update
      * with their new fields (the one just processed); {@code gone} are models being deleted in the
      * same change, and {@code formerFamilies} the families they were in (deleted if nothing now
-     * keeps them).
+     * keeps them). What the store has of the group's members and edges comes from the family
+     * group, so an add to a family of n models reads no member back and writes the edges into
+     * the children whose edges changed ({@link org.modelheritage.store.Change.UpdateLineage}).
      *
      * <p>Family ids stay put: each old id goes to the new family holding most of its members (a
      * family that grows keeps its id; of a family that splits, the larger part keeps it; of
      * families that merge, the id of the larger one survives), greedily by that count, ties to
      * the smaller id; a family no old id went to gets a new one.
      */
-    private void writeFamilies(ChangeSet.Builder changes, LineageAdapter.Outcome outcome, Set<String> gone,
-                               Set<String> formerFamilies, Model... extra) {
+    private Written writeFamilies(ChangeSet.Builder changes, LineageAdapter.Outcome outcome, FamilyGroups.Group group,
+                                  Set<String> gone, Set<String> formerFamilies, Model... extra) {
         Map<String, Model> updates = new LinkedHashMap<>();
         for (Model m : extra) {
             updates.put(m.id(), m);
         }
         Set<String> touchedOldFamilies = new HashSet<>(formerFamilies);
         List<LineageAdapter.FamilyState> states = outcome.families();
-        List<Map<String, Model>> membersOf = new ArrayList<>();
         // (state index, old family id, members of that old family now in this state)
         record Claim(int state, String familyId, int votes, String firstMember) {
         }
         List<Claim> claims = new ArrayList<>();
+        Map<String, String> storedFamily = new HashMap<>();
+        Set<String> present = new HashSet<>();
         for (int i = 0; i < states.size(); i++) {
             Map<String, Integer> votes = new HashMap<>();
-            Map<String, Model> members = new LinkedHashMap<>();
             for (String memberId : states.get(i).members()) {
-                Model stored = meta.model(memberId).orElse(null);
-                Model m = updates.getOrDefault(memberId, stored);
-                if (m == null) {
-                    continue;
+                String family;
+                if (updates.containsKey(memberId)) {
+                    family = updates.get(memberId).familyId();
+                } else if (group.familyOf().containsKey(memberId)) {
+                    family = group.familyOf().get(memberId);
+                } else {
+                    Model stored = meta.model(memberId).orElse(null);
+                    if (stored == null) {
+                        continue;
+                    }
+                    family = stored.familyId();
                 }
-                members.put(memberId, m);
-                if (stored != null && stored.familyId() != null) {
-                    votes.merge(stored.familyId(), 1, Integer::sum);
-                    touchedOldFamilies.add(stored.familyId());
+                present.add(memberId);
+                storedFamily.put(memberId, family);
+                if (family != null) {
+                    votes.merge(family, 1, Integer::sum);
+                    touchedOldFamilies.add(family);
                 }
             }
-            membersOf.add(members);
             String first = states.get(i).members().stream().sorted().findFirst().orElse("");
             int state = i;
             votes.forEach((id, n) -> claims.add(new Claim(state, id, n, first)));
@@ -718,12 +735,16 @@ public final class ModelLake implements AutoCloseable {
         claims.sort(Comparator.comparingInt(Claim::votes).reversed().thenComparing(Claim::familyId)
                 .thenComparing(Claim::firstMember));
         String[] familyIds = new String[states.size()];
+        boolean[] kept = new boolean[states.size()];
         Set<String> usedIds = new HashSet<>();
         for (Claim c : claims) {
             if (familyIds[c.state()] == null && usedIds.add(c.familyId())) {
                 familyIds[c.state()] = c.familyId();
+                kept[c.state()] = true;
             }
         }
+        Map<String, String> familyOf = new HashMap<>();
+        Set<String> moved = new HashSet<>();
         for (int i = 0; i < states.size(); i++) {
             if (familyIds[i] == null) {
                 familyIds[i] = UUID.randomUUID().toString();
@@ -731,19 +752,67 @@ public final class ModelLake implements AutoCloseable {
             }
             LineageAdapter.FamilyState state = states.get(i);
             changes.putFamily(familyIds[i], state.structuralHash(), state.rootId());
-            for (Model m : membersOf.get(i).values()) {
-                if (!familyIds[i].equals(m.familyId()) || updates.containsKey(m.id())) {
-                    updates.put(m.id(), m.toBuilder().familyId(familyIds[i]).parentId(null).confidence(null).build());
+            for (String memberId : state.members()) {
+                if (!present.contains(memberId)) {
+                    continue;
+                }
+                familyOf.put(memberId, familyIds[i]);
+                if (!familyIds[i].equals(storedFamily.get(memberId)) || updates.containsKey(memberId)) {
+                    Model m = updates.containsKey(memberId) ? updates.get(memberId) : meta.model(memberId).orElse(null);
+                    if (m != null) {
+                        updates.put(memberId, m.toBuilder().familyId(familyIds[i]).parentId(null).confidence(null).build());
+                        moved.add(memberId);
+                    }
                 }
             }
         }
         updates.values().forEach(changes::updateModel);
-        for (int i = 0; i < states.size(); i++) {
-            changes.replaceLineage(familyIds[i], states.get(i).edges());
+        // Edges are written by difference when no model changed families but by joining its first
+        // (the model just processed): then every family either kept its members and id or grew by
+        // that model. Otherwise (families merged or split, a model removed) each changed family's
+        // lineage is replaced whole, which also clears what moved models left behind.
+        boolean onlyNewcomers = gone.isEmpty();
+        for (String m : moved) {
+            onlyNewcomers &= storedFamily.get(m) == null;
         }
+        Map<String, Map<String, List<LineageEdge>>> written = new HashMap<>();
+        for (int i = 0; i < states.size(); i++) {
+            Map<String, List<LineageEdge>> now = new HashMap<>();
+            for (LineageEdge e : states.get(i).edges()) {
+                now.computeIfAbsent(e.childId(), k -> new ArrayList<>(1)).add(e);
+            }
+            written.put(familyIds[i], now);
+            if (!kept[i] || !onlyNewcomers) {
+                changes.replaceLineage(familyIds[i], states.get(i).edges());
+                continue;
+            }
+            // the family kept its id and members, and maybe gained the new model: the edges into
+            // the children whose edges changed, into the new model, and into members that became roots
+            Map<String, List<LineageEdge>> before = group.storedEdges(familyIds[i]);
+            Set<String> children = new java.util.TreeSet<>();
+            now.forEach((child, edges) -> {
+                List<LineageEdge> was = before.get(child);
+                if (was == null || was.size() != edges.size() || !new HashSet<>(was).containsAll(edges)
+                        || moved.contains(child)) {
+                    children.add(child);
+                }
+            });
+            for (String child : before.keySet()) {
+                if (!now.containsKey(child)) {
+                    children.add(child);
+                }
+            }
+            List<LineageEdge> edges = new ArrayList<>();
+            for (String child : children) {
+                edges.addAll(now.getOrDefault(child, List.of()));
+            }
+            changes.updateLineage(familyIds[i], children, edges);
+        }
+        Set<String> deleted = new HashSet<>();
         for (String old : touchedOldFamilies) {
             if (!usedIds.contains(old)) {
                 changes.deleteFamily(old);
+                deleted.add(old);
             }
         }
         for (PairDistance d : outcome.newDistances()) {
@@ -751,6 +820,7 @@ public final class ModelLake implements AutoCloseable {
                 changes.add(new org.modelheritage.store.Change.PutDistance(d));
             }
         }
+        return new Written(familyOf, written, deleted);
     }
 
     /**
