@@ -98,6 +98,44 @@ public final class ModelLake implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final List<LakeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Changes this lake made to its store: what a cached read was made under. */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    /** Family trees as last read, with the {@link #writes} count they were read under (a store one process owns). */
+    private final Map<String, CachedTree> trees = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record CachedTree(long writes, FamilyTree tree) {
+    }
+
+    /** Deletes the blobs a crash left without a model, beside the open lake; null on a shared store. */
+    private final Thread orphanSweep;
+    private volatile boolean closing;
+
+    private Thread startOrphanSweep() {
+        Thread t = new Thread(() -> {
+            try {
+                int removed = keeper.collectOrphans(() -> closing);
+                if (removed > 0) {
+                    log.info("recovered after an interruption: {} orphan blobs removed", removed);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closing) {
+                    log.warn("the sweep for orphan blobs stopped: {}", e.toString());
+                }
+            }
+        }, "heritage-orphan-sweep");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits for the sweep of orphan blobs started when the lake opened (for tests); false on timeout. */
+    boolean awaitOrphanSweep(Duration timeout) throws InterruptedException {
+        if (orphanSweep != null) {
+            orphanSweep.join(timeout.toMillis());
+            return !orphanSweep.isAlive();
+        }
+        return true;
+    }
 
     /** Built by {@link ModelLakeBuilder}, which closes the stores when this throws. */
     ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
@@ -112,15 +150,16 @@ public final class ModelLake implements AutoCloseable {
             this.keeper = new BlobKeeper(blobs, meta);
             this.groups = new FamilyGroups(meta, lineage, options.lineageCacheModels());
             int requeued = meta.requeueInterruptedJobs();
-            // On a shared store another process may be between putting a blob and committing its
-            // model: what looks orphaned here may be its upload in flight, so only an owner collects.
-            int orphans = meta.sharedByProcesses() ? 0 : keeper.collectOrphans();
-            if (requeued > 0 || orphans > 0) {
-                log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+            if (requeued > 0) {
+                log.info("recovered after an interruption: {} jobs requeued", requeued);
             }
             this.identifier = new ModelIdentifier(meta, lineage, groups, options.readLimits());
             this.workers = new Workers(options.workers(), meta, options.jobLease(), this::processAndTell);
             workers.start(meta.jobs(JobState.QUEUED).size());
+            // On a shared store another process may be between putting a blob and committing its
+            // model: what looks orphaned here may be its upload in flight, so only an owner collects.
+            // The sweep reads every blob's name, so it runs beside the open lake, not before it.
+            this.orphanSweep = meta.sharedByProcesses() ? null : startOrphanSweep();
         } catch (RuntimeException e) {
             work.close();
             throw e;
@@ -282,7 +321,7 @@ public final class ModelLake implements AutoCloseable {
         Model model = Model.builder(UUID.randomUUID().toString(), name, checksum, size, now)
                 .description(description).files(files).format(format).status(ModelStatus.PENDING).build();
         try {
-            meta.apply(ChangeSet.builder().insertModel(model).enqueueJob(model.id(), now).build());
+            apply(ChangeSet.builder().insertModel(model).enqueueJob(model.id(), now).build());
         } catch (DuplicateChecksumException e) {
             // Someone committed the same bytes between our check and our insert.
             String id = e.existingModelId();
@@ -367,7 +406,7 @@ public final class ModelLake implements AutoCloseable {
     public Optional<ModelDetails> details(String id) {
         return model(id).map(m -> {
             Family family = m.familyId() == null ? null : meta.family(m.familyId()).orElse(null);
-            List<LineageEdge> edges = family == null ? List.of() : meta.lineage(family.id());
+            List<LineageEdge> edges = family == null ? List.of() : meta.lineageOf(family.id(), m.id());
             List<LineageLink> parents = new ArrayList<>();
             edges.stream().filter(e -> e.childId().equals(m.id())).sorted(LineageEdge.HEAVIEST_FIRST)
                     .forEach(e -> meta.model(e.parentId()).ifPresent(p -> parents.add(link(p, e))));
@@ -420,8 +459,32 @@ public final class ModelLake implements AutoCloseable {
         return family(familyId).map(f -> meta.searchModels(ModelQuery.all().inFamily(f.id()).page(offset, limit)));
     }
 
-    /** A family's members and every lineage edge (a merge's one per parent); empty when there is no such family. */
+    /**
+     * A family's members and every lineage edge (a merge's one per parent); empty when there is no
+     * such family. On a store this process owns, the tree is read once and answered from memory
+     * until the lake next changes the store (a 1,000-model family is two queries and a thousand
+     * rows; many readers of a large family ask for it again and again).
+     */
     public Optional<FamilyTree> tree(String familyId) {
+        if (meta.sharedByProcesses() || !validId(familyId)) {
+            return readTree(familyId);
+        }
+        long version = writes.get();
+        CachedTree cached = trees.get(familyId);
+        if (cached != null && cached.writes() == version) {
+            return Optional.of(cached.tree());
+        }
+        Optional<FamilyTree> read = readTree(familyId);
+        if (read.isPresent()) {
+            if (trees.size() >= 64) {
+                trees.clear();
+            }
+            trees.put(familyId, new CachedTree(version, read.get()));
+        }
+        return read;
+    }
+
+    private Optional<FamilyTree> readTree(String familyId) {
         return family(familyId).map(f -> {
             List<Model> members = allModels(ModelQuery.all().inFamily(f.id()));
             List<LineageEdge> edges = meta.lineage(f.id());
@@ -468,7 +531,9 @@ public final class ModelLake implements AutoCloseable {
         Optional<Family> family = model.familyId() == null ? Optional.empty() : meta.family(model.familyId());
         if (family.isEmpty()) {
             // not placed in a family (pending, failed, or processing: a job finding it gone drops it)
-            if (!meta.deleteModel(id)) {
+            boolean deleted = meta.deleteModel(id);
+            writes.incrementAndGet();
+            if (!deleted) {
                 return false;
             }
         } else {
@@ -486,7 +551,7 @@ public final class ModelLake implements AutoCloseable {
                 try {
                     Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
                     Written written = writeFamilies(changes, outcome, group, Set.of(id), formerFamily);
-                    meta.apply(changes.build());
+                    apply(changes.build());
                     group.committed(written.familyOf(), written.edges(), written.deleted(), id);
                 } catch (RuntimeException e) {
                     group.discard(); // the store still has the model: the engine no longer matches it
@@ -624,7 +689,7 @@ public final class ModelLake implements AutoCloseable {
                     changes.putStatistics(modelId, signature.statisticsVersion(), signature.statistics());
                     Written written = writeFamilies(changes, outcome, group, Set.of(), Set.of(), ready);
                     changes.finishJob(modelId, JobState.DONE, null, now);
-                    meta.apply(changes.build());
+                    apply(changes.build());
                     group.committed(written.familyOf(), written.edges(), written.deleted(), null);
                 } catch (RuntimeException e) {
                     group.discard(); // the store did not take it: neither does the engine
@@ -661,7 +726,7 @@ public final class ModelLake implements AutoCloseable {
     private void fail(String modelId, String reason) {
         Instant now = clock.instant();
         try {
-            meta.apply(ChangeSet.builder()
+            apply(ChangeSet.builder()
                     .updateStatus(modelId, ModelStatus.FAILED, reason, now)
                     .finishJob(modelId, JobState.FAILED, reason, now)
                     .build());
@@ -831,7 +896,7 @@ public final class ModelLake implements AutoCloseable {
         for (String id : ids) {
             log.warn("model {} is ready but has no readable statistics of version {}; processing it again", id,
                     lineage.statisticsVersion());
-            meta.apply(ChangeSet.builder().updateStatus(id, ModelStatus.PENDING, null, null)
+            apply(ChangeSet.builder().updateStatus(id, ModelStatus.PENDING, null, null)
                     .enqueueJob(id, clock.instant()).build());
         }
         if (!ids.isEmpty()) {
@@ -852,9 +917,18 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
-    /** The metadata store, for tests in this package (to put lineage in place without the engine). */
+    /** The metadata store, for tests in this package (to read what the lake wrote). */
     MetadataStore store() {
         return meta;
+    }
+
+    /** Applies changes to the store; every change the lake makes goes through here (and tests that put lineage in place). */
+    void apply(ChangeSet changes) {
+        try {
+            meta.apply(changes);
+        } finally {
+            writes.incrementAndGet();
+        }
     }
 
     /** The engine signatures are taken with (the prototype of the groups' engines), for tests in this package. */
@@ -874,6 +948,14 @@ public final class ModelLake implements AutoCloseable {
     /** Stops the workers (a job in progress is finished or, if it cannot be, redone at the next open) and closes the stores. */
     @Override
     public void close() {
+        closing = true;
+        if (orphanSweep != null) {
+            try {
+                orphanSweep.join(30_000); // it stops at the next blob
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             workers.close();
         } finally {

@@ -78,6 +78,15 @@ public interface MetadataStore extends AutoCloseable {
      */
     List<LineageEdge> lineage(String familyId);
 
+    /**
+     * The family's lineage edges into or out of one model, ordered as {@link #lineage}: what a
+     * model's page shows. The default filters the family's edges; a store with indexes answers
+     * from them without reading the whole family.
+     */
+    default List<LineageEdge> lineageOf(String familyId, String modelId) {
+        return lineage(familyId).stream().filter(e -> e.childId().equals(modelId) || e.parentId().equals(modelId)).toList();
+    }
+
     // ---- caches
 
     /** The cached distance between two models (either order) under a metric. */

@@ -357,6 +357,22 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<LineageEdge> lineageOf(String familyId, String modelId) {
+        return read(tx -> {
+            List<LineageEdge> edges = new ArrayList<>();
+            // by the child key and the parent index, not a scan of the family's edges
+            try (ResultSet rs = tx.ps("SELECT " + EDGE_COLUMNS + " FROM lineage_edges WHERE child_id = ? AND family_id = ? "
+                    + "UNION ALL SELECT " + EDGE_COLUMNS + " FROM lineage_edges WHERE parent_id = ? AND family_id = ? "
+                    + "AND child_id <> ? ORDER BY 1, 2", modelId, familyId, modelId, familyId, modelId).executeQuery()) {
+                while (rs.next()) {
+                    edges.add(edge(rs));
+                }
+            }
+            return edges;
+        });
+    }
+
+    @Override
     public OptionalDouble distance(String modelA, String modelB, String metric) {
         if (modelA.equals(modelB)) {
             return OptionalDouble.empty();
