@@ -1055,9 +1055,10 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     /**
-     * The edges into the listed children replaced, in a few batched statements per change rather
-     * than statements per member of the family: one lookup per 500 models, then per child a delete
-     * of its other edges, an upsert of its edge and its parent and confidence.
+     * The edges into the listed children replaced by what differs only: the children's edges and
+     * the models involved are read in one query per 500, and then batches delete the edges that
+     * went, update the edges whose confidence, kind or weight changed, insert the new ones and set
+     * the parents and confidences that changed; never a statement per member of the family.
      */
     private static void updateLineage(Tx tx, Change.UpdateLineage c) throws SQLException {
         requireFamily(tx, c.familyId());
@@ -1065,19 +1066,21 @@ public final class JdbcMetadataStore implements MetadataStore {
         for (LineageEdge e : c.edges()) {
             ends.add(e.parentId());
         }
-        Map<String, String> familyOf = new HashMap<>();
-        Set<String> found = new java.util.HashSet<>();
-        for (List<String> chunk : chunks(ends)) {
-            try (ResultSet rs = tx.ps("SELECT id, family_id FROM models WHERE id IN (" + placeholders(chunk.size()) + ")",
-                    chunk.toArray()).executeQuery()) {
-                while (rs.next()) {
-                    found.add(rs.getString(1));
-                    familyOf.put(rs.getString(1), rs.getString(2));
-                }
-            }
+        // each model's family, parent and confidence as they are: many children are most of a
+        // family (a hub whose every confidence moved), read by the family index in one pass
+        boolean many = c.children().size() > 64;
+        Map<String, Object[]> current = new HashMap<>();
+        String modelSelect = "SELECT id, family_id, parent_id, confidence FROM models WHERE ";
+        List<String> rest = new ArrayList<>(ends);
+        if (many) {
+            readModelRows(tx, modelSelect + "family_id = ?", new Object[] {c.familyId()}, current);
+            rest.removeIf(current::containsKey);
+        }
+        for (List<String> chunk : chunks(rest)) {
+            readModelRows(tx, modelSelect + "id IN (" + placeholders(chunk.size()) + ")", chunk.toArray(), current);
         }
         for (String id : ends) {
-            if (!found.contains(id)) {
+            if (!current.containsKey(id)) {
                 throw new NoSuchRecordException("model", id);
             }
         }
@@ -1088,10 +1091,24 @@ public final class JdbcMetadataStore implements MetadataStore {
             edgeEnds.add(e.childId());
         }
         for (String id : edgeEnds) {
-            if (!c.familyId().equals(familyOf.get(id))) {
+            Object[] m = current.get(id);
+            if (!c.familyId().equals(m[0])) {
                 tx.update("DELETE FROM lineage_edges WHERE child_id = ?", id);
                 tx.update("UPDATE models SET family_id = ?, parent_id = NULL, confidence = NULL WHERE id = ?",
                         c.familyId(), id);
+                current.put(id, new Object[] {c.familyId(), null, null});
+            }
+        }
+        // the children's edges as they are, by child then parent (a child's edges are all in its
+        // family, which it has joined by now)
+        Map<String, Map<String, Object[]>> stored = new HashMap<>();
+        String edgeSelect = "SELECT child_id, parent_id, family_id, confidence, kind, weight FROM lineage_edges WHERE ";
+        if (many) {
+            readEdgeRows(tx, edgeSelect + "family_id = ?", new Object[] {c.familyId()}, c.children(), stored);
+        } else {
+            for (List<String> chunk : chunks(c.children())) {
+                readEdgeRows(tx, edgeSelect + "child_id IN (" + placeholders(chunk.size()) + ")", chunk.toArray(),
+                        c.children(), stored);
             }
         }
         Map<String, List<LineageEdge>> into = new HashMap<>();
@@ -1099,50 +1116,94 @@ public final class JdbcMetadataStore implements MetadataStore {
             into.computeIfAbsent(e.childId(), k -> new ArrayList<>()).add(e);
         }
         Map<String, LineageEdge> main = LineageEdge.mainEdges(c.edges());
-        PreparedStatement dropAll = tx.ps("DELETE FROM lineage_edges WHERE child_id = ?");
-        PreparedStatement dropOthers = tx.ps("DELETE FROM lineage_edges WHERE child_id = ? AND parent_id <> ?");
-        PreparedStatement put = tx.ps("INSERT INTO lineage_edges (child_id, parent_id, family_id, confidence, kind, weight) "
-                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (child_id, parent_id) DO UPDATE SET family_id = excluded.family_id, "
-                + "confidence = excluded.confidence, kind = excluded.kind, weight = excluded.weight");
+        PreparedStatement drop = tx.ps("DELETE FROM lineage_edges WHERE child_id = ? AND parent_id = ?");
+        PreparedStatement change = tx.ps("UPDATE lineage_edges SET family_id = ?, confidence = ?, kind = ?, weight = ? "
+                + "WHERE child_id = ? AND parent_id = ?");
+        PreparedStatement insert = tx.ps("INSERT INTO lineage_edges (family_id, confidence, kind, weight, child_id, "
+                + "parent_id) VALUES (?, ?, ?, ?, ?, ?)");
         PreparedStatement parent = tx.ps("UPDATE models SET parent_id = ?, confidence = ? WHERE id = ?");
-        int drops = 0;
-        int othersDropped = 0;
+        // a confidence alone is set without naming an indexed column (SQLite rewrites an index
+        // entry whenever its column is set, to the same value or not)
+        PreparedStatement edgeConfidence = tx.ps("UPDATE lineage_edges SET confidence = ? WHERE child_id = ? AND parent_id = ?");
+        PreparedStatement modelConfidence = tx.ps("UPDATE models SET confidence = ? WHERE id = ?");
+        int[] counts = new int[6];
         for (String child : c.children()) {
+            Map<String, Object[]> was = stored.getOrDefault(child, Map.of());
             List<LineageEdge> edges = into.getOrDefault(child, List.of());
-            if (edges.size() == 1) {
-                bind(dropOthers, 1, child);
-                bind(dropOthers, 2, edges.get(0).parentId());
-                dropOthers.addBatch();
-                othersDropped++;
-            } else {
-                bind(dropAll, 1, child);
-                dropAll.addBatch();
-                drops++;
-            }
+            Set<String> parents = new java.util.HashSet<>();
             for (LineageEdge e : edges) {
-                Object[] row = {e.childId(), e.parentId(), c.familyId(), e.confidence(), e.kind(), e.weight()};
-                for (int i = 0; i < row.length; i++) {
-                    bind(put, i + 1, row[i]);
+                parents.add(e.parentId());
+                Object[] old = was.get(e.parentId());
+                boolean same = old != null && c.familyId().equals(old[0]) && e.kind().name().equals(old[2])
+                        && (double) old[3] == e.weight();
+                if (same && (double) old[1] != e.confidence()) {
+                    bind(edgeConfidence, 1, e.confidence());
+                    bind(edgeConfidence, 2, e.childId());
+                    bind(edgeConfidence, 3, e.parentId());
+                    edgeConfidence.addBatch();
+                    counts[4]++;
+                } else if (!same) {
+                    Object[] row = {c.familyId(), e.confidence(), e.kind(), e.weight(), e.childId(), e.parentId()};
+                    PreparedStatement ps = old == null ? insert : change;
+                    for (int i = 0; i < row.length; i++) {
+                        bind(ps, i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                    counts[old == null ? 2 : 1]++;
                 }
-                put.addBatch();
+            }
+            for (String p : was.keySet()) {
+                if (!parents.contains(p)) {
+                    bind(drop, 1, child);
+                    bind(drop, 2, p);
+                    drop.addBatch();
+                    counts[0]++;
+                }
             }
             LineageEdge m = main.get(child);
-            bind(parent, 1, m == null ? null : m.parentId());
-            bind(parent, 2, m == null ? null : m.confidence());
-            bind(parent, 3, child);
-            parent.addBatch();
+            Object[] model = current.get(child);
+            String parentId = m == null ? null : m.parentId();
+            Double confidence = m == null ? null : m.confidence();
+            if (!java.util.Objects.equals(parentId, model[1])) {
+                bind(parent, 1, parentId);
+                bind(parent, 2, confidence);
+                bind(parent, 3, child);
+                parent.addBatch();
+                counts[3]++;
+            } else if (!java.util.Objects.equals(confidence, model[2])) {
+                bind(modelConfidence, 1, confidence);
+                bind(modelConfidence, 2, child);
+                modelConfidence.addBatch();
+                counts[5]++;
+            }
         }
-        if (drops > 0) {
-            dropAll.executeBatch();
+        // deletions first: an edge may move from one parent to another of the same child
+        PreparedStatement[] order = {drop, change, insert, parent, edgeConfidence, modelConfidence};
+        for (int i = 0; i < order.length; i++) {
+            if (counts[i] > 0) {
+                order[i].executeBatch();
+            }
         }
-        if (othersDropped > 0) {
-            dropOthers.executeBatch();
+    }
+
+    private static void readModelRows(Tx tx, String sql, Object[] params, Map<String, Object[]> out) throws SQLException {
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                double confidence = rs.getDouble(4);
+                out.put(rs.getString(1), new Object[] {rs.getString(2), rs.getString(3), rs.wasNull() ? null : confidence});
+            }
         }
-        if (!c.edges().isEmpty()) {
-            put.executeBatch();
-        }
-        if (!c.children().isEmpty()) {
-            parent.executeBatch();
+    }
+
+    private static void readEdgeRows(Tx tx, String sql, Object[] params, Set<String> children,
+                                     Map<String, Map<String, Object[]>> out) throws SQLException {
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                if (children.contains(rs.getString(1))) {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), new Object[] {
+                            rs.getString(3), rs.getDouble(4), rs.getString(5), rs.getDouble(6)});
+                }
+            }
         }
     }
 
@@ -1174,3 +1235,4 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 }
+
