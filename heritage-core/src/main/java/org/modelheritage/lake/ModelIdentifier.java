@@ -3,7 +3,6 @@ package org.modelheritage.lake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.lineage.LineageEdge;
-import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.lineage.LineageProbe;
 import org.modelheritage.lineage.PairMetrics;
 import org.modelheritage.read.ReadLimits;
@@ -114,7 +112,7 @@ final class ModelIdentifier {
         }
         LineageProbe.Outcome o;
         try (FamilyGroups.Group group = groups.open(lineage.familyKey(signature), null)) {
-            o = group.engine().probe(signature, this::storedDistances);
+            o = group.engine().probe(signature);
         }
         String me = o.candidateId();
         Map<String, Optional<Model>> models = new HashMap<>();
@@ -191,15 +189,5 @@ final class ModelIdentifier {
             case NO_COMPATIBLE_ARCHITECTURE -> Identification.Placement.NO_COMPATIBLE_ARCHITECTURE;
             case INDEPENDENTLY_TRAINED -> Identification.Placement.INDEPENDENTLY_TRAINED;
         };
-    }
-
-    private List<PairDistance> storedDistances(Collection<String> ids) {
-        List<PairDistance> out = new ArrayList<>();
-        if (ids.size() > 1) {
-            for (String metric : lineage.distanceMetrics()) {
-                out.addAll(meta.distances(ids, metric));
-            }
-        }
-        return out;
     }
 }
