@@ -68,6 +68,11 @@ public final class LineageIndex {
      * #sparseAbove}. Replaced only in a probe's scratch index, before it is used.
      */
     private CandidateIndex candidates = new CandidateIndex();
+    /**
+     * A probe's scratch index reads the pair values its base index has cached (it holds a subset of
+     * its models, and is used while the base is locked); null for any other index.
+     */
+    private LineageIndex cachedIn;
 
     /** Trees built from scratch and trees grown by one model, for tests and monitoring. */
     private int treesBuilt;
@@ -245,9 +250,10 @@ public final class LineageIndex {
 
     /**
      * A scratch index holding the family (its members and the candidate), for the candidate's
-     * tree: the members' signatures and the pair values cached among them, the family given (a
-     * family's tree depends on its members only), and for a family built on candidate pairs this
-     * index's candidate lists with the candidate added, so its pairs are the ones an add gives.
+     * tree: the members' signatures, the pair values cached here read through (never copied, never
+     * written), the family given (a family's tree depends on its members only), and for a family
+     * built on candidate pairs this index's candidate lists with the candidate added, so its pairs
+     * are the ones an add gives.
      */
     private LineageIndex scratchFor(ModelCluster family, String cid, ModelSignature candidate, float[] embedding,
             java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> cachedRows) {
@@ -260,24 +266,7 @@ public final class LineageIndex {
             s.candidates = candidates.copyOf(family.architecture());
             s.candidates.add(cid, family.architecture(), embedding);
         }
-        java.util.Set<String> in = new java.util.HashSet<>(members);
-        for (String a : members) {
-            for (String b : sparseTree ? candidates.candidates(a) : members) {
-                if (a.compareTo(b) < 0 && in.contains(b)) {
-                    String k = key(a, b);
-                    PairMetrics m = metrics.get(k);
-                    if (m != null) {
-                        s.metrics.put(k, m);
-                    }
-                    for (DirectionSignal signal : DirectionSignal.values()) {
-                        Double e = evidence.get(k + signal.name());
-                        if (e != null) {
-                            s.evidence.put(k + signal.name(), e);
-                        }
-                    }
-                }
-            }
-        }
+        s.cachedIn = this;
         s.putRows(cachedRows.apply(members));
         s.families = List.of(family);
         return s;
@@ -375,9 +364,9 @@ public final class LineageIndex {
             List<String[]> missing = new ArrayList<>();
             for (List<String> ids : byStructure.values()) {
                 if (sparse(models.get(ids.get(0)).architecture())) {
-                    candidatePairs(ids, correlations, missing);
+                    candidatePairs(ids, correlations::containsKey, missing);
                 } else {
-                    missingPairs(ids, correlations, missing);
+                    missingPairs(ids, correlations::containsKey, missing);
                 }
             }
             missing.parallelStream().forEach(p -> correlation(p[0], p[1]));
@@ -393,10 +382,10 @@ public final class LineageIndex {
         return families;
     }
 
-    private static void missingPairs(List<String> sortedIds, Map<String, ?> cache, List<String[]> out) {
+    private static void missingPairs(List<String> sortedIds, java.util.function.Predicate<String> cached, List<String[]> out) {
         for (int i = 0; i < sortedIds.size(); i++) {
             for (int j = i + 1; j < sortedIds.size(); j++) {
-                if (!cache.containsKey(key(sortedIds.get(i), sortedIds.get(j)))) {
+                if (!cached.test(key(sortedIds.get(i), sortedIds.get(j)))) {
                     out.add(new String[] {sortedIds.get(i), sortedIds.get(j)});
                 }
             }
@@ -415,11 +404,11 @@ public final class LineageIndex {
     }
 
     /** The candidate pairs (a < b) among {@code sortedIds} not in {@code cache}. */
-    private void candidatePairs(List<String> sortedIds, Map<String, ?> cache, List<String[]> out) {
+    private void candidatePairs(List<String> sortedIds, java.util.function.Predicate<String> cached, List<String[]> out) {
         java.util.Set<String> in = new java.util.HashSet<>(sortedIds);
         for (String a : sortedIds) {
             for (String b : candidates.candidates(a)) {
-                if (a.compareTo(b) < 0 && in.contains(b) && !cache.containsKey(key(a, b))) {
+                if (a.compareTo(b) < 0 && in.contains(b) && !cached.test(key(a, b))) {
                     out.add(new String[] {a, b});
                 }
             }
@@ -430,7 +419,7 @@ public final class LineageIndex {
         if (sparseRecipe() && f.members().size() > sparseAbove) {
             // a hub-sized family: its candidate pairs, computed in parallel, and a tree on them
             List<String[]> missing = new ArrayList<>();
-            candidatePairs(f.members(), metrics, missing);
+            candidatePairs(f.members(), this::hasMetrics, missing);
             missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
             growths.remove(f.members());
             treesBuilt++;
@@ -452,7 +441,7 @@ public final class LineageIndex {
             }
         }
         List<String[]> missing = new ArrayList<>();
-        missingPairs(f.members(), metrics, missing);
+        missingPairs(f.members(), this::hasMetrics, missing);
         missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
         FamilyTreeBuilder.Result built = builder().build(f);
         treesBuilt++;
@@ -510,6 +499,10 @@ public final class LineageIndex {
         return c;
     }
 
+    private boolean hasMetrics(String key) {
+        return metrics.containsKey(key) || cachedIn != null && cachedIn.metrics.containsKey(key);
+    }
+
     /** Cached by unordered pair: the arguments may come in either order. */
     private PairMetrics pairMetrics(String a, String b) {
         if (a.compareTo(b) > 0) {
@@ -517,6 +510,9 @@ public final class LineageIndex {
         }
         String k = key(a, b);
         PairMetrics m = metrics.get(k);
+        if (m == null && cachedIn != null) {
+            m = cachedIn.metrics.get(k);
+        }
         if (m == null) {
             m = PairMetrics.between(models.get(a), models.get(b));
             if (metrics.putIfAbsent(k, m) == null) {
@@ -533,6 +529,9 @@ public final class LineageIndex {
         String b = forward ? child : parent;
         String k = key(a, b) + signal.name();
         Double e = evidence.get(k);
+        if (e == null && cachedIn != null) {
+            e = cachedIn.evidence.get(k);
+        }
         if (e == null) {
             e = DirectionEvidence.of(models.get(a), models.get(b), signal);
             if (evidence.putIfAbsent(k, e) == null) {
