@@ -70,7 +70,7 @@ public interface Kernels {
             try {
                 // a named org.modelheritage.core does not require the incubator module: read it now
                 Kernels.class.getModule().addReads(vector.get());
-                Class<?> c = Class.forName("org.modelheritage.simd.VectorKernels");
+                Class<?> c = Class.forName("org.modelheritage.simd.vector.VectorKernels");
                 return (Kernels) c.getMethod("createIfFast").invoke(null);
             } catch (ReflectiveOperationException | LinkageError e) {
                 LOG.warn("Vector API present but unusable ({}); using scalar kernels", e.toString());
