@@ -118,8 +118,8 @@ public final class FileMetadataStore implements MetadataStore {
      *                as decimal strings; other keys are ignored
      * @return the open store, holding the directory's owner lock until closed
      * @throws StoreLockedException if another process, or another handle in this one, has it open
-     * @throws NumberFormatException when a checkpoint option is not a number
-     * @throws StoreException when the directory cannot be created or the journal cannot be recovered
+     * @throws StoreException when the directory cannot be created, the journal cannot be recovered,
+     *     or a checkpoint option is not a number
      */
     public static FileMetadataStore open(Path dir, Map<String, String> options) {
         Path root = dir.toAbsolutePath().normalize();
