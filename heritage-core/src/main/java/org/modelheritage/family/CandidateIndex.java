@@ -128,6 +128,60 @@ public final class CandidateIndex {
     }
 
     /**
+     * The candidates a model not in the index would have once {@link #add added} (what {@link
+     * #candidates} would then give), the index left unchanged: its own nearest and the models whose
+     * lists it would enter. The same arithmetic as {@link #add}, so the two never disagree.
+     *
+     * @param id           the model's id; not in the index
+     * @param architecture the architecture it would be added under
+     * @param embedding    its {@link SketchEmbedding}
+     * @return the ids, sorted; empty when no model of the architecture is in
+     * @throws IllegalArgumentException when the model is in the index
+     */
+    public Set<String> candidatesIfAdded(String id, String architecture, float[] embedding) {
+        if (architectureOf.containsKey(id)) {
+            throw new IllegalArgumentException("model " + id + " is in the index");
+        }
+        Space s = byArchitecture.get(architecture);
+        if (s == null) {
+            return Set.of();
+        }
+        double[] d = s.distances(embedding);
+        Set<String> out = new TreeSet<>(Arrays.asList(s.top(d, d.length, -1).ids));
+        for (int i = 0; i < d.length; i++) {
+            String u = s.ids.get(i);
+            if (s.nearest.get(u).admits(d[i], id, k)) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A copy holding the models of one architecture, with their lists as they are here: for a
+     * scratch engine that must find the same candidates as this one. The copy and this index
+     * change independently (embeddings are shared, and never written).
+     *
+     * @param architecture the architecture whose models are copied
+     * @return a new index with the same k; empty when no model of the architecture is in
+     */
+    public CandidateIndex copyOf(String architecture) {
+        CandidateIndex c = new CandidateIndex(k);
+        Space s = byArchitecture.get(architecture);
+        if (s != null) {
+            Space t = c.new Space();
+            t.ids.addAll(s.ids);
+            t.vectors.addAll(s.vectors);
+            t.position.putAll(s.position);
+            t.nearest.putAll(s.nearest); // Neighbours are never changed in place
+            s.reverse.forEach((id, r) -> t.reverse.put(id, new HashSet<>(r)));
+            c.byArchitecture.put(architecture, t);
+            s.ids.forEach(id -> c.architectureOf.put(id, architecture));
+        }
+        return c;
+    }
+
+    /**
      * A model's own nearest models.
      *
      * @param id the model's id
@@ -165,12 +219,19 @@ public final class CandidateIndex {
             return ids.size();
         }
 
-        void add(String id, float[] e) {
+        /** The distance of {@code e} to every model here, by position. */
+        double[] distances(float[] e) {
             int n = ids.size();
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
                 d[i] = SketchEmbedding.distance(e, vectors.get(i));
             }
+            return d;
+        }
+
+        void add(String id, float[] e) {
+            int n = ids.size();
+            double[] d = distances(e);
             position.put(id, n);
             ids.add(id);
             vectors.add(e);

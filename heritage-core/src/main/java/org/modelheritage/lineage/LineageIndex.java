@@ -63,8 +63,16 @@ public final class LineageIndex {
      */
     public static final int DEFAULT_SPARSE_ABOVE = Integer.getInteger("mh.sparseAbove", 200);
     private final int sparseAbove;
-    /** Each model's likely relatives by sketch embedding; kept for every model, used above {@link #sparseAbove}. */
-    private final CandidateIndex candidates = new CandidateIndex();
+    /**
+     * Each model's likely relatives by sketch embedding; kept for every model, used above {@link
+     * #sparseAbove}. Replaced only in a probe's scratch index, before it is used.
+     */
+    private CandidateIndex candidates = new CandidateIndex();
+    /**
+     * A probe's scratch index reads the pair values its base index has cached (it holds a subset of
+     * its models, and is used while the base is locked); null for any other index.
+     */
+    private LineageIndex cachedIn;
 
     /** Trees built from scratch and trees grown by one model, for tests and monitoring. */
     private int treesBuilt;
@@ -144,25 +152,16 @@ public final class LineageIndex {
      */
     public synchronized void add(String modelId, ModelSignature signature) {
         requireNew(modelId);
-        models.put(modelId, Objects.requireNonNull(signature, "signature"));
-        candidates.add(modelId, signature.architecture(), SketchEmbedding.of(signature));
+        Objects.requireNonNull(signature, "signature");
+        String architecture = signature.architecture();
+        float[] embedding = SketchEmbedding.of(signature);
+        // who it is compared with is decided before it is in, as a probe decides it
+        java.util.Set<String> near = families == null ? null : familyCandidates(modelId, architecture, embedding);
+        models.put(modelId, signature);
+        candidates.add(modelId, architecture, embedding);
         if (families != null) {
-            List<String> peers = new ArrayList<>();
-            FamilyClustering.CorrelationSource source = this::correlation;
-            if (sparse(signature.architecture())) {
-                java.util.Set<String> mine = candidates.candidates(modelId);
-                peers.addAll(mine);
-                source = (a, b) -> mine.contains(a.equals(modelId) ? b : a) ? correlation(a, b) : Double.NaN;
-            } else {
-                for (ModelCluster f : families) {
-                    if (f.architecture().equals(signature.architecture())) {
-                        peers.addAll(f.members());
-                    }
-                }
-            }
-            peers.parallelStream().forEach(p -> correlation(p, modelId));
             List<ModelCluster> before = families;
-            families = clustering.withModel(before, modelId, signature.architecture(), source);
+            families = familiesWith(before, modelId, architecture, near, this::correlation);
             ModelCluster joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
             List<ModelCluster> absorbed = before.stream()
                     .filter(f -> f.architecture().equals(joined.architecture()) && joined.contains(f.firstMember()))
@@ -178,6 +177,162 @@ public final class LineageIndex {
             }
         }
         LOG.debug("added {} ({})", modelId, signature);
+    }
+
+    /**
+     * The models a new model is compared with to find its family, as {@link #add} does it: null for
+     * every model of its architecture; where the architecture, the new model counted, has more
+     * than {@link #sparseAbove} models, its candidates only ({@link CandidateIndex#candidatesIfAdded}:
+     * its nearest by sketch embedding and the models it would be among the nearest of).
+     */
+    private java.util.Set<String> familyCandidates(String modelId, String architecture, float[] embedding) {
+        return sparseRecipe() && candidates.size(architecture) + 1 > sparseAbove
+                ? candidates.candidatesIfAdded(modelId, architecture, embedding) : null;
+    }
+
+    /**
+     * The families once a new model is in ({@link FamilyClustering#withModel}), given who it is
+     * compared with ({@code near}, null for every model of its architecture): its correlations with
+     * those are computed in parallel first, and no other is asked.
+     */
+    private List<ModelCluster> familiesWith(List<ModelCluster> before, String modelId, String architecture,
+            java.util.Set<String> near, FamilyClustering.CorrelationSource correlations) {
+        List<String> peers = new ArrayList<>();
+        FamilyClustering.CorrelationSource source = correlations;
+        if (near != null) {
+            peers.addAll(near);
+            source = (a, b) -> near.contains(a.equals(modelId) ? b : a) ? correlations.correlation(a, b) : Double.NaN;
+        } else {
+            for (ModelCluster f : before) {
+                if (f.architecture().equals(architecture)) {
+                    peers.addAll(f.members());
+                }
+            }
+        }
+        peers.parallelStream().forEach(p -> correlations.correlation(p, modelId));
+        return clustering.withModel(before, modelId, architecture, source);
+    }
+
+    /**
+     * What adding the model would do, the index left unchanged: the family it would join and the
+     * tree that family would then have, found the way {@link #add} and {@link #treeOf} would find
+     * them, under the index's recipe, family rule and candidate pairs. The candidate is compared
+     * with the models {@link #add} would compare it with (every model of its architecture, or its
+     * candidates in a large architecture); the tree is built by a scratch index holding the
+     * family's members (their signatures and the values cached here) and the candidate, so it costs
+     * the candidate's pair values with the family and one tree.
+     *
+     * @param candidateId the id the candidate goes by: one no model has (ties broken by id decide by it)
+     * @param candidate   the candidate's signature
+     * @return where the candidate would sit, under {@code candidateId}
+     * @throws IllegalArgumentException when a model has the id
+     */
+    public synchronized LineageProbe.Outcome probe(String candidateId, ModelSignature candidate) {
+        return probe(candidateId, candidate, ids -> List.of());
+    }
+
+    /**
+     * As {@link #probe(String, ModelSignature)}, with {@code cachedRows} asked for pairwise values
+     * among the family's members that this index may not hold (an index that was given signatures
+     * only); what neither has is computed, to the same values.
+     */
+    synchronized LineageProbe.Outcome probe(String candidateId, ModelSignature candidate,
+            java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> cachedRows) {
+        String cid = Objects.requireNonNull(candidateId, "candidateId");
+        requireNew(cid);
+        String architecture = candidate.architecture();
+        List<ModelCluster> sameArchitecture = families().stream().filter(f -> f.architecture().equals(architecture)).toList();
+        if (sameArchitecture.isEmpty()) {
+            return new LineageProbe.Outcome(cid, LineageProbe.Placement.NO_COMPATIBLE_ARCHITECTURE, List.of(), null, null,
+                    false, Map.of(), Map.of());
+        }
+        float[] embedding = SketchEmbedding.of(candidate);
+        java.util.Set<String> near = familyCandidates(cid, architecture, embedding);
+        Map<String, Double> correlations = new ConcurrentHashMap<>();
+        // argument order as the cache's (the smaller id first), so each value is the one an add computes
+        java.util.function.Function<String, Double> correlate = id -> id.compareTo(cid) < 0
+                ? WeightCorrelation.between(models.get(id), candidate) : WeightCorrelation.between(candidate, models.get(id));
+        List<ModelCluster> after = familiesWith(sameArchitecture, cid, architecture, near,
+                (a, b) -> correlations.computeIfAbsent(a.equals(cid) ? b : a, correlate));
+        ModelCluster family = after.stream().filter(f -> f.contains(cid)).findFirst().orElseThrow();
+        if (family.size() == 1) {
+            return new LineageProbe.Outcome(cid, LineageProbe.Placement.INDEPENDENTLY_TRAINED, List.of(), null, null,
+                    false, correlations, Map.of());
+        }
+        List<ModelCluster> joined = sameArchitecture.stream().filter(f -> family.contains(f.firstMember()))
+                .sorted(java.util.Comparator.comparingInt(ModelCluster::size).reversed().thenComparing(ModelCluster::firstMember))
+                .toList();
+        LineageIndex scratch = scratchFor(family, cid, candidate, embedding, cachedRows);
+        LineageTree tree = scratch.treeOf(cid).orElseThrow();
+        Map<String, PairMetrics> metrics = new HashMap<>();
+        for (String id : family.members()) {
+            PairMetrics m = id.equals(cid) ? null : scratch.metrics.get(id.compareTo(cid) < 0 ? key(id, cid) : key(cid, id));
+            if (m != null) {
+                metrics.put(id, m);
+                correlations.computeIfAbsent(id, correlate); // a member it was not compared with, but is measured against
+            }
+        }
+        return new LineageProbe.Outcome(cid, LineageProbe.Placement.JOINS_FAMILY, joined, family, tree, tree.lowRank(),
+                correlations, metrics);
+    }
+
+    /**
+     * A scratch index holding the family (its members and the candidate), for the candidate's
+     * tree: the members' signatures, the pair values cached here read through (never copied, never
+     * written), the family given (a family's tree depends on its members only), and for a family
+     * built on candidate pairs this index's candidate lists with the candidate added, so its pairs
+     * are the ones an add gives.
+     */
+    private LineageIndex scratchFor(ModelCluster family, String cid, ModelSignature candidate, float[] embedding,
+            java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> cachedRows) {
+        LineageIndex s = new LineageIndex(recipe, clustering, extractor, sparseAbove);
+        List<String> members = family.members().stream().filter(id -> !id.equals(cid)).toList();
+        members.forEach(id -> s.models.put(id, models.get(id)));
+        s.models.put(cid, candidate);
+        boolean sparseTree = sparseRecipe() && family.size() > sparseAbove;
+        if (sparseTree) {
+            s.candidates = candidates.copyOf(family.architecture());
+            s.candidates.add(cid, family.architecture(), embedding);
+        }
+        s.cachedIn = this;
+        s.putRows(cachedRows.apply(members));
+        s.families = List.of(family);
+        return s;
+    }
+
+    /**
+     * An index of given families, for a probe of what is not an index: the signatures of their
+     * members (those {@code signatures} gives; null skips a model) and the families as they are,
+     * not clustered again. Embeddings are computed only where the probe will use candidate pairs.
+     */
+    static LineageIndex ofFamilies(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor,
+            List<ModelCluster> families, java.util.function.Function<String, ModelSignature> signatures) {
+        LineageIndex index = new LineageIndex(recipe, clustering, extractor);
+        List<ModelCluster> present = new ArrayList<>();
+        for (ModelCluster f : families) {
+            List<String> ids = new ArrayList<>();
+            for (String id : f.members()) {
+                ModelSignature s = signatures.apply(id);
+                if (s != null) {
+                    index.models.put(id, s);
+                    ids.add(id);
+                }
+            }
+            if (!ids.isEmpty()) {
+                present.add(new ModelCluster(f.architecture(), ids));
+            }
+        }
+        Map<String, Long> perArchitecture = new HashMap<>();
+        index.models.values().forEach(s -> perArchitecture.merge(s.architecture(), 1L, Long::sum));
+        index.models.forEach((id, s) -> {
+            // below the threshold the candidate lists are never read (and then size() is 0, not n: still below)
+            if (index.sparseRecipe() && perArchitecture.get(s.architecture()) + 1 > index.sparseAbove) {
+                index.candidates.add(id, s.architecture(), SketchEmbedding.of(s));
+            }
+        });
+        present.sort(java.util.Comparator.comparing(ModelCluster::firstMember));
+        index.families = present;
+        return index;
     }
 
     private synchronized void requireNew(String modelId) {
@@ -255,9 +410,9 @@ public final class LineageIndex {
             List<String[]> missing = new ArrayList<>();
             for (List<String> ids : byStructure.values()) {
                 if (sparse(models.get(ids.get(0)).architecture())) {
-                    candidatePairs(ids, correlations, missing);
+                    candidatePairs(ids, correlations::containsKey, missing);
                 } else {
-                    missingPairs(ids, correlations, missing);
+                    missingPairs(ids, correlations::containsKey, missing);
                 }
             }
             missing.parallelStream().forEach(p -> correlation(p[0], p[1]));
@@ -273,10 +428,10 @@ public final class LineageIndex {
         return families;
     }
 
-    private static void missingPairs(List<String> sortedIds, Map<String, ?> cache, List<String[]> out) {
+    private static void missingPairs(List<String> sortedIds, java.util.function.Predicate<String> cached, List<String[]> out) {
         for (int i = 0; i < sortedIds.size(); i++) {
             for (int j = i + 1; j < sortedIds.size(); j++) {
-                if (!cache.containsKey(key(sortedIds.get(i), sortedIds.get(j)))) {
+                if (!cached.test(key(sortedIds.get(i), sortedIds.get(j)))) {
                     out.add(new String[] {sortedIds.get(i), sortedIds.get(j)});
                 }
             }
@@ -295,11 +450,11 @@ public final class LineageIndex {
     }
 
     /** The candidate pairs (a < b) among {@code sortedIds} not in {@code cache}. */
-    private void candidatePairs(List<String> sortedIds, Map<String, ?> cache, List<String[]> out) {
+    private void candidatePairs(List<String> sortedIds, java.util.function.Predicate<String> cached, List<String[]> out) {
         java.util.Set<String> in = new java.util.HashSet<>(sortedIds);
         for (String a : sortedIds) {
             for (String b : candidates.candidates(a)) {
-                if (a.compareTo(b) < 0 && in.contains(b) && !cache.containsKey(key(a, b))) {
+                if (a.compareTo(b) < 0 && in.contains(b) && !cached.test(key(a, b))) {
                     out.add(new String[] {a, b});
                 }
             }
@@ -310,7 +465,7 @@ public final class LineageIndex {
         if (sparseRecipe() && f.members().size() > sparseAbove) {
             // a hub-sized family: its candidate pairs, computed in parallel, and a tree on them
             List<String[]> missing = new ArrayList<>();
-            candidatePairs(f.members(), metrics, missing);
+            candidatePairs(f.members(), this::hasMetrics, missing);
             missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
             growths.remove(f.members());
             treesBuilt++;
@@ -332,7 +487,7 @@ public final class LineageIndex {
             }
         }
         List<String[]> missing = new ArrayList<>();
-        missingPairs(f.members(), metrics, missing);
+        missingPairs(f.members(), this::hasMetrics, missing);
         missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
         FamilyTreeBuilder.Result built = builder().build(f);
         treesBuilt++;
@@ -400,6 +555,10 @@ public final class LineageIndex {
         return c;
     }
 
+    private boolean hasMetrics(String key) {
+        return metrics.containsKey(key) || cachedIn != null && cachedIn.metrics.containsKey(key);
+    }
+
     /** Cached by unordered pair: the arguments may come in either order. */
     private PairMetrics pairMetrics(String a, String b) {
         if (a.compareTo(b) > 0) {
@@ -407,6 +566,9 @@ public final class LineageIndex {
         }
         String k = key(a, b);
         PairMetrics m = metrics.get(k);
+        if (m == null && cachedIn != null) {
+            m = cachedIn.metrics.get(k);
+        }
         if (m == null) {
             m = PairMetrics.between(models.get(a), models.get(b));
             if (metrics.putIfAbsent(k, m) == null) {
@@ -423,6 +585,9 @@ public final class LineageIndex {
         String b = forward ? child : parent;
         String k = key(a, b) + signal.name();
         Double e = evidence.get(k);
+        if (e == null && cachedIn != null) {
+            e = cachedIn.evidence.get(k);
+        }
         if (e == null) {
             e = DirectionEvidence.of(models.get(a), models.get(b), signal);
             if (evidence.putIfAbsent(k, e) == null) {
@@ -503,6 +668,15 @@ public final class LineageIndex {
      */
     public synchronized void restore(Map<String, ModelSignature> signatures, Collection<PairDistance> rows) {
         signatures.forEach(this::add);
+        putRows(rows);
+        families = null;
+        trees.clear();
+        states.clear();
+        growths.clear();
+    }
+
+    /** Cached values from storage rows; rows about unknown models, or incomplete metric sets, ignored. */
+    private void putRows(Collection<PairDistance> rows) {
         Map<String, Map<String, Double>> byPair = new LinkedHashMap<>();
         for (PairDistance r : rows) {
             if (!models.containsKey(r.modelA()) || !models.containsKey(r.modelB())) {
@@ -525,10 +699,6 @@ public final class LineageIndex {
                 metrics.put(k, pm);
             }
         });
-        families = null;
-        trees.clear();
-        states.clear();
-        growths.clear();
     }
 
     /** {@return how many trees were built from scratch ({@code built}) and how many grown by one model in linear time ({@code grown})} */

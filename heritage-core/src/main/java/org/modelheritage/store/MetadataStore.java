@@ -114,6 +114,34 @@ public interface MetadataStore extends AutoCloseable {
     List<Family> familiesByStructuralHash(String structuralHash);
 
     /**
+     * The models of every family {@link #familiesByStructuralHash} gives, in one state, ordered by
+     * id: what {@link #searchModels} gives family by family (the default asks it so), in one call a
+     * store answers with one query. A lake lists the members of a family group this way each time
+     * it works on the group, uploads and identify alike.
+     *
+     * @param structuralHash the families' structural hash (a lake's family key)
+     * @param status         the state the models are in
+     * @return the models, files included, ordered by id
+     */
+    default List<Model> modelsOfFamilies(String structuralHash, ModelStatus status) {
+        List<Model> out = new java.util.ArrayList<>();
+        for (Family f : familiesByStructuralHash(structuralHash)) {
+            ModelQuery q = ModelQuery.all().inFamily(f.id()).withStatus(status);
+            int offset = 0;
+            while (true) {
+                Page<Model> page = searchModels(q.page(offset, 1000));
+                out.addAll(page.items());
+                offset += page.items().size();
+                if (page.items().isEmpty() || offset >= page.total()) {
+                    break;
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Model::id));
+        return out;
+    }
+
+    /**
      * The family's lineage edges with their kinds and weights, ordered by parent then child: one per
      * non-root member, one per parent for a merge.
      *
