@@ -25,16 +25,21 @@ import org.modelheritage.signature.SignatureExtractor;
  * {@code families} families of {@code perFamily} models each, all of one architecture ({@code
  * layers} square F32 matrices of {@code side}²: a root with heavy-tailed weights and children of
  * rank-2 updates plus noise), so identifying a new child compares it with every model of the
- * architecture (the family search) and builds one family's tree. Run:
- * <pre>java -cp benchmarks/target/benchmarks.jar org.modelheritage.benchmarks.IdentifyLatency [families perFamily layers side reps]</pre>
+ * architecture: above {@code mh.sparseAbove} (200) models it is compared with its candidates by
+ * sketch embedding, as an add is (the family search), then one family's tree is built. The first
+ * call after the lake opens also loads the family group from the store, and is reported apart.
+ * Run:
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.modelheritage.benchmarks.IdentifyLatency [families perFamily layers side reps]
+ * java -cp benchmarks/target/benchmarks.jar org.modelheritage.benchmarks.IdentifyLatency --again DIR [reps]</pre>
  */
 public final class IdentifyLatency {
     private IdentifyLatency() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 2 && args[0].equals("--again")) {
-            measure(Path.of(args[1]), 11); // a lake an earlier run built (it is left in place)
+        if (args.length >= 2 && args[0].equals("--again")) {
+            // a lake an earlier run built (it is left in place)
+            measure(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 11);
             return;
         }
         int families = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -58,10 +63,11 @@ public final class IdentifyLatency {
                 }
                 lake.awaitIdle(Duration.ofHours(1));
             }
-            System.out.printf(Locale.ROOT, "lake of %d models (%d families of %d, %d x %d² F32 each) built in %.0f s%n",
-                    lake.stats().models(), families, perFamily, layers, side, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(Locale.ROOT, "lake of %d models (%d families of %d, %d x %d² F32 each) built in %.0f s, in %s%n",
+                    lake.stats().models(), families, perFamily, layers, side, (System.nanoTime() - t0) / 1e9, dir);
 
-            write(files.resolve("probe.safetensors"), child(roots.get(families / 2), 0.02, 99), side);
+            // a new child of the middle family: its seed is one no model's (theirs are 7 f + m >= 0)
+            write(files.resolve("probe.safetensors"), child(roots.get(families / 2), 0.02, PROBE_SEED), side);
         }
         measure(dir, reps);
     }
@@ -76,7 +82,13 @@ public final class IdentifyLatency {
             double[] read = new double[reps];
             double[] identify = new double[reps];
             Identification last = null;
-            for (int w = 0; w < 3; w++) {
+            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            long f = System.nanoTime();
+            long fc = cpuNanos();
+            lake.identify(List.of(probe)); // the first: loads the family group from the store
+            System.out.printf(Locale.ROOT, "first identify after the lake opened (loads the family group): %.0f ms, CPU %.0f ms%n",
+                    (System.nanoTime() - f) / 1e6, (cpuNanos() - fc) / 1e6);
+            for (int w = 0; w < WARM_UP; w++) {
                 lake.identify(List.of(probe)); // warm-up: the JIT, the store's pages
             }
             for (int r = 0; r < reps; r++) {
@@ -99,12 +111,19 @@ public final class IdentifyLatency {
                     read[reps / 2], identify[reps / 2], identify[reps / 2] - read[reps / 2], identify[0] - read[0],
                     identify[reps - 1] - read[reps - 1]);
             System.out.printf(Locale.ROOT, "identify's CPU time (all threads of the process), median %.0f ms (min %.0f, max %.0f);"
-                    + " %d models in the lake, %d cores%n", cpu[reps / 2], cpu[0], cpu[reps - 1], lake.stats().models(),
-                    Runtime.getRuntime().availableProcessors());
+                    + " %d models in the lake, %d cores, load average %.1f before and %.1f after the timed calls%n",
+                    cpu[reps / 2], cpu[0], cpu[reps - 1], lake.stats().models(), Runtime.getRuntime().availableProcessors(),
+                    load, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.println("answer: " + last.placement() + ", parent " + last.parent().map(p -> p.name() + " "
                     + p.kindLabel()).orElse("none") + ", family of " + (last.family() == null ? 0 : last.family().memberCount()));
         }
     }
+
+    /** The seed of the file identified. */
+    static final long PROBE_SEED = -99;
+
+    /** Calls before the timed ones: the JIT compiles the paths identify takes. */
+    private static final int WARM_UP = 10;
 
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory

@@ -36,10 +36,17 @@ public final class CandidateIndex {
     private final Map<String, Space> byArchitecture = new HashMap<>();
     private final Map<String, String> architectureOf = new HashMap<>();
 
+    /** An empty index keeping {@link #DEFAULT_K} nearest models per model ({@code -Dmh.candidates}, 16 unless set). */
     public CandidateIndex() {
         this(DEFAULT_K);
     }
 
+    /**
+     * An empty index keeping {@code k} nearest models per model.
+     *
+     * @param k nearest models kept per model, at least 1
+     * @throws IllegalArgumentException when {@code k} is below 1
+     */
     public CandidateIndex(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1: " + k);
@@ -47,6 +54,7 @@ public final class CandidateIndex {
         this.k = k;
     }
 
+    /** {@return how many nearest models are kept per model} */
     public int k() {
         return k;
     }
@@ -54,6 +62,10 @@ public final class CandidateIndex {
     /**
      * Adds a model; a model already in is replaced.
      *
+     * @param id           the model's id
+     * @param architecture its {@link org.modelheritage.signature.ModelSignature#architecture()}; only
+     *                     models of the same architecture are neighbours
+     * @param embedding    its {@link SketchEmbedding}, {@link SketchEmbedding#DIMENSIONS} values; kept, not copied
      * @return the pairs {@code {owner, dropped}} where the new model pushed {@code dropped} off
      *     {@code owner}'s nearest: the candidate pairs it may have removed (a pair stays a candidate
      *     while either end lists the other, see {@link #isCandidatePair})
@@ -64,7 +76,13 @@ public final class CandidateIndex {
         return byArchitecture.computeIfAbsent(architecture, a -> new Space()).add(id, embedding);
     }
 
-    /** Whether two models are a candidate pair: one lists the other among its nearest. */
+    /**
+     * Whether two models are a candidate pair.
+     *
+     * @param a one model's id
+     * @param b the other's
+     * @return true when one lists the other among its nearest (both in, of one architecture)
+     */
     public boolean isCandidatePair(String a, String b) {
         String arch = architectureOf.get(a);
         if (arch == null || !arch.equals(architectureOf.get(b))) {
@@ -83,6 +101,11 @@ public final class CandidateIndex {
         return false;
     }
 
+    /**
+     * Removes a model and recomputes the neighbour lists it was in.
+     *
+     * @param id the model's id; an id not in the index is ignored
+     */
     public void remove(String id) {
         String a = architectureOf.remove(id);
         if (a != null) {
@@ -94,17 +117,33 @@ public final class CandidateIndex {
         }
     }
 
+    /**
+     * Whether a model is in the index.
+     *
+     * @param id the model's id
+     * @return true when it was added and not removed since
+     */
     public boolean contains(String id) {
         return architectureOf.containsKey(id);
     }
 
-    /** How many models of this architecture are in. */
+    /**
+     * How many models of an architecture are in.
+     *
+     * @param architecture an architecture hash
+     * @return the count; 0 for an architecture no model has
+     */
     public int size(String architecture) {
         Space s = byArchitecture.get(architecture);
         return s == null ? 0 : s.size();
     }
 
-    /** The model's candidates (its nearest and the models that have it among theirs), sorted by id. */
+    /**
+     * A model's candidate relatives: its nearest and the models that have it among theirs.
+     *
+     * @param id the model's id
+     * @return the candidates, sorted by id; empty for a model not in the index
+     */
     public Set<String> candidates(String id) {
         String a = architectureOf.get(id);
         if (a == null) {
@@ -116,7 +155,66 @@ public final class CandidateIndex {
         return out;
     }
 
-    /** The model's own nearest models, nearest first. */
+    /**
+     * The candidates a model not in the index would have once {@link #add added} (what {@link
+     * #candidates} would then give), the index left unchanged: its own nearest and the models whose
+     * lists it would enter. The same arithmetic as {@link #add}, so the two never disagree.
+     *
+     * @param id           the model's id; not in the index
+     * @param architecture the architecture it would be added under
+     * @param embedding    its {@link SketchEmbedding}
+     * @return the ids, sorted; empty when no model of the architecture is in
+     * @throws IllegalArgumentException when the model is in the index
+     */
+    public Set<String> candidatesIfAdded(String id, String architecture, float[] embedding) {
+        if (architectureOf.containsKey(id)) {
+            throw new IllegalArgumentException("model " + id + " is in the index");
+        }
+        Space s = byArchitecture.get(architecture);
+        if (s == null) {
+            return Set.of();
+        }
+        double[] d = s.distances(embedding);
+        Set<String> out = new TreeSet<>(Arrays.asList(s.top(d, d.length, -1).ids));
+        for (int i = 0; i < d.length; i++) {
+            String u = s.ids.get(i);
+            if (s.nearest.get(u).admits(d[i], id, k)) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A copy holding the models of one architecture, with their lists as they are here: for a
+     * scratch engine that must find the same candidates as this one. The copy and this index
+     * change independently (embeddings are shared, and never written).
+     *
+     * @param architecture the architecture whose models are copied
+     * @return a new index with the same k; empty when no model of the architecture is in
+     */
+    public CandidateIndex copyOf(String architecture) {
+        CandidateIndex c = new CandidateIndex(k);
+        Space s = byArchitecture.get(architecture);
+        if (s != null) {
+            Space t = c.new Space();
+            t.ids.addAll(s.ids);
+            t.vectors.addAll(s.vectors);
+            t.position.putAll(s.position);
+            t.nearest.putAll(s.nearest); // Neighbours are never changed in place
+            s.reverse.forEach((id, r) -> t.reverse.put(id, new HashSet<>(r)));
+            c.byArchitecture.put(architecture, t);
+            s.ids.forEach(id -> c.architectureOf.put(id, architecture));
+        }
+        return c;
+    }
+
+    /**
+     * A model's own nearest models.
+     *
+     * @param id the model's id
+     * @return at most {@link #k()} ids, nearest first (ties to the smaller id); empty for a model not in the index
+     */
     public List<String> nearest(String id) {
         String a = architectureOf.get(id);
         if (a == null) {
@@ -149,13 +247,20 @@ public final class CandidateIndex {
             return ids.size();
         }
 
-        List<String[]> add(String id, float[] e) {
-            List<String[]> dropped = new ArrayList<>();
+        /** The distance of {@code e} to every model here, by position. */
+        double[] distances(float[] e) {
             int n = ids.size();
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
                 d[i] = SketchEmbedding.distance(e, vectors.get(i));
             }
+            return d;
+        }
+
+        List<String[]> add(String id, float[] e) {
+            List<String[]> dropped = new ArrayList<>();
+            int n = ids.size();
+            double[] d = distances(e);
             position.put(id, n);
             ids.add(id);
             vectors.add(e);

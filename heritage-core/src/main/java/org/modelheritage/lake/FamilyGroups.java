@@ -12,12 +12,9 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.PairDistance;
-import org.modelheritage.store.Family;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
-import org.modelheritage.store.ModelQuery;
 import org.modelheritage.store.ModelStatus;
-import org.modelheritage.store.Page;
 import org.modelheritage.store.StoreLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -234,18 +231,7 @@ final class FamilyGroups {
     /** The processed (READY) members of the families the store keys by {@code key}, by id. */
     private Map<String, Model> storedMembers(String key) {
         Map<String, Model> out = new TreeMap<>();
-        for (Family f : meta.familiesByStructuralHash(key)) {
-            ModelQuery q = ModelQuery.all().inFamily(f.id()).withStatus(ModelStatus.READY);
-            int offset = 0;
-            while (true) {
-                Page<Model> page = meta.searchModels(q.page(offset, 1000));
-                page.items().forEach(m -> out.put(m.id(), m));
-                offset += page.items().size();
-                if (page.items().isEmpty() || offset >= page.total()) {
-                    break;
-                }
-            }
-        }
+        meta.modelsOfFamilies(key, ModelStatus.READY).forEach(m -> out.put(m.id(), m));
         return out;
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.family.ModelCluster;
@@ -141,11 +140,8 @@ final class IncrementalLineage implements LineageAdapter {
     }
 
     @Override
-    public LineageProbe.Outcome probe(Signature candidate, Function<Collection<String>, List<PairDistance>> storedDistances) {
-        LineageIndex current = index;
-        ModelSignature signature = ModelSignature.decode(candidate.statistics());
-        return new LineageProbe(recipe, clustering, extractor).place(signature, current.families(),
-                id -> current.signature(id).orElse(null), ids -> rows(storedDistances.apply(ids)));
+    public LineageProbe.Outcome probe(Signature candidate) {
+        return index.probe(LineageProbe.CANDIDATE, ModelSignature.decode(candidate.statistics()));
     }
 
     /** Stored distances as the engine's rows (those of this engine's formulas only). */

@@ -81,12 +81,10 @@ interface LineageAdapter {
     /**
      * What adding a model of this signature would do, the engine left unchanged (see {@link
      * org.modelheritage.lineage.LineageProbe}); the candidate is {@link
-     * org.modelheritage.lineage.LineageProbe#CANDIDATE}. Called on a family group's engine, under its locks.
-     *
-     * @param storedDistances the cached distances among the given models, as {@link #restore} takes them
+     * org.modelheritage.lineage.LineageProbe#CANDIDATE}. Called on a family group's engine, under
+     * its locks, from what the engine holds (the group as {@link #restore} and the adds since left it).
      */
-    default org.modelheritage.lineage.LineageProbe.Outcome probe(Signature candidate,
-            java.util.function.Function<java.util.Collection<String>, List<PairDistance>> storedDistances) {
+    default org.modelheritage.lineage.LineageProbe.Outcome probe(Signature candidate) {
         throw new UnsupportedOperationException("this lineage engine cannot identify without adding");
     }
 }

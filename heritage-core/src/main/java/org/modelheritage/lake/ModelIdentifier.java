@@ -3,7 +3,6 @@ package org.modelheritage.lake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.modelheritage.lineage.EdgeKind;
 import org.modelheritage.lineage.LineageEdge;
-import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.lineage.LineageProbe;
 import org.modelheritage.lineage.PairMetrics;
 import org.modelheritage.read.ReadLimits;
@@ -24,6 +23,8 @@ import org.modelheritage.store.Family;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Identifies weights against the lake without adding them: one signature pass, then the lineage
@@ -35,6 +36,8 @@ import org.modelheritage.store.ModelFile;
  * group's locks for the probe, so it sees the group as the store has it, never half-changed.
  */
 final class ModelIdentifier {
+    private static final Logger log = LoggerFactory.getLogger(ModelIdentifier.class);
+
     private final MetadataStore meta;
     private final LineageAdapter lineage;
     private final FamilyGroups groups;
@@ -111,10 +114,22 @@ final class ModelIdentifier {
             signature = lineage.signature(w);
         } catch (WeightFormatException e) {
             throw new InvalidModelException(MaterialisedModel.describe(files, e), e);
+        } catch (InvalidModelException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // A hostile file can drive a reader into a failure it does not expect, an Error included
+            // (a recursion too deep, an allocation too large): still a file the readers cannot take,
+            // so the caller hears so, as for any unreadable upload; the frames that held its memory
+            // are gone. The exception's text may carry server paths: it goes to the log only.
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.warn("identify: the readers failed on {}, reference {}", files.stream().map(ModelFile::name).toList(), reference, e);
+            throw new InvalidModelException("unreadable weights" + (files.size() == 1 ? " in '" + files.get(0).name() + "'" : "")
+                    + ": the readers failed on it (" + e.getClass().getSimpleName() + "); reference " + reference
+                    + " in the server log", e);
         }
         LineageProbe.Outcome o;
         try (FamilyGroups.Group group = groups.open(lineage.familyKey(signature), null)) {
-            o = group.engine().probe(signature, this::storedDistances);
+            o = group.engine().probe(signature);
         }
         String me = o.candidateId();
         Map<String, Optional<Model>> models = new HashMap<>();
@@ -191,15 +206,5 @@ final class ModelIdentifier {
             case NO_COMPATIBLE_ARCHITECTURE -> Identification.Placement.NO_COMPATIBLE_ARCHITECTURE;
             case INDEPENDENTLY_TRAINED -> Identification.Placement.INDEPENDENTLY_TRAINED;
         };
-    }
-
-    private List<PairDistance> storedDistances(Collection<String> ids) {
-        List<PairDistance> out = new ArrayList<>();
-        if (ids.size() > 1) {
-            for (String metric : lineage.distanceMetrics()) {
-                out.addAll(meta.distances(ids, metric));
-            }
-        }
-        return out;
     }
 }

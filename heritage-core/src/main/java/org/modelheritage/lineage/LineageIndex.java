@@ -58,9 +58,12 @@ public final class LineageIndex {
 
         @Override
         public double dot(String a, String b) {
-            PairMetrics m = metrics.get(new Pair(a, b));
-            return m != null ? m.dot()
-                    : dots.computeIfAbsent(new Pair(a, b), k -> PairMetrics.dotBetween(models.get(a), models.get(b)));
+            Pair k = new Pair(a, b);
+            PairMetrics m = metrics.get(k);
+            if (m == null && cachedIn != null) {
+                m = cachedIn.metrics.get(k);
+            }
+            return m != null ? m.dot() : dots.computeIfAbsent(k, x -> PairMetrics.dotBetween(models.get(a), models.get(b)));
         }
     };
     private List<ModelCluster> families;
@@ -99,8 +102,16 @@ public final class LineageIndex {
      */
     public static final int DEFAULT_SPARSE_ABOVE = Integer.getInteger("mh.sparseAbove", 200);
     private final int sparseAbove;
-    /** Each model's likely relatives by sketch embedding; kept for every model, used above {@link #sparseAbove}. */
-    private final CandidateIndex candidates;
+    /**
+     * Each model's likely relatives by sketch embedding; kept for every model, used above {@link
+     * #sparseAbove}. Replaced only in a probe's scratch index, before it is used.
+     */
+    private CandidateIndex candidates;
+    /**
+     * A probe's scratch index reads the pair values its base index has cached (it holds a subset of
+     * its models, and is used while the base is locked); null for any other index.
+     */
+    private LineageIndex cachedIn;
 
     /** Trees built from scratch and trees grown by one model, for tests and monitoring. */
     private int treesBuilt;
@@ -111,12 +122,29 @@ public final class LineageIndex {
         this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
     }
 
-    /** An index that orients trees by {@code recipe}, groups families by {@code clustering} and reads models with {@code extractor}. */
+    /**
+     * An index that compares candidate pairs only in families of more than
+     * {@link #DEFAULT_SPARSE_ABOVE} models.
+     *
+     * @param recipe     how trees are built and oriented
+     * @param clustering how models are grouped into families
+     * @param extractor  how weights are read into signatures
+     * @throws NullPointerException when an argument is null
+     */
     public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor) {
         this(recipe, clustering, extractor, DEFAULT_SPARSE_ABOVE);
     }
 
-    /** With the family size above which only candidate pairs are compared (0: always; a huge value: never). */
+    /**
+     * An index with its own threshold for comparing candidate pairs only.
+     *
+     * @param recipe      how trees are built and oriented
+     * @param clustering  how models are grouped into families
+     * @param extractor   how weights are read into signatures
+     * @param sparseAbove the family (or architecture) size above which only candidate pairs are
+     *                    compared: 0 always, {@link Integer#MAX_VALUE} never
+     * @throws NullPointerException when {@code recipe}, {@code clustering} or {@code extractor} is null
+     */
     public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor, int sparseAbove) {
         this(recipe, clustering, extractor, sparseAbove, CandidateIndex.DEFAULT_K);
     }
@@ -133,12 +161,12 @@ public final class LineageIndex {
         }
     }
 
-    /** The recipe that orients this index's trees. */
+    /** {@return the recipe that builds and orients this index's trees} */
     public MotherRecipe recipe() {
         return recipe;
     }
 
-    /** The extractor this index reads weights with (its sketch size must match restored signatures). */
+    /** {@return the extractor this index reads weights with (its sketch size must match restored signatures)} */
     public SignatureExtractor extractor() {
         return extractor;
     }
@@ -146,8 +174,11 @@ public final class LineageIndex {
     /**
      * Reads a model's weights once and adds it.
      *
+     * @param modelId the model's id; not yet in the index
+     * @param file    its weights, open; read once, not closed
      * @return its signature, for the caller to store
      * @throws IllegalArgumentException if the id is taken
+     * @throws IOException when the weights cannot be read
      */
     public ModelSignature add(String modelId, WeightFile file) throws IOException {
         requireNew(modelId);
@@ -161,33 +192,29 @@ public final class LineageIndex {
      * the families are known, they are updated at once (the model's correlations with the models
      * of its structure, in parallel), and a family it joins will have its tree grown rather than
      * rebuilt.
+     *
+     * @param modelId   the model's id; not yet in the index
+     * @param signature its signature, not null
+     * @throws IllegalArgumentException if the id is taken
+     * @throws NullPointerException when {@code signature} is null
      */
     public synchronized void add(String modelId, ModelSignature signature) {
         requireNew(modelId);
-        models.put(modelId, Objects.requireNonNull(signature, "signature"));
+        Objects.requireNonNull(signature, "signature");
+        String architecture = signature.architecture();
+        float[] embedding = SketchEmbedding.of(signature);
+        // who it is compared with is decided before it is in, as a probe decides it
+        java.util.Set<String> near = families == null ? null : familyCandidates(modelId, architecture, embedding);
+        models.put(modelId, signature);
         List<String[]> lost = new ArrayList<>();
-        for (String[] p : candidates.add(modelId, signature.architecture(), SketchEmbedding.of(signature))) {
+        for (String[] p : candidates.add(modelId, architecture, embedding)) {
             if (!candidates.isCandidatePair(p[0], p[1])) {
                 lost.add(p);
             }
         }
         if (families != null) {
-            List<String> peers = new ArrayList<>();
-            FamilyClustering.CorrelationSource source = this::correlation;
-            if (sparse(signature.architecture())) {
-                java.util.Set<String> mine = candidates.candidates(modelId);
-                peers.addAll(mine);
-                source = (a, b) -> mine.contains(a.equals(modelId) ? b : a) ? correlation(a, b) : Double.NaN;
-            } else {
-                for (ModelCluster f : families) {
-                    if (f.architecture().equals(signature.architecture())) {
-                        peers.addAll(f.members());
-                    }
-                }
-            }
-            peers.parallelStream().forEach(p -> correlation(p, modelId));
             List<ModelCluster> before = families;
-            families = clustering.withModel(before, modelId, signature.architecture(), source);
+            families = familiesWith(before, modelId, architecture, near, this::correlation);
             ModelCluster joined = families.stream().filter(f -> f.members().contains(modelId)).findFirst().orElseThrow();
             List<ModelCluster> absorbed = before.stream()
                     .filter(f -> f.architecture().equals(joined.architecture()) && joined.contains(f.firstMember()))
@@ -196,7 +223,7 @@ public final class LineageIndex {
                 trees.remove(f.members());
                 growths.remove(f.members());
             }
-            List<ModelCluster> split = sparse(signature.architecture()) ? splitByLostLinks(lost) : List.of();
+            List<ModelCluster> split = sparse(architecture) ? splitByLostLinks(lost) : List.of();
             for (ModelCluster f : split) {
                 trees.remove(f.members());
                 states.remove(f.members());
@@ -223,6 +250,162 @@ public final class LineageIndex {
             }
         }
         LOG.debug("added {} ({})", modelId, signature);
+    }
+
+    /**
+     * The models a new model is compared with to find its family, as {@link #add} does it: null for
+     * every model of its architecture; where the architecture, the new model counted, has more
+     * than {@link #sparseAbove} models, its candidates only ({@link CandidateIndex#candidatesIfAdded}:
+     * its nearest by sketch embedding and the models it would be among the nearest of).
+     */
+    private java.util.Set<String> familyCandidates(String modelId, String architecture, float[] embedding) {
+        return sparseRecipe() && candidates.size(architecture) + 1 > sparseAbove
+                ? candidates.candidatesIfAdded(modelId, architecture, embedding) : null;
+    }
+
+    /**
+     * The families once a new model is in ({@link FamilyClustering#withModel}), given who it is
+     * compared with ({@code near}, null for every model of its architecture): its correlations with
+     * those are computed in parallel first, and no other is asked.
+     */
+    private List<ModelCluster> familiesWith(List<ModelCluster> before, String modelId, String architecture,
+            java.util.Set<String> near, FamilyClustering.CorrelationSource correlations) {
+        List<String> peers = new ArrayList<>();
+        FamilyClustering.CorrelationSource source = correlations;
+        if (near != null) {
+            peers.addAll(near);
+            source = (a, b) -> near.contains(a.equals(modelId) ? b : a) ? correlations.correlation(a, b) : Double.NaN;
+        } else {
+            for (ModelCluster f : before) {
+                if (f.architecture().equals(architecture)) {
+                    peers.addAll(f.members());
+                }
+            }
+        }
+        peers.parallelStream().forEach(p -> correlations.correlation(p, modelId));
+        return clustering.withModel(before, modelId, architecture, source);
+    }
+
+    /**
+     * What adding the model would do, the index left unchanged: the family it would join and the
+     * tree that family would then have, found the way {@link #add} and {@link #treeOf} would find
+     * them, under the index's recipe, family rule and candidate pairs. The candidate is compared
+     * with the models {@link #add} would compare it with (every model of its architecture, or its
+     * candidates in a large architecture); the tree is built by a scratch index holding the
+     * family's members (their signatures and the values cached here) and the candidate, so it costs
+     * the candidate's pair values with the family and one tree.
+     *
+     * @param candidateId the id the candidate goes by: one no model has (ties broken by id decide by it)
+     * @param candidate   the candidate's signature
+     * @return where the candidate would sit, under {@code candidateId}
+     * @throws IllegalArgumentException when a model has the id
+     */
+    public synchronized LineageProbe.Outcome probe(String candidateId, ModelSignature candidate) {
+        return probe(candidateId, candidate, ids -> List.of());
+    }
+
+    /**
+     * As {@link #probe(String, ModelSignature)}, with {@code cachedRows} asked for pairwise values
+     * among the family's members that this index may not hold (an index that was given signatures
+     * only); what neither has is computed, to the same values.
+     */
+    synchronized LineageProbe.Outcome probe(String candidateId, ModelSignature candidate,
+            java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> cachedRows) {
+        String cid = Objects.requireNonNull(candidateId, "candidateId");
+        requireNew(cid);
+        String architecture = candidate.architecture();
+        List<ModelCluster> sameArchitecture = families().stream().filter(f -> f.architecture().equals(architecture)).toList();
+        if (sameArchitecture.isEmpty()) {
+            return new LineageProbe.Outcome(cid, LineageProbe.Placement.NO_COMPATIBLE_ARCHITECTURE, List.of(), null, null,
+                    false, Map.of(), Map.of());
+        }
+        float[] embedding = SketchEmbedding.of(candidate);
+        java.util.Set<String> near = familyCandidates(cid, architecture, embedding);
+        Map<String, Double> correlations = new ConcurrentHashMap<>();
+        // argument order as the cache's (the smaller id first), so each value is the one an add computes
+        java.util.function.Function<String, Double> correlate = id -> id.compareTo(cid) < 0
+                ? WeightCorrelation.between(models.get(id), candidate) : WeightCorrelation.between(candidate, models.get(id));
+        List<ModelCluster> after = familiesWith(sameArchitecture, cid, architecture, near,
+                (a, b) -> correlations.computeIfAbsent(a.equals(cid) ? b : a, correlate));
+        ModelCluster family = after.stream().filter(f -> f.contains(cid)).findFirst().orElseThrow();
+        if (family.size() == 1) {
+            return new LineageProbe.Outcome(cid, LineageProbe.Placement.INDEPENDENTLY_TRAINED, List.of(), null, null,
+                    false, correlations, Map.of());
+        }
+        List<ModelCluster> joined = sameArchitecture.stream().filter(f -> family.contains(f.firstMember()))
+                .sorted(java.util.Comparator.comparingInt(ModelCluster::size).reversed().thenComparing(ModelCluster::firstMember))
+                .toList();
+        LineageIndex scratch = scratchFor(family, cid, candidate, embedding, cachedRows);
+        LineageTree tree = scratch.treeOf(cid).orElseThrow();
+        Map<String, PairMetrics> metrics = new HashMap<>();
+        for (String id : family.members()) {
+            PairMetrics m = id.equals(cid) ? null : scratch.metrics.get(Pair.of(id, cid));
+            if (m != null) {
+                metrics.put(id, m);
+                correlations.computeIfAbsent(id, correlate); // a member it was not compared with, but is measured against
+            }
+        }
+        return new LineageProbe.Outcome(cid, LineageProbe.Placement.JOINS_FAMILY, joined, family, tree, tree.lowRank(),
+                correlations, metrics);
+    }
+
+    /**
+     * A scratch index holding the family (its members and the candidate), for the candidate's
+     * tree: the members' signatures, the pair values cached here read through (never copied, never
+     * written), the family given (a family's tree depends on its members only), and for a family
+     * built on candidate pairs this index's candidate lists with the candidate added, so its pairs
+     * are the ones an add gives.
+     */
+    private LineageIndex scratchFor(ModelCluster family, String cid, ModelSignature candidate, float[] embedding,
+            java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> cachedRows) {
+        LineageIndex s = new LineageIndex(recipe, clustering, extractor, sparseAbove);
+        List<String> members = family.members().stream().filter(id -> !id.equals(cid)).toList();
+        members.forEach(id -> s.models.put(id, models.get(id)));
+        s.models.put(cid, candidate);
+        boolean sparseTree = sparseRecipe() && family.size() > sparseAbove;
+        if (sparseTree) {
+            s.candidates = candidates.copyOf(family.architecture());
+            s.candidates.add(cid, family.architecture(), embedding);
+        }
+        s.cachedIn = this;
+        s.putRows(cachedRows.apply(members));
+        s.families = List.of(family);
+        return s;
+    }
+
+    /**
+     * An index of given families, for a probe of what is not an index: the signatures of their
+     * members (those {@code signatures} gives; null skips a model) and the families as they are,
+     * not clustered again. Embeddings are computed only where the probe will use candidate pairs.
+     */
+    static LineageIndex ofFamilies(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor,
+            List<ModelCluster> families, java.util.function.Function<String, ModelSignature> signatures) {
+        LineageIndex index = new LineageIndex(recipe, clustering, extractor);
+        List<ModelCluster> present = new ArrayList<>();
+        for (ModelCluster f : families) {
+            List<String> ids = new ArrayList<>();
+            for (String id : f.members()) {
+                ModelSignature s = signatures.apply(id);
+                if (s != null) {
+                    index.models.put(id, s);
+                    ids.add(id);
+                }
+            }
+            if (!ids.isEmpty()) {
+                present.add(new ModelCluster(f.architecture(), ids));
+            }
+        }
+        Map<String, Long> perArchitecture = new HashMap<>();
+        index.models.values().forEach(s -> perArchitecture.merge(s.architecture(), 1L, Long::sum));
+        index.models.forEach((id, s) -> {
+            // below the threshold the candidate lists are never read (and then size() is 0, not n: still below)
+            if (index.sparseRecipe() && perArchitecture.get(s.architecture()) + 1 > index.sparseAbove) {
+                index.candidates.add(id, s.architecture(), SketchEmbedding.of(s));
+            }
+        });
+        present.sort(java.util.Comparator.comparing(ModelCluster::firstMember));
+        index.families = present;
+        return index;
     }
 
     /**
@@ -289,6 +472,9 @@ public final class LineageIndex {
      * Removes a model and every cached value that involves it; false if it was not there. Its
      * family is split if it has to be, and a tree that was built is rebuilt at once from cached
      * values (quadratic in the family's size), so that the next model added grows it again.
+     *
+     * @param modelId the model's id
+     * @return true when it was in the index and is now gone, false when it was not there
      */
     public synchronized boolean remove(String modelId) {
         if (models.remove(modelId) == null) {
@@ -311,22 +497,37 @@ public final class LineageIndex {
         return true;
     }
 
-    /** Whether the index holds this model. */
+    /**
+     * Whether the index holds this model.
+     *
+     * @param modelId the model's id
+     * @return true when it was added and not removed since
+     */
     public synchronized boolean contains(String modelId) {
         return models.containsKey(modelId);
     }
 
-    /** The signature of a model the index holds. */
+    /**
+     * The signature of a model the index holds.
+     *
+     * @param modelId the model's id
+     * @return its signature, or empty when the index does not hold it
+     */
     public synchronized Optional<ModelSignature> signature(String modelId) {
         return Optional.ofNullable(models.get(modelId));
     }
 
-    /** Model ids, sorted. */
+    /** {@return the ids of the models the index holds, sorted by {@link String#compareTo}; a copy} */
     public synchronized List<String> modelIds() {
         return List.copyOf(models.keySet());
     }
 
-    /** The families, sorted by first member. */
+    /**
+     * The families, sorted by first member; computed (correlations in parallel) on the first call
+     * after a change, then cached.
+     *
+     * @return every family, a model on its own included
+     */
     public synchronized List<ModelCluster> families() {
         if (families == null) {
             // the correlations the clustering may ask for, computed in parallel first
@@ -335,9 +536,9 @@ public final class LineageIndex {
             List<String[]> missing = new ArrayList<>();
             for (List<String> ids : byStructure.values()) {
                 if (sparse(models.get(ids.get(0)).architecture())) {
-                    candidatePairs(ids, correlations, missing);
+                    candidatePairs(ids, correlations::containsKey, missing);
                 } else {
-                    missingPairs(ids, correlations, missing);
+                    missingPairs(ids, correlations::containsKey, missing);
                 }
             }
             missing.parallelStream().forEach(p -> correlation(p[0], p[1]));
@@ -353,10 +554,10 @@ public final class LineageIndex {
         return families;
     }
 
-    private static void missingPairs(List<String> sortedIds, Map<Pair, ?> cache, List<String[]> out) {
+    private static void missingPairs(List<String> sortedIds, java.util.function.Predicate<Pair> cached, List<String[]> out) {
         for (int i = 0; i < sortedIds.size(); i++) {
             for (int j = i + 1; j < sortedIds.size(); j++) {
-                if (!cache.containsKey(new Pair(sortedIds.get(i), sortedIds.get(j)))) {
+                if (!cached.test(new Pair(sortedIds.get(i), sortedIds.get(j)))) {
                     out.add(new String[] {sortedIds.get(i), sortedIds.get(j)});
                 }
             }
@@ -375,11 +576,11 @@ public final class LineageIndex {
     }
 
     /** The candidate pairs (a < b) among {@code sortedIds} not in {@code cache}. */
-    private void candidatePairs(List<String> sortedIds, Map<Pair, ?> cache, List<String[]> out) {
+    private void candidatePairs(List<String> sortedIds, java.util.function.Predicate<Pair> cached, List<String[]> out) {
         java.util.Set<String> in = new java.util.HashSet<>(sortedIds);
         for (String a : sortedIds) {
             for (String b : candidates.candidates(a)) {
-                if (a.compareTo(b) < 0 && in.contains(b) && !cache.containsKey(new Pair(a, b))) {
+                if (a.compareTo(b) < 0 && in.contains(b) && !cached.test(new Pair(a, b))) {
                     out.add(new String[] {a, b});
                 }
             }
@@ -406,7 +607,7 @@ public final class LineageIndex {
                 }
             }
             List<String[]> missing = new ArrayList<>();
-            candidatePairs(f.members(), metrics, missing);
+            candidatePairs(f.members(), this::hasMetrics, missing);
             missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
             treesBuilt++;
             FamilyTreeBuilder.Result built = sparse.build(f);
@@ -429,7 +630,7 @@ public final class LineageIndex {
             }
         }
         List<String[]> missing = new ArrayList<>();
-        missingPairs(f.members(), metrics, missing);
+        missingPairs(f.members(), this::hasMetrics, missing);
         missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
         FamilyTreeBuilder.Result built = builder().build(f);
         treesBuilt++;
@@ -439,12 +640,22 @@ public final class LineageIndex {
         return built.tree();
     }
 
-    /** The family a model belongs to; empty for a model not added. */
+    /**
+     * The family a model belongs to.
+     *
+     * @param modelId the model's id
+     * @return its family (itself alone when it has no relative), or empty for a model not added
+     */
     public synchronized Optional<ModelCluster> familyOf(String modelId) {
         return families().stream().filter(f -> f.contains(modelId)).findFirst();
     }
 
-    /** The recovered tree of the family a model belongs to; empty for a model not added. */
+    /**
+     * The recovered tree of the family a model belongs to; built on first use, then cached.
+     *
+     * @param modelId the model's id
+     * @return its family's tree, or empty for a model not added
+     */
     public synchronized Optional<LineageTree> treeOf(String modelId) {
         for (ModelCluster f : families()) {
             if (f.contains(modelId)) {
@@ -454,7 +665,7 @@ public final class LineageIndex {
         return Optional.empty();
     }
 
-    /** Every family's tree, in family order. */
+    /** {@return every family's tree, in {@link #families()} order; trees not built yet are built now} */
     public synchronized List<LineageTree> trees() {
         List<LineageTree> out = new ArrayList<>();
         for (ModelCluster f : families()) {
@@ -483,6 +694,10 @@ public final class LineageIndex {
         return c;
     }
 
+    private boolean hasMetrics(Pair key) {
+        return metrics.containsKey(key) || cachedIn != null && cachedIn.metrics.containsKey(key);
+    }
+
     /** Cached by unordered pair: the arguments may come in either order. */
     private PairMetrics pairMetrics(String a, String b) {
         if (a.compareTo(b) > 0) {
@@ -490,6 +705,9 @@ public final class LineageIndex {
         }
         Pair k = new Pair(a, b);
         PairMetrics m = metrics.get(k);
+        if (m == null && cachedIn != null) {
+            m = cachedIn.metrics.get(k);
+        }
         if (m == null) {
             m = PairMetrics.between(models.get(a), models.get(b));
             if (metrics.putIfAbsent(k, m) == null) {
@@ -507,6 +725,9 @@ public final class LineageIndex {
         Pair k = new Pair(a, b);
         Map<Pair, Double> cache = evidence.get(signal);
         Double e = cache.get(k);
+        if (e == null && cachedIn != null) {
+            e = cachedIn.evidence.get(signal).get(k);
+        }
         if (e == null) {
             e = DirectionEvidence.of(models.get(a), models.get(b), signal);
             if (cache.putIfAbsent(k, e) == null) {
@@ -516,7 +737,12 @@ public final class LineageIndex {
         return forward ? e : -e;
     }
 
-    /** Every cached pairwise value, as storage rows. */
+    /**
+     * Every cached pairwise value, as storage rows: correlations, {@link PairMetrics} by name, and
+     * direction evidence.
+     *
+     * @return the rows, sorted by model A, model B, then metric
+     */
     public synchronized List<PairDistance> pairwiseValues() {
         List<PairDistance> rows = new ArrayList<>();
         correlations.forEach((k, v) -> rows.add(new PairDistance(k.a(), k.b(), PairDistance.CORRELATION, v)));
@@ -536,6 +762,8 @@ public final class LineageIndex {
      * The pairwise values computed since the last call (in no particular order), for a store to
      * persist: each is handed out once; values restored by {@link #restore} and values of models
      * removed since are not.
+     *
+     * @return the new rows; empty when nothing was computed since the last call
      */
     public synchronized List<PairDistance> drainComputed() {
         List<PairDistance> out = new ArrayList<>();
@@ -551,7 +779,7 @@ public final class LineageIndex {
         return models.containsKey(p.modelA()) && models.containsKey(p.modelB());
     }
 
-    /** What {@link #drainComputed()} would hand out now, without draining it. */
+    /** {@return what {@link #drainComputed()} would hand out now, without draining it} */
     public synchronized List<PairDistance> pendingComputed() {
         return computed.stream().filter(this::ofPresentModels).toList();
     }
@@ -560,9 +788,22 @@ public final class LineageIndex {
      * Loads models and cached pairwise values back (what {@link ModelSignature#encode()} and
      * {@link #pairwiseValues()} gave). Rows about unknown models, or incomplete metric sets,
      * are ignored (they will be recomputed when needed).
+     *
+     * @param signatures the models to add, by id; none may be in the index already
+     * @param rows       cached pairwise values, as {@link #pairwiseValues()} gives them
+     * @throws IllegalArgumentException when a model id is already in the index
      */
     public synchronized void restore(Map<String, ModelSignature> signatures, Collection<PairDistance> rows) {
         signatures.forEach(this::add);
+        putRows(rows);
+        families = null;
+        trees.clear();
+        states.clear();
+        growths.clear();
+    }
+
+    /** Cached values from storage rows; rows about unknown models, or incomplete metric sets, ignored. */
+    private void putRows(Collection<PairDistance> rows) {
         Map<Pair, Map<String, Double>> byPair = new LinkedHashMap<>();
         for (PairDistance r : rows) {
             if (!models.containsKey(r.modelA()) || !models.containsKey(r.modelB())) {
@@ -589,18 +830,14 @@ public final class LineageIndex {
                 metrics.put(k, pm);
             }
         });
-        families = null;
-        trees.clear();
-        states.clear();
-        growths.clear();
     }
 
-    /** How many trees were built from scratch and how many grown by one model (linear time). */
+    /** {@return how many trees were built from scratch ({@code built}) and how many grown by one model in linear time ({@code grown})} */
     public synchronized Map<String, Integer> treeBuilds() {
         return Map.of("built", treesBuilt, "grown", treesGrown);
     }
 
-    /** How many pairwise values are cached, by kind (for tests and monitoring). */
+    /** {@return how many pairwise values are cached, by kind: {@code correlation}, {@code metrics}, {@code direction} (for tests and monitoring)} */
     public synchronized Map<String, Integer> cacheSizes() {
         return Map.of(PairDistance.CORRELATION, correlations.size(), "metrics", metrics.size(), "direction",
                 evidence.values().stream().mapToInt(Map::size).sum());

@@ -364,6 +364,29 @@ public abstract class MetadataStoreContract {
         assertEquals(Optional.empty(), store.family("f3"));
     }
 
+    @Test
+    void modelsOfFamiliesListsTheGroupInOneState() {
+        store.apply(ChangeSet.builder()
+                .insertModel(model("r", "r")).insertModel(model("a", "a")).insertModel(model("b", "b"))
+                .insertModel(model("c", "c")).insertModel(model("d", "d")).insertModel(model("e", "e"))
+                .putFamily("f1", "hash-x", "r").putFamily("f2", "hash-x", null).putFamily("f0", "hash-y", null)
+                .updateModel(model("r", "r").toBuilder().familyId("f1").build())
+                .updateModel(model("a", "a").toBuilder().familyId("f1").build())
+                .updateModel(model("b", "b").toBuilder().familyId("f2").build())
+                .updateModel(model("c", "c").toBuilder().familyId("f2").build())
+                .updateModel(model("d", "d").toBuilder().familyId("f0").build())
+                .updateStatus("r", ModelStatus.READY, null, T0).updateStatus("b", ModelStatus.READY, null, T0)
+                .updateStatus("c", ModelStatus.READY, null, T0).updateStatus("d", ModelStatus.READY, null, T0)
+                .updateStatus("e", ModelStatus.READY, null, T0)
+                .build());
+        // a is still pending; d is of another structure; e is in no family
+        List<Model> ready = store.modelsOfFamilies("hash-x", ModelStatus.READY);
+        assertEquals(List.of("b", "c", "r"), ready.stream().map(Model::id).toList());
+        assertEquals(store.model("b").orElseThrow(), ready.get(0), "the whole model, files included");
+        assertEquals(List.of("a"), store.modelsOfFamilies("hash-x", ModelStatus.PENDING).stream().map(Model::id).toList());
+        assertEquals(List.of(), store.modelsOfFamilies("hash-none", ModelStatus.READY));
+    }
+
     private void threeGenerations() {
         store.apply(ChangeSet.builder()
                 .insertModel(model("r", "root")).insertModel(model("a", "a")).insertModel(model("b", "b"))

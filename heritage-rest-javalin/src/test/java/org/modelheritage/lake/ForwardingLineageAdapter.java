@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.modelheritage.lineage.LineageProbe;
 import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.read.WeightFile;
 
@@ -58,5 +59,10 @@ class ForwardingLineageAdapter implements LineageAdapter {
     @Override
     public List<String> distanceMetrics() {
         return real.distanceMetrics();
+    }
+
+    @Override
+    public LineageProbe.Outcome probe(Signature candidate) {
+        return real.probe(candidate);
     }
 }

@@ -20,7 +20,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.lake.HostileLakes;
 import org.modelheritage.lake.LakeOptions;
+import org.modelheritage.lake.ModelLake;
+import org.modelheritage.server.api.HeritageServer;
 
 /** POST /api/identify: the answer, upload-like errors, and a lake left exactly as it was. */
 class IdentifyApiTest {
@@ -92,6 +95,45 @@ class IdentifyApiTest {
             assertEquals(400, plain.status());
             awaitNoTemporaryFiles(s);
             assertEquals(1, s.get("/api/stats").json().get("models").asInt());
+        }
+        assertEquals(before, digest(data, "work"));
+    }
+
+    /**
+     * A file that drives the readers into an Error (a recursion too deep, an allocation too large)
+     * is refused as unreadable weights are, 400 with the reason, not 500; the server goes on, and
+     * neither its temporary files nor anything in the store is left behind.
+     */
+    @Test
+    void aFileTheReadersFailOnWithAnErrorIsRefusedAsUnreadable() throws Exception {
+        Path data = dir.resolve("hostile");
+        LakeOptions options = LakeOptions.defaults().withWorkers(1).withWorkDir(data.resolve("work"));
+        byte[] weights = TestWeights.safetensors(TestWeights.random(3, 16, 1));
+        try (TestServer s = new TestServer(data, options)) {
+            assertEquals(0, s.get("/api/stats").json().get("models").asInt());
+        }
+        Map<String, String> before = digest(data, "work");
+
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        ModelLake lake = HostileLakes.signatureFailing(data, options, 3, () -> switch (failures.getAndIncrement()) {
+            case 0 -> new StackOverflowError();
+            case 1 -> new OutOfMemoryError("Java heap space");
+            default -> new IllegalStateException("a reader's bug at /srv/private/path");
+        });
+        try (TestServer s = new TestServer(data, lake, new HeritageServer(lake, TestServer.options()).start())) {
+            for (String error : List.of("StackOverflowError", "OutOfMemoryError", "IllegalStateException")) {
+                TestServer.Reply r = s.send(new Multipart().file("hostile.safetensors", weights).post(s.uri("/api/identify")));
+                assertEquals(400, r.status(), r.body());
+                String message = r.json().get("error").asText();
+                assertTrue(message.startsWith("unreadable weights in 'hostile.safetensors': the readers failed on it ("
+                        + error + "); reference "), message);
+                assertTrue(!message.contains("/srv"), message);
+            }
+            TestServer.Reply after = s.send(new Multipart().file("fine.safetensors", weights).post(s.uri("/api/identify")));
+            assertEquals(200, after.status(), after.body());
+            assertEquals("no-compatible-architecture", after.json().get("placement").asText());
+            awaitNoTemporaryFiles(s);
+            assertEquals(0, s.get("/api/stats").json().get("models").asInt());
         }
         assertEquals(before, digest(data, "work"));
     }

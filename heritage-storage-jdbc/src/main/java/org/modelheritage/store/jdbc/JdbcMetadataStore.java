@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -340,6 +341,15 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public List<Family> familiesByStructuralHash(String structuralHash) {
         return read(tx -> loadFamilies(tx, FAMILY_SELECT + " WHERE f.structural_hash = ? ORDER BY f.id", structuralHash));
+    }
+
+    @Override
+    public List<Model> modelsOfFamilies(String structuralHash, ModelStatus status) {
+        List<Model> out = new ArrayList<>(read(tx -> loadModels(tx, "SELECT " + MODEL_COLUMNS + " FROM models "
+                + "WHERE status = ? AND family_id IN (SELECT id FROM families WHERE structural_hash = ?)", status,
+                structuralHash)));
+        out.sort(Comparator.comparing(Model::id)); // String order, whatever the database's collation
+        return out;
     }
 
     @Override
