@@ -1115,6 +1115,9 @@ final class FamilyTreeBuilder {
     private boolean resized(String a, String b) {
         ModelSignature sa = signatures.apply(a);
         ModelSignature sb = signatures.apply(b);
+        if (sa.structuralHash().equals(sb.structuralHash())) {
+            return false; // the same tensor names and shapes: nothing resized (one comparison, not one per tensor)
+        }
         for (TensorStatistics t : sa.tensors()) {
             TensorStatistics u = sb.tensor(t.name()).orElse(null);
             if (u != null && !Arrays.equals(t.shape(), u.shape())) {

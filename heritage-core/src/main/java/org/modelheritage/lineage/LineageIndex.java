@@ -432,18 +432,7 @@ public final class LineageIndex {
                 continue;
             }
             ModelCluster family = f;
-            java.util.Set<String> reached = new java.util.HashSet<>(List.of(p[0]));
-            java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(p[0]));
-            while (!queue.isEmpty() && !reached.contains(p[1])) {
-                String u = queue.poll();
-                for (String w : candidates.candidates(u)) {
-                    if (!reached.contains(w) && family.contains(w) && correlation(u, w) >= clustering.threshold()) {
-                        reached.add(w);
-                        queue.add(w);
-                    }
-                }
-            }
-            if (reached.contains(p[1])) {
+            if (linked(p[0], p[1], family)) {
                 continue;
             }
             // the family's components over its links, as the clustering finds them
@@ -459,6 +448,36 @@ public final class LineageIndex {
             split.add(family);
         }
         return split;
+    }
+
+    /**
+     * Whether two models of a family are joined by a path of links: through a common neighbour
+     * first (in a family of relatives nearly always), else by a walk over the links from one end.
+     */
+    private boolean linked(String from, String to, ModelCluster family) {
+        double t = clustering.threshold();
+        java.util.Set<String> near = candidates.candidates(from);
+        for (String c : near) {
+            if (candidates.isCandidatePair(c, to) && family.contains(c) && correlation(from, c) >= t
+                    && correlation(c, to) >= t) {
+                return true;
+            }
+        }
+        java.util.Set<String> reached = new java.util.HashSet<>(List.of(from));
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(from));
+        while (!queue.isEmpty()) {
+            String u = queue.poll();
+            for (String w : u.equals(from) ? near : candidates.candidates(u)) {
+                if (!reached.contains(w) && family.contains(w) && correlation(u, w) >= t) {
+                    if (w.equals(to)) {
+                        return true;
+                    }
+                    reached.add(w);
+                    queue.add(w);
+                }
+            }
+        }
+        return false;
     }
 
     private synchronized void requireNew(String modelId) {
