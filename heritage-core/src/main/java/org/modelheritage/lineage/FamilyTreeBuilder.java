@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.DefaultWeightedEdge;
@@ -1044,9 +1043,10 @@ final class FamilyTreeBuilder {
                 roots.add(v);
             }
         }
-        for (Map.Entry<String, String> e : new TreeMap<>(parent).entrySet()) {
-            String c = e.getKey();
-            String p = e.getValue();
+        List<String> children = new ArrayList<>(parent.keySet());
+        children.sort(Comparator.naturalOrder());
+        for (String c : children) {
+            String p = parent.get(c);
             PairMetrics pair = pm(p, c);
             EdgeKind kind = resized(p, c) ? EdgeKind.RESIZE
                     : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? EdgeKind.ADAPTER
@@ -1090,9 +1090,11 @@ final class FamilyTreeBuilder {
      * spanning tree chains such siblings because they are closer to each other than to their parent.
      */
     private void liftSiblings(Map<String, String> parent, boolean lowRank) {
+        List<String> children = new ArrayList<>(parent.keySet()); // the same children every round
+        children.sort(Comparator.naturalOrder());
         for (int round = 0; round < 3; round++) {
             boolean changed = false;
-            for (String c : new java.util.TreeSet<>(parent.keySet())) {
+            for (String c : children) {
                 String p = parent.get(c);
                 String g = parent.get(p);
                 if (g == null) {
