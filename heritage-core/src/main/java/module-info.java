@@ -6,9 +6,10 @@
  */
 module org.modelheritage.core {
     requires org.slf4j;
-    // No "requires jdk.incubator.vector": the Vector API kernels (org.modelheritage.simd.VectorKernels)
-    // are compiled with --add-reads, and Kernels adds the read edge at run time when the JVM resolved
-    // the incubator module (--add-modules jdk.incubator.vector); without it the scalar kernels run.
+    // No "requires jdk.incubator.vector": the Vector API kernels (org.modelheritage.simd.vector, not
+    // exported, so javadoc never reads them and needs no incubator module) are compiled with
+    // --add-reads, and Kernels adds the read edge at run time when the JVM resolved the incubator
+    // module (--add-modules jdk.incubator.vector); without it the scalar kernels run.
     requires transitive java.sql;
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.jgrapht.core;

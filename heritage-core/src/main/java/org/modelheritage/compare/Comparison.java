@@ -24,6 +24,14 @@ public record Comparison(List<TensorDelta> tensors, List<String> added, List<Str
     /** Of the matrices that changed, this share must be quantised for a quantised copy. */
     static final double QUANTIZED_SHARE = 0.5;
 
+    /**
+     * Copies the lists.
+     *
+     * @param tensors not null; copied
+     * @param added   not null; copied
+     * @param removed not null; copied
+     * @throws NullPointerException when a list or an element is null
+     */
     public Comparison {
         tensors = List.copyOf(tensors);
         added = List.copyOf(added);
@@ -32,8 +40,20 @@ public record Comparison(List<TensorDelta> tensors, List<String> added, List<Str
 
     /** What the difference looks like. */
     public enum Verdict {
-        DUPLICATE, QUANTIZED, ADAPTER, FINE_TUNE, RESIZE, UNRELATED;
+        /** The same weights: identical, or within the rounding of a dtype cast. */
+        DUPLICATE,
+        /** B is A quantised: at least half of the changed matrices sit on a quantisation grid. */
+        QUANTIZED,
+        /** B is A plus a low-rank update on most changed matrices (a merged LoRA and the like). */
+        ADAPTER,
+        /** B is A trained in full. */
+        FINE_TUNE,
+        /** Tensors were resized (a vocabulary grown or cut), possibly trained after. */
+        RESIZE,
+        /** No tensor in common, or weights that do not correlate: not relatives. */
+        UNRELATED;
 
+        /** {@return the name as JSON writes it: {@code fine-tune}, {@code unrelated}} */
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
@@ -50,12 +70,30 @@ public record Comparison(List<TensorDelta> tensors, List<String> added, List<Str
      */
     public record Summary(Verdict verdict, String text, double relativeChange, int compared, int changed,
             Integer adapterRank, List<String> adaptedModules, Map<String, Double> mostMoved) {
+        /**
+         * Copies the collections (keeping {@code mostMoved}'s order).
+         *
+         * @param verdict        the kind of difference
+         * @param text           the sentence for people
+         * @param relativeChange the whole model's relative change
+         * @param compared       tensors compared
+         * @param changed        tensors that differ
+         * @param adapterRank    the adapter's rank, or null
+         * @param adaptedModules not null; copied
+         * @param mostMoved      not null; copied
+         * @throws NullPointerException when a collection is null
+         */
         public Summary {
             adaptedModules = List.copyOf(adaptedModules);
             mostMoved = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mostMoved));
         }
     }
 
+    /**
+     * What the difference looks like, computed from the tensors on each call.
+     *
+     * @return the verdict, a sentence for people and the figures behind them
+     */
     public Summary summary() {
         double normA = 0;
         double normDelta = 0;

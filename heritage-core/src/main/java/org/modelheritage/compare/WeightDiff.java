@@ -40,7 +40,16 @@ public final class WeightDiff {
     private WeightDiff() {
     }
 
-    /** Compares A (read as the parent) with B (the child). */
+    /**
+     * Compares A (read as the parent) with B (the child), tensor by tensor under canonical names,
+     * streaming both once in bounded memory.
+     *
+     * @param a the model read as the parent, open; not closed
+     * @param b the model read as the child, open; not closed
+     * @return the tensors both have, and those only one has
+     * @throws org.modelheritage.read.WeightFormatException when a tensor's data is missing or malformed
+     * @throws IOException when a file cannot be read
+     */
     public static Comparison between(WeightFile a, WeightFile b) throws IOException {
         Map<String, TensorInfo> inA = byCanonicalName(a);
         Map<String, TensorInfo> inB = byCanonicalName(b);

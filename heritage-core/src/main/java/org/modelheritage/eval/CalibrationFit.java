@@ -32,7 +32,13 @@ public final class CalibrationFit {
             double continuation, boolean right) {
     }
 
-    /** Command-line entry point: fits the confidence calibration on the corpus directories given as arguments and prints it. */
+    /**
+     * Command-line entry point: fits the confidence calibration on the corpus directories given as
+     * arguments and prints it. Exits with status 2 and a usage line when none is given.
+     *
+     * @param args the development corpus directories, each with a {@code ground_truth.json}
+     * @throws Exception when a corpus cannot be read or recovered
+     */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: CalibrationFit CORPUS_DIR...");

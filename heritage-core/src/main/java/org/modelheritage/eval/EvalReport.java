@@ -8,9 +8,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What {@code eval} reports: the corpus README's metrics, and the found families and edges by
- * the names in {@code ground_truth.json} so anyone can recompute the figures.
+ * What {@code eval} reports: the corpus's metrics ({@link LineageMetrics}), and the found families
+ * and edges by the names in {@code ground_truth.json} so anyone can recompute the figures.
  *
+ * @param models the number of models evaluated
+ * @param trueFamilies the number of true trees
+ * @param foundFamilies the number of families found
+ * @param adjustedRandIndex the found families against the true ones, in [-1, 1] (1: the same partition)
+ * @param undirectedAccuracy the share of true edges found in either direction, in [0, 1]
+ * @param directedAccuracy the share of true edges found in the right direction, in [0, 1]
+ * @param rootAccuracy the share of true roots found as roots, in [0, 1]
+ * @param seconds wall-clock time of the recovery, reading included
+ * @param families the found families, each as the names of its members
  * @param edges found edges as (parent, child, confidence, kind); a merge has one per parent
  * @param expectedCalibrationError over every found edge, right meaning this parent in this
  *     direction is a true edge ({@link LineageMetrics#expectedCalibrationError}, 10 bins)
@@ -24,17 +33,48 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
         List<List<String>> families, List<Edge> edges, double expectedCalibrationError, double[][] reliability,
         java.util.Map<String, Integer> kinds) {
 
-    /** A found edge, by names; kind as {@link org.modelheritage.lineage.EdgeKind#label()}. */
+    /**
+     * A found edge, by names.
+     *
+     * @param parent     the parent's name
+     * @param child      the child's name
+     * @param confidence the edge's confidence, in [0, 1]
+     * @param kind       the edge's kind as {@link org.modelheritage.lineage.EdgeKind#label()}
+     */
     public record Edge(String parent, String child, double confidence, String kind) {
     }
 
-    /** Validates the components. */
+    /**
+     * Copies the families and edges.
+     *
+     * @param models                   the model count
+     * @param trueFamilies             the true tree count
+     * @param foundFamilies            the found family count
+     * @param adjustedRandIndex        the partition agreement
+     * @param undirectedAccuracy       the undirected edge accuracy
+     * @param directedAccuracy         the directed edge accuracy
+     * @param rootAccuracy             the root accuracy
+     * @param seconds                  the recovery's wall-clock time
+     * @param families                 not null; each copied
+     * @param edges                    not null; copied
+     * @param expectedCalibrationError the calibration error
+     * @param reliability              rows of (edges, mean confidence, accuracy); not copied
+     * @param kinds                    counts by name
+     * @throws NullPointerException when {@code families}, {@code edges} or an element is null
+     */
     public EvalReport {
         families = families.stream().map(List::copyOf).toList();
         edges = List.copyOf(edges);
     }
 
-    /** Exactly one JSON object with the keys the issue lists. */
+    /**
+     * The report as one JSON object: {@code models}, {@code true_families}, {@code found_families},
+     * {@code adjusted_rand_index}, the three accuracies, {@code seconds}, {@code families},
+     * {@code edges} as [parent, child, confidence, kind], {@code expected_calibration_error},
+     * {@code reliability} and {@code kinds}.
+     *
+     * @return the JSON text, on one line; confidences and errors rounded to 4 decimals, seconds to milliseconds
+     */
     public String toJson() {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode o = mapper.createObjectNode();
@@ -72,7 +112,7 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
         }
     }
 
-    /** A short human-readable table. */
+    /** {@return a short human-readable table of the figures, then every edge as "parent -> child confidence"} */
     public String toTable() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-22s %s%n", "models", models));

@@ -22,11 +22,20 @@ public final class GroundTruth {
     /**
      * One listed model.
      *
+     * @param name   its name in the corpus
+     * @param path   its weight file (or checkpoint directory), resolved against the ground truth's folder
+     * @param parent its true (main) parent's name; null for a root
      * @param kind the true kind of its edge(s) when the corpus says ({@code fine-tune},
      *     {@code quantized}, {@code merge}...), else null
      */
     public record Model(String name, Path path, String parent, String kind) {
-        /** A model of the ground truth: its name, its weight file and its true parent's name (null for a root). */
+        /**
+         * A model of the ground truth without a kind.
+         *
+         * @param name   its name
+         * @param path   its weight file
+         * @param parent its true parent's name, or null for a root
+         */
         public Model(String name, Path path, String parent) {
             this(name, path, parent, null);
         }
@@ -43,10 +52,14 @@ public final class GroundTruth {
     }
 
     /**
-     * Reads {@code dir/ground_truth.json}.
+     * Reads {@code dir/ground_truth.json}. Edges come from its {@code edges} array when it has one
+     * (merges list several parents), else from each model's {@code parent}.
      *
+     * @param dir the corpus folder holding {@code ground_truth.json}
+     * @return the ground truth, paths resolved against {@code dir}
      * @throws IllegalArgumentException if the file is malformed (missing fields, unknown names,
      *     duplicate names)
+     * @throws IOException if the file cannot be read
      */
     public static GroundTruth read(Path dir) throws IOException {
         Path file = dir.resolve("ground_truth.json");
@@ -108,22 +121,22 @@ public final class GroundTruth {
         return v.asText();
     }
 
-    /** The directory the ground truth was read from; model paths are relative to it. */
+    /** {@return the directory the ground truth was read from; the file's model paths were relative to it} */
     public Path directory() {
         return directory;
     }
 
-    /** Every model the ground truth lists, in file order. */
+    /** {@return every model the ground truth lists, in file order} */
     public List<Model> models() {
         return models;
     }
 
-    /** True parent to child edges, as [parent, child]. */
+    /** {@return the true parent to child edges, as [parent, child] name pairs; a merge's child has several} */
     public List<List<String>> edges() {
         return edges;
     }
 
-    /** Each model's true tree, named by its root. */
+    /** {@return each model's true tree, named by its root (following the last listed parent edge), by model name in file order} */
     public Map<String, String> treeOf() {
         Map<String, String> parent = new HashMap<>();
         for (Model m : models) {
@@ -144,7 +157,7 @@ public final class GroundTruth {
         return tree;
     }
 
-    /** Models without a parent. */
+    /** {@return the names of the models without a parent, in file order} */
     public List<String> roots() {
         Set<String> children = new HashSet<>();
         for (List<String> e : edges) {

@@ -15,7 +15,7 @@ import org.modelheritage.lineage.MotherRecipe;
 import org.modelheritage.signature.SignatureExtractor;
 
 /**
- * The per-kind table of the README: for each forest made by {@code make_realistic.py} (a folder
+ * The per-kind table of {@code docs/lineage.md}: for each forest made by {@code make_realistic.py} (a folder
  * with {@code all/} and {@code kinds/<kind>/}), {@code eval} on every kind alone and on
  * {@code all/}, with our recipe and the paper's, summed over the forests (edges and roots counted,
  * not accuracies averaged), plus the calibration error of all edges of {@code all/}.
@@ -43,7 +43,13 @@ public final class KindTable {
         final Map<String, Integer> kinds = new TreeMap<>();
     }
 
-    /** Command-line entry point: prints the per-kind accuracy table for the forest directories given as arguments. */
+    /**
+     * Command-line entry point: prints the per-kind accuracy table for the forest directories given
+     * as arguments. Exits with status 2 and a usage line when none is given.
+     *
+     * @param args the forest directories, each with {@code all/} and {@code kinds/<kind>/}
+     * @throws IOException when a forest cannot be read
+     */
     public static void main(String[] args) throws IOException {
         if (args.length == 0) {
             System.err.println("usage: KindTable FOREST...");

@@ -42,8 +42,15 @@ public final class LineageEvaluation {
     private final Consumer<String> progress;
 
     /**
+     * An evaluation with these engine parts.
+     *
+     * @param recipe how trees are built and oriented
+     * @param extractor how weights are read into signatures
+     * @param clustering how models are grouped into families
      * @param threads signature passes run at once (1 or more)
-     * @param progress receives one line per loaded model and per stage (for stderr)
+     * @param progress receives one line per loaded model and per stage (for stderr); null for none
+     * @throws IllegalArgumentException when {@code threads} is below 1
+     * @throws NullPointerException when {@code recipe}, {@code extractor} or {@code clustering} is null
      */
     public LineageEvaluation(MotherRecipe recipe, SignatureExtractor extractor, FamilyClustering clustering,
             int threads, Consumer<String> progress) {
@@ -57,13 +64,21 @@ public final class LineageEvaluation {
         this.progress = progress == null ? s -> { } : progress;
     }
 
-    /** Our recipe, default thresholds, one thread per core, no progress output. */
+    /** {@return an evaluation with our recipe, default thresholds, one thread per core and no progress output} */
     public static LineageEvaluation defaults() {
         return new LineageEvaluation(MotherRecipe.defaults(), new SignatureExtractor(), new FamilyClustering(),
                 Runtime.getRuntime().availableProcessors(), null);
     }
 
-    /** Recovers families and lineage of the models {@code corpusDir}'s {@code ground_truth.json} lists, and scores them against it. */
+    /**
+     * Recovers families and lineage of the models a corpus's {@code ground_truth.json} lists, and scores them against it.
+     *
+     * @param corpusDir the corpus folder
+     * @return the scores, and the found families and edges by name
+     * @throws IllegalArgumentException when the ground truth is malformed
+     * @throws org.modelheritage.read.WeightFormatException when a model's weights cannot be read
+     * @throws IOException when a file cannot be read
+     */
     public EvalReport run(Path corpusDir) throws IOException {
         return run(corpusDir, new HashMap<>());
     }

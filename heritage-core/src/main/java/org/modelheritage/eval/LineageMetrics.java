@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The metrics the corpus README defines. */
+/**
+ * The metrics lineage recovery is scored by, as the development corpus defines them: family
+ * agreement (adjusted Rand index), edge accuracy with and without direction, root accuracy, and
+ * calibration of the edges' confidence.
+ */
 public final class LineageMetrics {
     private LineageMetrics() {
     }
@@ -16,6 +20,11 @@ public final class LineageMetrics {
      * Adjusted Rand index (Hubert and Arabie) between two labelings of the same items: 1 for
      * identical partitions, about 0 for independent ones. Two single-cluster (or two all-singleton)
      * partitions of the same items are identical: 1.
+     *
+     * @param truth each item's true label (its tree, say)
+     * @param found each item's found label, over the same items
+     * @return the index, at most 1; negative when the agreement is below chance
+     * @throws IllegalArgumentException when the two maps cover different items
      */
     public static double adjustedRandIndex(Map<String, String> truth, Map<String, String> found) {
         if (!truth.keySet().equals(found.keySet())) {
@@ -55,7 +64,13 @@ public final class LineageMetrics {
         return n * (n - 1) / 2;
     }
 
-    /** Share of the true edges found with their direction. */
+    /**
+     * Share of the true edges found with their direction.
+     *
+     * @param trueEdges the true edges as [parent, child]
+     * @param found     the found edges as [parent, child]
+     * @return the share in [0, 1]; 1 when there is no true edge
+     */
     public static double directedAccuracy(Collection<List<String>> trueEdges, Collection<List<String>> found) {
         if (trueEdges.isEmpty()) {
             return 1.0;
@@ -64,7 +79,13 @@ public final class LineageMetrics {
         return (double) trueEdges.stream().filter(f::contains).count() / trueEdges.size();
     }
 
-    /** Share of the true edges found in either direction. */
+    /**
+     * Share of the true edges found in either direction.
+     *
+     * @param trueEdges the true edges as [parent, child]
+     * @param found     the found edges as [parent, child]
+     * @return the share in [0, 1]; 1 when there is no true edge
+     */
     public static double undirectedAccuracy(Collection<List<String>> trueEdges, Collection<List<String>> found) {
         if (trueEdges.isEmpty()) {
             return 1.0;
@@ -76,7 +97,13 @@ public final class LineageMetrics {
         return (double) trueEdges.stream().filter(e -> f.contains(Set.of(e.get(0), e.get(1)))).count() / trueEdges.size();
     }
 
-    /** Share of the true roots that were found without a parent. */
+    /**
+     * Share of the true roots that were found without a parent.
+     *
+     * @param trueRoots the true roots' names
+     * @param found     the found edges as [parent, child]
+     * @return the share in [0, 1]; 1 when there is no true root
+     */
     public static double rootAccuracy(Collection<String> trueRoots, Collection<List<String>> found) {
         if (trueRoots.isEmpty()) {
             return 1.0;
@@ -95,6 +122,8 @@ public final class LineageMetrics {
      *
      * @param confidence each edge's confidence
      * @param right whether each edge is right
+     * @param bins the number of equal-width bins over [0, 1], at least 1
+     * @return the error in [0, 1]
      */
     public static double expectedCalibrationError(double[] confidence, boolean[] right, int bins) {
         double[][] table = reliability(confidence, right, bins);
@@ -108,7 +137,14 @@ public final class LineageMetrics {
         return ece;
     }
 
-    /** Per bin: {edges, mean confidence, accuracy} (zeros for an empty bin). */
+    /**
+     * The reliability table behind {@link #expectedCalibrationError}.
+     *
+     * @param confidence each edge's confidence
+     * @param right      whether each edge is right, index for index
+     * @param bins       the number of equal-width bins over [0, 1], at least 1
+     * @return per bin {edges, mean confidence, accuracy}; zeros for an empty bin
+     */
     public static double[][] reliability(double[] confidence, boolean[] right, int bins) {
         double[][] t = new double[bins][3];
         for (int i = 0; i < confidence.length; i++) {

@@ -19,8 +19,8 @@ import org.modelheritage.signature.SignatureExtractor;
 
 /**
  * How often each direction signal points the right way along the true edges of generated forests,
- * per kind of derivation (and optimiser and weight decay for fine-tunes): the README's signal
- * table. Reads {@code key.json} of forests made by {@code make_realistic.py}; an edge counts as
+ * per kind of derivation (and optimiser and weight decay for fine-tunes): the signal table of
+ * {@code docs/lineage.md}. Reads {@code key.json} of forests made by {@code make_realistic.py}; an edge counts as
  * right for a signal when its evidence for parent -> child is positive, a tie (0) as half.
  *
  * <pre>java -cp heritage-server.jar org.modelheritage.eval.SignalTable FOREST...</pre>
@@ -32,7 +32,13 @@ public final class SignalTable {
     private SignalTable() {
     }
 
-    /** Command-line entry point: prints how each direction signal alone orients the edges of the forests given as arguments. */
+    /**
+     * Command-line entry point: prints how each direction signal alone orients the edges of the
+     * forests given as arguments. Exits with status 2 and a usage line when none is given.
+     *
+     * @param args the forest directories, each with a {@code key.json}
+     * @throws Exception when a forest cannot be read
+     */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: SignalTable FOREST...");

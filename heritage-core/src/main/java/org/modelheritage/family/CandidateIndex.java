@@ -36,10 +36,17 @@ public final class CandidateIndex {
     private final Map<String, Space> byArchitecture = new HashMap<>();
     private final Map<String, String> architectureOf = new HashMap<>();
 
+    /** An empty index keeping {@link #DEFAULT_K} nearest models per model ({@code -Dmh.candidates}, 16 unless set). */
     public CandidateIndex() {
         this(DEFAULT_K);
     }
 
+    /**
+     * An empty index keeping {@code k} nearest models per model.
+     *
+     * @param k nearest models kept per model, at least 1
+     * @throws IllegalArgumentException when {@code k} is below 1
+     */
     public CandidateIndex(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1: " + k);
@@ -47,17 +54,30 @@ public final class CandidateIndex {
         this.k = k;
     }
 
+    /** {@return how many nearest models are kept per model} */
     public int k() {
         return k;
     }
 
-    /** Adds a model; a model already in is replaced. */
+    /**
+     * Adds a model; a model already in is replaced.
+     *
+     * @param id           the model's id
+     * @param architecture its {@link org.modelheritage.signature.ModelSignature#architecture()}; only
+     *                     models of the same architecture are neighbours
+     * @param embedding    its {@link SketchEmbedding}, {@link SketchEmbedding#DIMENSIONS} values; kept, not copied
+     */
     public void add(String id, String architecture, float[] embedding) {
         remove(id);
         architectureOf.put(id, architecture);
         byArchitecture.computeIfAbsent(architecture, a -> new Space()).add(id, embedding);
     }
 
+    /**
+     * Removes a model and recomputes the neighbour lists it was in.
+     *
+     * @param id the model's id; an id not in the index is ignored
+     */
     public void remove(String id) {
         String a = architectureOf.remove(id);
         if (a != null) {
@@ -69,17 +89,33 @@ public final class CandidateIndex {
         }
     }
 
+    /**
+     * Whether a model is in the index.
+     *
+     * @param id the model's id
+     * @return true when it was added and not removed since
+     */
     public boolean contains(String id) {
         return architectureOf.containsKey(id);
     }
 
-    /** How many models of this architecture are in. */
+    /**
+     * How many models of an architecture are in.
+     *
+     * @param architecture an architecture hash
+     * @return the count; 0 for an architecture no model has
+     */
     public int size(String architecture) {
         Space s = byArchitecture.get(architecture);
         return s == null ? 0 : s.size();
     }
 
-    /** The model's candidates (its nearest and the models that have it among theirs), sorted by id. */
+    /**
+     * A model's candidate relatives: its nearest and the models that have it among theirs.
+     *
+     * @param id the model's id
+     * @return the candidates, sorted by id; empty for a model not in the index
+     */
     public Set<String> candidates(String id) {
         String a = architectureOf.get(id);
         if (a == null) {
@@ -91,7 +127,12 @@ public final class CandidateIndex {
         return out;
     }
 
-    /** The model's own nearest models, nearest first. */
+    /**
+     * A model's own nearest models.
+     *
+     * @param id the model's id
+     * @return at most {@link #k()} ids, nearest first (ties to the smaller id); empty for a model not in the index
+     */
     public List<String> nearest(String id) {
         String a = architectureOf.get(id);
         if (a == null) {

@@ -29,13 +29,26 @@ public final class FamilyClustering {
     /** Correlations by pair, so a caller can cache them: only pairs of the same architecture are asked. */
     @FunctionalInterface
     public interface CorrelationSource {
-        /** The correlation of two models' signatures, in [-1, 1]. */
+        /**
+         * The correlation of two models' signatures.
+         *
+         * @param a one model's id (the smaller, where the caller says so)
+         * @param b the other model's id
+         * @return their {@link WeightCorrelation}, in [-1, 1]; NaN links nothing
+         */
         double correlation(String a, String b);
     }
 
-    /** A model's candidate relatives (its likely links), or null to compare it with every model of its architecture. */
+    /** A model's candidate relatives (its likely links), for architectures too large to compare every pair. */
     @FunctionalInterface
     public interface CandidateSource {
+        /**
+         * The models a model is compared with.
+         *
+         * @param id a model's id
+         * @return its candidate relatives (ids not among the clustered models are ignored), or null to
+         *     compare it with every model of its architecture
+         */
         java.util.Collection<String> candidates(String id);
     }
 
@@ -46,7 +59,12 @@ public final class FamilyClustering {
         this(DEFAULT_THRESHOLD);
     }
 
-    /** A clustering that links two models when their correlation reaches {@code threshold}. */
+    /**
+     * A clustering that links two models when their correlation reaches a threshold.
+     *
+     * @param threshold the correlation a link needs, strictly between 0 and 1
+     * @throws IllegalArgumentException when {@code threshold} is outside (0, 1)
+     */
     public FamilyClustering(double threshold) {
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1): " + threshold);
@@ -54,12 +72,17 @@ public final class FamilyClustering {
         this.threshold = threshold;
     }
 
-    /** The correlation at or above which two models are linked into one family. */
+    /** {@return the correlation at or above which two models are linked into one family} */
     public double threshold() {
         return threshold;
     }
 
-    /** Families of the given models, correlations computed directly. */
+    /**
+     * Families of the given models, correlations computed directly (one per pair of the same architecture).
+     *
+     * @param models the models' signatures, by id
+     * @return the families, sorted by first member; each family's members sorted by id
+     */
     public List<ModelCluster> cluster(Map<String, ModelSignature> models) {
         return cluster(models, (a, b) -> WeightCorrelation.between(models.get(a), models.get(b)));
     }
@@ -67,7 +90,10 @@ public final class FamilyClustering {
     /**
      * Families of the given models, sorted by id; each family's members sorted by id.
      *
+     * @param models the models' signatures, by id
      * @param correlations asked once per unordered pair of same-architecture models, {@code a < b}
+     *     (a pair already joined through others is not asked)
+     * @return the families, sorted by first member
      */
     public List<ModelCluster> cluster(Map<String, ModelSignature> models, CorrelationSource correlations) {
         return cluster(models, correlations, id -> null);
@@ -76,6 +102,11 @@ public final class FamilyClustering {
     /**
      * As {@link #cluster(Map, CorrelationSource)}, comparing a model whose candidates are given
      * with those only (hub-sized architectures: the links of a family run between near models).
+     *
+     * @param models       the models' signatures, by id
+     * @param correlations asked for the pairs compared, smaller id first
+     * @param candidates   each model's candidate relatives, or null for every model of its architecture
+     * @return the families, sorted by first member
      */
     public List<ModelCluster> cluster(Map<String, ModelSignature> models, CorrelationSource correlations,
             CandidateSource candidates) {
@@ -131,8 +162,11 @@ public final class FamilyClustering {
      * (components only ever merge when a vertex is added).
      *
      * @param families the current families, as {@link #cluster} returned them
+     * @param modelId the new model's id; in none of {@code families}
+     * @param architecture the new model's {@link ModelSignature#architecture()}
      * @param correlations asked for the new model against members of same-architecture families
      * @return the families sorted by id, the new model's family among them
+     * @throws IllegalArgumentException when {@code modelId} is already in a family
      */
     public List<ModelCluster> withModel(List<ModelCluster> families, String modelId, String architecture,
             CorrelationSource correlations) {

@@ -14,7 +14,14 @@ import java.util.Objects;
  * @param members model ids, sorted, at least one
  */
 public record ModelCluster(String architecture, List<String> members) {
-    /** Validates the components. */
+    /**
+     * Checks the components and copies the members.
+     *
+     * @param architecture not null
+     * @param members      at least one id; copied (the caller sorts them)
+     * @throws IllegalArgumentException when {@code members} is empty
+     * @throws NullPointerException when {@code architecture}, {@code members} or a member is null
+     */
     public ModelCluster {
         Objects.requireNonNull(architecture, "architecture");
         members = List.copyOf(members);
@@ -23,17 +30,22 @@ public record ModelCluster(String architecture, List<String> members) {
         }
     }
 
-    /** The first member in id order: what clusters are sorted by. */
+    /** {@return the first member in id order: what clusters are sorted by} */
     public String firstMember() {
         return members.get(0);
     }
 
-    /** The number of members. */
+    /** {@return the number of members, at least 1} */
     public int size() {
         return members.size();
     }
 
-    /** Whether a model is a member. */
+    /**
+     * Whether a model is a member.
+     *
+     * @param modelId a model id
+     * @return true when it is among {@link #members()}
+     */
     public boolean contains(String modelId) {
         return members.contains(modelId);
     }

@@ -29,7 +29,12 @@ public final class SketchEmbedding {
     private SketchEmbedding() {
     }
 
-    /** The model's embedding; all zeros when it has no lineage matrix with variance. */
+    /**
+     * A model's embedding.
+     *
+     * @param s the model's signature
+     * @return {@link #DIMENSIONS} values of unit Euclidean norm; all zeros when it has no lineage matrix with variance
+     */
     public static float[] of(ModelSignature s) {
         double[] e = new double[DIMENSIONS];
         for (MatrixSketch m : s.lineageMatrices()) {
@@ -71,7 +76,13 @@ public final class SketchEmbedding {
         return out;
     }
 
-    /** Squared Euclidean distance. */
+    /**
+     * The squared Euclidean distance of two embeddings.
+     *
+     * @param a one embedding
+     * @param b the other, at least as long as {@code a}
+     * @return the sum of squared differences, in [0, 4] for two unit embeddings
+     */
     public static double distance(float[] a, float[] b) {
         double d = 0;
         for (int i = 0; i < a.length; i++) {

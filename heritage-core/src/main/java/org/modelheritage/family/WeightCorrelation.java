@@ -25,7 +25,14 @@ public final class WeightCorrelation {
     private WeightCorrelation() {
     }
 
-    /** The median correlation over shared weight matrices; NaN when they share none with variance. */
+    /**
+     * The median correlation over the weight matrices two models share.
+     *
+     * @param a one model's signature
+     * @param b the other's
+     * @return the median Pearson correlation of their sketched values (shared rows only), in [-1, 1];
+     *     NaN when they share no matrix with variance
+     */
     public static double between(ModelSignature a, ModelSignature b) {
         List<Double> values = new ArrayList<>();
         for (MatrixSketch sa : a.sketches().values()) {

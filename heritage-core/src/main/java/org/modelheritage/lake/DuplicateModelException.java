@@ -9,19 +9,24 @@ public class DuplicateModelException extends LakeException {
     /** The name of the model already holding these bytes. */
     private final String existingName;
 
-    /** Creates the exception for the model already holding the same bytes. */
+    /**
+     * Creates the exception for the model already holding the same bytes.
+     *
+     * @param existingId   that model's id
+     * @param existingName that model's name, for the message
+     */
     public DuplicateModelException(String existingId, String existingName) {
         super("these weights are already in the lake as model " + existingId + " (" + existingName + ")");
         this.existingId = existingId;
         this.existingName = existingName;
     }
 
-    /** The id of the model already holding these bytes. */
+    /** {@return the id of the model already holding these bytes} */
     public String existingId() {
         return existingId;
     }
 
-    /** The name of the model already holding these bytes. */
+    /** {@return the name of the model already holding these bytes} */
     public String existingName() {
         return existingName;
     }

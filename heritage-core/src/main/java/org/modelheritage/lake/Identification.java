@@ -29,6 +29,21 @@ public record Identification(String checksum, String format, long parameterCount
     /** How many neighbours {@link #nearest()} lists at most. */
     public static final int NEAREST = 5;
 
+    /**
+     * Checks the components and copies the lists.
+     *
+     * @param checksum       not null
+     * @param format         the format id, or null
+     * @param parameterCount the element count
+     * @param layerCount     the matrix count
+     * @param placement      not null
+     * @param family         the family joined, or null
+     * @param parents        not null; copied
+     * @param children       not null; copied
+     * @param copies         not null; copied
+     * @param nearest        not null; copied
+     * @throws NullPointerException when {@code checksum}, {@code placement} or a list is null
+     */
     public Identification {
         Objects.requireNonNull(checksum, "checksum");
         Objects.requireNonNull(placement, "placement");
@@ -53,12 +68,12 @@ public record Identification(String checksum, String format, long parameterCount
             this.reason = reason;
         }
 
-        /** A sentence for people. */
+        /** {@return a sentence for people: "no model in the lake has a compatible architecture"} */
         public String reason() {
             return reason;
         }
 
-        /** As JSON writes it: {@code joins-family}, {@code independently-trained}. */
+        /** {@return the name as JSON writes it: {@code joins-family}, {@code independently-trained}} */
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
@@ -70,23 +85,49 @@ public record Identification(String checksum, String format, long parameterCount
      * @param id the family's id in the lake
      * @param memberCount its members now
      * @param rootModelId its root now (the model may become the new root: then it has children and no parent)
+     * @param rootModelName the root's name; null when the family has no root yet
      * @param alsoJoins other families it correlates with, which adding it would merge into this one
      */
     public record FamilyMatch(String id, long memberCount, String rootModelId, String rootModelName,
             List<String> alsoJoins) {
+        /**
+         * Checks the id and copies the list.
+         *
+         * @param id            not null
+         * @param memberCount   the member count
+         * @param rootModelId   the root's id, or null
+         * @param rootModelName the root's name, or null
+         * @param alsoJoins     not null; copied
+         * @throws NullPointerException when {@code id} or {@code alsoJoins} is null
+         */
         public FamilyMatch {
             Objects.requireNonNull(id, "id");
             alsoJoins = List.copyOf(alsoJoins);
         }
     }
 
-    /** A model holding the same weights. */
+    /**
+     * A model holding the same weights.
+     *
+     * @param id   the model's id
+     * @param name the model's name
+     * @param kind how the weights are the same
+     */
     public record Copy(String id, String name, Kind kind) {
+        /**
+         * Checks the components.
+         *
+         * @param id   not null
+         * @param name the name, or null
+         * @param kind not null
+         * @throws NullPointerException when {@code id} or {@code kind} is null
+         */
         public Copy {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(kind, "kind");
         }
 
+        /** How a copy holds the same weights, from the strictest match to the loosest. */
         public enum Kind {
             /** The very same bytes. */
             EXACT,
@@ -95,6 +136,7 @@ public record Identification(String checksum, String format, long parameterCount
             /** One is the other quantised (and dequantised). */
             QUANTIZED;
 
+            /** {@return the name as JSON writes it: {@code exact}, {@code duplicate}, {@code quantized}} */
             public String label() {
                 return name().toLowerCase(Locale.ROOT);
             }
@@ -104,17 +146,28 @@ public record Identification(String checksum, String format, long parameterCount
     /**
      * A member of the family and how far it is.
      *
+     * @param id the member's id
+     * @param name the member's name
      * @param distance the distance the family's tree is built on (spectral tail, or rank for a
      *     low-rank family); 0 for the same weights
      * @param correlation the weight correlation families are formed by
      */
     public record Neighbour(String id, String name, double distance, double correlation) {
+        /**
+         * Checks the id.
+         *
+         * @param id          not null
+         * @param name        the name, or null
+         * @param distance    at least 0
+         * @param correlation the correlation
+         * @throws NullPointerException when {@code id} is null
+         */
         public Neighbour {
             Objects.requireNonNull(id, "id");
         }
     }
 
-    /** The main parent, if it would have one. */
+    /** {@return the main parent (the heaviest of {@link #parents()}), or empty when the model would be a root} */
     public java.util.Optional<LineageLink> parent() {
         return parents.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(parents.get(0));
     }

@@ -50,8 +50,14 @@ public final class IdentifyUpload implements AutoCloseable {
     /**
      * Streams one file into the temporary directory (reading {@code in} to its end, not closing it).
      *
+     * @param fileName the file's name (a path is cut to its last element); shards must keep the
+     *                 names their index uses
+     * @param in       the file's bytes; read to the end, not closed
+     * @return the file as received: its cleaned name, SHA-256 and size
      * @throws UploadTooLargeException when the files together pass the lake's upload limit
      * @throws InvalidModelException for an empty, unsafe or repeated file name
+     * @throws IllegalStateException when this upload is closed
+     * @throws IOException when the stream fails or the file cannot be written
      */
     public ModelFile addFile(String fileName, InputStream in) throws IOException {
         if (closed) {
@@ -81,9 +87,12 @@ public final class IdentifyUpload implements AutoCloseable {
     }
 
     /**
-     * Identifies what arrived: see {@link ModelLake#identify(List)}.
+     * Identifies what arrived: see {@link ModelLake#identify(List)}. May be called more than once.
      *
+     * @return what the lake makes of the weights; nothing is stored
      * @throws InvalidModelException no file, or weights the readers reject (their message)
+     * @throws IllegalStateException when this upload is closed
+     * @throws IOException when the files cannot be read
      */
     public Identification identify() throws IOException {
         if (closed) {
@@ -93,7 +102,11 @@ public final class IdentifyUpload implements AutoCloseable {
         return identifier.identify(weights, files);
     }
 
-    /** Deletes the temporary files. */
+    /**
+     * Deletes the temporary files; closing again does nothing.
+     *
+     * @throws IOException when a file cannot be deleted
+     */
     @Override
     public void close() throws IOException {
         if (closed) {

@@ -17,23 +17,36 @@ public interface LakeListener {
      * An upload ended: {@code accepted} when it became a model, false when it was refused or
      * abandoned (bad weights, a duplicate, too large, the client gone).
      *
+     * @param accepted true when the upload became a model
      * @param bytes    the bytes received, all files together
      * @param duration from {@link ModelLake#beginUpload} to the end
      */
     default void uploadEnded(boolean accepted, long bytes, Duration duration) {
     }
 
-    /** A worker finished a job, {@link JobState#DONE} or {@link JobState#FAILED}, after {@code duration}. */
+    /**
+     * A worker finished a job.
+     *
+     * @param outcome  {@link JobState#DONE} or {@link JobState#FAILED}
+     * @param duration from the claim to the end, signature and lineage included
+     */
     default void jobFinished(JobState outcome, Duration duration) {
     }
 
-    /** The lineage engine placed a model: its family now has {@code familySize} members. */
+    /**
+     * The lineage engine placed a model in its family and recomputed the family's lineage.
+     *
+     * @param familySize the family's member count now
+     * @param duration   how long placing and recomputing took
+     */
     default void lineageUpdated(int familySize, Duration duration) {
     }
 
     /**
      * A model's processing ended: {@code model} is as stored, {@link org.modelheritage.store.ModelStatus#READY}
      * or {@code FAILED} (with its {@link Model#failureMessage()}).
+     *
+     * @param model the model as stored after processing
      */
     default void modelProcessed(Model model) {
     }

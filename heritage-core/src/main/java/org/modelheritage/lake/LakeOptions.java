@@ -14,7 +14,8 @@ import org.modelheritage.read.ReadLimits;
  * @param workDir        where processing lays out temporary views of multi-file models; null for
  *                       the system temp directory
  * @param readLimits     what the readers accept from one model (tensors, header and metadata
- *                       size, elements read per storage element); beyond them an upload is a 400
+ *                       size, elements read per storage element); beyond them an upload is refused
+ *                       with {@link InvalidModelException} (a 400 over HTTP)
  * @param lineageCacheModels the most models whose signatures and cached pair values the lake keeps
  *                       decoded between jobs (in the engines of recently used family groups); a group
  *                       being worked on is loaded whole whatever its size, and dropped after when it
@@ -32,7 +33,18 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
     /** A job's lease by default. */
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
 
-    /** Validates the components. */
+    /**
+     * Checks the components.
+     *
+     * @param workers            0 to 256
+     * @param maxUploadBytes     at least 1
+     * @param workDir            any directory, or null
+     * @param readLimits         not null
+     * @param lineageCacheModels at least 0
+     * @param jobLease           at least 300 ms
+     * @throws IllegalArgumentException when a number is out of its range
+     * @throws NullPointerException when {@code readLimits} or {@code jobLease} is null
+     */
     public LakeOptions {
         if (workers < 0 || workers > 256) {
             throw new IllegalArgumentException("workers must be 0 to 256, got " + workers);
@@ -50,44 +62,99 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
         }
     }
 
+    /**
+     * Options with the default lineage cache ({@value #DEFAULT_LINEAGE_CACHE_MODELS} models) and job lease (60 s).
+     *
+     * @param workers        processing threads, 0 to 256
+     * @param maxUploadBytes the upload limit in bytes, at least 1
+     * @param workDir        the directory for temporary files, or null for the system temp directory
+     * @param readLimits     what the readers accept, not null
+     * @throws IllegalArgumentException when a number is out of its range
+     */
     public LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLimits readLimits) {
         this(workers, maxUploadBytes, workDir, readLimits, DEFAULT_LINEAGE_CACHE_MODELS, DEFAULT_JOB_LEASE);
     }
 
-    /** Options with the default read limits. */
+    /**
+     * Options with the default read limits, lineage cache and job lease.
+     *
+     * @param workers        processing threads, 0 to 256
+     * @param maxUploadBytes the upload limit in bytes, at least 1
+     * @param workDir        the directory for temporary files, or null for the system temp directory
+     * @throws IllegalArgumentException when a number is out of its range
+     */
     public LakeOptions(int workers, long maxUploadBytes, Path workDir) {
         this(workers, maxUploadBytes, workDir, ReadLimits.defaults());
     }
 
-    /** Two workers, 5 GB uploads, the system temp directory. */
+    /** {@return two workers, 5 GB uploads, the system temp directory, and the other defaults} */
     public static LakeOptions defaults() {
         return new LakeOptions(2, DEFAULT_MAX_UPLOAD_BYTES, null);
     }
 
-    /** These options with {@code n} processing workers. */
+    /**
+     * These options with another number of processing workers.
+     *
+     * @param n processing threads, 0 (a lake that only takes uploads) to 256
+     * @return new options; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is out of range
+     */
     public LakeOptions withWorkers(int n) {
         return new LakeOptions(n, maxUploadBytes, workDir, readLimits, lineageCacheModels, jobLease);
     }
 
-    /** These options with an upload limit of {@code n} bytes. */
+    /**
+     * These options with another upload limit.
+     *
+     * @param n the most bytes one upload's files may hold together, at least 1
+     * @return new options; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is below 1
+     */
     public LakeOptions withMaxUploadBytes(long n) {
         return new LakeOptions(workers, n, workDir, readLimits, lineageCacheModels, jobLease);
     }
 
-    /** These options with {@code dir} for temporary files. */
+    /**
+     * These options with a directory for temporary files.
+     *
+     * @param dir the directory, not null; the lake claims a subdirectory of its own in it
+     * @return new options; these are unchanged
+     * @throws NullPointerException when {@code dir} is null
+     */
     public LakeOptions withWorkDir(Path dir) {
         return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits, lineageCacheModels, jobLease);
     }
 
-    /** These options with other read limits for weight files. */
+    /**
+     * These options with other read limits for weight files.
+     *
+     * @param limits what the readers accept from one model, not null
+     * @return new options; these are unchanged
+     * @throws NullPointerException when {@code limits} is null
+     */
     public LakeOptions withReadLimits(ReadLimits limits) {
         return new LakeOptions(workers, maxUploadBytes, workDir, limits, lineageCacheModels, jobLease);
     }
 
+    /**
+     * These options with another lineage cache size.
+     *
+     * @param n the most models kept decoded between jobs, at least 0 (0 keeps none: each job loads its group)
+     * @return new options; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is negative
+     */
     public LakeOptions withLineageCacheModels(int n) {
         return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, n, jobLease);
     }
 
+    /**
+     * These options with another job lease.
+     *
+     * @param lease how long a claim holds without renewal, at least 300 ms
+     * @return new options; these are unchanged
+     * @throws IllegalArgumentException when {@code lease} is shorter than 300 ms
+     * @throws NullPointerException when {@code lease} is null
+     */
     public LakeOptions withJobLease(Duration lease) {
         return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, lineageCacheModels, lease);
     }

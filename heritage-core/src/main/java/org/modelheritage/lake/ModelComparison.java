@@ -15,8 +15,20 @@ import org.modelheritage.store.Model;
 /**
  * Two models of the lake compared tensor by tensor ({@link ModelLake#compare}): A read as the
  * parent, B as the child. Immutable.
+ *
+ * @param a          the model read as the parent
+ * @param b          the model read as the child
+ * @param comparison the tensor-by-tensor comparison of their weights
  */
 public record ModelComparison(Model a, Model b, Comparison comparison) {
+    /**
+     * Checks the components.
+     *
+     * @param a          not null
+     * @param b          not null
+     * @param comparison not null
+     * @throws NullPointerException when a component is null
+     */
     public ModelComparison {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");

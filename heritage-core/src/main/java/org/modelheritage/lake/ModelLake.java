@@ -130,12 +130,24 @@ public final class ModelLake implements AutoCloseable {
     /**
      * A builder: ready-made stores, stores by URI with typed options, a {@code DataSource}, a data
      * directory, and the lake's options. The {@code open} methods are shortcuts over it.
+     *
+     * @return a new builder with the default options and no stores chosen yet
      */
     public static ModelLakeBuilder builder() {
         return new ModelLakeBuilder();
     }
 
-    /** Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}). */
+    /**
+     * Opens the lake on a metadata store and a blob store chosen by URI (see {@link Stores}).
+     *
+     * @param store     the metadata store's URI, e.g. {@code jdbc:sqlite:data/heritage.db}
+     * @param blobStore the blob store's URI, e.g. {@code file:data/blobs}
+     * @param options   workers, limits and caches
+     * @return the open lake; its workers are running; close it to stop them and close the stores
+     * @throws org.modelheritage.store.NoStoreProviderException when no provider accepts a URI
+     * @throws org.modelheritage.store.StoreLockedException when another process owns an embedded store
+     * @throws IOException when the work directory cannot be set up
+     */
     public static ModelLake open(URI store, URI blobStore, LakeOptions options) throws IOException {
         return builder().metadataStore(store).blobStore(blobStore).options(options).build();
     }
@@ -148,6 +160,12 @@ public final class ModelLake implements AutoCloseable {
     /**
      * Opens the lake on stores the caller opened (a server wraps them to time their calls); the
      * lake owns them from here and closes them, also when opening fails.
+     *
+     * @param meta    an open metadata store; the lake closes it
+     * @param blobs   an open blob store; the lake closes it
+     * @param options workers, limits and caches
+     * @return the open lake; its workers are running
+     * @throws IOException when the work directory cannot be set up
      */
     public static ModelLake open(MetadataStore meta, BlobStore blobs, LakeOptions options) throws IOException {
         try {
@@ -162,22 +180,41 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
-    /** Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. */
+    /**
+     * Opens the default lake in a directory: SQLite in {@code DIR/heritage.db}, blobs in
+     * {@code DIR/blobs} (needs heritage-storage-jdbc on the class path or module path).
+     *
+     * @param dataDir the data directory; created when missing
+     * @param options workers, limits and caches
+     * @return the open lake; its workers are running
+     * @throws org.modelheritage.store.StoreLockedException when another process has the directory's lake open
+     * @throws IOException when the work directory cannot be set up
+     */
     public static ModelLake open(Path dataDir, LakeOptions options) throws IOException {
         return builder().dataDirectory(dataDir).options(options).build();
     }
 
-    /** The default metadata store of a data directory: {@code jdbc:sqlite:DIR/heritage.db}. */
+    /**
+     * The default metadata store of a data directory.
+     *
+     * @param dataDir the data directory, relative or absolute
+     * @return {@code jdbc:sqlite:DIR/heritage.db} with DIR absolute and normalised
+     */
     public static URI defaultStoreUri(Path dataDir) {
         return URI.create("jdbc:sqlite:" + dataDir.toAbsolutePath().normalize().resolve("heritage.db"));
     }
 
-    /** The default blob store of a data directory: {@code file:DIR/blobs}. */
+    /**
+     * The default blob store of a data directory.
+     *
+     * @param dataDir the data directory, relative or absolute
+     * @return the {@code file:} URI of {@code DIR/blobs}, DIR absolute and normalised
+     */
     public static URI defaultBlobUri(Path dataDir) {
         return dataDir.toAbsolutePath().normalize().resolve("blobs").toUri();
     }
 
-    /** The options this lake was opened with. */
+    /** {@return the options this lake was opened with} */
     public LakeOptions options() {
         return options;
     }
@@ -186,26 +223,38 @@ public final class ModelLake implements AutoCloseable {
      * The metadata store itself, for what lives beside the lake's models rather than in them: the
      * server keeps API tokens and the audit log there. Models, families and lineage are the lake's
      * to change; go through its methods for those.
+     *
+     * @return the lake's metadata store; the lake closes it
      */
     public MetadataStore metadata() {
         return meta;
     }
 
-    /** The blob store, for operations tools (metrics, backups); blobs are the lake's to add and remove. */
+    /** {@return the blob store, for operations tools (metrics, backups); blobs are the lake's to add and remove} */
     public BlobStore blobStore() {
         return blobs;
     }
 
     // ---------------------------------------------------------------- adding
 
-    /** Starts an upload; see {@link ModelUpload}. */
+    /** {@return a new upload, limited to {@link LakeOptions#maxUploadBytes()} in all; see {@link ModelUpload}} */
     public ModelUpload beginUpload() {
         return new ModelUpload(this, options.maxUploadBytes());
     }
 
     /**
      * Adds a model from local files: one weight file, a directory holding a sharded checkpoint, or
-     * the files of a sharded checkpoint (index JSON included).
+     * the files of a sharded checkpoint (index JSON included). Returns once the files are stored
+     * and readable; processing follows on a worker ({@link #whenProcessed}).
+     *
+     * @param name        the model's display name, non-blank, at most 1024 characters
+     * @param description free text, or null
+     * @param paths       the files; a directory stands for the regular files directly in it
+     * @return the model as stored, {@link ModelStatus#PENDING}
+     * @throws InvalidModelException   no name, no file, or unreadable weights (the reader's message)
+     * @throws DuplicateModelException these bytes are already a model
+     * @throws UploadTooLargeException the files pass {@link LakeOptions#maxUploadBytes()} together
+     * @throws IOException             when a file or the blob store cannot be read or written
      */
     public Model add(String name, String description, List<Path> paths) throws IOException {
         List<Path> files = new ArrayList<>();
@@ -228,7 +277,19 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
-    /** Adds a model from one stream, e.g. a file arriving over the network. */
+    /**
+     * Adds a model from one stream, e.g. a file arriving over the network.
+     *
+     * @param name        the model's display name, non-blank, at most 1024 characters
+     * @param description free text, or null
+     * @param fileName    the file's name (a path is cut to its last element)
+     * @param in          the weights; read to the end, not closed
+     * @return the model as stored, {@link ModelStatus#PENDING}
+     * @throws InvalidModelException   no name, a bad file name, or unreadable weights
+     * @throws DuplicateModelException these bytes are already a model
+     * @throws UploadTooLargeException the stream passes {@link LakeOptions#maxUploadBytes()}
+     * @throws IOException             when the stream or the blob store fails
+     */
     public Model add(String name, String description, String fileName, InputStream in) throws IOException {
         try (ModelUpload upload = beginUpload()) {
             upload.addFile(fileName, in);
@@ -240,11 +301,21 @@ public final class ModelLake implements AutoCloseable {
         return keeper;
     }
 
-    /** Reports this lake's uploads, jobs and lineage updates to {@code listener} from now on. */
+    /**
+     * Reports this lake's uploads, jobs and lineage updates to {@code listener} from now on.
+     *
+     * @param listener called on the lake's threads; an exception it throws is logged and dropped
+     * @throws NullPointerException when {@code listener} is null
+     */
     public void addListener(LakeListener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Stops reporting to a listener. An event being delivered at the time may still reach it.
+     *
+     * @param listener a listener added before; one never added is ignored
+     */
     public void removeListener(LakeListener listener) {
         listeners.remove(listener);
     }
@@ -262,6 +333,8 @@ public final class ModelLake implements AutoCloseable {
     /**
      * Writes a small blob of random bytes and deletes it again: throws when the blob store cannot
      * take a write (a readiness check). The blob is pinned like an upload's, so nothing else races it.
+     *
+     * @throws IOException when the blob store cannot store or delete the probe
      */
     public void probeBlobStore() throws IOException {
         byte[] probe = new byte[32];
@@ -319,14 +392,22 @@ public final class ModelLake implements AutoCloseable {
      * family, found by the same lineage engine as an add. Nothing is stored; the paths are one
      * weight file, a sharded checkpoint's directory, or its files.
      *
+     * @param paths the weights: one file, a checkpoint's directory, or its files
+     * @return what the lake makes of them
      * @throws InvalidModelException unreadable weights (the reader's message)
      * @throws UploadTooLargeException files larger than the upload limit together
+     * @throws IOException when a file cannot be read
      */
     public Identification identify(List<Path> paths) throws IOException {
         return identifier.identifyLocal(paths, options.maxUploadBytes(), this::beginIdentify);
     }
 
-    /** Starts identifying weights that arrive as streams, into a temporary directory; see {@link IdentifyUpload}. */
+    /**
+     * Starts identifying weights that arrive as streams, into a temporary directory; see {@link IdentifyUpload}.
+     *
+     * @return a new identification upload; close it to delete its temporary files
+     * @throws IOException when the temporary directory cannot be made
+     */
     public IdentifyUpload beginIdentify() throws IOException {
         return new IdentifyUpload(identifier, options.maxUploadBytes(), workDir);
     }
@@ -337,7 +418,11 @@ public final class ModelLake implements AutoCloseable {
      * removed or resized, and what the difference looks like. Streams both models' weights once,
      * in bounded memory. Empty when either model does not exist.
      *
+     * @param idA the model read as the parent
+     * @param idB the model read as the child
+     * @return the comparison, or empty when either model is not in the lake
      * @throws InvalidModelException when a model's weights cannot be read
+     * @throws IOException when a blob cannot be read
      */
     public Optional<ModelComparison> compare(String idA, String idB) throws IOException {
         Optional<Model> a = model(idA);
@@ -350,12 +435,25 @@ public final class ModelLake implements AutoCloseable {
 
     // ---------------------------------------------------------------- reading
 
-    /** Models in alphabetical order, those whose name contains {@code search} (case-insensitive) when given. */
+    /**
+     * Models in alphabetical order, those whose name contains {@code search} (case-insensitive) when given.
+     *
+     * @param search text the names must contain, case-insensitively; null or empty for every model
+     * @param offset how many matches to skip, at least 0
+     * @param limit  the most models to return, at least 0
+     * @return the page and the total number of matches
+     * @throws IllegalArgumentException when {@code offset} or {@code limit} is negative
+     */
     public Page<Model> models(String search, int offset, int limit) {
         return meta.searchModels(ModelQuery.all().withNameContaining(search).page(offset, limit));
     }
 
-    /** The model with this id, if the lake holds it. */
+    /**
+     * The model with this id, if the lake holds it.
+     *
+     * @param id the model's id; any string (a malformed one finds nothing)
+     * @return the model, or empty
+     */
     public Optional<Model> model(String id) {
         return validId(id) ? meta.model(id) : Optional.empty();
     }
@@ -363,6 +461,9 @@ public final class ModelLake implements AutoCloseable {
     /**
      * A model with its family, its parents (a merge has several; the heaviest is the main one) and
      * its children, each link with the edge's kind, weight and confidence.
+     *
+     * @param id the model's id; any string (a malformed one finds nothing)
+     * @return the model's details, children in alphabetical order; empty when there is no such model
      */
     public Optional<ModelDetails> details(String id) {
         return model(id).map(m -> {
@@ -405,22 +506,47 @@ public final class ModelLake implements AutoCloseable {
         return new LineageLink(other.id(), other.name(), e.confidence(), e.kind(), e.weight());
     }
 
-    /** One page of families, ordered by id. */
+    /**
+     * One page of families, ordered by id.
+     *
+     * @param offset how many families to skip, at least 0
+     * @param limit  the most families to return, at least 0
+     * @return the page and the total number of families
+     * @throws IllegalArgumentException when {@code offset} or {@code limit} is negative
+     */
     public Page<Family> families(int offset, int limit) {
         return meta.families(offset, limit);
     }
 
-    /** The family with this id, if there is one. */
+    /**
+     * The family with this id, if there is one.
+     *
+     * @param id the family's id; any string (a malformed one finds nothing)
+     * @return the family with its member count, or empty
+     */
     public Optional<Family> family(String id) {
         return validId(id) ? meta.family(id) : Optional.empty();
     }
 
-    /** A family's members in alphabetical order; empty when there is no such family. */
+    /**
+     * A family's members in alphabetical order; empty when there is no such family.
+     *
+     * @param familyId the family's id
+     * @param offset   how many members to skip, at least 0
+     * @param limit    the most members to return, at least 0
+     * @return the page of members and their total, or empty when there is no such family
+     * @throws IllegalArgumentException when {@code offset} or {@code limit} is negative
+     */
     public Optional<Page<Model>> familyModels(String familyId, int offset, int limit) {
         return family(familyId).map(f -> meta.searchModels(ModelQuery.all().inFamily(f.id()).page(offset, limit)));
     }
 
-    /** A family's members and every lineage edge (a merge's one per parent); empty when there is no such family. */
+    /**
+     * A family's members and every lineage edge (a merge's one per parent); empty when there is no such family.
+     *
+     * @param familyId the family's id
+     * @return every member (however many) and edge, or empty when there is no such family
+     */
     public Optional<FamilyTree> tree(String familyId) {
         return family(familyId).map(f -> {
             List<Model> members = allModels(ModelQuery.all().inFamily(f.id()));
@@ -434,12 +560,18 @@ public final class ModelLake implements AutoCloseable {
         });
     }
 
-    /** Totals of the lake: models, families, models by status and by format, parameters. */
+    /** {@return totals of the lake: models, families, models by status and by format, parameters} */
     public LakeTotals stats() {
         return meta.totals();
     }
 
-    /** What the dashboard draws, aggregated by the store; at most {@code largestFamilies} families listed. */
+    /**
+     * What the dashboard draws, aggregated by the store.
+     *
+     * @param largestFamilies how many of the largest families to list, at least 0
+     * @return uploads by day, family sizes, formats, edge kinds and confidences
+     * @throws IllegalArgumentException when {@code largestFamilies} is negative
+     */
     public LakeStats charts(int largestFamilies) {
         return meta.stats(largestFamilies);
     }
@@ -448,9 +580,11 @@ public final class ModelLake implements AutoCloseable {
 
     /**
      * Removes a model. Its family's lineage is recomputed without it, so its children are re-linked
-     * to their next best parent; its blobs are deleted unless another model uses them.
+     * to their next best parent; its blobs are deleted unless another model uses them. A worker
+     * processing the model stops at its next chunk and keeps nothing.
      *
-     * @return false when there was no such model
+     * @param id the model's id; any string (a malformed one removes nothing)
+     * @return true when the model was removed, false when there was no such model
      */
     public boolean remove(String id) {
         if (!validId(id)) {
@@ -507,13 +641,15 @@ public final class ModelLake implements AutoCloseable {
     /**
      * Waits until every queued and running job is finished.
      *
-     * @return false if the timeout passed first
+     * @param timeout the longest to wait
+     * @return true when the lake is idle, false if the timeout passed first
+     * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         return workers.awaitIdle(timeout);
     }
 
-    /** Worker threads alive now; fewer than {@link LakeOptions#workers()} means some died (see {@code /health}). */
+    /** {@return worker threads alive now; fewer than {@link LakeOptions#workers()} means some died (see {@code /health})} */
     public int liveWorkers() {
         return workers.alive();
     }
@@ -525,6 +661,9 @@ public final class ModelLake implements AutoCloseable {
      * completes exceptionally with {@link org.modelheritage.store.NoSuchRecordException} when there
      * is no such model or it is removed first, and with {@link IllegalStateException} when the lake
      * closes first (the model is processed when the lake reopens). Completed on a worker thread.
+     *
+     * @param modelId the model's id, as {@link #add} returned it
+     * @return a future of the model as stored at READY or FAILED
      */
     public CompletableFuture<Model> whenProcessed(String modelId) {
         if (!validId(modelId)) {

@@ -47,19 +47,41 @@ public final class ModelLakeBuilder {
     ModelLakeBuilder() {
     }
 
-    /** A metadata store already open (the lake takes it over and closes it). */
+    /**
+     * A metadata store already open (the lake takes it over and closes it). Replaces any metadata
+     * store given before, by whatever means.
+     *
+     * @param store the open store
+     * @return this builder
+     * @throws NullPointerException when {@code store} is null
+     */
     public ModelLakeBuilder metadataStore(MetadataStore store) {
         clearMetadata();
         metadataStore = Objects.requireNonNull(store, "store");
         return this;
     }
 
-    /** The metadata store at a URI, chosen among the providers on the class path (see {@link Stores}). */
+    /**
+     * The metadata store at a URI, chosen among the providers on the class path (see {@link Stores})
+     * when {@link #build()} runs. Replaces any metadata store given before.
+     *
+     * @param uri the store's URI, e.g. {@code jdbc:postgresql://db/heritage}
+     * @return this builder
+     * @throws NullPointerException when {@code uri} is null
+     */
     public ModelLakeBuilder metadataStore(URI uri) {
         return metadataStore(uri, StoreOptions.defaults());
     }
 
-    /** The metadata store at a URI, opened with these connection options. */
+    /**
+     * The metadata store at a URI, opened with these connection options when {@link #build()} runs.
+     * Replaces any metadata store given before.
+     *
+     * @param uri          the store's URI
+     * @param storeOptions user, password and pool size for the store's provider
+     * @return this builder
+     * @throws NullPointerException when an argument is null
+     */
     public ModelLakeBuilder metadataStore(URI uri, StoreOptions storeOptions) {
         clearMetadata();
         metadataUri = Objects.requireNonNull(uri, "uri");
@@ -70,7 +92,11 @@ public final class ModelLakeBuilder {
     /**
      * The metadata store in the database behind the application's own {@link DataSource}
      * (SQLite or PostgreSQL with heritage-storage-jdbc on the class path); the data source stays
-     * the caller's to close.
+     * the caller's to close. Replaces any metadata store given before.
+     *
+     * @param source the application's data source
+     * @return this builder
+     * @throws NullPointerException when {@code source} is null
      */
     public ModelLakeBuilder metadataStore(DataSource source) {
         clearMetadata();
@@ -78,19 +104,41 @@ public final class ModelLakeBuilder {
         return this;
     }
 
-    /** A blob store already open (the lake takes it over and closes it). */
+    /**
+     * A blob store already open (the lake takes it over and closes it). Replaces any blob store
+     * given before.
+     *
+     * @param store the open store
+     * @return this builder
+     * @throws NullPointerException when {@code store} is null
+     */
     public ModelLakeBuilder blobStore(BlobStore store) {
         clearBlobs();
         blobStore = Objects.requireNonNull(store, "store");
         return this;
     }
 
-    /** The blob store at a URI, chosen among the providers on the class path. */
+    /**
+     * The blob store at a URI, chosen among the providers on the class path when {@link #build()}
+     * runs. Replaces any blob store given before.
+     *
+     * @param uri the store's URI, e.g. {@code file:/srv/heritage/blobs}
+     * @return this builder
+     * @throws NullPointerException when {@code uri} is null
+     */
     public ModelLakeBuilder blobStore(URI uri) {
         return blobStore(uri, StoreOptions.defaults());
     }
 
-    /** The blob store at a URI, opened with these connection options. */
+    /**
+     * The blob store at a URI, opened with these connection options when {@link #build()} runs.
+     * Replaces any blob store given before.
+     *
+     * @param uri          the store's URI
+     * @param storeOptions connection options for the store's provider
+     * @return this builder
+     * @throws NullPointerException when an argument is null
+     */
     public ModelLakeBuilder blobStore(URI uri, StoreOptions storeOptions) {
         clearBlobs();
         blobUri = Objects.requireNonNull(uri, "uri");
@@ -101,13 +149,23 @@ public final class ModelLakeBuilder {
     /**
      * The directory of the default stores, for those not given otherwise: SQLite in
      * {@code DIR/heritage.db}, blobs in {@code DIR/blobs}. Created when needed.
+     *
+     * @param dir the data directory, relative or absolute
+     * @return this builder
+     * @throws NullPointerException when {@code dir} is null
      */
     public ModelLakeBuilder dataDirectory(Path dir) {
         dataDirectory = Objects.requireNonNull(dir, "dir");
         return this;
     }
 
-    /** How the lake runs (workers, limits); {@link LakeOptions#defaults()} unless given. */
+    /**
+     * How the lake runs (workers, limits); {@link LakeOptions#defaults()} unless given.
+     *
+     * @param lakeOptions the options
+     * @return this builder
+     * @throws NullPointerException when {@code lakeOptions} is null
+     */
     public ModelLakeBuilder options(LakeOptions lakeOptions) {
         options = Objects.requireNonNull(lakeOptions, "options");
         return this;
@@ -123,7 +181,11 @@ public final class ModelLakeBuilder {
      * Opens the stores not given ready-made, then the lake (which requeues interrupted jobs and
      * restores lineage before it returns).
      *
+     * @return the open lake, its workers running; close it to stop them and close the stores
      * @throws IllegalStateException when a store is given neither directly nor by a data directory
+     * @throws org.modelheritage.store.NoStoreProviderException when no provider accepts a URI or the data source's database
+     * @throws org.modelheritage.store.StoreException when a store cannot be opened (locked by another process, say)
+     * @throws IOException when the data directory or the work directory cannot be created
      */
     public ModelLake build() throws IOException {
         Path dir = null;

@@ -50,8 +50,12 @@ public final class ModelUpload implements AutoCloseable {
      *
      * @param fileName the uploaded file's name (a path is cut to its last element); shards of a
      *                 sharded checkpoint must keep the names its index uses
+     * @param in       the file's bytes; read to the end, not closed
+     * @return the file as recorded: its cleaned name, the SHA-256 of its bytes and their count
      * @throws UploadTooLargeException when the upload's files together pass the limit
      * @throws InvalidModelException   for an empty, unsafe or repeated file name
+     * @throws IllegalStateException   when the upload is closed
+     * @throws IOException             when the stream or the blob store fails
      */
     public ModelFile addFile(String fileName, InputStream in) throws IOException {
         checkOpen();
@@ -71,7 +75,7 @@ public final class ModelUpload implements AutoCloseable {
         return file;
     }
 
-    /** The files received so far. */
+    /** {@return the files received so far, in the order they arrived; a copy} */
     public List<ModelFile> files() {
         return List.copyOf(files);
     }
@@ -80,8 +84,14 @@ public final class ModelUpload implements AutoCloseable {
      * Validates the upload (a name, at least one file, weights the readers can open, bytes not
      * already in the lake) and registers the model as PENDING with a processing job.
      *
+     * @param name        the model's display name; stripped, then required non-empty, at most
+     *                    1024 characters, with no control character
+     * @param description free text, or null; stripped, and blank becomes null; tabs and line breaks allowed
+     * @return the model as stored: a new UUID, status {@link org.modelheritage.store.ModelStatus#PENDING}
      * @throws InvalidModelException   no name, no file, or unreadable weights (the reader's message)
      * @throws DuplicateModelException these bytes are already a model
+     * @throws IllegalStateException   when the upload is closed or already committed
+     * @throws IOException             when the blobs cannot be read to check the weights
      */
     public org.modelheritage.store.Model commit(String name, String description) throws IOException {
         checkOpen();

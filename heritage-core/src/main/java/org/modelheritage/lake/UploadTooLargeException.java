@@ -7,13 +7,17 @@ public class UploadTooLargeException extends LakeException {
     /** The limit, in bytes. */
     private final long limit;
 
-    /** Creates the exception for an upload over {@code limit} bytes. */
+    /**
+     * Creates the exception for an upload over {@code limit} bytes.
+     *
+     * @param limit the lake's upload limit, {@link LakeOptions#maxUploadBytes()}
+     */
     public UploadTooLargeException(long limit) {
         super("upload larger than the limit of " + limit + " bytes");
         this.limit = limit;
     }
 
-    /** The limit, in bytes. */
+    /** {@return the upload limit that was passed, in bytes} */
     public long limit() {
         return limit;
     }

@@ -4,7 +4,7 @@ package org.modelheritage.lineage;
  * An edge's confidence: the probability that this parent, in this direction, is right, from a
  * logistic model over what the engine knows of the edge (how clearly the parent beats the next-best
  * one, how much the direction evidence agrees), one set of coefficients per edge kind. The
- * coefficients are fitted on generated development forests only (see the README's "Confidence",
+ * coefficients are fitted on generated development forests only (see "Confidence" in {@code docs/lineage.md},
  * which names the forests and the command that fits and checks them); they are not tuned on the
  * forests that measure the calibration error.
  */
@@ -54,7 +54,18 @@ public final class Confidence {
 
     /** Sees every edge's inputs as its confidence is computed: for fitting the coefficients only. */
     public interface Recorder {
-        /** Records one edge's evidence: the margin of its parent over the next candidate and how far the direction signals agree. */
+        /**
+         * Records one edge's evidence: the margin of its parent over the next candidate and how far
+         * the direction signals agree. Called on the thread computing the edge, possibly several at once.
+         *
+         * @param parent      the parent's id
+         * @param child       the child's id
+         * @param kind        the edge's kind
+         * @param margin      in [0, 1]: how clearly the parent beats the next-best one
+         * @param agreement   in [-1, 1]: the direction evidence along the edge
+         * @param consensus   in [-1, 1]: the family's net direction agreement per tree edge
+         * @param tailDecided whether the spectral tail rather than the norm oriented the family
+         */
         void record(String parent, String child, EdgeKind kind, double margin, double agreement,
                 double consensus, boolean tailDecided, double continuation);
     }
@@ -63,7 +74,14 @@ public final class Confidence {
 
     /**
      * Runs {@code work} with a recorder seeing every edge's inputs (the calibration fit,
-     * {@code org.modelheritage.eval.CalibrationFit}); one at a time.
+     * {@code org.modelheritage.eval.CalibrationFit}); one at a time. The recorder is global while
+     * {@code work} runs: it sees the edges every thread computes.
+     *
+     * @param <T>  what {@code work} returns
+     * @param r    the recorder
+     * @param work the lineage computations to record
+     * @return what {@code work} returned
+     * @throws Exception whatever {@code work} throws; the recorder is removed either way
      */
     public static synchronized <T> T recording(Recorder r, java.util.concurrent.Callable<T> work) throws Exception {
         recorder = r;

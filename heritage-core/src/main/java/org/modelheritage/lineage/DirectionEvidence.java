@@ -24,7 +24,15 @@ public final class DirectionEvidence {
     private DirectionEvidence() {
     }
 
-    /** Evidence for {@code parent -> child} under the signal ({@link DirectionSignal#ADAPTIVE} is not a signal here). */
+    /**
+     * Evidence for {@code parent -> child} under one signal.
+     *
+     * @param parent the signature read as the parent
+     * @param child  the signature read as the child, of the same architecture
+     * @param signal the signal that votes: any but {@link DirectionSignal#ADAPTIVE}, which chooses between signals per family
+     * @return the mean vote in [-1, 1], in the signal's fine-tuning orientation; 0 when no matrix differs
+     * @throws IllegalArgumentException for {@link DirectionSignal#ADAPTIVE}
+     */
     public static double of(ModelSignature parent, ModelSignature child, DirectionSignal signal) {
         if (signal == DirectionSignal.ADAPTIVE) {
             throw new IllegalArgumentException("choose KURTOSIS or SPECTRAL_TAIL for one edge");

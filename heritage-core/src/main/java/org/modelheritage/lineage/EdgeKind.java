@@ -21,7 +21,7 @@ public enum EdgeKind {
     /** The child is a weighted combination of several parents: one edge per parent. */
     MERGE;
 
-    /** The lower-case, hyphenated name used in JSON and exports: {@code fine-tune}, {@code quantized}. */
+    /** {@return the lower-case, hyphenated name used in JSON and exports: {@code fine-tune}, {@code quantized}} */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -29,7 +29,10 @@ public enum EdgeKind {
     /**
      * The kind of a {@link #label()}.
      *
+     * @param label a label such as {@code fine-tune}; case-insensitive, and {@code fine_tune} is accepted too
+     * @return the kind
      * @throws IllegalArgumentException for a label of no kind
+     * @throws NullPointerException when {@code label} is null
      */
     public static EdgeKind ofLabel(String label) {
         return valueOf(label.toUpperCase(Locale.ROOT).replace('-', '_'));

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param parentId the parent model's id
  * @param childId the child model's id
  * @param confidence in [0, 1]: the calibrated probability that this parent, in this direction, is
- *     right (see the README's "Confidence")
+ *     right (see "Confidence" in {@code docs/lineage.md})
  * @param kind what the relation is
  * @param weight the parent's share of the child in (0, 1]: its merge weight for a
  *     {@link EdgeKind#MERGE} edge (the weights of a merge's parents sum to about one), 1 for every
@@ -32,7 +32,17 @@ public record LineageEdge(String parentId, String childId, double confidence, Ed
             .thenComparing(Comparator.comparingDouble(LineageEdge::confidence).reversed())
             .thenComparing(LineageEdge::parentId, LineageEdge::compareCodePoints);
 
-    /** Validates the components. */
+    /**
+     * Checks the components.
+     *
+     * @param parentId   not null, not {@code childId}
+     * @param childId    not null
+     * @param confidence in [0, 1] (NaN is refused)
+     * @param kind       not null
+     * @param weight     in (0, 1]
+     * @throws IllegalArgumentException when the edge links a model to itself or a number is out of range
+     * @throws NullPointerException when an id or the kind is null
+     */
     public LineageEdge {
         Objects.requireNonNull(parentId, "parent id");
         Objects.requireNonNull(childId, "child id");
@@ -48,17 +58,26 @@ public record LineageEdge(String parentId, String childId, double confidence, Ed
         }
     }
 
-    /** An edge of a single parent (weight 1). */
+    /**
+     * An edge of a single parent (weight 1).
+     *
+     * @param parentId   the parent model's id, not null
+     * @param childId    the child model's id, not null, not the parent's
+     * @param confidence the calibrated probability the edge is right, in [0, 1]
+     * @param kind       what the relation is; not {@link EdgeKind#MERGE}, whose edges carry a weight
+     * @throws IllegalArgumentException when the edge links a model to itself or the confidence is out of range
+     * @throws NullPointerException when an id or the kind is null
+     */
     public LineageEdge(String parentId, String childId, double confidence, EdgeKind kind) {
         this(parentId, childId, confidence, kind, 1.0);
     }
 
-    /** The two hold the same weights (up to dtype rounding), so the direction means nothing. */
+    /** {@return whether the two hold the same weights (up to dtype rounding), so the direction means nothing} */
     public boolean duplicate() {
         return kind == EdgeKind.DUPLICATE;
     }
 
-    /** One of several parents of a merged model. */
+    /** {@return whether this is one of several parent edges of a merged model} */
     public boolean merge() {
         return kind == EdgeKind.MERGE;
     }
@@ -66,6 +85,9 @@ public record LineageEdge(String parentId, String childId, double confidence, Ed
     /**
      * Each child's main edge (the first by {@link #HEAVIEST_FIRST}): what a model's
      * {@code parentId} and {@code confidence} say. In the children's first-seen order.
+     *
+     * @param edges any edges, a merge's several parent edges included
+     * @return each child's main edge, keyed by child id, in the order the children first appear
      */
     public static Map<String, LineageEdge> mainEdges(Collection<LineageEdge> edges) {
         Map<String, LineageEdge> main = new LinkedHashMap<>();

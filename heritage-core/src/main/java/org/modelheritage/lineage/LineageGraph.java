@@ -72,6 +72,8 @@ public final class LineageGraph {
      *
      * @param members every model of the family, each once; their order is the order of every list
      *     this graph returns unless stated otherwise
+     * @param edges the family's parent → child edges; a child may have several parents (a merge)
+     * @return the graph, immutable
      * @throws IllegalArgumentException when an edge names a model not among the members, a
      *     (parent, child) pair repeats, or the edges form a cycle
      */
@@ -119,27 +121,38 @@ public final class LineageGraph {
         return List.copyOf(order);
     }
 
-    /** Every model, in the order given. */
+    /** {@return every model, in the order given; unmodifiable} */
     public List<String> members() {
         return members;
     }
 
-    /** Every edge, in the order given. */
+    /** {@return every edge, in the order given; unmodifiable} */
     public List<LineageEdge> edges() {
         return edges;
     }
 
-    /** Whether the model is a member. */
+    /**
+     * Whether the model is a member.
+     *
+     * @param modelId a model id
+     * @return true when it is one of the graph's members
+     */
     public boolean contains(String modelId) {
         return index.containsKey(modelId);
     }
 
-    /** The models without a parent, in member order. */
+    /** {@return the models without a parent, in member order: one per tree of the family} */
     public List<String> roots() {
         return roots;
     }
 
-    /** Whether the model has no parent. */
+    /**
+     * Whether the model has no parent.
+     *
+     * @param modelId a member's id
+     * @return true for a root
+     * @throws IllegalArgumentException for a model that is not a member
+     */
     public boolean isRoot(String modelId) {
         return parentEdges(modelId).isEmpty();
     }
@@ -148,6 +161,8 @@ public final class LineageGraph {
      * The edges into a model, main one first ({@link LineageEdge#HEAVIEST_FIRST}): one, several
      * for a merge, none for a root.
      *
+     * @param modelId a member's id
+     * @return the edges into it, main one first
      * @throws IllegalArgumentException for a model that is not a member
      */
     public List<LineageEdge> parentEdges(String modelId) {
@@ -155,29 +170,59 @@ public final class LineageGraph {
         return parentEdges.getOrDefault(modelId, List.of());
     }
 
-    /** The main edge into a model (a merge's heaviest parent); empty for a root. */
+    /**
+     * The main edge into a model (a merge's heaviest parent).
+     *
+     * @param modelId a member's id
+     * @return the main parent edge, or empty for a root
+     * @throws IllegalArgumentException for a model that is not a member
+     */
     public Optional<LineageEdge> mainParentEdge(String modelId) {
         List<LineageEdge> in = parentEdges(modelId);
         return in.isEmpty() ? Optional.empty() : Optional.of(in.get(0));
     }
 
-    /** Whether {@code edge} is its child's main parent edge. */
+    /**
+     * Whether an edge is its child's main parent edge.
+     *
+     * @param edge an edge whose child is a member
+     * @return true when it is the child's only or heaviest parent edge
+     * @throws IllegalArgumentException when the edge's child is not a member
+     */
     public boolean isMain(LineageEdge edge) {
         return mainParentEdge(edge.childId()).map(edge::equals).orElse(false);
     }
 
-    /** A model's parents, main one first. */
+    /**
+     * A model's parents, main one first.
+     *
+     * @param modelId a member's id
+     * @return the parents' ids: one, several for a merge, none for a root
+     * @throws IllegalArgumentException for a model that is not a member
+     */
     public List<String> parents(String modelId) {
         return parentEdges(modelId).stream().map(LineageEdge::parentId).toList();
     }
 
-    /** The edges out of a model, by child in member order. */
+    /**
+     * The edges out of a model, by child in member order.
+     *
+     * @param modelId a member's id
+     * @return its child edges; empty for a leaf
+     * @throws IllegalArgumentException for a model that is not a member
+     */
     public List<LineageEdge> childEdges(String modelId) {
         requireMember(modelId);
         return childEdges.getOrDefault(modelId, List.of());
     }
 
-    /** A model's children, in member order. */
+    /**
+     * A model's children, in member order (a merge is a child of each of its parents).
+     *
+     * @param modelId a member's id
+     * @return the children's ids; empty for a leaf
+     * @throws IllegalArgumentException for a model that is not a member
+     */
     public List<String> children(String modelId) {
         return childEdges(modelId).stream().map(LineageEdge::childId).toList();
     }
@@ -185,12 +230,22 @@ public final class LineageGraph {
     /**
      * Every model the given one descends from, nearest first (breadth first over parent edges,
      * a merge's main parent first); not the model itself.
+     *
+     * @param modelId a member's id
+     * @return its ancestors, each once; empty for a root
+     * @throws IllegalArgumentException for a model that is not a member
      */
     public List<String> ancestors(String modelId) {
         return reach(modelId, this::parents);
     }
 
-    /** Every model descending from the given one, nearest first (breadth first); not the model itself. */
+    /**
+     * Every model descending from the given one, nearest first (breadth first); not the model itself.
+     *
+     * @param modelId a member's id
+     * @return its descendants, each once; empty for a leaf
+     * @throws IllegalArgumentException for a model that is not a member
+     */
     public List<String> descendants(String modelId) {
         return reach(modelId, this::children);
     }
@@ -210,6 +265,8 @@ public final class LineageGraph {
     /**
      * Every model with its parents before it (a topological order, which exists since lineage is
      * acyclic); among models whose parents have all been listed, member order.
+     *
+     * @return every member once, parents before children
      */
     public List<String> topologicalOrder() {
         return topological;
@@ -231,6 +288,8 @@ public final class LineageGraph {
      * The family as a tree, depth first from each root in member order, children in member
      * order: every model appears once expanded (under its main parent), and once more, not
      * expanded, under each lighter parent of a merge. Printing a family is one loop over it.
+     *
+     * @return the walk's steps, in order
      */
     public List<Step> depthFirst() {
         List<Step> out = new ArrayList<>(members.size() + edges.size());
@@ -256,6 +315,8 @@ public final class LineageGraph {
      * The same graph as a JGraphT directed acyclic graph (unmodifiable, unweighted: read an
      * edge's confidence and weight from the edge), for JGraphT's algorithms and exporters.
      * Built on each call.
+     *
+     * @return a new unmodifiable JGraphT graph: the members as vertices, the edges as edges
      */
     public Graph<String, LineageEdge> asGraph() {
         DirectedAcyclicGraph<String, LineageEdge> g = new DirectedAcyclicGraph<>(LineageEdge.class);

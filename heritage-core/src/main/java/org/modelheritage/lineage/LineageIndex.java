@@ -75,12 +75,29 @@ public final class LineageIndex {
         this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
     }
 
-    /** An index that orients trees by {@code recipe}, groups families by {@code clustering} and reads models with {@code extractor}. */
+    /**
+     * An index that compares candidate pairs only in families of more than
+     * {@link #DEFAULT_SPARSE_ABOVE} models.
+     *
+     * @param recipe     how trees are built and oriented
+     * @param clustering how models are grouped into families
+     * @param extractor  how weights are read into signatures
+     * @throws NullPointerException when an argument is null
+     */
     public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor) {
         this(recipe, clustering, extractor, DEFAULT_SPARSE_ABOVE);
     }
 
-    /** With the family size above which only candidate pairs are compared (0: always; a huge value: never). */
+    /**
+     * An index with its own threshold for comparing candidate pairs only.
+     *
+     * @param recipe      how trees are built and oriented
+     * @param clustering  how models are grouped into families
+     * @param extractor   how weights are read into signatures
+     * @param sparseAbove the family (or architecture) size above which only candidate pairs are
+     *                    compared: 0 always, {@link Integer#MAX_VALUE} never
+     * @throws NullPointerException when {@code recipe}, {@code clustering} or {@code extractor} is null
+     */
     public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor, int sparseAbove) {
         this.sparseAbove = sparseAbove;
         this.recipe = Objects.requireNonNull(recipe, "recipe");
@@ -88,12 +105,12 @@ public final class LineageIndex {
         this.extractor = Objects.requireNonNull(extractor, "extractor");
     }
 
-    /** The recipe that orients this index's trees. */
+    /** {@return the recipe that builds and orients this index's trees} */
     public MotherRecipe recipe() {
         return recipe;
     }
 
-    /** The extractor this index reads weights with (its sketch size must match restored signatures). */
+    /** {@return the extractor this index reads weights with (its sketch size must match restored signatures)} */
     public SignatureExtractor extractor() {
         return extractor;
     }
@@ -101,8 +118,11 @@ public final class LineageIndex {
     /**
      * Reads a model's weights once and adds it.
      *
+     * @param modelId the model's id; not yet in the index
+     * @param file    its weights, open; read once, not closed
      * @return its signature, for the caller to store
      * @throws IllegalArgumentException if the id is taken
+     * @throws IOException when the weights cannot be read
      */
     public ModelSignature add(String modelId, WeightFile file) throws IOException {
         requireNew(modelId);
@@ -116,6 +136,11 @@ public final class LineageIndex {
      * the families are known, they are updated at once (the model's correlations with the models
      * of its structure, in parallel), and a family it joins will have its tree grown rather than
      * rebuilt.
+     *
+     * @param modelId   the model's id; not yet in the index
+     * @param signature its signature, not null
+     * @throws IllegalArgumentException if the id is taken
+     * @throws NullPointerException when {@code signature} is null
      */
     public synchronized void add(String modelId, ModelSignature signature) {
         requireNew(modelId);
@@ -166,6 +191,9 @@ public final class LineageIndex {
      * Removes a model and every cached value that involves it; false if it was not there. Its
      * family is split if it has to be, and a tree that was built is rebuilt at once from cached
      * values (quadratic in the family's size), so that the next model added grows it again.
+     *
+     * @param modelId the model's id
+     * @return true when it was in the index and is now gone, false when it was not there
      */
     public synchronized boolean remove(String modelId) {
         if (models.remove(modelId) == null) {
@@ -188,22 +216,37 @@ public final class LineageIndex {
         return true;
     }
 
-    /** Whether the index holds this model. */
+    /**
+     * Whether the index holds this model.
+     *
+     * @param modelId the model's id
+     * @return true when it was added and not removed since
+     */
     public synchronized boolean contains(String modelId) {
         return models.containsKey(modelId);
     }
 
-    /** The signature of a model the index holds. */
+    /**
+     * The signature of a model the index holds.
+     *
+     * @param modelId the model's id
+     * @return its signature, or empty when the index does not hold it
+     */
     public synchronized Optional<ModelSignature> signature(String modelId) {
         return Optional.ofNullable(models.get(modelId));
     }
 
-    /** Model ids, sorted. */
+    /** {@return the ids of the models the index holds, sorted by {@link String#compareTo}; a copy} */
     public synchronized List<String> modelIds() {
         return List.copyOf(models.keySet());
     }
 
-    /** The families, sorted by first member. */
+    /**
+     * The families, sorted by first member; computed (correlations in parallel) on the first call
+     * after a change, then cached.
+     *
+     * @return every family, a model on its own included
+     */
     public synchronized List<ModelCluster> families() {
         if (families == null) {
             // the correlations the clustering may ask for, computed in parallel first
@@ -299,12 +342,22 @@ public final class LineageIndex {
         return built.tree();
     }
 
-    /** The family a model belongs to; empty for a model not added. */
+    /**
+     * The family a model belongs to.
+     *
+     * @param modelId the model's id
+     * @return its family (itself alone when it has no relative), or empty for a model not added
+     */
     public synchronized Optional<ModelCluster> familyOf(String modelId) {
         return families().stream().filter(f -> f.contains(modelId)).findFirst();
     }
 
-    /** The recovered tree of the family a model belongs to; empty for a model not added. */
+    /**
+     * The recovered tree of the family a model belongs to; built on first use, then cached.
+     *
+     * @param modelId the model's id
+     * @return its family's tree, or empty for a model not added
+     */
     public synchronized Optional<LineageTree> treeOf(String modelId) {
         for (ModelCluster f : families()) {
             if (f.contains(modelId)) {
@@ -314,7 +367,7 @@ public final class LineageIndex {
         return Optional.empty();
     }
 
-    /** Every family's tree, in family order. */
+    /** {@return every family's tree, in {@link #families()} order; trees not built yet are built now} */
     public synchronized List<LineageTree> trees() {
         List<LineageTree> out = new ArrayList<>();
         for (ModelCluster f : families()) {
@@ -379,7 +432,12 @@ public final class LineageIndex {
         return forward ? e : -e;
     }
 
-    /** Every cached pairwise value, as storage rows. */
+    /**
+     * Every cached pairwise value, as storage rows: correlations, {@link PairMetrics} by name, and
+     * direction evidence.
+     *
+     * @return the rows, sorted by model A, model B, then metric
+     */
     public synchronized List<PairDistance> pairwiseValues() {
         List<PairDistance> rows = new ArrayList<>();
         correlations.forEach((k, v) -> {
@@ -407,6 +465,8 @@ public final class LineageIndex {
      * The pairwise values computed since the last call (in no particular order), for a store to
      * persist: each is handed out once; values restored by {@link #restore} and values of models
      * removed since are not.
+     *
+     * @return the new rows; empty when nothing was computed since the last call
      */
     public synchronized List<PairDistance> drainComputed() {
         List<PairDistance> out = new ArrayList<>();
@@ -422,7 +482,7 @@ public final class LineageIndex {
         return models.containsKey(p.modelA()) && models.containsKey(p.modelB());
     }
 
-    /** What {@link #drainComputed()} would hand out now, without draining it. */
+    /** {@return what {@link #drainComputed()} would hand out now, without draining it} */
     public synchronized List<PairDistance> pendingComputed() {
         return computed.stream().filter(this::ofPresentModels).toList();
     }
@@ -436,6 +496,10 @@ public final class LineageIndex {
      * Loads models and cached pairwise values back (what {@link ModelSignature#encode()} and
      * {@link #pairwiseValues()} gave). Rows about unknown models, or incomplete metric sets,
      * are ignored (they will be recomputed when needed).
+     *
+     * @param signatures the models to add, by id; none may be in the index already
+     * @param rows       cached pairwise values, as {@link #pairwiseValues()} gives them
+     * @throws IllegalArgumentException when a model id is already in the index
      */
     public synchronized void restore(Map<String, ModelSignature> signatures, Collection<PairDistance> rows) {
         signatures.forEach(this::add);
@@ -467,12 +531,12 @@ public final class LineageIndex {
         growths.clear();
     }
 
-    /** How many trees were built from scratch and how many grown by one model (linear time). */
+    /** {@return how many trees were built from scratch ({@code built}) and how many grown by one model in linear time ({@code grown})} */
     public synchronized Map<String, Integer> treeBuilds() {
         return Map.of("built", treesBuilt, "grown", treesGrown);
     }
 
-    /** How many pairwise values are cached, by kind (for tests and monitoring). */
+    /** {@return how many pairwise values are cached, by kind: {@code correlation}, {@code metrics}, {@code direction} (for tests and monitoring)} */
     public synchronized Map<String, Integer> cacheSizes() {
         return Map.of(PairDistance.CORRELATION, correlations.size(), "metrics", metrics.size(), "direction",
                 evidence.size());

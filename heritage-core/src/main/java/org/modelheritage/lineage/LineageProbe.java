@@ -57,6 +57,19 @@ public final class LineageProbe {
      */
     public record Outcome(String candidateId, Placement placement, List<ModelCluster> joined, ModelCluster family, LineageTree tree, boolean lowRank,
             Map<String, Double> correlations, Map<String, PairMetrics> metrics) {
+        /**
+         * Checks the components and copies the collections.
+         *
+         * @param candidateId  not null
+         * @param placement    not null
+         * @param joined       not null; copied
+         * @param family       the family, or null
+         * @param tree         the tree, or null
+         * @param lowRank      which distance the tree used
+         * @param correlations not null; copied
+         * @param metrics      not null; copied
+         * @throws NullPointerException when {@code candidateId}, {@code placement} or a collection is null
+         */
         public Outcome {
             Objects.requireNonNull(candidateId, "candidateId");
             Objects.requireNonNull(placement, "placement");
@@ -65,7 +78,12 @@ public final class LineageProbe {
             metrics = Map.copyOf(metrics);
         }
 
-        /** The distance the tree was built on, between the candidate and a member of its family. */
+        /**
+         * The distance the tree was built on, between the candidate and a member of its family.
+         *
+         * @param modelId a member of the candidate's family
+         * @return the distance ({@link PairMetrics#distance(boolean)}), or NaN for a model outside the family
+         */
         public double distance(String modelId) {
             PairMetrics m = metrics.get(modelId);
             return m == null ? Double.NaN : m.distance(lowRank);
@@ -76,18 +94,34 @@ public final class LineageProbe {
     private final FamilyClustering clustering;
     private final SignatureExtractor extractor;
 
+    /**
+     * A probe that runs the engine with these parts; give it those of the index it probes, or the
+     * tree it returns may differ from the one an add would give.
+     *
+     * @param recipe     how trees are built and oriented
+     * @param clustering how models are grouped into families
+     * @param extractor  how weights are read into signatures
+     * @throws NullPointerException when an argument is null
+     */
     public LineageProbe(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor) {
         this.recipe = Objects.requireNonNull(recipe, "recipe");
         this.clustering = Objects.requireNonNull(clustering, "clustering");
         this.extractor = Objects.requireNonNull(extractor, "extractor");
     }
 
-    /** With the defaults a {@link LineageIndex#LineageIndex()} has. */
+    /** {@return a probe with the parts a {@link LineageIndex#LineageIndex()} has} */
     public static LineageProbe defaults() {
         return new LineageProbe(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
     }
 
-    /** Places the candidate against what an index holds; values it has cached are recomputed. */
+    /**
+     * Places the candidate against what an index holds; values the index has cached are
+     * recomputed (to the same numbers), not read.
+     *
+     * @param candidate the candidate's signature
+     * @param index     the index to place it against; not changed
+     * @return where the candidate would sit
+     */
     public Outcome place(ModelSignature candidate, LineageIndex index) {
         return place(candidate, index.families(), id -> index.signature(id).orElse(null), ids -> List.of());
     }
@@ -95,10 +129,12 @@ public final class LineageProbe {
     /**
      * Places the candidate.
      *
+     * @param candidate the candidate's signature
      * @param families the current families (as {@link LineageIndex#families()} gives them)
      * @param signatures the signature of a member; null for one that is gone meanwhile (skipped)
      * @param cachedRows pairwise values already known among the given models (may be empty: what
      *     is missing is computed, to the same values)
+     * @return where the candidate would sit, under the id {@link #CANDIDATE}
      */
     public Outcome place(ModelSignature candidate, List<ModelCluster> families, Function<String, ModelSignature> signatures,
             Function<Collection<String>, Collection<PairDistance>> cachedRows) {
@@ -109,6 +145,14 @@ public final class LineageProbe {
      * As {@link #place(ModelSignature, List, Function, Function)}, the candidate under another id
      * (one no model has): where the engine breaks a tie by id, this decides. A test that compares
      * with a batch run gives the id the model had there.
+     *
+     * @param candidateId the id the candidate goes by; no member may have it
+     * @param candidate   the candidate's signature
+     * @param families    the current families
+     * @param signatures  the signature of a member; null for one that is gone meanwhile (skipped)
+     * @param cachedRows  pairwise values already known among the given models (may be empty)
+     * @return where the candidate would sit, under {@code candidateId}
+     * @throws NullPointerException when {@code candidateId} is null
      */
     public Outcome place(String candidateId, ModelSignature candidate, List<ModelCluster> families,
             Function<String, ModelSignature> signatures, Function<Collection<String>, Collection<PairDistance>> cachedRows) {

@@ -24,32 +24,49 @@ public interface MinimumArborescence<V, E> {
     /**
      * Computes (once) and returns the arborescence.
      *
+     * @return the minimum spanning arborescence; the same object on every call
      * @throws IllegalArgumentException if no spanning arborescence exists (some vertex cannot be
      *     reached from any root, or not from the required one)
      */
     Arborescence<V, E> getArborescence();
 
-    /** A spanning arborescence: its root, its edges and their total weight. */
+    /**
+     * A spanning arborescence: its root, its edges and their total weight.
+     *
+     * @param <V> vertex type
+     * @param <E> edge type
+     */
     interface Arborescence<V, E> extends Iterable<E> {
-        /** The arborescence's root. */
+        /** {@return the arborescence's root: the one vertex without an incoming edge} */
         V getRoot();
 
-        /** The edges, one per vertex other than the root. */
+        /** {@return the edges, one per vertex other than the root; unmodifiable} */
         Set<E> getEdges();
 
-        /** The sum of the edges' weights. */
+        /** {@return the sum of the edges' weights, as the graph gives them} */
         double getWeight();
 
-        /** The edge into {@code vertex}; empty for the root. */
+        /**
+         * The edge into a vertex.
+         *
+         * @param vertex a vertex of the graph
+         * @return its incoming edge, or empty for the root (and for a vertex not in the graph)
+         */
         Optional<E> getParentEdge(V vertex);
 
+        /** {@return an iterator over {@link #getEdges()}} */
         @Override
         default Iterator<E> iterator() {
             return getEdges().iterator();
         }
     }
 
-    /** The immutable default {@link Arborescence}. */
+    /**
+     * The immutable default {@link Arborescence}.
+     *
+     * @param <V> vertex type
+     * @param <E> edge type
+     */
     final class ArborescenceImpl<V, E> implements Arborescence<V, E>, Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -63,7 +80,12 @@ public interface MinimumArborescence<V, E> {
         private final double weight;
 
         /**
-         * @param parentEdges the edge into each vertex but the root
+         * An arborescence of these edges; nothing checks that they form one.
+         *
+         * @param root        the root, not null
+         * @param parentEdges the edge into each vertex but the root; copied
+         * @param weight      the edges' total weight
+         * @throws NullPointerException when {@code root}, {@code parentEdges} or one of its keys or values is null
          */
         public ArborescenceImpl(V root, Map<V, E> parentEdges, double weight) {
             this.root = Objects.requireNonNull(root, "root");

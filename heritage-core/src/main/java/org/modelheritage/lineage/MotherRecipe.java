@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * How a family's tree is recovered: the distance, how the tree is built from it, and how it is
  * oriented. {@link #paper()} is MoTHer exactly as its reference does it; {@link #defaults()} is
- * ours (see the README's "Lineage recovery").
+ * ours (see {@code docs/lineage.md}).
  *
  * @param distance the pairwise distance
  * @param method how the tree is built
@@ -52,7 +52,17 @@ public record MotherRecipe(DistanceMeasure distance, TreeMethod method, Directio
         SPANNING_TREE
     }
 
-    /** Validates the components. */
+    /**
+     * Checks the components.
+     *
+     * @param distance not null
+     * @param method   not null
+     * @param signal   not null
+     * @param mode     not null
+     * @param lambda   finite and at least 0
+     * @throws IllegalArgumentException when {@code lambda} is negative, infinite or NaN
+     * @throws NullPointerException when a component is null
+     */
     public MotherRecipe {
         Objects.requireNonNull(distance, "distance");
         Objects.requireNonNull(method, "method");
@@ -63,19 +73,25 @@ public record MotherRecipe(DistanceMeasure distance, TreeMethod method, Directio
         }
     }
 
-    /** MoTHer as the paper's reference runs it: max-normalised distance, lambda 0.3, fine-tuning mode. */
+    /** {@return MoTHer as the paper's reference runs it: max-normalised distance, arborescence, kurtosis, lambda 0.3, fine-tuning mode} */
     public static MotherRecipe paper() {
         return new MotherRecipe(DistanceMeasure.PAPER, TreeMethod.ARBORESCENCE, DirectionSignal.KURTOSIS,
                 DirectionMode.FINE_TUNING, 0.3);
     }
 
-    /** Ours: spectral distance, spanning tree, adaptive direction evidence, automatic mode. */
+    /** {@return ours: spectral distance, spanning tree, adaptive direction evidence, automatic mode} */
     public static MotherRecipe defaults() {
         return new MotherRecipe(DistanceMeasure.SPECTRAL, TreeMethod.SPANNING_TREE, DirectionSignal.ADAPTIVE,
                 DirectionMode.AUTO, 0.3);
     }
 
-    /** This recipe with another direction mode. */
+    /**
+     * This recipe with another direction mode.
+     *
+     * @param newMode how the direction signal is read, not null
+     * @return a new recipe; this one is unchanged
+     * @throws NullPointerException when {@code newMode} is null
+     */
     public MotherRecipe withMode(DirectionMode newMode) {
         return new MotherRecipe(distance, method, signal, newMode, lambda);
     }

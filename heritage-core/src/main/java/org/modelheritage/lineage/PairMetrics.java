@@ -53,42 +53,50 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * The spectral-tail distance counts the squared singular values past this share of them. The
      * last quarter rather than the last half: on language models, siblings fine-tuned on similar
      * data share much of their update, and that shared part reaches well into the upper half of
-     * the spectrum (see the README's "Lineage in the wild" for the measurement).
+     * the spectrum (see "Lineage in the wild" in {@code docs/lineage.md} for the measurement).
      */
     static final double TAIL_FROM = Double.parseDouble(System.getProperty("mh.tailFrom", "0.75"));
     /** A difference this many times the rounding noise of a dtype cast is no longer a duplicate. */
     static final double DUPLICATE_NOISE_FACTOR = 2.0;
 
-    /** Metric names of the storage rows. */
+    /** The storage row metric holding {@link #tail()}. */
     public static final String TAIL = "tail";
-    /** Metric name of a storage row. */
+    /** The storage row metric holding {@link #energy()}. */
     public static final String ENERGY = "energy";
-    /** Metric name of a storage row. */
+    /** The storage row metric holding {@link #rank()}. */
     public static final String RANK = "rank";
-    /** Metric name of a storage row. */
+    /** The storage row metric holding {@link #rankRatio()}. */
     public static final String RANK_RATIO = "rank-ratio";
-    /** Metric name of a storage row. */
+    /** The storage row metric holding {@link #maxRelativeRms()}. */
     public static final String MAX_RELATIVE_RMS = "max-relative-rms";
-    /** Metric name of a storage row. */
+    /** The storage row metric holding {@link #duplicate()}, as 1 (true) or 0 (false). */
     public static final String DUPLICATE = "duplicate";
-    /** Metric name of a storage row. */
+    /** The storage row metric holding {@link #dot()}. */
     public static final String DOT = "dot";
 
     /**
      * The distance MoTHer builds the tree on: the spectral tail for full fine-tuning, the rank
      * (with the relative energy as a tie-breaker below one) for a low-rank family.
+     *
+     * @param lowRank whether the family's differences are low-rank (merged adapters)
+     * @return {@link #tail()}, or for a low-rank family {@code rank + energy / (1 + energy)}; at least 0
      */
     public double distance(boolean lowRank) {
         return lowRank ? rank + energy / (1.0 + energy) : tail;
     }
 
-    /** As metric rows; {@link #fromRows(Map)} reads them back. */
+    /** {@return the seven values by metric name ({@link #TAIL} ... {@link #DOT}); {@link #fromRows(Map)} reads them back} */
     public Map<String, Double> toRows() {
         return Map.of(TAIL, tail, ENERGY, energy, RANK, rank, RANK_RATIO, rankRatio, MAX_RELATIVE_RMS,
                 maxRelativeRms, DUPLICATE, duplicate ? 1.0 : 0.0, DOT, dot);
     }
 
-    /** Reads what {@link #toRows()} wrote; null when a metric is missing. */
+    /**
+     * Reads what {@link #toRows()} wrote.
+     *
+     * @param rows values by metric name; other metrics are ignored
+     * @return the metrics, or null when one of the seven is missing
+     */
     public static PairMetrics fromRows(Map<String, Double> rows) {
         for (String k : List.of(TAIL, ENERGY, RANK, RANK_RATIO, MAX_RELATIVE_RMS, DUPLICATE, DOT)) {
             if (!rows.containsKey(k)) {
@@ -108,7 +116,12 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
         return DirectionEvidence.spread(s.lineageMatrices(), MAX_SPECTRAL_MATRICES);
     }
 
-    /** A model's {@link #dot} with itself. */
+    /**
+     * A model's {@link #dot} with itself.
+     *
+     * @param s the model's signature
+     * @return the mean squared value over each spectral matrix's sketch, summed over the matrices; at least 0
+     */
     public static double selfDot(ModelSignature s) {
         double dot = 0;
         for (MatrixSketch m : spectralMatrices(s)) {
@@ -128,6 +141,9 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
      * for bit: {@code between(a, b)} equals {@code between(b, a)}, and neither depends on the order
      * of tensors in the files.
      *
+     * @param a one model's signature
+     * @param b the other's, of the same architecture
+     * @return the pair's metrics
      * @throws IllegalArgumentException if their architectures differ
      */
     public static PairMetrics between(ModelSignature a, ModelSignature b) {

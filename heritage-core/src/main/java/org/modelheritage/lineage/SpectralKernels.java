@@ -14,6 +14,12 @@ public final class SpectralKernels {
      * The Gram matrix of the smaller side of {@code D = a - b}: {@code D D^T} when
      * {@code rows <= cols}, else {@code D^T D}; m x m row-major with {@code m = min(rows, cols)}.
      * Its eigenvalues are the squared singular values of D.
+     *
+     * @param a    one sketch, row-major, at least {@code rows * cols} values
+     * @param b    the other sketch, the same shape
+     * @param rows the sketches' row count
+     * @param cols the sketches' column count
+     * @return the m x m Gram matrix, row-major, symmetric; accumulated in double
      */
     public static double[] differenceGram(float[] a, float[] b, int rows, int cols) {
         int m = Math.min(rows, cols);
@@ -53,7 +59,15 @@ public final class SpectralKernels {
         return g;
     }
 
-    /** Squared singular values of {@code a - b}, descending (negative round-off clamped to zero). */
+    /**
+     * Squared singular values of {@code a - b}, descending (negative round-off clamped to zero).
+     *
+     * @param a    one sketch, row-major
+     * @param b    the other sketch, the same shape
+     * @param rows the sketches' row count
+     * @param cols the sketches' column count
+     * @return {@code min(rows, cols)} values, descending, each at least 0
+     */
     public static double[] differenceSpectrum(float[] a, float[] b, int rows, int cols) {
         int m = Math.min(rows, cols);
         double[] g = differenceGram(a, b, rows, cols);
@@ -67,6 +81,9 @@ public final class SpectralKernels {
     /**
      * Energy of the spectrum's tail: the sum of the squared singular values past the first half,
      * {@code sum(s[i]^2, i >= floor(m/2))}.
+     *
+     * @param squaredSingularValues a spectrum, descending, as {@link #differenceSpectrum} gives it
+     * @return the tail's energy, at least 0; 0 for an empty spectrum
      */
     public static double tailEnergy(double[] squaredSingularValues) {
         double t = 0.0;
@@ -79,6 +96,10 @@ public final class SpectralKernels {
     /**
      * Energy past a share of the spectrum: {@code sum(s[i]^2, i >= floor(from * m))}, for
      * {@code from} in [0, 1).
+     *
+     * @param squaredSingularValues a spectrum, descending
+     * @param from                  the share of the spectrum skipped, in [0, 1)
+     * @return the energy past that share, at least 0
      */
     public static double tailEnergy(double[] squaredSingularValues, double from) {
         double t = 0.0;
@@ -88,7 +109,12 @@ public final class SpectralKernels {
         return t;
     }
 
-    /** Sum of the squared singular values (the squared Frobenius norm). */
+    /**
+     * Sum of the squared singular values (the squared Frobenius norm).
+     *
+     * @param squaredSingularValues a spectrum
+     * @return the sum, at least 0 for a clamped spectrum
+     */
     public static double totalEnergy(double[] squaredSingularValues) {
         double t = 0.0;
         for (double v : squaredSingularValues) {
@@ -97,7 +123,13 @@ public final class SpectralKernels {
         return t;
     }
 
-    /** Singular values above {@code threshold}. */
+    /**
+     * How many singular values are above a threshold.
+     *
+     * @param squaredSingularValues a spectrum of squared singular values
+     * @param threshold             the threshold on the singular values themselves (not squared)
+     * @return the count of singular values strictly above {@code threshold}
+     */
     public static int effectiveRank(double[] squaredSingularValues, double threshold) {
         double t2 = threshold * threshold;
         int r = 0;
@@ -115,6 +147,12 @@ public final class SpectralKernels {
      * half, {@code ||Q^T child||^2 - ||Q^T parent||^2}: how the weights' energy changes along the
      * edge in the directions where the update carries no task-specific (low-rank) signal.
      * Antisymmetric: swapping the two models flips its sign.
+     *
+     * @param parent the sketch read as the parent, row-major
+     * @param child  the sketch read as the child, the same shape
+     * @param rows   the sketches' row count
+     * @param cols   the sketches' column count
+     * @return the statistic; positive when the child holds more energy in the tail directions
      */
     public static double tailEnergyChange(float[] parent, float[] child, int rows, int cols) {
         int m = Math.min(rows, cols);

@@ -14,6 +14,10 @@ public final class SymmetricEigen {
 
     /**
      * Eigenvalues of the symmetric matrix {@code a} (row-major, n x n; destroyed), in descending order.
+     *
+     * @param a the matrix, row-major, at least {@code n * n} values; overwritten
+     * @param n its order
+     * @return the n eigenvalues, descending
      */
     public static double[] eigenvalues(double[] a, int n) {
         double[] d = new double[n];

@@ -29,14 +29,27 @@ public final class TarjanArborescence<V, E> implements MinimumArborescence<V, E>
     private final V requiredRoot;
     private Arborescence<V, E> result;
 
-    /** The minimum arborescence over every choice of root. */
+    /**
+     * The minimum arborescence over every choice of root.
+     *
+     * @param graph a directed, weighted graph; read when the arborescence is computed, not copied
+     * @throws IllegalArgumentException when the graph is not directed
+     * @throws NullPointerException when {@code graph} is null
+     */
     public TarjanArborescence(Graph<V, E> graph) {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.requiredRoot = null;
         requireDirected(graph);
     }
 
-    /** The minimum arborescence rooted at {@code root}. */
+    /**
+     * The minimum arborescence rooted at a given vertex.
+     *
+     * @param graph a directed, weighted graph; read when the arborescence is computed, not copied
+     * @param root  the vertex the arborescence must start from
+     * @throws IllegalArgumentException when the graph is not directed or {@code root} is not in it
+     * @throws NullPointerException when an argument is null
+     */
     public TarjanArborescence(Graph<V, E> graph, V root) {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.requiredRoot = Objects.requireNonNull(root, "root");

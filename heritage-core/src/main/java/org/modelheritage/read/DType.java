@@ -36,17 +36,22 @@ public enum DType {
         this.byteSize = byteSize;
     }
 
-    /** Bytes one element takes on disk. */
+    /** {@return the bytes one element takes on disk: 1, 2, 4 or 8} */
     public int byteSize() {
         return byteSize;
     }
 
-    /** Whether values of this type are floating point. */
+    /** {@return whether values of this type are floating point (the F8 types included)} */
     public boolean isFloatingPoint() {
         return this == F64 || this == F32 || this == F16 || this == BF16 || this == F8_E4M3 || this == F8_E5M2;
     }
 
-    /** The dtype for a safetensors dtype string ("F32", "BF16", ...), if it is one we know. */
+    /**
+     * The dtype for a safetensors dtype string.
+     *
+     * @param name a dtype as a safetensors header spells it ("F32", "BF16", ...); case-insensitive; may be null
+     * @return the dtype, or empty for null or a name we do not know
+     */
     public static Optional<DType> fromSafetensorsName(String name) {
         if (name == null) {
             return Optional.empty();

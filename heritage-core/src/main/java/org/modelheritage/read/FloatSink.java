@@ -7,6 +7,8 @@ package org.modelheritage.read;
 @FunctionalInterface
 public interface FloatSink {
     /**
+     * Takes the next chunk of values.
+     *
      * @param values a buffer whose first {@code length} entries are the next values
      * @param length how many entries of {@code values} are valid
      */

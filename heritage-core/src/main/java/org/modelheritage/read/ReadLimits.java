@@ -24,7 +24,15 @@ public record ReadLimits(int maxTensors, long maxHeaderBytes, long maxMetadataBy
     /** Default: PyTorch tensors may read at most 4 times the elements of their distinct storages. */
     public static final int DEFAULT_MAX_READ_FACTOR = 4;
 
-    /** Validates the components. */
+    /**
+     * Checks the components.
+     *
+     * @param maxTensors       at least 1
+     * @param maxHeaderBytes   2 to {@value #DEFAULT_MAX_HEADER_BYTES} (the safetensors format's own ceiling)
+     * @param maxMetadataBytes at least 0
+     * @param maxReadFactor    at least 1
+     * @throws IllegalArgumentException when a limit is out of its range
+     */
     public ReadLimits {
         if (maxTensors < 1) {
             throw new IllegalArgumentException("maxTensors must be positive, got " + maxTensors);
@@ -40,27 +48,51 @@ public record ReadLimits(int maxTensors, long maxHeaderBytes, long maxMetadataBy
         }
     }
 
-    /** The default limits. */
+    /** {@return the default limits: 100,000 tensors, 100 MB headers, 10 MB metadata, read factor 4} */
     public static ReadLimits defaults() {
         return new ReadLimits(DEFAULT_MAX_TENSORS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_READ_FACTOR);
     }
 
-    /** These limits with at most {@code n} tensors per model. */
+    /**
+     * These limits with another tensor count.
+     *
+     * @param n the most tensors per model (all shards together), at least 1
+     * @return new limits; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is below 1
+     */
     public ReadLimits withMaxTensors(int n) {
         return new ReadLimits(n, maxHeaderBytes, maxMetadataBytes, maxReadFactor);
     }
 
-    /** These limits with a safetensors header of at most {@code n} bytes. */
+    /**
+     * These limits with another safetensors header size.
+     *
+     * @param n the most bytes of header JSON per file, 2 to {@value #DEFAULT_MAX_HEADER_BYTES}
+     * @return new limits; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is out of range
+     */
     public ReadLimits withMaxHeaderBytes(long n) {
         return new ReadLimits(maxTensors, n, maxMetadataBytes, maxReadFactor);
     }
 
-    /** These limits with at most {@code n} bytes of safetensors {@code __metadata__}. */
+    /**
+     * These limits with another safetensors {@code __metadata__} size.
+     *
+     * @param n the most characters of metadata, keys and values together, at least 0
+     * @return new limits; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is negative
+     */
     public ReadLimits withMaxMetadataBytes(long n) {
         return new ReadLimits(maxTensors, maxHeaderBytes, n, maxReadFactor);
     }
 
-    /** These limits with a PyTorch read factor of at most {@code n}. */
+    /**
+     * These limits with another PyTorch read factor.
+     *
+     * @param n the most elements all tensors may read, as a multiple of their distinct storages' elements, at least 1
+     * @return new limits; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is below 1
+     */
     public ReadLimits withMaxReadFactor(int n) {
         return new ReadLimits(maxTensors, maxHeaderBytes, maxMetadataBytes, n);
     }

@@ -34,9 +34,24 @@ import org.modelheritage.read.io.FloatConversions;
 public final class SafetensorsWriter implements Closeable {
     private static final int BUFFER_BYTES = 1 << 20;
 
-    /** A whole tensor, for {@link #write(Path, List, Map)}. */
+    /**
+     * A whole tensor, for {@link #write(Path, List, Map)}.
+     *
+     * @param name   the tensor's name in the file
+     * @param dtype  the type to store it in; values are converted from float
+     * @param shape  its dimensions
+     * @param values its values, row-major, as many as the shape holds (checked when written)
+     */
     public record Tensor(String name, DType dtype, long[] shape, float[] values) {
-        /** Validates the components. */
+        /**
+         * Checks the name and type and copies the shape.
+         *
+         * @param name   not null
+         * @param dtype  not null
+         * @param shape  not null; copied
+         * @param values the values (not copied)
+         * @throws NullPointerException when {@code name}, {@code dtype} or {@code shape} is null
+         */
         public Tensor {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(dtype, "dtype");
@@ -58,7 +73,16 @@ public final class SafetensorsWriter implements Closeable {
         advance();
     }
 
-    /** Creates (or replaces) {@code file} and writes its header; then write every tensor's values in order. */
+    /**
+     * Creates (or replaces) a file and writes its header; then write every tensor's values in order.
+     *
+     * @param file     the file to write; truncated when it exists
+     * @param tensors  the tensors, in the order their values will be written; names unique
+     * @param metadata the {@code __metadata__} map; empty for none
+     * @return the writer, positioned at the first tensor's first value; close it when every value is written
+     * @throws IllegalArgumentException when a name repeats or is {@code __metadata__}
+     * @throws IOException when the file cannot be created or written
+     */
     public static SafetensorsWriter create(Path file, List<TensorInfo> tensors, Map<String, String> metadata)
             throws IOException {
         Set<String> names = new HashSet<>();
@@ -83,7 +107,16 @@ public final class SafetensorsWriter implements Closeable {
         return new SafetensorsWriter(channel, new ArrayList<>(tensors));
     }
 
-    /** Writes a whole file of the given tensors. */
+    /**
+     * Writes a whole file of the given tensors.
+     *
+     * @param file     the file to write; truncated when it exists
+     * @param tensors  the tensors and their values, in file order
+     * @param metadata the {@code __metadata__} map; empty for none
+     * @throws IllegalArgumentException when a tensor's values do not match its shape, or a name repeats
+     * @throws UnsupportedOperationException for an F8 tensor, which takes raw bytes only
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) throws IOException {
         List<TensorInfo> infos = new ArrayList<>();
         for (Tensor t : tensors) {
@@ -141,7 +174,14 @@ public final class SafetensorsWriter implements Closeable {
         return header;
     }
 
-    /** Writes the next values, in order across the tensors given to {@link #create}. */
+    /**
+     * Writes the next values, in order across the tensors given to {@link #create}.
+     *
+     * @param values all of them are written, converted to each tensor's dtype
+     * @throws IllegalStateException when the values pass the end of the last tensor
+     * @throws UnsupportedOperationException when they reach an F8 tensor
+     * @throws IOException when the file cannot be written
+     */
     public void write(float[] values) throws IOException {
         write(values, 0, values.length);
     }
@@ -149,6 +189,14 @@ public final class SafetensorsWriter implements Closeable {
     /**
      * Appends values to the tensors in order, converted to each tensor's dtype; a call may span
      * several tensors. F8 tensors take raw bytes only ({@link #writeRaw}).
+     *
+     * @param values the array holding the values
+     * @param offset the first value to write
+     * @param length how many values to write
+     * @throws IndexOutOfBoundsException when the range is outside {@code values}
+     * @throws IllegalStateException when the values pass the end of the last tensor
+     * @throws UnsupportedOperationException when they reach an F8 tensor
+     * @throws IOException when the file cannot be written
      */
     public void write(float[] values, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, values.length);
@@ -170,7 +218,14 @@ public final class SafetensorsWriter implements Closeable {
         }
     }
 
-    /** Appends raw little-endian element bytes of the current tensor (any dtype); whole elements only. */
+    /**
+     * Appends raw little-endian element bytes of the current tensor (any dtype); whole elements only.
+     *
+     * @param bytes the elements' bytes, read from position to limit; may span several tensors
+     * @throws IllegalArgumentException when the bytes are not whole elements of the current tensor's dtype
+     * @throws IllegalStateException when they pass the end of the last tensor
+     * @throws IOException when the file cannot be written
+     */
     public void writeRaw(ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
             TensorInfo t = currentTensor();
@@ -235,6 +290,7 @@ public final class SafetensorsWriter implements Closeable {
      * Flushes and closes the file.
      *
      * @throws IllegalStateException if fewer values were written than the tensors hold (the file is left incomplete)
+     * @throws IOException if the last values cannot be written or the file closed
      */
     @Override
     public void close() throws IOException {

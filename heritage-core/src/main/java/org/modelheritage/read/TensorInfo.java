@@ -13,7 +13,16 @@ public final class TensorInfo {
     private final long[] shape;
     private final long elementCount;
 
-    /** A tensor's name, element type and shape. */
+    /**
+     * A tensor's name, element type and shape.
+     *
+     * @param name  the name as the file spells it, not null
+     * @param dtype the element type, not null
+     * @param shape the dimensions, each at least 0; copied; empty for a scalar
+     * @throws IllegalArgumentException when a dimension is negative
+     * @throws ArithmeticException when the element count overflows a long
+     * @throws NullPointerException when an argument is null
+     */
     public TensorInfo(String name, DType dtype, long[] shape) {
         this.name = Objects.requireNonNull(name, "name");
         this.dtype = Objects.requireNonNull(dtype, "dtype");
@@ -28,42 +37,53 @@ public final class TensorInfo {
         this.elementCount = count;
     }
 
-    /** The tensor's name as stored. */
+    /** {@return the tensor's name as the file spells it} */
     public String name() {
         return name;
     }
 
-    /** The element type. */
+    /** {@return the element type the file stores} */
     public DType dtype() {
         return dtype;
     }
 
-    /** A copy of the shape; a scalar has an empty shape. */
+    /** {@return a copy of the shape; a scalar has an empty shape} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** The number of dimensions. */
+    /** {@return the number of dimensions; 0 for a scalar} */
     public int rank() {
         return shape.length;
     }
 
-    /** The size of dimension {@code i}. */
+    /**
+     * The size of one dimension.
+     *
+     * @param i the dimension, 0 to {@link #rank()} - 1
+     * @return its size
+     * @throws ArrayIndexOutOfBoundsException when {@code i} is out of range
+     */
     public long dim(int i) {
         return shape[i];
     }
 
-    /** The number of elements: the product of the shape. */
+    /** {@return the number of elements: the product of the shape (1 for a scalar)} */
     public long elementCount() {
         return elementCount;
     }
 
-    /** Bytes of tensor data on disk: element count times element size. */
+    /**
+     * Bytes of tensor data on disk: element count times element size.
+     *
+     * @return the byte length
+     * @throws ArithmeticException when it overflows a long
+     */
     public long byteLength() {
         return Math.multiplyExact(elementCount, (long) dtype.byteSize());
     }
 
-    /** True for a 2-D matrix with as many rows as columns (MoTHer only uses these). */
+    /** {@return whether the tensor is a 2-D matrix with as many rows as columns, more than one (MoTHer only uses these)} */
     public boolean isSquareMatrix() {
         return shape.length == 2 && shape[0] == shape[1] && shape[0] > 1;
     }

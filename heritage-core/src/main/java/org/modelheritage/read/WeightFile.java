@@ -13,24 +13,29 @@ import java.util.Optional;
  */
 public interface WeightFile extends AutoCloseable {
 
-    /** The file or directory this was opened from. */
+    /** {@return the file or directory this was opened from} */
     Path path();
 
-    /** The file's format, detected from its content. */
+    /** {@return the file's format, detected from its content} */
     WeightFormat format();
 
-    /** Every tensor, in the order the file lists them. Names are unique. */
+    /** {@return every tensor, in the order the file lists them; names are unique} */
     List<TensorInfo> tensors();
 
-    /** Free-form string metadata (safetensors {@code __metadata__}); empty when there is none. */
+    /** {@return free-form string metadata (safetensors {@code __metadata__}); empty when there is none} */
     Map<String, String> metadata();
 
-    /** The tensor with this name, if the file has one. */
+    /**
+     * The tensor with this name, if the file has one.
+     *
+     * @param name the tensor's name as the file spells it
+     * @return its description, or empty
+     */
     default Optional<TensorInfo> tensor(String name) {
         return tensors().stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
-    /** Sum of all tensors' element counts. Tensors that share storage are counted once per name. */
+    /** {@return the sum of all tensors' element counts; tensors that share storage are counted once per name} */
     default long parameterCount() {
         long n = 0;
         for (TensorInfo t : tensors()) {
@@ -43,12 +48,23 @@ public interface WeightFile extends AutoCloseable {
      * Streams one tensor's values, converted to float, in row-major order, in chunks to
      * {@code sink}. Memory use is bounded by the chunk size, whatever the tensor's size.
      *
+     * @param name the tensor's name as the file spells it
+     * @param sink receives the values chunk by chunk, in order; a chunk's array is reused after the call returns
      * @throws WeightFormatException if the tensor's data is missing or malformed
      * @throws IllegalArgumentException if there is no tensor of that name
+     * @throws IOException if the file cannot be read
      */
     void read(String name, FloatSink sink) throws IOException;
 
-    /** All values of a tensor in one array; only for tensors of fewer than 2^31 - 8 elements. */
+    /**
+     * All values of a tensor in one array; only for tensors of fewer than 2^31 - 8 elements.
+     *
+     * @param name the tensor's name as the file spells it
+     * @return the values as float, row-major
+     * @throws IllegalArgumentException if there is no tensor of that name or it has too many elements
+     * @throws WeightFormatException if the tensor's data is missing or malformed
+     * @throws IOException if the file cannot be read
+     */
     default float[] readFloats(String name) throws IOException {
         TensorInfo info = tensor(name).orElseThrow(() -> new IllegalArgumentException("no tensor named " + name));
         if (info.elementCount() > Integer.MAX_VALUE - 8) {
@@ -64,6 +80,11 @@ public interface WeightFile extends AutoCloseable {
         return out;
     }
 
+    /**
+     * Releases the file (its channel, a mapped zip, shards' handles).
+     *
+     * @throws IOException if closing fails
+     */
     @Override
     void close() throws IOException;
 }

@@ -17,7 +17,7 @@ public enum WeightFormat {
         this.id = id;
     }
 
-    /** Stable lowercase name used in JSON and the CLI. */
+    /** {@return the stable lowercase name used in JSON, the stores and the CLI: {@code safetensors}, {@code pytorch-zip}} */
     public String id() {
         return id;
     }

@@ -17,12 +17,25 @@ public class WeightFormatException extends IOException {
     /** What was wrong. */
     private final String reason;
 
-    /** Creates the exception for {@code file}: where it went wrong and why. */
+    /**
+     * Creates the exception for a file: where it went wrong and why.
+     *
+     * @param file     the file at fault; null for a stream ("&lt;stream&gt;" in the message)
+     * @param location where in the file ("byte 1234", "tensor x.weight"); null or empty when it is the whole file
+     * @param reason   what was wrong, in words a user can act on
+     */
     public WeightFormatException(Path file, String location, String reason) {
         this(file, location, reason, null);
     }
 
-    /** Creates the exception for {@code file}: where it went wrong, why, and the cause. */
+    /**
+     * Creates the exception for a file: where it went wrong, why, and the cause.
+     *
+     * @param file     the file at fault; null for a stream
+     * @param location where in the file; null or empty when it is the whole file
+     * @param reason   what was wrong, in words a user can act on
+     * @param cause    the underlying failure (a JSON or zip error), or null
+     */
     public WeightFormatException(Path file, String location, String reason, Throwable cause) {
         super(format(file, location, reason), cause);
         this.file = file;
@@ -39,17 +52,17 @@ public class WeightFormatException extends IOException {
         return sb.append(": ").append(reason).toString();
     }
 
-    /** The file that failed (for a sharded checkpoint, the shard or index at fault). */
+    /** {@return the file that failed (for a sharded checkpoint, the shard or index at fault); null for a stream or after deserialisation} */
     public Path file() {
         return file;
     }
 
-    /** Where in the file: "byte 1234", "entry archive/data.pkl", "tensor x.weight"... may be empty. */
+    /** {@return where in the file: "byte 1234", "entry archive/data.pkl", "tensor x.weight"; may be empty or null} */
     public String location() {
         return location;
     }
 
-    /** Why it failed, without the file and location. */
+    /** {@return why it failed, without the file and location} */
     public String reason() {
         return reason;
     }

@@ -22,8 +22,12 @@ public final class WeightReaders {
     }
 
     /**
-     * Opens a weight file, or a directory holding a sharded safetensors checkpoint.
+     * Opens a weight file, or a directory holding a sharded safetensors checkpoint, under
+     * {@link ReadLimits#defaults()}.
      *
+     * @param path a safetensors file, a PyTorch zip or legacy file (whatever its extension), or a
+     *     directory with a {@code *.safetensors.index.json} and its shards
+     * @return the open file, its header read; the caller closes it
      * @throws WeightFormatException if the content is not a weight file we can read
      * @throws IOException if the file cannot be read at all (missing, unreadable)
      */
@@ -31,7 +35,16 @@ public final class WeightReaders {
         return open(path, ReadLimits.defaults());
     }
 
-    /** Opens under {@code limits}: a file beyond them is refused with a {@link WeightFormatException}. */
+    /**
+     * Opens a weight file or sharded checkpoint under limits: a file beyond them is refused with a
+     * {@link WeightFormatException}.
+     *
+     * @param path   the file, or the checkpoint's directory
+     * @param limits what the reader accepts from one file
+     * @return the open file, its header read; the caller closes it
+     * @throws WeightFormatException if the content is malformed, unsupported or beyond the limits
+     * @throws IOException if the file cannot be read at all (missing, unreadable)
+     */
     public static WeightFile open(Path path, ReadLimits limits) throws IOException {
         if (Files.isDirectory(path)) {
             return guard(path, () -> ShardedSafetensorsReader.open(path, limits));
@@ -52,7 +65,16 @@ public final class WeightReaders {
         });
     }
 
-    /** The format of a file or directory, from its first bytes (or, for a directory, its index file). */
+    /**
+     * The format of a file or directory, from its first bytes (or, for a directory, its index
+     * file); nothing past the first 16 bytes is read.
+     *
+     * @param path a file, or a checkpoint's directory
+     * @return the format the content shows
+     * @throws WeightFormatException if the content is no format we read (an empty file included),
+     *     or the directory has no index file
+     * @throws IOException if the file cannot be read
+     */
     public static WeightFormat detect(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             ShardedSafetensorsReader.findIndex(path);

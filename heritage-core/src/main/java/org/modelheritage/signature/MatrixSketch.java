@@ -23,7 +23,19 @@ public final class MatrixSketch {
     private final long[] colIndex;
     private final float[] values;
 
-    /** A sketch of matrix {@code name} ({@code rows} x {@code cols}): the values at the sampled row and column indices, row-major. */
+    /**
+     * A sketch of matrix {@code name} ({@code rows} x {@code cols}): the values at the sampled row
+     * and column indices, row-major. The arrays are copied.
+     *
+     * @param name     the tensor's canonical name ({@link TensorNames})
+     * @param rows     the whole matrix's row count
+     * @param cols     the whole matrix's column count
+     * @param rowIndex the sampled row indices, ascending, each below {@code rows}
+     * @param colIndex the sampled column indices, ascending, each below {@code cols}
+     * @param values   the values at those crossings, row-major: {@code rowIndex.length * colIndex.length} of them
+     * @throws IllegalArgumentException when {@code values} has the wrong length
+     * @throws NullPointerException when an argument is null
+     */
     public MatrixSketch(String name, long rows, long cols, long[] rowIndex, long[] colIndex, float[] values) {
         this.name = Objects.requireNonNull(name, "name");
         this.rows = rows;
@@ -52,57 +64,64 @@ public final class MatrixSketch {
         this.values = values;
     }
 
-    /** The matrix's canonical tensor name. */
+    /** {@return the matrix's canonical tensor name} */
     public String name() {
         return name;
     }
 
-    /** Rows of the whole matrix. */
+    /** {@return the whole matrix's row count} */
     public long rows() {
         return rows;
     }
 
-    /** Columns of the whole matrix. */
+    /** {@return the whole matrix's column count (the product of the trailing dimensions for a tensor of more than two)} */
     public long cols() {
         return cols;
     }
 
-    /** Rows kept. */
+    /** {@return how many rows the sketch kept} */
     public int sketchRows() {
         return rowIndex.length;
     }
 
-    /** Columns kept. */
+    /** {@return how many columns the sketch kept} */
     public int sketchCols() {
         return colIndex.length;
     }
 
-    /** True when the whole matrix is kept. */
+    /** {@return whether the sketch kept every row and every column: it is the whole matrix} */
     public boolean isComplete() {
         return rowIndex.length == rows && colIndex.length == cols;
     }
 
-    /** True for a matrix with as many rows as columns (MoTHer's lineage matrices). */
+    /** {@return whether the whole matrix has as many rows as columns (MoTHer's lineage matrices)} */
     public boolean isSquare() {
         return rows == cols;
     }
 
-    /** The sampled row indices, ascending. */
+    /** {@return the sampled row indices of the whole matrix, ascending; a copy} */
     public long[] rowIndex() {
         return rowIndex.clone();
     }
 
-    /** The sampled column indices, ascending. */
+    /** {@return the sampled column indices of the whole matrix, ascending; a copy} */
     public long[] colIndex() {
         return colIndex.clone();
     }
 
-    /** The kept value at sketch row {@code i}, sketch column {@code j}. */
+    /**
+     * The kept value at a sketch position.
+     *
+     * @param i the sketch row, 0 to {@link #sketchRows()} - 1 (not the matrix's row index)
+     * @param j the sketch column, 0 to {@link #sketchCols()} - 1
+     * @return the value at matrix position ({@code rowIndex()[i]}, {@code colIndex()[j]})
+     * @throws ArrayIndexOutOfBoundsException when the position is outside the sketch
+     */
     public float get(int i, int j) {
         return values[i * colIndex.length + j];
     }
 
-    /** A copy of the kept values, row-major. */
+    /** {@return a copy of the kept values, row-major} */
     public float[] values() {
         return values.clone();
     }
@@ -110,12 +129,19 @@ public final class MatrixSketch {
     /**
      * The kept values without a copy, for the pairwise kernels (a copy per comparison would cost
      * more than the comparison). The array is the sketch's own: never modify it.
+     *
+     * @return the kept values, row-major; not a copy
      */
     public float[] valuesView() {
         return values;
     }
 
-    /** True when {@code other} sampled the same coordinates of a matrix of the same shape. */
+    /**
+     * Whether another sketch sampled the same coordinates of a matrix of the same shape.
+     *
+     * @param other another sketch, not null
+     * @return true when both matrices have the same shape and both sketches the same row and column indices
+     */
     public boolean sameCoordinates(MatrixSketch other) {
         return rows == other.rows && cols == other.cols && Arrays.equals(rowIndex, other.rowIndex)
                 && Arrays.equals(colIndex, other.colIndex);
@@ -125,7 +151,11 @@ public final class MatrixSketch {
      * Where two sketches of one matrix meet: the positions, in each sketch, of the rows and of the
      * columns both kept (the same indices of the whole matrix). Sketches of equal shape share all
      * of them; a matrix that grew or shrank along an axis (a resized vocabulary) shares the
-     * indices below the smaller length. Null when they share no row or no column.
+     * indices below the smaller length.
+     *
+     * @param a one sketch
+     * @param b the other sketch, of the same tensor in another model
+     * @return the shared positions, or null when they share no row or no column
      */
     public static Alignment alignment(MatrixSketch a, MatrixSketch b) {
         if (a.rows == b.rows && a.cols == b.cols && Arrays.equals(a.rowIndex, b.rowIndex)
@@ -171,30 +201,53 @@ public final class MatrixSketch {
     /**
      * The positions two sketches share ({@link #alignment}): {@code rowsA[k]} in the first and
      * {@code rowsB[k]} in the second are the same row of the matrix; the same for columns.
+     *
+     * @param rowsA the shared rows' positions in the first sketch, ascending
+     * @param rowsB the same rows' positions in the second sketch
+     * @param colsA the shared columns' positions in the first sketch, ascending
+     * @param colsB the same columns' positions in the second sketch
      */
     public record Alignment(int[] rowsA, int[] rowsB, int[] colsA, int[] colsB) {
-        /** The number of sampled rows. */
+        /** {@return the number of shared rows} */
         public int rows() {
             return rowsA.length;
         }
 
-        /** The number of sampled columns. */
+        /** {@return the number of shared columns} */
         public int cols() {
             return colsA.length;
         }
 
-        /** True when both sketches are used whole, in their own order. */
+        /**
+         * Whether both sketches are used whole, in their own order.
+         *
+         * @param a the first sketch of {@link MatrixSketch#alignment}
+         * @param b the second sketch
+         * @return true when every row and column of both is shared
+         */
         public boolean whole(MatrixSketch a, MatrixSketch b) {
             return rowsA.length == a.sketchRows() && rowsB.length == b.sketchRows()
                     && colsA.length == a.sketchCols() && colsB.length == b.sketchCols();
         }
 
-        /** The first sketch's shared values, row-major (its own array when it is used whole). */
+        /**
+         * The first sketch's shared values.
+         *
+         * @param a the first sketch of {@link MatrixSketch#alignment}
+         * @return the values at the shared positions, row-major; the sketch's own array (not to be
+         *     modified) when it is used whole
+         */
         public float[] valuesA(MatrixSketch a) {
             return pick(a, rowsA, colsA);
         }
 
-        /** The second sketch's shared values, row-major, at the same positions as {@link #valuesA}. */
+        /**
+         * The second sketch's shared values, at the same positions as {@link #valuesA}.
+         *
+         * @param b the second sketch of {@link MatrixSketch#alignment}
+         * @return the values at the shared positions, row-major; the sketch's own array (not to be
+         *     modified) when it is used whole
+         */
         public float[] valuesB(MatrixSketch b) {
             return pick(b, rowsB, colsB);
         }

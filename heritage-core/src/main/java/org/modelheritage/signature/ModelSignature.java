@@ -35,15 +35,34 @@ public final class ModelSignature {
     private final Map<String, QuantizationFit> quantization;
     private final String architecture;
 
-    /** A model's signature: its structural hash, parameter and layer counts, per-tensor statistics and sketches. */
+    /**
+     * A model's signature without quantisation fits: its structural hash, parameter and layer
+     * counts, per-tensor statistics and sketches.
+     *
+     * @param structuralHash hex SHA-256 of the tensor names and shapes, not null
+     * @param parameterCount the sum of all tensors' element counts
+     * @param layerCount     the number of weight matrices
+     * @param tensors        statistics of every tensor, each name once; copied
+     * @param sketches       sketches of weight matrices, each of a tensor in {@code tensors}
+     * @throws IllegalArgumentException when a tensor name repeats or a sketch names an unknown tensor
+     * @throws NullPointerException when {@code structuralHash} or a list is null
+     */
     public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
             List<MatrixSketch> sketches) {
         this(structuralHash, parameterCount, layerCount, tensors, sketches, Map.of());
     }
 
     /**
+     * A model's signature with the quantisation fits of its probed matrices.
+     *
+     * @param structuralHash hex SHA-256 of the tensor names and shapes, not null
+     * @param parameterCount the sum of all tensors' element counts
+     * @param layerCount     the number of weight matrices
      * @param tensors statistics of every tensor, keyed by canonical name ({@link TensorNames})
+     * @param sketches       sketches of weight matrices, each of a tensor in {@code tensors}
      * @param quantization how the probed matrices fit a quantisation grid, by tensor name
+     * @throws IllegalArgumentException when a tensor name repeats, or a sketch or fit names an unknown tensor
+     * @throws NullPointerException when {@code structuralHash} or a collection is null
      */
     public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
             List<MatrixSketch> sketches, Map<String, QuantizationFit> quantization) {
@@ -83,6 +102,8 @@ public final class ModelSignature {
      * its first axis left out, the axis a vocabulary resize changes). Renamed tensors, a resized
      * vocabulary, a tied or untied head and a dtype cast leave it unchanged; a different
      * architecture changes it.
+     *
+     * @return the architecture's hex SHA-256
      */
     public String architecture() {
         return architecture;
@@ -117,7 +138,7 @@ public final class ModelSignature {
         return m.length == 2 && m[0] == m[1];
     }
 
-    /** How the probed weight matrices fit a quantisation grid, by tensor name. */
+    /** {@return how the probed weight matrices fit a quantisation grid, by tensor name in name order; empty when none was probed} */
     public Map<String, QuantizationFit> quantization() {
         return quantization;
     }
@@ -126,6 +147,8 @@ public final class ModelSignature {
      * True when the model's weights were quantised and dequantised: at least half of the matrices
      * whose fit could be decided sit on a grid (quantisers leave embeddings, heads and norms in
      * full precision, so not every matrix does).
+     *
+     * @return whether the model reads as quantised; false when no fit could be decided
      */
     public boolean quantized() {
         int decided = 0;
@@ -145,12 +168,14 @@ public final class ModelSignature {
      * Hex SHA-256 over the sorted tensor names (as the file spells them) and shapes, not dtypes: a
      * displayed property. Families are keyed by {@link #architecture()}, which survives renaming
      * and resizing.
+     *
+     * @return 64 lowercase hex digits
      */
     public String structuralHash() {
         return structuralHash;
     }
 
-    /** Sum of all tensors' element counts. */
+    /** {@return the sum of all tensors' element counts} */
     public long parameterCount() {
         return parameterCount;
     }
@@ -158,22 +183,29 @@ public final class ModelSignature {
     /**
      * The number of weight matrices: tensors with at least two dimensions larger than one (linear,
      * convolution and embedding weights). Biases, norms and scalars are not layers.
+     *
+     * @return the count of weight matrices, at least 0
      */
     public int layerCount() {
         return layerCount;
     }
 
-    /** Statistics of every tensor, keyed by canonical name, in file order. */
+    /** {@return statistics of every tensor, named canonically, in file order; unmodifiable} */
     public List<TensorStatistics> tensors() {
         return tensors;
     }
 
-    /** The statistics of the tensor with this name, if the model has one. */
+    /**
+     * The statistics of one tensor.
+     *
+     * @param name the tensor's canonical name ({@link TensorNames})
+     * @return its statistics, or empty when the model has no such tensor
+     */
     public Optional<TensorStatistics> tensor(String name) {
         return Optional.ofNullable(byName.get(name));
     }
 
-    /** Sketches of the weight matrices, by tensor name, in file order. */
+    /** {@return sketches of the weight matrices, by canonical tensor name, in file order; unmodifiable} */
     public Map<String, MatrixSketch> sketches() {
         return sketches;
     }
@@ -182,6 +214,8 @@ public final class ModelSignature {
      * The sketches MoTHer compares: the square matrices when the model has any, else every
      * weight matrix (see {@link SignatureExtractor#isLineageMatrix}), sorted by name, so that the
      * order never depends on the order of tensors in the file.
+     *
+     * @return the lineage matrices' sketches, by name; empty for a model without weight matrices
      */
     public List<MatrixSketch> lineageMatrices() {
         List<MatrixSketch> square = sketches.values().stream().filter(MatrixSketch::isSquare).toList();
@@ -194,6 +228,8 @@ public final class ModelSignature {
      * The coarsest floating-point storage among the sketched matrices: its unit roundoff is the
      * rounding noise a copy of another model in this precision carries (F32 2^-24, F16 2^-11,
      * BF16 2^-8).
+     *
+     * @return the largest unit roundoff of the sketched matrices' dtypes; 2^-53 when none is sketched
      */
     public double unitRoundoff() {
         double u = 0x1p-53;
@@ -203,7 +239,13 @@ public final class ModelSignature {
         return u;
     }
 
-    /** Unit roundoff of a floating-point dtype (half an ulp of one). */
+    /**
+     * Unit roundoff of a floating-point dtype (half an ulp of one).
+     *
+     * @param dtype a tensor's storage type
+     * @return 2^-53 (F64), 2^-24 (F32), 2^-11 (F16), 2^-8 (BF16), 2^-4 (F8 E4M3), 2^-3 (F8 E5M2);
+     *     0.5 for integer types, which keep nothing below one
+     */
     public static double unitRoundoff(DType dtype) {
         return switch (dtype) {
             case F64 -> 0x1p-53;
@@ -216,7 +258,7 @@ public final class ModelSignature {
         };
     }
 
-    /** The compact binary form: a versioned header, the statistics, then the sketches as raw floats. */
+    /** {@return the compact binary form: a versioned header, the statistics, then the sketches as raw floats} */
     public byte[] encode() {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + 4 * sketchValueCount());
@@ -274,6 +316,8 @@ public final class ModelSignature {
     /**
      * Reads what {@link #encode()} wrote.
      *
+     * @param data the encoded signature
+     * @return the signature, equal in every value to the one encoded
      * @throws IllegalArgumentException if the bytes are not a signature of a version we know
      */
     public static ModelSignature decode(byte[] data) {

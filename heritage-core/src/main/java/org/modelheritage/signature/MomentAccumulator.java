@@ -158,7 +158,12 @@ public final class MomentAccumulator implements FloatSink {
         n += nb;
     }
 
-    /** Folds another accumulator's values into this one. */
+    /**
+     * Folds another accumulator's values into this one, as if this one had seen them too (Pébay's
+     * pairwise update; the order of merges changes only the last bits).
+     *
+     * @param other the accumulator to fold in; not changed
+     */
     public void merge(MomentAccumulator other) {
         if (other.n > 0) {
             merge(other.n, other.mean, other.s2, other.s3, other.s4);
@@ -168,23 +173,30 @@ public final class MomentAccumulator implements FloatSink {
         nonFinite += other.nonFinite;
     }
 
-    /** The number of values seen. */
+    /** {@return the number of finite values seen (NaN and infinities are counted apart)} */
     public long count() {
         return n;
     }
 
-    /** The mean of the values seen. */
+    /** {@return the mean of the finite values seen; NaN before any} */
     public double mean() {
         return n == 0 ? Double.NaN : mean;
     }
 
-    /** Excess kurtosis of what was seen so far, biased estimator. */
+    /** {@return the excess kurtosis of the finite values seen so far, biased estimator; NaN when they are all equal or there are none} */
     public double excessKurtosis() {
         double m2 = s2 / n;
         return m2 > 0 ? (s4 / n) / (m2 * m2) - 3.0 : Double.NaN;
     }
 
-    /** The statistics of what was accepted, under the given tensor identity. */
+    /**
+     * The statistics of what was accepted, under the given tensor identity.
+     *
+     * @param name  the tensor's canonical name
+     * @param dtype the type the file stores it in
+     * @param shape its shape; copied
+     * @return the statistics; every moment, the minimum and the maximum NaN when no finite value was seen
+     */
     public TensorStatistics toStatistics(String name, DType dtype, long[] shape) {
         if (n == 0) {
             return new TensorStatistics(name, dtype, shape, 0, nonFinite, Double.NaN, Double.NaN, Double.NaN,

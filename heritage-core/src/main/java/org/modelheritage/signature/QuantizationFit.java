@@ -21,17 +21,24 @@ public record QuantizationFit(String scheme, double fit, int probed) {
     /** Fewer probed values than this say nothing. */
     public static final int MIN_PROBED = 64;
 
-    /** Validates the components. */
+    /**
+     * Checks the scheme.
+     *
+     * @param scheme not null ({@code "none"} when no scheme fits at all)
+     * @param fit    the share on the grid
+     * @param probed the number of probed values
+     * @throws NullPointerException when {@code scheme} is null
+     */
     public QuantizationFit {
         Objects.requireNonNull(scheme, "scheme");
     }
 
-    /** True when enough values were probed and they sit on the grid. */
+    /** {@return whether at least {@value #MIN_PROBED} values were probed and at least {@value #ON_GRID} of them sit on the grid} */
     public boolean onGrid() {
         return probed >= MIN_PROBED && fit >= ON_GRID;
     }
 
-    /** True when enough values were probed to tell. */
+    /** {@return whether at least {@value #MIN_PROBED} values were probed: enough to tell either way} */
     public boolean decided() {
         return probed >= MIN_PROBED;
     }

@@ -64,7 +64,7 @@ public final class QuantizationProbe implements FloatSink {
         }
     }
 
-    /** The best-fitting scheme over the probed rows. */
+    /** {@return the best-fitting scheme over the probed rows; scheme {@code "none"} with fit 0 when nothing was probed} */
     public QuantizationFit fit() {
         QuantizationFit best = new QuantizationFit("none", 0, 0);
         for (int levels : new int[] {127, 7}) {

@@ -26,14 +26,21 @@ public final class SignatureExtractor {
     private final int sketchSize;
     private final int minorSketchSize;
 
-    /** An extractor with the default sketch size. */
+    /**
+     * An extractor with the default sketch sizes: {@link #DEFAULT_SKETCH_SIZE} for lineage matrices,
+     * {@value #DEFAULT_MINOR_SKETCH_SIZE} for the others.
+     */
     public SignatureExtractor() {
         this(DEFAULT_SKETCH_SIZE, DEFAULT_MINOR_SKETCH_SIZE);
     }
 
     /**
-     * @param sketchSize side of the sketch of each lineage matrix
-     * @param minorSketchSize side of the sketch of the other weight matrices
+     * An extractor with its own sketch sizes. Signatures of one lake must all be taken with the
+     * same sizes, or their sketches do not meet.
+     *
+     * @param sketchSize side of the sketch of each lineage matrix, at least 2
+     * @param minorSketchSize side of the sketch of the other weight matrices, at least 2
+     * @throws IllegalArgumentException when a size is below 2
      */
     public SignatureExtractor(int sketchSize, int minorSketchSize) {
         if (sketchSize < 2 || minorSketchSize < 2) {
@@ -43,7 +50,7 @@ public final class SignatureExtractor {
         this.minorSketchSize = minorSketchSize;
     }
 
-    /** The side of the matrix sketches, in rows and columns. */
+    /** {@return the side of the lineage matrices' sketches, in rows and columns} */
     public int sketchSize() {
         return sketchSize;
     }
@@ -51,6 +58,10 @@ public final class SignatureExtractor {
     /**
      * The lineage matrices of a structure: its square 2-D matrices (attention projections, square
      * hidden layers: what MoTHer compares) when it has any, else every weight matrix.
+     *
+     * @param t                  a tensor of the structure
+     * @param structureHasSquare what {@link #hasSquareMatrix} says of the whole structure
+     * @return whether {@code t} is a floating-point matrix that counts as a lineage matrix
      */
     public static boolean isLineageMatrix(TensorInfo t, boolean structureHasSquare) {
         if (!t.dtype().isFloatingPoint() || SketchPlan.matrixShape(t.shape()).length == 0) {
@@ -59,12 +70,24 @@ public final class SignatureExtractor {
         return !structureHasSquare || t.isSquareMatrix();
     }
 
-    /** True when the structure has at least one floating-point square matrix. */
+    /**
+     * Whether a structure has a floating-point square matrix.
+     *
+     * @param tensors every tensor of a model
+     * @return true when at least one is a floating-point square matrix
+     */
     public static boolean hasSquareMatrix(List<TensorInfo> tensors) {
         return tensors.stream().anyMatch(t -> t.dtype().isFloatingPoint() && t.isSquareMatrix());
     }
 
-    /** Reads the whole file once and returns its signature. */
+    /**
+     * Reads the whole file once and returns its signature: every tensor streamed once, in bounded memory.
+     *
+     * @param file an open weight file; not closed
+     * @return the model's signature
+     * @throws org.modelheritage.read.WeightFormatException when a tensor's data is missing or malformed
+     * @throws IOException when the file cannot be read
+     */
     public ModelSignature extract(WeightFile file) throws IOException {
         List<TensorInfo> infos = file.tensors();
         boolean square = hasSquareMatrix(infos);
@@ -136,7 +159,13 @@ public final class SignatureExtractor {
         return out;
     }
 
-    /** Hex SHA-256 over "name TAB shape" lines sorted by name; dtypes are left out on purpose. */
+    /**
+     * Hex SHA-256 over "name TAB shape" lines sorted by name; dtypes are left out on purpose, so a
+     * dtype cast keeps the hash.
+     *
+     * @param tensors every tensor of a model, names as the file spells them
+     * @return 64 lowercase hex digits
+     */
     public static String structuralHash(List<TensorInfo> tensors) {
         List<TensorInfo> sorted = new ArrayList<>(tensors);
         sorted.sort(Comparator.comparing(TensorInfo::name));

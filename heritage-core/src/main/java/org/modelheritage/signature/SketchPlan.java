@@ -30,6 +30,10 @@ public final class SketchPlan {
      * The matrix view of a shape: dimensions of size one dropped; rows = the first remaining
      * dimension, columns = the product of the others. Empty when fewer than two dimensions
      * remain (vectors and scalars have no sketch).
+     *
+     * @param shape a tensor's shape
+     * @return {@code {rows, cols}}, or an empty array for a vector, a scalar or a tensor with a zero dimension
+     * @throws ArithmeticException when the column count overflows a long
      */
     public static long[] matrixShape(long[] shape) {
         long[] dims = Arrays.stream(shape).filter(d -> d != 1).toArray();
@@ -49,6 +53,12 @@ public final class SketchPlan {
      * of (name, axis, index). The choice depends on the name alone, not on the shape, so two models
      * whose matrix differs in length (a vocabulary grown by a few rows) keep the same indices for
      * the rows they share, and their sketches can be compared there ({@link MatrixSketch#alignment}).
+     *
+     * @param name  the tensor's canonical name
+     * @param shape its shape
+     * @param size  the most rows and the most columns kept, at least 1 (an axis no longer is kept whole)
+     * @return the plan, or null when the tensor is not a matrix
+     * @throws IllegalArgumentException when {@code size} is below 1
      */
     public static SketchPlan of(String name, long[] shape, int size) {
         if (size < 1) {
@@ -145,17 +155,17 @@ public final class SketchPlan {
         return z ^ (z >>> 31);
     }
 
-    /** The matrix's canonical tensor name. */
+    /** {@return the matrix's canonical tensor name} */
     public String name() {
         return name;
     }
 
-    /** The matrix's number of rows. */
+    /** {@return the whole matrix's number of rows} */
     public long rows() {
         return rows;
     }
 
-    /** The matrix's number of columns. */
+    /** {@return the whole matrix's number of columns} */
     public long cols() {
         return cols;
     }
@@ -165,22 +175,22 @@ public final class SketchPlan {
         return rowIndex.clone();
     }
 
-    /** The number of rows sampled. */
+    /** {@return the number of rows sampled} */
     public int sketchRows() {
         return rowIndex.length;
     }
 
-    /** The number of columns sampled. */
+    /** {@return the number of columns sampled} */
     public int sketchCols() {
         return colIndex.length;
     }
 
-    /** A sink that picks this plan's coordinates out of the tensor's row-major stream. */
+    /** {@return a new sink that picks this plan's coordinates out of the tensor's row-major stream; one per pass} */
     public Collector collector() {
         return new Collector();
     }
 
-    /** Collects the kept values of one pass over the tensor. */
+    /** Collects the kept values of one pass over the tensor; obtained from {@link #collector()}. */
     public final class Collector implements FloatSink {
         private final float[] values = new float[rowIndex.length * colIndex.length];
         private long position;
@@ -214,7 +224,12 @@ public final class SketchPlan {
             }
         }
 
-        /** The sketch, once the whole tensor went through. */
+        /**
+         * The sketch, once the whole tensor went through.
+         *
+         * @return the kept values as a sketch
+         * @throws IllegalStateException when the sink saw fewer or more values than the matrix has
+         */
         public MatrixSketch sketch() {
             if (position != rows * cols) {
                 throw new IllegalStateException("sketch of " + name + " saw " + position + " of " + rows * cols

@@ -17,7 +17,13 @@ public final class TensorNames {
     private TensorNames() {
     }
 
-    /** The name with every leading wrapper removed (the name itself when nothing would be left). */
+    /**
+     * The name with every leading wrapper removed.
+     *
+     * @param name a tensor name as a file spells it, e.g. {@code module.model.layers.0.attn.q.weight}
+     * @return the name without its wrappers ({@code layers.0.attn.q.weight}); a wrapper that would
+     *     leave nothing is kept
+     */
     public static String canonical(String name) {
         String s = name;
         boolean stripped = true;

@@ -23,9 +23,20 @@ public final class TensorStatistics {
     private final double max;
 
     /**
+     * Statistics as computed (by {@link MomentAccumulator}) or read back from storage.
+     *
+     * @param name      the tensor's canonical name, not null
+     * @param dtype     the type the file stores it in, not null
+     * @param shape     the tensor's shape; copied
+     * @param count     how many finite values were seen
+     * @param nonFinite how many NaN and infinite values were seen
+     * @param mean      the mean of the finite values; NaN when there are none
      * @param m2 the second central moment, {@code sum((x - mean)^2) / count}
      * @param m3 the third central moment
      * @param m4 the fourth central moment
+     * @param min       the smallest finite value; NaN when there are none
+     * @param max       the largest finite value; NaN when there are none
+     * @throws NullPointerException when {@code name}, {@code dtype} or {@code shape} is null
      */
     public TensorStatistics(String name, DType dtype, long[] shape, long count, long nonFinite, double mean,
             double m2, double m3, double m4, double min, double max) {
@@ -42,80 +53,82 @@ public final class TensorStatistics {
         this.max = max;
     }
 
-    /** The tensor's canonical name. */
+    /** {@return the tensor's canonical name ({@link TensorNames})} */
     public String name() {
         return name;
     }
 
-    /** The element type the file stores the tensor in. */
+    /** {@return the element type the file stores the tensor in} */
     public DType dtype() {
         return dtype;
     }
 
-    /** The tensor's shape. */
+    /** {@return the tensor's shape; a copy} */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** Finite values seen. */
+    /** {@return how many finite values were seen} */
     public long count() {
         return count;
     }
 
-    /** The number of NaN and infinite values. */
+    /** {@return how many NaN and infinite values were seen (left out of every other figure)} */
     public long nonFinite() {
         return nonFinite;
     }
 
-    /** The mean of the finite values. */
+    /** {@return the mean of the finite values; NaN when there are none} */
     public double mean() {
         return mean;
     }
 
-    /** Population variance (second central moment). */
+    /** {@return the population variance (second central moment) of the finite values, at least 0} */
     public double variance() {
         return m2;
     }
 
-    /** Population standard deviation. */
+    /** {@return the population standard deviation of the finite values} */
     public double std() {
         return Math.sqrt(m2);
     }
 
-    /** Root mean square of the values, {@code sqrt(variance + mean^2)}. */
+    /** {@return the root mean square of the finite values, {@code sqrt(variance + mean^2)}} */
     public double rms() {
         return Math.sqrt(m2 + mean * mean);
     }
 
-    /** The third central moment of the finite values. */
+    /** {@return the third central moment of the finite values} */
     public double centralMoment3() {
         return m3;
     }
 
-    /** The fourth central moment of the finite values. */
+    /** {@return the fourth central moment of the finite values} */
     public double centralMoment4() {
         return m4;
     }
 
-    /** The smallest finite value. */
+    /** {@return the smallest finite value; NaN when there are none} */
     public double min() {
         return min;
     }
 
-    /** The largest finite value. */
+    /** {@return the largest finite value; NaN when there are none} */
     public double max() {
         return max;
     }
 
     /**
      * Excess (Fisher) kurtosis with the biased estimator, {@code m4 / m2^2 - 3}, as
-     * {@code scipy.stats.kurtosis} computes it by default. NaN for a constant tensor.
+     * {@code scipy.stats.kurtosis} computes it by default.
+     *
+     * @return the excess kurtosis; NaN for a constant tensor (or one without finite values)
      */
     public double excessKurtosis() {
         return m2 > 0 ? m4 / (m2 * m2) - 3.0 : Double.NaN;
     }
 
-    /** Biased skewness {@code m3 / m2^1.5}; NaN for a constant tensor. */
+    /** {@return the biased skewness {@code m3 / m2^1.5}; NaN for a constant tensor} */
     public double skewness() {
         return m2 > 0 ? m3 / Math.pow(m2, 1.5) : Double.NaN;
     }

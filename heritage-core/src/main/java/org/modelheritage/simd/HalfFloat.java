@@ -13,7 +13,13 @@ public final class HalfFloat {
     private HalfFloat() {
     }
 
-    /** Exact for every value; a NaN keeps its payload and comes out quiet, as the F16C instruction gives. */
+    /**
+     * The float bits of a half. Exact for every value; a NaN keeps its payload and comes out
+     * quiet, as the F16C instruction gives.
+     *
+     * @param half the half's 16 bits in the low bits (higher bits must be 0)
+     * @return the equal float's bits ({@link Float#intBitsToFloat} turns them into the float)
+     */
     public static int toFloatBits(int half) {
         int sign = (half & 0x8000) << 16;
         int exponent = (half >>> 10) & 0x1F;
@@ -35,7 +41,12 @@ public final class HalfFloat {
         return sign | ((exponent + 112) << 23) | (mantissa << 13);
     }
 
-    /** The low 16 bits of {@code half} to float, by table. */
+    /**
+     * A half to float, by table (the same values as {@link #toFloatBits}).
+     *
+     * @param half the half's bits in the low 16 bits; higher bits are ignored (a sign-extended {@code short} works)
+     * @return the equal float
+     */
     public static float toFloat(int half) {
         return TO_FLOAT[half & 0xFFFF];
     }

@@ -26,34 +26,62 @@ public interface Kernels {
      * {@code (lane0 + lane1) + (lane2 + lane3)}; every implementation gives the same bits. Min and
      * max are equal as numbers when the slice is finite (the sign of a zero extreme may differ); when
      * it is not, the sums are not finite either and the caller filters.
+     *
+     * @param v      the values
+     * @param from   the first index summed
+     * @param to     one past the last index summed; {@code to - from} at least 1
+     * @param k      the shift the powers are taken about (a value near the mean keeps the sums accurate)
+     * @param out    receives the four sums of {@code (x - k)^p}, p = 1..4, in {@code out[0..3]}
+     * @param minMax receives the minimum in {@code minMax[0]} and the maximum in {@code minMax[1]}
      */
     void powerSums(float[] v, int from, int to, double k, double[] out, float[] minMax);
 
-    /** {@code count} bfloat16 elements at byte {@code srcPos} of {@code src} (in its byte order) to float, exactly. */
+    /**
+     * Decodes bfloat16 elements to float, exactly.
+     *
+     * @param src    the encoded elements, read in the buffer's byte order; its position is not used or moved
+     * @param srcPos the byte index of the first element in {@code src}
+     * @param dst    receives the floats
+     * @param dstPos the index of the first float written
+     * @param count  how many elements to decode
+     */
     void decodeBf16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count);
 
-    /** {@code count} IEEE half elements at byte {@code srcPos} of {@code src} (in its byte order) to float, exactly. */
+    /**
+     * Decodes IEEE half (binary16) elements to float, exactly; see {@link HalfFloat}.
+     *
+     * @param src    the encoded elements, read in the buffer's byte order; its position is not used or moved
+     * @param srcPos the byte index of the first element in {@code src}
+     * @param dst    receives the floats
+     * @param dstPos the index of the first float written
+     * @param count  how many elements to decode
+     */
     void decodeF16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count);
 
-    /** A short name for logs and benchmarks: "scalar" or "vector-256". */
+    /** {@return a short name for logs and benchmarks: "scalar" or "vector-256"} */
     String name();
 
-    /** The implementation this JVM uses. */
+    /** {@return the implementation this JVM uses: the vector loops when available, unless {@code -Dmh.kernels=scalar}} */
     static Kernels get() {
         return Selected.KERNELS;
     }
 
-    /** The scalar loops, whatever the JVM offers. */
+    /** {@return the scalar loops, whatever the JVM offers} */
     static Kernels scalar() {
         return ScalarKernels.INSTANCE;
     }
 
-    /** The Vector API loops, or null when this JVM cannot run them well (module not resolved, narrow vectors). */
+    /**
+     * The Vector API loops, when this JVM runs them well.
+     *
+     * @return the vector kernels, or null when the JVM was started without
+     *     {@code --add-modules jdk.incubator.vector} or its vectors are narrower than 256 bits
+     */
     static Kernels vector() {
         return Selected.VECTOR;
     }
 
-    /** Chosen once per JVM. */
+    /** Where the choice is made, once per JVM; a nested type only because interfaces hold no private state. Not for use. */
     final class Selected {
         private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
         static final Kernels VECTOR = loadVector();
@@ -70,7 +98,7 @@ public interface Kernels {
             try {
                 // a named org.modelheritage.core does not require the incubator module: read it now
                 Kernels.class.getModule().addReads(vector.get());
-                Class<?> c = Class.forName("org.modelheritage.simd.VectorKernels");
+                Class<?> c = Class.forName("org.modelheritage.simd.vector.VectorKernels");
                 return (Kernels) c.getMethod("createIfFast").invoke(null);
             } catch (ReflectiveOperationException | LinkageError e) {
                 LOG.warn("Vector API present but unusable ({}); using scalar kernels", e.toString());

@@ -13,13 +13,27 @@ import java.util.Objects;
  * @param name       what it is for ("ci-bot"), at most 200 characters
  * @param role       what it may do ("reader", "contributor", "admin"): a label the store keeps as given
  * @param secretHash SHA-256 of the secret, 64 lowercase hex digits; unique in a store
+ * @param createdAt  when it was made, to the millisecond; it is valid from then
  * @param expiresAt  null for a token that does not expire
  * @param revokedAt  null until revoked
  * @param createdBy  who made it (a token id, "cli", "local"); null when unknown
  */
 public record ApiToken(String id, String name, String role, String secretHash, Instant createdAt, Instant expiresAt,
                        Instant revokedAt, String createdBy) {
-    /** Validates the components. */
+    /**
+     * Checks the components; truncates the timestamps to milliseconds.
+     *
+     * @param id         checked by {@link Ids#requireId}
+     * @param name       non-blank, at most 200 characters
+     * @param role       non-blank, at most 50 characters
+     * @param secretHash checked by {@link Ids#requireSha256}
+     * @param createdAt  not null
+     * @param expiresAt  any instant, or null
+     * @param revokedAt  any instant, or null
+     * @param createdBy  null, or non-blank and at most 200 characters
+     * @throws IllegalArgumentException when a component breaks its rule
+     * @throws NullPointerException when {@code createdAt} is null
+     */
     public ApiToken {
         Ids.requireId(id, "token id");
         Ids.requireLabel(name, "token name", 200);
@@ -33,12 +47,22 @@ public record ApiToken(String id, String name, String role, String secretHash, I
         }
     }
 
-    /** True when the token may be used at {@code now}: not revoked, not expired. */
+    /**
+     * Whether the token may be used at an instant.
+     *
+     * @param now the instant to check, not null
+     * @return true when the token is not revoked and {@code now} is before its expiry (if any)
+     */
     public boolean validAt(Instant now) {
         return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
     }
 
-    /** The same token, revoked at {@code at} (an earlier revocation stands). */
+    /**
+     * The same token, revoked.
+     *
+     * @param at when the revocation takes effect
+     * @return a copy revoked at {@code at}, or this token unchanged when it was revoked before
+     */
     public ApiToken revoked(Instant at) {
         return revokedAt != null ? this : new ApiToken(id, name, role, secretHash, createdAt, expiresAt, at, createdBy);
     }

@@ -18,7 +18,19 @@ import java.util.Objects;
  */
 public record AuditEntry(String id, Instant at, String actor, String action, String target, String client,
                          String detail) {
-    /** Validates the components. */
+    /**
+     * Checks the components; truncates {@code at} to milliseconds and {@code detail} to 2,000 characters.
+     *
+     * @param id     checked by {@link Ids#requireId}
+     * @param at     not null
+     * @param actor  non-blank, at most 200 characters
+     * @param action non-blank, at most 100 characters
+     * @param target null, or non-blank and at most 200 characters
+     * @param client non-blank, at most 200 characters
+     * @param detail any text, or null; cut after 2,000 characters
+     * @throws IllegalArgumentException when a component breaks its rule
+     * @throws NullPointerException when {@code at} is null
+     */
     public AuditEntry {
         Ids.requireId(id, "audit entry id");
         at = Model.millis(Objects.requireNonNull(at, "at"));

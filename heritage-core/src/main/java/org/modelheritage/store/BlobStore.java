@@ -31,7 +31,14 @@ import java.util.stream.Stream;
  */
 public interface BlobStore extends AutoCloseable {
 
-    /** Stores the stream's bytes (read to the end, not closed). Identical bytes are stored once. */
+    /**
+     * Stores the stream's bytes, however many. Identical bytes are stored once. Durable when this
+     * returns.
+     *
+     * @param in the bytes; read to the end, not closed
+     * @return the blob's ref, and whether this call created it
+     * @throws IOException when the stream or the store fails; nothing is left behind
+     */
     default StoredBlob put(InputStream in) throws IOException {
         return put(in, Long.MAX_VALUE);
     }
@@ -39,6 +46,12 @@ public interface BlobStore extends AutoCloseable {
     /**
      * Stores the stream's bytes unless there are more than {@code maxBytes}: then
      * {@link BlobTooLargeException} and nothing is left behind. Durable when this returns.
+     *
+     * @param in       the bytes; read to the end (or until the limit is passed), not closed
+     * @param maxBytes the most bytes accepted; {@link Long#MAX_VALUE} for no limit
+     * @return the blob's ref, and whether this call created it ({@code false}: the bytes were stored already)
+     * @throws BlobTooLargeException when the stream holds more than {@code maxBytes} bytes
+     * @throws IOException when the stream or the store fails; nothing is left behind
      */
     StoredBlob put(InputStream in, long maxBytes) throws IOException;
 
@@ -53,7 +66,14 @@ public interface BlobStore extends AutoCloseable {
      */
     InputStream open(String sha256) throws IOException;
 
-    /** The blob's local file when this store has one, for positional reads; never write to it. */
+    /**
+     * The blob's local file when this store has one, for positional reads; never write to it.
+     *
+     * @param sha256 the blob's hash, 64 lower-case hex digits
+     * @return the file, or empty when the store keeps no local files (a remote store) or the blob is not stored
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
+     * @throws IOException if the store cannot be read
+     */
     Optional<Path> localPath(String sha256) throws IOException;
 
     /**
@@ -78,10 +98,23 @@ public interface BlobStore extends AutoCloseable {
         return stat(sha256).isPresent();
     }
 
-    /** Removes a blob; false if it was not there. */
+    /**
+     * Removes a blob. The caller makes sure no model references it
+     * ({@link MetadataStore#blobReferenced}); the store does not know.
+     *
+     * @param sha256 the blob's hash, 64 lower-case hex digits
+     * @return true when it was stored and is now gone, false when it was not stored
+     * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits
+     * @throws IOException if the store cannot be changed
+     */
     boolean delete(String sha256) throws IOException;
 
-    /** Every stored blob, in no particular order. Close the stream. */
+    /**
+     * Every stored blob, in no particular order.
+     *
+     * @return the blobs' refs, read lazily; close the stream (try-with-resources) to release what it holds open
+     * @throws IOException if the store cannot be listed
+     */
     Stream<BlobRef> list() throws IOException;
 
     /** Releases the store's resources; blobs stay stored. */

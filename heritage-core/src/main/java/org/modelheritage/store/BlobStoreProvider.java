@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Opens blob stores for the URIs it accepts. Listed in
  * {@code META-INF/services/org.modelheritage.store.BlobStoreProvider}: core serves {@code file:DIR};
- * an object store ({@code s3:...}) would be another jar with one more provider.
+ * an object store is another jar with one more provider (heritage-storage-s3 serves {@code s3:...}).
  *
  * <h2>Contract for implementers</h2>
  * <ul>

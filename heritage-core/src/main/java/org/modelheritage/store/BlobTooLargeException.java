@@ -8,13 +8,17 @@ public class BlobTooLargeException extends IOException {
     /** The limit, in bytes. */
     private final long limit;
 
-    /** Creates the exception for a blob over {@code limit} bytes. */
+    /**
+     * Creates the exception for a blob over {@code limit} bytes.
+     *
+     * @param limit the most bytes the put accepted
+     */
     public BlobTooLargeException(long limit) {
         super("blob is larger than the limit of " + limit + " bytes");
         this.limit = limit;
     }
 
-    /** The limit, in bytes. */
+    /** {@return the limit the blob went over, in bytes} */
     public long limit() {
         return limit;
     }

@@ -23,9 +23,18 @@ import org.modelheritage.lineage.PairDistance;
  */
 public sealed interface Change {
 
-    /** Adds a model. Requires: no model with its id or checksum; its family and parent exist. */
+    /**
+     * Adds a model. Requires: no model with its id or checksum; its family and parent exist.
+     *
+     * @param model the model to add, with its file list
+     */
     record InsertModel(Model model) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the component.
+         *
+         * @param model not null
+         * @throws NullPointerException when {@code model} is null
+         */
         public InsertModel {
             Objects.requireNonNull(model, "model");
         }
@@ -34,18 +43,42 @@ public sealed interface Change {
     /**
      * Replaces every field of an existing model (and its file list). Requires: the model exists; no
      * other model has the checksum; family and parent exist.
+     *
+     * @param model the model's new values, found by its {@link Model#id() id}
      */
     record UpdateModel(Model model) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the component.
+         *
+         * @param model not null
+         * @throws NullPointerException when {@code model} is null
+         */
         public UpdateModel {
             Objects.requireNonNull(model, "model");
         }
     }
 
-    /** Sets status, failure message and processedAt of an existing model; nothing else. */
+    /**
+     * Sets status, failure message and processedAt of an existing model; nothing else. Requires:
+     * the model exists.
+     *
+     * @param modelId        the model to change
+     * @param status         its new processing state
+     * @param failureMessage why processing failed; null clears it
+     * @param processedAt    when processing finished, to the millisecond; null clears it
+     */
     record UpdateStatus(String modelId, ModelStatus status, String failureMessage, Instant processedAt)
             implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the components; truncates {@code processedAt} to milliseconds.
+         *
+         * @param modelId        checked by {@link Ids#requireId}
+         * @param status         not null
+         * @param failureMessage any text, or null
+         * @param processedAt    any instant, or null
+         * @throws IllegalArgumentException when {@code modelId} is malformed
+         * @throws NullPointerException when {@code status} is null
+         */
         public UpdateStatus {
             Ids.requireId(modelId, "model id");
             Objects.requireNonNull(status, "status");
@@ -59,17 +92,38 @@ public sealed interface Change {
      * parents left (a merge) gets the main one of those ({@link LineageEdge#mainEdges}), the others
      * lose their parent and confidence. A family it was the root of loses its root. Requires: the
      * model exists.
+     *
+     * @param modelId the model to remove
      */
     record DeleteModel(String modelId) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the component.
+         *
+         * @param modelId checked by {@link Ids#requireId}
+         * @throws IllegalArgumentException when {@code modelId} is malformed
+         */
         public DeleteModel {
             Ids.requireId(modelId, "model id");
         }
     }
 
-    /** Creates a family or replaces its hash and root. Requires: the root model, if any, exists. */
+    /**
+     * Creates a family or replaces its hash and root. Requires: the root model, if any, exists.
+     *
+     * @param familyId       the family's id, see {@link Family#id()}
+     * @param structuralHash the architecture its members share
+     * @param rootModelId    the family's base model; null while lineage has not found it
+     */
     record PutFamily(String familyId, String structuralHash, String rootModelId) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the components as {@link Family} does.
+         *
+         * @param familyId       checked by {@link Ids#requireId}
+         * @param structuralHash non-blank, at most 256 characters
+         * @param rootModelId    null or checked by {@link Ids#requireId}
+         * @throws IllegalArgumentException when an id is malformed or the hash blank or too long
+         * @throws NullPointerException when {@code structuralHash} is null
+         */
         public PutFamily {
             new Family(familyId, structuralHash, 0, rootModelId); // validates
         }
@@ -78,9 +132,16 @@ public sealed interface Change {
     /**
      * Removes a family and its lineage edges; its members stay, without family, parent or
      * confidence. Requires: the family exists.
+     *
+     * @param familyId the family to remove
      */
     record DeleteFamily(String familyId) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the component.
+         *
+         * @param familyId checked by {@link Ids#requireId}
+         * @throws IllegalArgumentException when {@code familyId} is malformed
+         */
         public DeleteFamily {
             Ids.requireId(familyId, "family id");
         }
@@ -94,9 +155,20 @@ public sealed interface Change {
      * ({@link LineageEdge#mainEdges}: a merge's heaviest parent). Requires: the family and every
      * end exist. The edges must not repeat a (parent, child) pair nor form a cycle; a child may
      * have several parents (a merge).
+     *
+     * @param familyId the family whose lineage is replaced
+     * @param edges    the family's whole new lineage; empty leaves every member without a parent
      */
     record ReplaceLineage(String familyId, List<LineageEdge> edges) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the components; copies {@code edges}.
+         *
+         * @param familyId checked by {@link Ids#requireId}
+         * @param edges    not null; ends checked by {@link Ids#requireId}, no repeated (parent, child)
+         *                 pair, no cycle
+         * @throws IllegalArgumentException when an id is malformed, a pair repeats or the edges form a cycle
+         * @throws NullPointerException when {@code edges} is null
+         */
         public ReplaceLineage {
             Ids.requireId(familyId, "family id");
             edges = List.copyOf(edges);
@@ -140,9 +212,20 @@ public sealed interface Change {
         }
     }
 
-    /** Caches a distance (replacing one for the same pair and metric). Requires: both models exist. */
+    /**
+     * Caches a distance (replacing one for the same pair and metric). Requires: both models exist.
+     *
+     * @param distance the pair, the metric's name and the value
+     */
     record PutDistance(PairDistance distance) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the component.
+         *
+         * @param distance not null; both model ids checked by {@link Ids#requireId}, the metric
+         *                 non-blank and at most 100 characters, the value finite
+         * @throws IllegalArgumentException when an id or the metric is malformed or the value not finite
+         * @throws NullPointerException when {@code distance} is null
+         */
         public PutDistance {
             Objects.requireNonNull(distance, "distance");
             Ids.requireId(distance.modelA(), "model id");
@@ -157,16 +240,28 @@ public sealed interface Change {
     /**
      * Stores a model's statistics under a version (replacing the same version); the content is the
      * lineage engine's business. Requires: the model exists.
+     *
+     * @param modelId the model the statistics describe
+     * @param version the engine's name for the encoding ("v2", say); a model may hold several versions
+     * @param data    the encoded statistics, opaque to the store
      */
     record PutStatistics(String modelId, String version, byte[] data) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the components; copies {@code data}.
+         *
+         * @param modelId checked by {@link Ids#requireId}
+         * @param version non-blank, at most 100 characters
+         * @param data    not null (may be empty); copied, so later changes to the array do not reach the store
+         * @throws IllegalArgumentException when {@code modelId} or {@code version} is malformed
+         * @throws NullPointerException when {@code data} is null
+         */
         public PutStatistics {
             Ids.requireId(modelId, "model id");
             Ids.requireLabel(version, "statistics version", 100);
             data = Objects.requireNonNull(data, "statistics data").clone();
         }
 
-        /** The statistics' bytes (a copy). */
+        /** {@return the statistics' bytes: a copy, which the caller may change} */
         @Override
         public byte[] data() {
             return data.clone();
@@ -192,9 +287,19 @@ public sealed interface Change {
     /**
      * Queues a model for processing: creates its job, or puts an existing one back to
      * {@link JobState#QUEUED} (attempts and last error kept). Requires: the model exists.
+     *
+     * @param modelId    the model to process
+     * @param enqueuedAt when it was queued, to the millisecond; workers take the oldest first
      */
     record EnqueueJob(String modelId, Instant enqueuedAt) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the components; truncates {@code enqueuedAt} to milliseconds.
+         *
+         * @param modelId    checked by {@link Ids#requireId}
+         * @param enqueuedAt not null
+         * @throws IllegalArgumentException when {@code modelId} is malformed
+         * @throws NullPointerException when {@code enqueuedAt} is null
+         */
         public EnqueueJob {
             Ids.requireId(modelId, "model id");
             enqueuedAt = Model.millis(Objects.requireNonNull(enqueuedAt, "enqueuedAt"));
@@ -204,9 +309,24 @@ public sealed interface Change {
     /**
      * Ends a job as {@link JobState#DONE} or {@link JobState#FAILED}, recording the error (null
      * clears it). The model's status is not touched: set it in the same set. Requires: the job exists.
+     *
+     * @param modelId    the model whose job ends
+     * @param outcome    {@link JobState#DONE} or {@link JobState#FAILED}
+     * @param error      why it failed; null clears the job's last error
+     * @param finishedAt when it ended, to the millisecond
      */
     record FinishJob(String modelId, JobState outcome, String error, Instant finishedAt) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the components; truncates {@code finishedAt} to milliseconds.
+         *
+         * @param modelId    checked by {@link Ids#requireId}
+         * @param outcome    DONE or FAILED
+         * @param error      any text, or null
+         * @param finishedAt not null
+         * @throws IllegalArgumentException when {@code modelId} is malformed or {@code outcome} is
+         *     neither DONE nor FAILED
+         * @throws NullPointerException when {@code finishedAt} is null
+         */
         public FinishJob {
             Ids.requireId(modelId, "model id");
             if (outcome != JobState.DONE && outcome != JobState.FAILED) {
@@ -216,9 +336,18 @@ public sealed interface Change {
         }
     }
 
-    /** Stores a new API token. Requires: no token with its id or its secret hash. */
+    /**
+     * Stores a new API token. Requires: no token with its id or its secret hash.
+     *
+     * @param token the token as the store keeps it (its secret's hash, never the secret)
+     */
     record PutToken(ApiToken token) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the component.
+         *
+         * @param token not null
+         * @throws NullPointerException when {@code token} is null
+         */
         public PutToken {
             Objects.requireNonNull(token, "token");
         }
@@ -227,18 +356,37 @@ public sealed interface Change {
     /**
      * Revokes a token at {@code revokedAt}; a token revoked before keeps its first revocation time.
      * Requires: the token exists.
+     *
+     * @param tokenId   the token to revoke
+     * @param revokedAt from when it is no longer valid, to the millisecond
      */
     record RevokeToken(String tokenId, Instant revokedAt) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the components; truncates {@code revokedAt} to milliseconds.
+         *
+         * @param tokenId   checked by {@link Ids#requireId}
+         * @param revokedAt not null
+         * @throws IllegalArgumentException when {@code tokenId} is malformed
+         * @throws NullPointerException when {@code revokedAt} is null
+         */
         public RevokeToken {
             Ids.requireId(tokenId, "token id");
             revokedAt = Model.millis(Objects.requireNonNull(revokedAt, "revokedAt"));
         }
     }
 
-    /** Appends an entry to the audit log (there is no change that removes one). Requires: no entry with its id. */
+    /**
+     * Appends an entry to the audit log (there is no change that removes one). Requires: no entry with its id.
+     *
+     * @param entry the entry to append
+     */
     record AppendAudit(AuditEntry entry) implements Change {
-        /** Validates the components. */
+        /**
+         * Checks the component.
+         *
+         * @param entry not null
+         * @throws NullPointerException when {@code entry} is null
+         */
         public AppendAudit {
             Objects.requireNonNull(entry, "entry");
         }

@@ -51,7 +51,13 @@ public final class DirectoryBlobStore implements BlobStore {
         this.tmp = root.resolve("tmp");
     }
 
-    /** Opens (creating if needed) the store in {@code dir} and removes temp files left by crashed writers. */
+    /**
+     * Opens (creating if needed) the store in {@code dir} and removes temp files left by crashed writers.
+     *
+     * @param dir the store's directory; made absolute and normalised, created with its parents when missing
+     * @return the open store
+     * @throws StoreException when the directory cannot be created or cleaned
+     */
     public static DirectoryBlobStore open(Path dir) {
         DirectoryBlobStore store = new DirectoryBlobStore(dir.toAbsolutePath().normalize());
         try {
@@ -64,7 +70,7 @@ public final class DirectoryBlobStore implements BlobStore {
         return store;
     }
 
-    /** The directory the blobs are stored under. */
+    /** {@return the directory the blobs are stored under, absolute and normalised} */
     public Path root() {
         return root;
     }
@@ -224,7 +230,11 @@ public final class DirectoryBlobStore implements BlobStore {
         }
     }
 
-    /** Makes a directory's entries (a rename, a new file) durable; a no-op where the OS cannot. */
+    /**
+     * Makes a directory's entries (a rename, a new file) durable; a no-op where the OS cannot.
+     *
+     * @param dir the directory; a failure to open or force it is logged at debug level, not thrown
+     */
     public static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

@@ -8,19 +8,24 @@ public class DuplicateChecksumException extends StoreException {
     /** The id of the model holding it. */
     private final String existingModelId;
 
-    /** Creates the exception for a checksum that model {@code existingModelId} already holds. */
+    /**
+     * Creates the exception for a checksum that another model already holds.
+     *
+     * @param checksum        the SHA-256 the change tried to store a second time
+     * @param existingModelId the model stored with it
+     */
     public DuplicateChecksumException(String checksum, String existingModelId) {
         super("model " + existingModelId + " already has checksum " + checksum);
         this.checksum = checksum;
         this.existingModelId = existingModelId;
     }
 
-    /** The checksum already stored. */
+    /** {@return the checksum already stored, 64 lowercase hex digits} */
     public String checksum() {
         return checksum;
     }
 
-    /** The model that has these bytes. */
+    /** {@return the id of the model that has these bytes: the upload is a duplicate of it} */
     public String existingModelId() {
         return existingModelId;
     }

@@ -6,18 +6,27 @@ public class DuplicateIdException extends StoreException {
     /** The id already taken. */
     private final String id;
 
-    /** Creates the exception for an id already taken. */
+    /**
+     * Creates the exception for a model id already taken.
+     *
+     * @param id the model id
+     */
     public DuplicateIdException(String id) {
         this("model", id);
     }
 
-    /** {@code kind} names what is duplicated: "model", "token", "audit entry". */
+    /**
+     * Creates the exception for an id already taken by a record of some kind.
+     *
+     * @param kind what is duplicated, for the message: "model", "token", "audit entry"
+     * @param id   the id already taken
+     */
     public DuplicateIdException(String kind, String id) {
         super("a " + kind + " with id " + id + " already exists");
         this.id = id;
     }
 
-    /** The id already taken. */
+    /** {@return the id already taken} */
     public String id() {
         return id;
     }

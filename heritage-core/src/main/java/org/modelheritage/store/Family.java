@@ -14,7 +14,16 @@ import java.util.Objects;
  * @param rootModelId  the family's root (the base model), null until lineage has found it
  */
 public record Family(String id, String structuralHash, long memberCount, String rootModelId) {
-    /** Validates the components. */
+    /**
+     * Checks the components.
+     *
+     * @param id             checked by {@link Ids#requireId}
+     * @param structuralHash non-blank, at most 256 characters
+     * @param memberCount    at least 0
+     * @param rootModelId    null or checked by {@link Ids#requireId}
+     * @throws IllegalArgumentException when a component breaks its rule
+     * @throws NullPointerException when {@code structuralHash} is null
+     */
     public Family {
         Ids.requireId(id, "family id");
         Objects.requireNonNull(structuralHash, "structural hash");

@@ -12,7 +12,14 @@ public final class Ids {
     private Ids() {
     }
 
-    /** Returns {@code id} if it is 1 to 128 characters of {@code [A-Za-z0-9_.-]}, not starting with '.' or '-'. */
+    /**
+     * Checks an id: 1 to 128 characters of {@code [A-Za-z0-9_.-]}, not starting with '.' or '-'.
+     *
+     * @param id   the id to check
+     * @param what what the id is, for the message ("model id")
+     * @return {@code id}, unchanged
+     * @throws IllegalArgumentException when {@code id} is null or breaks the rule
+     */
     public static String requireId(String id, String what) {
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException(what + " must be 1-128 characters of [A-Za-z0-9_.-] "
@@ -21,17 +28,37 @@ public final class Ids {
         return id;
     }
 
-    /** Same as {@link #requireId} but accepts null. */
+    /**
+     * Same as {@link #requireId} but accepts null.
+     *
+     * @param id   the id to check, or null
+     * @param what what the id is, for the message
+     * @return {@code id}, unchanged (null when null)
+     * @throws IllegalArgumentException when {@code id} is not null and breaks the rule
+     */
     public static String optionalId(String id, String what) {
         return id == null ? null : requireId(id, what);
     }
 
-    /** True for a lowercase hex SHA-256. */
+    /**
+     * Whether a string is a SHA-256 as this library writes it.
+     *
+     * @param hex the string, or null
+     * @return true for exactly 64 lowercase hex digits; false for null, upper case or any other length
+     */
     public static boolean isSha256(String hex) {
         return hex != null && SHA256.matcher(hex).matches();
     }
 
-    /** Returns {@code hex} if it is 64 lowercase hex digits. */
+    /**
+     * Checks a SHA-256: 64 lowercase hex digits. Every {@link BlobStore} method runs it on its hash
+     * argument before touching storage, which also keeps paths such as {@code ../x} out.
+     *
+     * @param hex  the hash to check
+     * @param what what the hash is, for the message ("blob sha256")
+     * @return {@code hex}, unchanged
+     * @throws IllegalArgumentException when {@code hex} is null or not 64 lowercase hex digits
+     */
     public static String requireSha256(String hex, String what) {
         if (!isSha256(hex)) {
             throw new IllegalArgumentException(what + " must be a SHA-256 as 64 lowercase hex digits, got " + quote(hex));
@@ -39,7 +66,15 @@ public final class Ids {
         return hex;
     }
 
-    /** A non-blank label (metric name, statistics version) of at most {@code max} characters. */
+    /**
+     * Checks a label (metric name, statistics version, token name): non-blank, at most {@code max} characters.
+     *
+     * @param label the label to check
+     * @param what  what the label is, for the message
+     * @param max   the most characters allowed
+     * @return {@code label}, unchanged
+     * @throws IllegalArgumentException when {@code label} is null, blank or longer than {@code max}
+     */
     public static String requireLabel(String label, String what, int max) {
         if (label == null || label.isBlank() || label.length() > max) {
             throw new IllegalArgumentException(what + " must be non-blank and at most " + max + " characters, got "
@@ -51,6 +86,9 @@ public final class Ids {
     /**
      * The key models are searched and sorted by: the name in lower case, independent of the
      * default locale and of the database's collation, so that every adapter orders alike.
+     *
+     * @param name a model name, not null
+     * @return the name lower-cased with {@link Locale#ROOT}
      */
     public static String nameKey(String name) {
         return name.toLowerCase(Locale.ROOT);
@@ -59,6 +97,10 @@ public final class Ids {
     /**
      * Compares by Unicode code point, the order of UTF-8 bytes, which SQLite's BINARY and
      * PostgreSQL's "C" collations use too. (String.compareTo differs for supplementary characters.)
+     *
+     * @param a one string, not null
+     * @param b the other string, not null
+     * @return negative, zero or positive as {@code a} sorts before, with or after {@code b}
      */
     public static int compareCodePoints(String a, String b) {
         int i = 0;

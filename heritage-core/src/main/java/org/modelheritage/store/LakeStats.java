@@ -42,7 +42,23 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
 
     private static final long DAY_MILLIS = 86_400_000L;
 
-    /** Validates the components. */
+    /**
+     * Copies and normalises the components: maps sorted by key and unmodifiable, every edge kind
+     * given a count (0 when absent).
+     *
+     * @param uploadsByDay    not null; copied
+     * @param modelsByFormat  not null; copied
+     * @param totalParameters the parameter sum
+     * @param totalBytes      the byte sum
+     * @param familySizes     not null; copied
+     * @param largestFamilies not null; copied
+     * @param edgesByKind     not null; missing kinds count 0
+     * @param edgeConfidence  exactly {@link #CONFIDENCE_BINS} counts
+     * @param pending         the PENDING model count
+     * @param processing      the PROCESSING model count
+     * @throws IllegalArgumentException when {@code edgeConfidence} does not have {@link #CONFIDENCE_BINS} entries
+     * @throws NullPointerException when a collection is null
+     */
     public LakeStats {
         uploadsByDay = List.copyOf(uploadsByDay);
         modelsByFormat = Collections.unmodifiableMap(new TreeMap<>(modelsByFormat));
@@ -59,9 +75,20 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
         }
     }
 
-    /** One day's uploads by their status now; every status, zero included. */
+    /**
+     * One day's uploads by their status now; every status, zero included.
+     *
+     * @param day      the UTC calendar day
+     * @param byStatus how many of the models uploaded that day are in each status now
+     */
     public record DailyUploads(LocalDate day, Map<ModelStatus, Long> byStatus) {
-        /** Validates the components. */
+        /**
+         * Checks the day; gives every status a count (0 when absent).
+         *
+         * @param day      not null
+         * @param byStatus not null; copied into an unmodifiable map
+         * @throws NullPointerException when an argument is null
+         */
         public DailyUploads {
             Objects.requireNonNull(day, "day");
             EnumMap<ModelStatus, Long> statuses = new EnumMap<>(ModelStatus.class);
@@ -72,19 +99,38 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
         }
     }
 
-    /** A family's size; the root's name is null until lineage has found a root. */
+    /**
+     * A family's size; the root's name is null until lineage has found a root.
+     *
+     * @param familyId      the family's id
+     * @param rootModelId   its root model's id; null until lineage has found it
+     * @param rootModelName its root model's name; null without a root
+     * @param models        how many models the family holds
+     * @param parameters    the sum of its members' known parameter counts
+     * @param bytes         the sum of its members' byte sizes
+     */
     public record FamilySize(String familyId, String rootModelId, String rootModelName, long models, long parameters,
                              long bytes) {
         static final Comparator<FamilySize> LARGEST_FIRST = Comparator.comparingLong(FamilySize::models).reversed()
                 .thenComparing(FamilySize::familyId, Ids::compareCodePoints);
     }
 
-    /** The UTC day of an upload, as days since the epoch (what the SQL stores compute as created_at / 86400000). */
+    /**
+     * The UTC day of an upload, as days since the epoch (what the SQL stores compute as created_at / 86400000).
+     *
+     * @param createdAt the upload time, not null
+     * @return whole days since 1970-01-01 UTC, rounded down (negative before 1970)
+     */
     public static long epochDay(Instant createdAt) {
         return Math.floorDiv(createdAt.toEpochMilli(), DAY_MILLIS);
     }
 
-    /** The bin of an edge's confidence: floor(10 c), clamped to 0..9. */
+    /**
+     * The bin of an edge's confidence: floor(10 c), clamped to 0..9.
+     *
+     * @param confidence an edge's confidence; any value (NaN falls in the last bin)
+     * @return the bin, 0 to {@link #CONFIDENCE_BINS} - 1
+     */
     public static int confidenceBin(double confidence) {
         if (confidence < 0.1) {
             return 0;
@@ -100,12 +146,25 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
     /**
      * The lower bound of each confidence bin but the first, as the SQL stores compare against
      * them; the same numbers {@link #confidenceBin} uses.
+     *
+     * @param bin a bin, 1 to {@link #CONFIDENCE_BINS} - 1
+     * @return {@code bin / 10.0}
      */
     public static double binLowerBound(int bin) {
         return bin / 10.0;
     }
 
-    /** Stats of a store that keeps its models and edges in memory (the file store, the example store). */
+    /**
+     * Stats of a store that keeps its models and edges in memory (the file store, the example store).
+     *
+     * @param models       every model of the store
+     * @param modelById    finds a model by id (for the roots' names); may return null
+     * @param rootOfFamily a family's root model id, or null while it has none
+     * @param edges        every lineage edge of the store
+     * @param largest      how many of the largest families to list, at least 0
+     * @return the aggregated statistics
+     * @throws IllegalArgumentException when {@code largest} is negative
+     */
     public static LakeStats ofIndex(Collection<Model> models, Function<String, Model> modelById,
                                     Function<String, String> rootOfFamily, Collection<LineageEdge> edges,
                                     int largest) {
@@ -143,7 +202,17 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
         private long parameters;
         private long bytes;
 
-        /** {@code n} models uploaded on {@code epochDay} with this status and format (null: not known yet). */
+        /**
+         * Counts {@code n} models uploaded on one day with one status and format.
+         *
+         * @param epochDay   the upload day, as {@link #epochDay}
+         * @param status     their status now
+         * @param format     their format id; null while not known yet (counted as {@link LakeTotals#UNKNOWN_FORMAT})
+         * @param parameters the sum of their known parameter counts
+         * @param bytes      the sum of their byte sizes
+         * @param n          how many models the row stands for (1 for a single model)
+         * @return this tally
+         */
         public Tally models(long epochDay, ModelStatus status, String format, long parameters, long bytes, long n) {
             days.computeIfAbsent(epochDay, d -> new EnumMap<>(ModelStatus.class)).merge(status, n, Long::sum);
             formats.merge(format == null ? LakeTotals.UNKNOWN_FORMAT : format, n, Long::sum);
@@ -153,21 +222,45 @@ public record LakeStats(List<DailyUploads> uploadsByDay, Map<String, Long> model
             return this;
         }
 
-        /** One family with its members' totals; each family once. */
+        /**
+         * Adds one family with its members' totals; call it once per family.
+         *
+         * @param familyId      the family's id
+         * @param rootModelId   its root's id, or null
+         * @param rootModelName its root's name, or null
+         * @param models        its member count
+         * @param parameters    the sum of its members' known parameter counts
+         * @param bytes         the sum of its members' byte sizes
+         * @return this tally
+         */
         public Tally family(String familyId, String rootModelId, String rootModelName, long models, long parameters,
                             long bytes) {
             families.add(new FamilySize(familyId, rootModelId, rootModelName, models, parameters, bytes));
             return this;
         }
 
-        /** Counts {@code n} edges of this kind in this confidence bin. */
+        /**
+         * Counts {@code n} edges of this kind in this confidence bin.
+         *
+         * @param kind          the edges' kind
+         * @param confidenceBin their bin, 0 to {@link #CONFIDENCE_BINS} - 1 (see {@link #confidenceBin})
+         * @param n             how many edges
+         * @return this tally
+         * @throws ArrayIndexOutOfBoundsException when the bin is out of range
+         */
         public Tally edges(EdgeKind kind, int confidenceBin, long n) {
             kinds.merge(kind, n, Long::sum);
             bins[confidenceBin] += n;
             return this;
         }
 
-        /** The statistics, with the {@code largest} largest families. */
+        /**
+         * The statistics of everything counted so far.
+         *
+         * @param largest how many of the largest families to list, at least 0
+         * @return the statistics
+         * @throws IllegalArgumentException when {@code largest} is negative
+         */
         public LakeStats build(int largest) {
             if (largest < 0) {
                 throw new IllegalArgumentException("largest must be >= 0, got " + largest);

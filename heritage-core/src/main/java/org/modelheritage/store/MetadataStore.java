@@ -43,64 +43,139 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- models
 
-    /** The model with this id, if stored. */
+    /**
+     * The model with this id, if stored.
+     *
+     * @param id the model's id
+     * @return the model with its file list, or empty when no model has this id
+     */
     Optional<Model> model(String id);
 
-    /** The model with these bytes, if any. */
+    /**
+     * The model with these bytes, if any.
+     *
+     * @param checksum the SHA-256 of a model's bytes, as {@link Model#checksum()}
+     * @return the one model with this checksum (checksums are unique), or empty
+     */
     Optional<Model> modelByChecksum(String checksum);
 
-    /** One page of models matching the query, in alphabetical order, and how many match in all. */
+    /**
+     * One page of models matching the query, in alphabetical order, and how many match in all.
+     *
+     * @param query the filters (name substring, family, status) and the page's offset and limit
+     * @return the page's models, ordered by name case-insensitively (then exact name, then id), and
+     *     the total number of matches
+     */
     Page<Model> searchModels(ModelQuery query);
 
     /**
      * Models whose main parent ({@link Model#parentId()}) is {@code modelId}, in alphabetical order;
      * a merge whose heavier parent is another model is not among them ({@link #lineage} has every edge).
+     *
+     * @param modelId the parent's id
+     * @return its children; empty when it has none or is not stored
      */
     List<Model> children(String modelId);
 
-    /** True when some model lists a file with this blob (for orphan checks and safe blob deletion). */
+    /**
+     * True when some model lists a file with this blob (for orphan checks and safe blob deletion).
+     *
+     * @param sha256 a blob's hash, as {@link ModelFile#sha256()}
+     * @return whether any stored model has a file with these bytes
+     */
     boolean blobReferenced(String sha256);
 
     // ---- families and lineage
 
-    /** The family with this id, if stored. */
+    /**
+     * The family with this id, if stored.
+     *
+     * @param id the family's id
+     * @return the family with its current member count, or empty
+     */
     Optional<Family> family(String id);
 
-    /** Families ordered by id. */
+    /**
+     * Families ordered by id.
+     *
+     * @param offset how many families to skip, at least 0
+     * @param limit  the most families to return, at least 0 (0 gives only the total)
+     * @return the page and the total number of families
+     * @throws IllegalArgumentException when {@code offset} or {@code limit} is negative
+     */
     Page<Family> families(int offset, int limit);
 
-    /** Families whose models share this structural hash (there may be several: same architecture, unrelated bases). */
+    /**
+     * Families whose models share this structural hash (there may be several: same architecture, unrelated bases).
+     *
+     * @param structuralHash an architecture's hash, as {@link Family#structuralHash()}
+     * @return the families with this hash, in no particular order; empty when none
+     */
     List<Family> familiesByStructuralHash(String structuralHash);
 
     /**
      * The family's lineage edges with their kinds and weights, ordered by parent then child: one per
      * non-root member, one per parent for a merge.
+     *
+     * @param familyId the family's id
+     * @return its edges; empty for a family of one, a family lineage has not run on yet, or an unknown id
      */
     List<LineageEdge> lineage(String familyId);
 
     // ---- caches
 
-    /** The cached distance between two models (either order) under a metric. */
+    /**
+     * The cached distance between two models (either order) under a metric.
+     *
+     * @param modelA one model of the pair
+     * @param modelB the other model
+     * @param metric the metric's name, as {@link PairDistance#metric()}
+     * @return the cached value, or empty when none is cached
+     */
     OptionalDouble distance(String modelA, String modelB, String metric);
 
-    /** Every cached distance under {@code metric} between two models of {@code modelIds}. */
+    /**
+     * Every cached distance under {@code metric} between two models of {@code modelIds}.
+     *
+     * @param modelIds the models; duplicates are ignored, and fewer than two give an empty list
+     * @param metric   the metric's name
+     * @return the cached rows among these models, in no particular order
+     */
     List<PairDistance> distances(Collection<String> modelIds, String metric);
 
-    /** A copy of the statistics stored for the model under this version. */
+    /**
+     * A copy of the statistics stored for the model under this version.
+     *
+     * @param modelId the model's id
+     * @param version the encoding's version label, as given to {@link Change.PutStatistics}
+     * @return a fresh copy of the bytes, or empty when none are stored under this version
+     */
     Optional<byte[]> statistics(String modelId, String version);
 
     // ---- jobs
 
-    /** The processing job of a model, if it has one. */
+    /**
+     * The processing job of a model, if it has one.
+     *
+     * @param modelId the model's id
+     * @return its job in whatever state, or empty when it was never queued
+     */
     Optional<Job> job(String modelId);
 
-    /** Jobs in a state, oldest enqueued first. */
+    /**
+     * Jobs in a state, oldest enqueued first.
+     *
+     * @param state the state to list
+     * @return the jobs in that state; empty when none
+     */
     List<Job> jobs(JobState state);
 
     /**
      * Takes the oldest queued job, atomically: the job becomes {@link JobState#RUNNING} with one more
      * attempt and a start time, and its model becomes {@link ModelStatus#PROCESSING}. No two callers,
      * in any number of threads or processes, get the same job.
+     *
+     * @return the claimed job as it is now (RUNNING), or empty when no job is queued
      */
     Optional<Job> claimNextJob();
 
@@ -109,7 +184,9 @@ public interface MetadataStore extends AutoCloseable {
      * model back to {@link ModelStatus#PENDING}: what a crash left half done. A store one process
      * owns requeues every RUNNING job (its owner is opening it, so nobody else runs them); a shared
      * store only those whose lease has run out. Call it when the lake opens, before any worker of
-     * this store runs. Returns how many jobs were requeued.
+     * this store runs.
+     *
+     * @return how many jobs were requeued, 0 when none was interrupted
      */
     int requeueInterruptedJobs();
 
@@ -118,6 +195,8 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * True when several processes may use this store at once (a database server); false for an
      * embedded store, which one process owns while it is open.
+     *
+     * @return whether other processes may use the store at the same time; false unless overridden
      */
     default boolean sharedByProcesses() {
         return false;
@@ -130,12 +209,24 @@ public interface MetadataStore extends AutoCloseable {
      *
      * <p>A store one process owns has no other worker to take over from; it may ignore owner and
      * lease (the default), and requeue what a crash interrupted when it reopens instead.
+     *
+     * @param owner a label unique to the claiming worker process (a host name and process id, say)
+     * @param lease how long the claim holds without renewal; positive
+     * @return the claimed job (RUNNING, with its owner and lease where the store records them), or
+     *     empty when no job is queued or expired
      */
     default Optional<Job> claimNextJob(String owner, Duration lease) {
         return claimNextJob();
     }
 
-    /** Extends the lease of every RUNNING job {@code owner} holds to {@code lease} from now; returns how many. */
+    /**
+     * Extends the lease of every RUNNING job {@code owner} holds to {@code lease} from now. A worker
+     * calls it well within the lease, or another process may take its jobs over.
+     *
+     * @param owner the label the worker claimed its jobs with
+     * @param lease the new lease, from now; positive
+     * @return how many jobs were renewed; always 0 for a store that keeps no leases (the default)
+     */
     default int renewLeases(String owner, Duration lease) {
         return 0;
     }
@@ -145,6 +236,9 @@ public interface MetadataStore extends AutoCloseable {
      * sharing the store, and returns it; the lake takes it (inside its own in-process lock for the
      * key) around each rewrite of one family group's lineage. The lock dies with the process that
      * holds it. A store one process owns needs no lock beyond the lake's own: {@link StoreLock#NONE}.
+     *
+     * @param key the family group's key; the same key locks the same group in every process
+     * @return the held lock; close it to release it
      */
     default StoreLock lockFamilies(String key) {
         return StoreLock.NONE;
@@ -152,32 +246,63 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- statistics
 
-    /** Counts for {@code /api/stats}: models, families, models by status and format, parameters. */
+    /** {@return counts for {@code /api/stats}: models, families, models by status and format, parameters} */
     LakeTotals totals();
 
     /**
      * What the dashboard draws, aggregated by the store (in SQL, or over its in-memory index) rather
-     * than by loading every model; {@code largestFamilies} caps {@link LakeStats#largestFamilies()}.
+     * than by loading every model.
+     *
+     * @param largestFamilies how many families {@link LakeStats#largestFamilies()} lists at most, at least 0
+     * @return uploads by day, families by size, formats, status counts and the largest families
+     * @throws IllegalArgumentException when {@code largestFamilies} is negative
      */
     LakeStats stats(int largestFamilies);
 
     // ---- access: API tokens and the audit log
 
-    /** The API token with this id (not its secret), if stored. */
+    /**
+     * The API token with this id (not its secret), if stored.
+     *
+     * @param id the token's id
+     * @return the token, revoked or expired ones included, or empty
+     */
     Optional<ApiToken> token(String id);
 
-    /** The token whose secret hashes to {@code secretHash} (SHA-256, lowercase hex), valid or not. */
+    /**
+     * The token whose secret hashes to {@code secretHash}, valid or not: how a request's token is
+     * found. The caller checks {@link ApiToken#validAt}.
+     *
+     * @param secretHash SHA-256 of the presented secret, 64 lowercase hex digits
+     * @return the token, or empty when no token has this secret
+     */
     Optional<ApiToken> tokenBySecretHash(String secretHash);
 
-    /** Every token, revoked and expired ones included, oldest first (then by id). */
+    /** {@return every token, revoked and expired ones included, oldest first (then by id)} */
     List<ApiToken> tokens();
 
-    /** One page of the audit log, newest first (by time, then by id, both descending), and how many entries there are. */
+    /**
+     * One page of the audit log, newest first (by time, then by id, both descending), and how many entries there are.
+     *
+     * @param offset how many entries to skip, at least 0
+     * @param limit  the most entries to return, at least 0
+     * @return the page and the total number of entries
+     * @throws IllegalArgumentException when {@code offset} or {@code limit} is negative
+     */
     Page<AuditEntry> audit(int offset, int limit);
 
     // ---- writing
 
-    /** Applies the changes in order, all or nothing (see {@link Change} for what each requires). */
+    /**
+     * Applies the changes in order, all or nothing (see {@link Change} for what each requires);
+     * durable when it returns. An empty set changes nothing.
+     *
+     * @param changes the changes to apply
+     * @throws NoSuchRecordException when a change requires a record that does not exist
+     * @throws DuplicateIdException when a change adds a record whose id is taken
+     * @throws DuplicateChecksumException when a change would give two models the same checksum
+     * @throws StoreException when the store fails otherwise; nothing of the set is kept
+     */
     void apply(ChangeSet changes);
 
     /** Releases connections, files and locks. */
@@ -186,17 +311,35 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- one-change conveniences
 
-    /** Inserts one model: {@code apply} of one {@link Change.InsertModel}. */
+    /**
+     * Inserts one model: {@code apply} of one {@link Change.InsertModel}.
+     *
+     * @param model the new model
+     * @throws DuplicateIdException when a model has its id
+     * @throws DuplicateChecksumException when a model has its checksum
+     * @throws NoSuchRecordException when its family or parent is not stored
+     */
     default void insertModel(Model model) {
         apply(ChangeSet.of(new Change.InsertModel(model)));
     }
 
-    /** Replaces one stored model: {@code apply} of one {@link Change.UpdateModel}. */
+    /**
+     * Replaces one stored model: {@code apply} of one {@link Change.UpdateModel}.
+     *
+     * @param model the model's new values
+     * @throws NoSuchRecordException when no model has its id, or its family or parent is not stored
+     * @throws DuplicateChecksumException when another model has its checksum
+     */
     default void updateModel(Model model) {
         apply(ChangeSet.of(new Change.UpdateModel(model)));
     }
 
-    /** Deletes the model and what hangs off it (see {@link Change.DeleteModel}); false if there was none. */
+    /**
+     * Deletes the model and what hangs off it (see {@link Change.DeleteModel}).
+     *
+     * @param modelId the model's id
+     * @return true when it was deleted, false when there was none
+     */
     default boolean deleteModel(String modelId) {
         try {
             apply(ChangeSet.of(new Change.DeleteModel(modelId)));

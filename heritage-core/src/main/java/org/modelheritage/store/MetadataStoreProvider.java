@@ -24,19 +24,36 @@ import javax.sql.DataSource;
  */
 public interface MetadataStoreProvider {
 
-    /** A short name, e.g. "sqlite". */
+    /** {@return a short name for messages, e.g. "sqlite"} */
     String name();
 
-    /** True if this provider serves the URI (judged by its form alone, without connecting). */
+    /**
+     * Whether this provider serves the URI, judged by its form alone, without connecting.
+     *
+     * @param uri the metadata store's URI, e.g. {@code jdbc:sqlite:/var/lake/meta.db}
+     * @return true when {@link #open(URI, Map)} may be called with it
+     */
     boolean accepts(URI uri);
 
-    /** Opens (creating or migrating when needed) the store at the URI. */
+    /**
+     * Opens (creating or migrating when needed) the store at the URI.
+     *
+     * @param uri     a URI this provider accepted
+     * @param options provider options, as {@link StoreOptions#asMap()} gives them ({@code user},
+     *                {@code password}, {@code poolSize}); keys the provider has no use for are ignored
+     * @return the open store; the caller closes it
+     * @throws IllegalArgumentException for a malformed URI or option
+     * @throws StoreException when the store cannot be opened (unreachable, locked, failed migration)
+     */
     MetadataStore open(URI uri, Map<String, String> options);
 
     /**
      * True if this provider can keep a store in the database behind a caller's {@link DataSource},
      * judged by the product name its JDBC driver reports (e.g. {@code SQLite}, {@code PostgreSQL}).
      * Default: false.
+     *
+     * @param databaseProductName what {@link java.sql.DatabaseMetaData#getDatabaseProductName()} returns
+     * @return true when {@link #open(DataSource, Map)} may be called for that database
      */
     default boolean acceptsDatabase(String databaseProductName) {
         return false;
@@ -47,13 +64,18 @@ public interface MetadataStoreProvider {
      * which stays the caller's: closing the store does not close it. Only called when
      * {@link #acceptsDatabase} said yes.
      *
+     * @param dataSource the caller's data source; the store borrows connections from it
+     * @param options    provider options; the bundled providers ignore them, as the data source
+     *                   brings its own credentials and pool
+     * @return the open store; the caller closes it (and, separately, its data source)
      * @throws UnsupportedOperationException from a provider that serves URIs only (the default)
+     * @throws StoreException when the store cannot be opened
      */
     default MetadataStore open(DataSource dataSource, Map<String, String> options) {
         throw new UnsupportedOperationException(name() + " opens stores by URI only");
     }
 
-    /** The URI form accepted, for error messages, e.g. {@code jdbc:sqlite:PATH}. */
+    /** {@return the URI form accepted, for error messages, e.g. {@code jdbc:sqlite:PATH}; the name by default} */
     default String uriSyntax() {
         return name();
     }

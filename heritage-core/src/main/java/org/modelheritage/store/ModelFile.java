@@ -5,9 +5,21 @@ import java.util.Objects;
 /**
  * One file a model was uploaded as (a sharded checkpoint has several, its index JSON included):
  * the name the uploader gave it and the blob holding its bytes.
+ *
+ * @param name   the file name as uploaded ("model-00001-of-00002.safetensors"); not unique across models
+ * @param sha256 the SHA-256 of its bytes, which is also its blob's key in the {@link BlobStore}
+ * @param size   its length in bytes
  */
 public record ModelFile(String name, String sha256, long size) {
-    /** Validates the components. */
+    /**
+     * Checks the components.
+     *
+     * @param name   non-blank, at most 1024 characters
+     * @param sha256 checked by {@link Ids#requireSha256}
+     * @param size   at least 0
+     * @throws IllegalArgumentException when a component breaks its rule
+     * @throws NullPointerException when {@code name} is null
+     */
     public ModelFile {
         Objects.requireNonNull(name, "file name");
         if (name.isBlank() || name.length() > 1024) {

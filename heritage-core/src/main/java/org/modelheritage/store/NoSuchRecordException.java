@@ -8,19 +8,24 @@ public class NoSuchRecordException extends StoreException {
     /** The id that was not found. */
     private final String id;
 
-    /** Creates the exception for a record of this kind and id that is not stored. */
+    /**
+     * Creates the exception for a record of this kind and id that is not stored.
+     *
+     * @param kind the kind of record: "model", "family", "job", "token"
+     * @param id   the id that was not found
+     */
     public NoSuchRecordException(String kind, String id) {
         super("no " + kind + " with id " + id);
         this.kind = kind;
         this.id = id;
     }
 
-    /** "model", "family" or "job". */
+    /** {@return the kind of record that was missing: "model", "family", "job" or "token"} */
     public String kind() {
         return kind;
     }
 
-    /** The id that was not found. */
+    /** {@return the id that was not found} */
     public String id() {
         return id;
     }

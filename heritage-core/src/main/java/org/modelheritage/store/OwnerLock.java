@@ -33,9 +33,12 @@ public final class OwnerLock implements AutoCloseable {
     /**
      * Takes the lock at once or fails.
      *
+     * @param lockFile the lock file beside the store's data; created (with its folders) when missing
      * @param what the store, as the message should name it
+     * @return the held lock, with this process's id, host and start time written in the file
      * @throws StoreLockedException if another process (or another handle in this one) holds it,
      *                              naming the holder: process id, host and since when
+     * @throws StoreException if the lock file cannot be created, opened or written
      */
     public static OwnerLock acquire(Path lockFile, String what) {
         FileChannel channel = null;
@@ -79,6 +82,7 @@ public final class OwnerLock implements AutoCloseable {
                 + Instant.now().truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /** {@return the lock file} */
     public Path file() {
         return file;
     }
@@ -93,7 +97,11 @@ public final class OwnerLock implements AutoCloseable {
         }
     }
 
-    /** Releases the lock (the file stays: deleting it could race with the next owner's open). */
+    /**
+     * Releases the lock (the file stays: deleting it could race with the next owner's open).
+     *
+     * @throws StoreException if the OS refuses to release the lock or close the file
+     */
     @Override
     public void close() {
         try {

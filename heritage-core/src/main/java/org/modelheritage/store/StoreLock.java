@@ -10,6 +10,7 @@ public interface StoreLock extends AutoCloseable {
     /** What a store one process owns returns: the lake's in-process lock already excludes everyone. */
     StoreLock NONE = () -> { };
 
+    /** Releases the lock; other processes waiting for the key may take it. Never throws a checked exception. */
     @Override
     void close();
 }

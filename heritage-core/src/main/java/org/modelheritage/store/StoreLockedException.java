@@ -4,7 +4,12 @@ package org.modelheritage.store;
 public class StoreLockedException extends StoreException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with its message. */
+    /**
+     * Creates the exception with its message.
+     *
+     * @param message the store and who holds it, as far as known (this process, or another process's
+     *     owner record)
+     */
     public StoreLockedException(String message) {
         super(message);
     }

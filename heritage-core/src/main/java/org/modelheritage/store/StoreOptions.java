@@ -18,30 +18,62 @@ import java.util.Map;
  *     for the provider's default
  */
 public record StoreOptions(String user, String password, Integer poolSize) {
+    /**
+     * Checks the pool size.
+     *
+     * @param user     any user, or null
+     * @param password any password, or null
+     * @param poolSize null, or 1 to 1024
+     * @throws IllegalArgumentException when {@code poolSize} is outside 1 to 1024
+     */
     public StoreOptions {
         if (poolSize != null && (poolSize < 1 || poolSize > 1024)) {
             throw new IllegalArgumentException("poolSize must be 1 to 1024, got " + poolSize);
         }
     }
 
-    /** No user, no password, the provider's pool size. */
+    /** {@return options with no user, no password and the provider's pool size} */
     public static StoreOptions defaults() {
         return new StoreOptions(null, null, null);
     }
 
+    /**
+     * These options with another database user.
+     *
+     * @param u the user, or null for the URI's or the driver's default
+     * @return new options; these are unchanged
+     */
     public StoreOptions withUser(String u) {
         return new StoreOptions(u, password, poolSize);
     }
 
+    /**
+     * These options with another database password.
+     *
+     * @param p the password, or null for none
+     * @return new options; these are unchanged
+     */
     public StoreOptions withPassword(String p) {
         return new StoreOptions(user, p, poolSize);
     }
 
+    /**
+     * These options with another pool size.
+     *
+     * @param n the most connections the store's pool opens, 1 to 1024
+     * @return new options; these are unchanged
+     * @throws IllegalArgumentException when {@code n} is outside 1 to 1024
+     */
     public StoreOptions withPoolSize(int n) {
         return new StoreOptions(user, password, n);
     }
 
-    /** The options as the provider SPI takes them: keys {@code user}, {@code password}, {@code poolSize}. */
+    /**
+     * The options as the provider SPI takes them.
+     *
+     * @return an unmodifiable map with the keys {@code user}, {@code password} and {@code poolSize}
+     *     (decimal), each present only when set
+     */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         if (user != null) {
@@ -56,6 +88,7 @@ public record StoreOptions(String user, String password, Integer poolSize) {
         return Map.copyOf(m);
     }
 
+    /** {@return the options with the password masked as {@code ***}} */
     @Override
     public String toString() {
         return "StoreOptions[user=" + user + ", password=" + (password == null ? null : "***") + ", poolSize="

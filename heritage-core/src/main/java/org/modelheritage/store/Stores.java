@@ -31,7 +31,14 @@ public final class Stores {
     private Stores() {
     }
 
-    /** Opens the metadata store at the URI with no options; see {@link #openMetadata(URI, Map)}. */
+    /**
+     * Opens the metadata store at the URI with no options; see {@link #openMetadata(URI, Map)}.
+     *
+     * @param uri the store's URI, e.g. {@code jdbc:sqlite:heritage-data/heritage.db}
+     * @return the open store; the caller closes it
+     * @throws NoStoreProviderException if no provider accepts the URI (the message lists the known ones)
+     * @throws StoreException when the store cannot be opened
+     */
     public static MetadataStore openMetadata(URI uri) {
         return openMetadata(uri, Map.of());
     }
@@ -39,7 +46,12 @@ public final class Stores {
     /**
      * Opens the metadata store at the URI with the first provider that accepts it.
      *
+     * @param uri     the store's URI
+     * @param options provider options ({@code user}, {@code password}, {@code poolSize}); copied
+     * @return the open store; the caller closes it
      * @throws NoStoreProviderException if no provider accepts the URI (the message lists the known ones)
+     * @throws IllegalArgumentException when the provider finds the URI or an option malformed
+     * @throws StoreException when the store cannot be opened
      */
     public static MetadataStore openMetadata(URI uri, Map<String, String> options) {
         MetadataStoreProvider p = choose("metadata", uri, metadataProviders(),
@@ -48,7 +60,15 @@ public final class Stores {
         return p.open(uri, Map.copyOf(options));
     }
 
-    /** Opens the metadata store at the URI with typed connection options. */
+    /**
+     * Opens the metadata store at the URI with typed connection options.
+     *
+     * @param uri     the store's URI
+     * @param options user, password and pool size
+     * @return the open store; the caller closes it
+     * @throws NoStoreProviderException if no provider accepts the URI
+     * @throws StoreException when the store cannot be opened
+     */
     public static MetadataStore openMetadata(URI uri, StoreOptions options) {
         return openMetadata(uri, options.asMap());
     }
@@ -58,6 +78,8 @@ public final class Stores {
      * application already has): the first provider that accepts the database product its driver
      * reports serves it. The data source stays the caller's: closing the store leaves it open.
      *
+     * @param dataSource the application's data source; one connection is borrowed to ask for the product name
+     * @return the open store; the caller closes it
      * @throws NoStoreProviderException when no provider keeps stores in that database
      * @throws StoreException when no connection can be had to ask
      */
@@ -78,12 +100,27 @@ public final class Stores {
                 + "module on the class path?)");
     }
 
-    /** Opens the blob store at the URI with typed connection options. */
+    /**
+     * Opens the blob store at the URI with typed connection options.
+     *
+     * @param uri     the store's URI
+     * @param options user, password and pool size; a provider ignores what it has no use for
+     * @return the open store; the caller closes it
+     * @throws NoStoreProviderException if no provider accepts the URI
+     * @throws StoreException when the store cannot be opened
+     */
     public static BlobStore openBlobs(URI uri, StoreOptions options) {
         return openBlobs(uri, options.asMap());
     }
 
-    /** Opens the blob store at the URI with no options; see {@link #openBlobs(URI, Map)}. */
+    /**
+     * Opens the blob store at the URI with no options; see {@link #openBlobs(URI, Map)}.
+     *
+     * @param uri the store's URI, e.g. {@code file:heritage-data/blobs}
+     * @return the open store; the caller closes it
+     * @throws NoStoreProviderException if no provider accepts the URI
+     * @throws StoreException when the store cannot be opened
+     */
     public static BlobStore openBlobs(URI uri) {
         return openBlobs(uri, Map.of());
     }
@@ -91,7 +128,12 @@ public final class Stores {
     /**
      * Opens the blob store at the URI with the first provider that accepts it.
      *
+     * @param uri     the store's URI
+     * @param options provider options; copied
+     * @return the open store; the caller closes it
      * @throws NoStoreProviderException if no provider accepts the URI (the message lists the known ones)
+     * @throws IllegalArgumentException when the provider finds the URI or an option malformed
+     * @throws StoreException when the store cannot be opened
      */
     public static BlobStore openBlobs(URI uri, Map<String, String> options) {
         BlobStoreProvider p = choose("blob", uri, blobProviders(),
@@ -100,17 +142,32 @@ public final class Stores {
         return p.open(uri, Map.copyOf(options));
     }
 
-    /** Every metadata store provider ServiceLoader finds, in its order. */
+    /**
+     * Every metadata store provider ServiceLoader finds, in its order: through the thread's context
+     * class loader, or this library's class loader when that finds none.
+     *
+     * @return new instances of the providers; empty when no storage module is present
+     */
     public static List<MetadataStoreProvider> metadataProviders() {
         return load(MetadataStoreProvider.class);
     }
 
-    /** Every blob store provider ServiceLoader finds, in its order. */
+    /**
+     * Every blob store provider ServiceLoader finds, in its order (core's {@code file:} provider among them).
+     *
+     * @return new instances of the providers
+     */
     public static List<BlobStoreProvider> blobProviders() {
         return load(BlobStoreProvider.class);
     }
 
-    /** The local path of a {@code file:} URI: {@code file:/abs/dir}, {@code file:///abs/dir} or {@code file:relative/dir}. */
+    /**
+     * The local path of a {@code file:} URI: {@code file:/abs/dir}, {@code file:///abs/dir} or {@code file:relative/dir}.
+     *
+     * @param uri a {@code file:} URI without a host
+     * @return the path it names; relative for {@code file:relative/dir}
+     * @throws IllegalArgumentException when the scheme is not {@code file} or the URI names a host
+     */
     public static Path fileUriPath(URI uri) {
         if (!"file".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("not a file: URI: " + uri);

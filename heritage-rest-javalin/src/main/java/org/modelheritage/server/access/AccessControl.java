@@ -58,15 +58,33 @@ public final class AccessControl {
     private volatile boolean tokensExist;
 
     /**
-     * @param loopback true when the server listens on a loopback address only
-     * @param jwt      verifies OIDC JWTs; null when no issuer is configured
+     * Access control for an API mounted at the root.
+     *
+     * @param tokens      the lake's API tokens
+     * @param loopback    true when the server listens on a loopback address only
+     * @param anonymous   what callers without a token may do
+     * @param corsOrigins origins allowed to call from a browser ("*" for any); copied
+     * @param limits      request budgets per client address and per identity
+     * @param jwt         verifies OIDC JWTs; null when no issuer is configured
+     * @param clock       tells tokens' expiry
      */
     public AccessControl(Tokens tokens, boolean loopback, Anonymous anonymous, List<String> corsOrigins,
                          RateLimits limits, JwtVerifier jwt, Clock clock) {
         this(tokens, loopback, anonymous, corsOrigins, limits, jwt, clock, "");
     }
 
-    /** @param basePath where the API is mounted: "" at the root, else "/" and a path without a trailing "/" */
+    /**
+     * Access control for an API mounted under a base path (a plugin in another application).
+     *
+     * @param tokens      the lake's API tokens
+     * @param loopback    true when the server listens on a loopback address only
+     * @param anonymous   what callers without a token may do
+     * @param corsOrigins origins allowed to call from a browser ("*" for any); copied
+     * @param limits      request budgets per client address and per identity
+     * @param jwt         verifies OIDC JWTs; null when no issuer is configured
+     * @param clock       tells tokens' expiry
+     * @param basePath where the API is mounted: "" at the root, else "/" and a path without a trailing "/"
+     */
     public AccessControl(Tokens tokens, boolean loopback, Anonymous anonymous, List<String> corsOrigins,
                          RateLimits limits, JwtVerifier jwt, Clock clock, String basePath) {
         this.basePath = basePath;
@@ -79,7 +97,13 @@ public final class AccessControl {
         this.clock = clock;
     }
 
-    /** True for a host name or address that is loopback ("localhost", 127.0.0.0/8, ::1). */
+    /**
+     * Whether a host is loopback. Names other than {@code localhost} (and {@code *.localhost}) are
+     * never resolved: they count as not loopback.
+     *
+     * @param host a host name or literal address, an IPv6 one with or without brackets
+     * @return true for "localhost", 127.0.0.0/8 and ::1
+     */
     public static boolean isLoopback(String host) {
         String h = host.strip();
         if (h.startsWith("[") && h.endsWith("]")) {
@@ -101,7 +125,15 @@ public final class AccessControl {
 
     // ================================================================== step 1: every request
 
-    /** Checks the request before any handler: Host and Origin, the credential, the rate limits. */
+    /**
+     * Screens every request before any handler, pages included: sets the security headers, then
+     * checks the Host (on a loopback server) and the Origin. Credentials and rate limits are
+     * {@link #authorize}'s.
+     *
+     * @param ctx the request
+     * @throws AccessDeniedException 403 for a Host that is not loopback on a loopback server, or a
+     *     foreign Origin that {@code --cors-origins} does not list
+     */
     public void screen(Context ctx) {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -157,7 +189,14 @@ public final class AccessControl {
 
     // ================================================================== step 2: matched routes
 
-    /** Checks that the caller's role allows the route; throws {@link AccessDeniedException} otherwise. */
+    /**
+     * Checks a matched route's request: the client address's rate limit (API routes), the caller,
+     * the identity's rate limit, then the route's role; stores the caller for {@link #caller}.
+     *
+     * @param ctx the request; CORS preflights (OPTIONS) pass untouched
+     * @throws AccessDeniedException 401 for a missing or bad credential where one is needed, 403 for
+     *     a role too small, 429 over a rate limit
+     */
     public void authorize(Context ctx) {
         if (ctx.method() == HandlerType.OPTIONS) {
             return; // CORS preflights carry no credentials
@@ -196,7 +235,15 @@ public final class AccessControl {
                 : " has role " + caller.role().label()) + "; " + route + " needs " + needed.label());
     }
 
-    /** The caller of a request: from its bearer token, or anonymous. 401 for a token that is not good. */
+    /**
+     * The caller of a request: from its bearer token (an API token, or a JWT when an issuer is
+     * configured), or anonymous.
+     *
+     * @param ctx the request
+     * @return the caller; an anonymous one has the role anonymous callers get here, or none
+     * @throws AccessDeniedException 401 for a malformed header or token, an unknown, revoked or
+     *     expired token, or a JWT the issuer does not vouch for
+     */
     public Caller authenticate(Context ctx) {
         String header = ctx.header("Authorization");
         String address = ctx.ip();
@@ -244,7 +291,12 @@ public final class AccessControl {
         return tokensExist;
     }
 
-    /** The caller a handler runs for (set by {@link #authorize}). */
+    /**
+     * The caller a handler runs for.
+     *
+     * @param ctx the request
+     * @return the caller {@link #authorize} stored, or empty when it did not run (a page, a preflight)
+     */
     public static Optional<Caller> caller(Context ctx) {
         return Optional.ofNullable(ctx.attribute(CALLER));
     }

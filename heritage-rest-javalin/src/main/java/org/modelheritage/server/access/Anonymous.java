@@ -13,7 +13,13 @@ public enum Anonymous {
     /** Read as a {@link Role#READER}. */
     READ;
 
-    /** Parses {@code none} or {@code read}. */
+    /**
+     * Parses the {@code --anonymous} option.
+     *
+     * @param label {@code none} or {@code read}, any case, surrounding blanks ignored
+     * @return the setting
+     * @throws IllegalArgumentException for any other label, null included
+     */
     public static Anonymous parse(String label) {
         try {
             return valueOf(label.strip().toUpperCase(Locale.ROOT));

@@ -11,12 +11,17 @@ package org.modelheritage.server.access;
  * @param address the client's address, as the socket saw it
  */
 public record Caller(String actor, String name, Role role, String kind, String address) {
-    /** Whether the caller sent no credential. */
+    /** {@return whether the caller sent no credential (the loopback user included)} */
     public boolean anonymous() {
         return kind.equals("anonymous") || kind.equals("local");
     }
 
-    /** Whether the caller's role includes {@code needed}. */
+    /**
+     * Whether the caller may do what a role may.
+     *
+     * @param needed the role a route needs
+     * @return true when the caller has a role and it includes {@code needed}
+     */
     public boolean may(Role needed) {
         return role != null && role.includes(needed);
     }

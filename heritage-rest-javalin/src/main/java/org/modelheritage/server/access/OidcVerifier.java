@@ -41,7 +41,15 @@ public final class OidcVerifier implements JwtVerifier {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private volatile DefaultJWTProcessor<SecurityContext> processor;
 
-    /** A verifier for JWTs from {@code issuer} for {@code audience}, the role read from {@code roleClaim}. */
+    /**
+     * A verifier for JWTs from one issuer for one audience. Nothing is fetched until the first JWT.
+     *
+     * @param issuer    the issuer's URL, exactly as its tokens' {@code iss} claim (a trailing "/" is dropped)
+     * @param audience  the {@code aud} the tokens must carry: this application's client id; required
+     * @param roleClaim a dotted path to the role claim; null or blank for {@code roles}
+     * @throws IllegalArgumentException when {@code audience} is missing or {@code issuer} is not a URI
+     * @throws NullPointerException when {@code issuer} is null
+     */
     public OidcVerifier(String issuer, String audience, String roleClaim) {
         this.issuer = stripSlash(Objects.requireNonNull(issuer, "issuer"));
         if (audience == null || audience.isBlank()) {

@@ -18,7 +18,15 @@ public record RateLimits(long readsPerMinute, long uploadsPerMinute, TimeMeter c
     /** Default: 120 uploads a minute. */
     public static final long DEFAULT_UPLOADS_PER_MINUTE = 120;
 
-    /** Validates the components. */
+    /**
+     * Checks the components.
+     *
+     * @param readsPerMinute   at least 0
+     * @param uploadsPerMinute at least 0
+     * @param clock            not null
+     * @throws IllegalArgumentException when a limit is negative
+     * @throws NullPointerException when {@code clock} is null
+     */
     public RateLimits {
         if (readsPerMinute < 0 || uploadsPerMinute < 0) {
             throw new IllegalArgumentException("rate limits must be >= 0 (0 for none)");
@@ -26,22 +34,34 @@ public record RateLimits(long readsPerMinute, long uploadsPerMinute, TimeMeter c
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** Limits of {@code readsPerMinute} requests and {@code uploadsPerMinute} uploads a minute. */
+    /**
+     * Limits on the system's monotonic clock.
+     *
+     * @param readsPerMinute   API requests other than uploads a minute, per identity and per address; 0 for no limit
+     * @param uploadsPerMinute uploads a minute, per identity and per address; 0 for no limit
+     * @throws IllegalArgumentException when a limit is negative
+     */
     public RateLimits(long readsPerMinute, long uploadsPerMinute) {
         this(readsPerMinute, uploadsPerMinute, TimeMeter.SYSTEM_NANOTIME);
     }
 
-    /** The default limits. */
+    /** {@return the default limits: {@value #DEFAULT_READS_PER_MINUTE} requests and {@value #DEFAULT_UPLOADS_PER_MINUTE} uploads a minute} */
     public static RateLimits defaults() {
         return new RateLimits(DEFAULT_READS_PER_MINUTE, DEFAULT_UPLOADS_PER_MINUTE);
     }
 
-    /** No limits. */
+    /** {@return no limits at all} */
     public static RateLimits none() {
         return new RateLimits(0, 0);
     }
 
-    /** These limits, timed by {@code clock} (for tests). */
+    /**
+     * These limits, timed by another clock.
+     *
+     * @param clock the buckets' clock; tests move a manual one by hand
+     * @return new limits; these are unchanged
+     * @throws NullPointerException when {@code clock} is null
+     */
     public RateLimits withClock(TimeMeter clock) {
         return new RateLimits(readsPerMinute, uploadsPerMinute, clock);
     }

@@ -17,17 +17,28 @@ public enum Role implements RouteRole {
     /** Also delete models, manage tokens and read the audit log. */
     ADMIN;
 
-    /** "reader", "contributor", "admin": how roles are written in tokens, options and JSON. */
+    /** {@return "reader", "contributor" or "admin": how roles are written in tokens, options and JSON} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether this role may do what {@code needed} may. */
+    /**
+     * Whether this role may do what another may.
+     *
+     * @param needed the role a route needs
+     * @return true when this role is {@code needed} or above it
+     */
     public boolean includes(Role needed) {
         return compareTo(needed) >= 0;
     }
 
-    /** The role with this label (any case); an {@link IllegalArgumentException} naming the choices otherwise. */
+    /**
+     * The role with a label.
+     *
+     * @param label "reader", "contributor" or "admin", any case, surrounding blanks ignored
+     * @return the role
+     * @throws IllegalArgumentException for any other label (null included), naming the choices
+     */
     public static Role parse(String label) {
         for (Role r : values()) {
             if (r.label().equalsIgnoreCase(label == null ? "" : label.strip())) {

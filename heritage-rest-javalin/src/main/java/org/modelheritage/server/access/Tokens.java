@@ -31,23 +31,37 @@ public final class Tokens {
     private final AuditTrail audit;
     private final Clock clock;
 
-    /** Tokens kept in {@code store}, with times from {@code clock}. */
+    /**
+     * Tokens kept in a metadata store.
+     *
+     * @param store the lake's metadata store, which keeps the tokens and the audit log
+     * @param clock gives creation, expiry and revocation times
+     */
     public Tokens(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
         this.audit = new AuditTrail(store, clock);
     }
 
-    /** A token just made, with its secret: the only time the secret exists outside the caller's hands. */
+    /**
+     * A token just made, with its secret: the only time the secret exists outside the caller's hands.
+     *
+     * @param token  the token as stored (its secret's hash only)
+     * @param secret the secret to hand to the user: "mh_" and 43 characters; not kept anywhere
+     */
     public record Issued(ApiToken token, String secret) {
     }
 
     /**
-     * Makes a token.
+     * Makes a token and writes its creation to the audit log, in one change set.
      *
+     * @param name     what it is for ("ci-bot"); stripped, then non-blank, at most 200 characters
+     * @param role     what it may do
      * @param validFor null for a token that never expires
      * @param actor    who makes it (audit log): a token id, "cli", "local"
      * @param client   from where (audit log): an address, "cli"
+     * @return the stored token and its secret
+     * @throws IllegalArgumentException when {@code validFor} is zero or negative, or the name is blank or too long
      */
     public Issued create(String name, Role role, Duration validFor, String actor, String client) {
         if (validFor != null && (validFor.isNegative() || validFor.isZero())) {
@@ -70,7 +84,14 @@ public final class Tokens {
         return new Issued(store.token(id).orElse(token), secret);
     }
 
-    /** Revokes a token; false when there is none with this id. Revoking twice keeps the first time. */
+    /**
+     * Revokes a token and writes the revocation to the audit log. Revoking twice keeps the first time.
+     *
+     * @param id     the token's id
+     * @param actor  who revokes it (audit log)
+     * @param client from where (audit log)
+     * @return true when the token exists (now revoked), false when there is none with this id
+     */
     public boolean revoke(String id, String actor, String client) {
         Optional<ApiToken> token = store.token(id);
         if (token.isEmpty()) {
@@ -82,22 +103,32 @@ public final class Tokens {
         return true;
     }
 
-    /** Every token, revoked and expired ones included. */
+    /** {@return every token, revoked and expired ones included, oldest first} */
     public List<ApiToken> list() {
         return store.tokens();
     }
 
-    /** The token with this id, if there is one. */
+    /**
+     * The token with this id, if there is one.
+     *
+     * @param id the token's id ("tok_" and 16 hex digits)
+     * @return the token, revoked or expired ones included, or empty
+     */
     public Optional<ApiToken> find(String id) {
         return store.token(id);
     }
 
-    /** True once any token was made: from then on the loopback user is no longer implicitly an admin. */
+    /** {@return whether any token was ever made: from then on the loopback user is no longer implicitly an admin} */
     public boolean anyEverCreated() {
         return !store.tokens().isEmpty();
     }
 
-    /** The stored token of this secret (valid or not); empty for an unknown or malformed secret. */
+    /**
+     * The stored token of a secret, found by the secret's hash.
+     *
+     * @param secret what the caller presented
+     * @return the token (valid or not: the caller checks), or empty for an unknown or malformed secret
+     */
     public Optional<ApiToken> lookup(String secret) {
         if (secret == null || !SECRET.matcher(secret).matches()) {
             return Optional.empty();
@@ -116,7 +147,11 @@ public final class Tokens {
 
     /**
      * A validity period as given to {@code --expires} or the API: {@code 90d}, {@code 12h},
-     * {@code 2w}, {@code 30m} (minutes), or ISO-8601 ({@code P90D}); "never" or empty for none (null).
+     * {@code 2w}, {@code 30m} (minutes), or ISO-8601 ({@code P90D}).
+     *
+     * @param text the validity as written; null, blank or "never" for none
+     * @return the duration, positive; null for a token that never expires
+     * @throws IllegalArgumentException for anything else, a zero or negative period included
      */
     public static Duration parseValidity(String text) {
         if (text == null || text.isBlank() || text.strip().equalsIgnoreCase("never")) {

@@ -56,6 +56,11 @@ public final class HeritagePlugin extends Plugin<HeritagePlugin.Config> {
         public Clock clock = Clock.systemUTC();
     }
 
+    /**
+     * A plugin configured by the caller; nothing is checked until Javalin initialises it.
+     *
+     * @param userConfig sets {@link Config#lake} (required) and whichever other fields differ from their defaults
+     */
     public HeritagePlugin(Consumer<Config> userConfig) {
         super(userConfig, new Config());
     }

@@ -27,17 +27,33 @@ public final class HeritageServer implements AutoCloseable {
     private final Javalin app;
     private final OpsRoutes ops;
 
-    /** A server over {@code lake} with these options; {@link #start()} starts it. */
+    /**
+     * A server over a lake, on the system clock; {@link #start()} starts it.
+     *
+     * @param lake    the lake to serve; it stays the caller's to close
+     * @param options where to listen and who may do what
+     */
     public HeritageServer(ModelLake lake, ServerOptions options) {
         this(lake, options, Clock.systemUTC());
     }
 
-    /** With the clock that token expiry and the audit log read (tests move it). */
+    /**
+     * A server over a lake, with the clock that token expiry and the audit log read (tests move it).
+     *
+     * @param lake    the lake to serve; it stays the caller's to close
+     * @param options where to listen and who may do what
+     * @param clock   the clock for tokens and the audit log
+     */
     public HeritageServer(ModelLake lake, ServerOptions options, Clock clock) {
         this(lake, options, clock, null);
     }
 
     /**
+     * A server over a lake whose stores already report to a metrics registry.
+     *
+     * @param lake    the lake to serve; it stays the caller's to close
+     * @param options where to listen and who may do what
+     * @param clock   the clock for tokens and the audit log
      * @param metrics the registry the lake's stores report to ({@link LakeMetrics#timed}); null for
      *                one of this server's own
      */
@@ -71,23 +87,28 @@ public final class HeritageServer implements AutoCloseable {
         });
     }
 
-    /** Starts listening; returns this server. */
+    /**
+     * Starts listening.
+     *
+     * @return this server
+     * @throws io.javalin.util.JavalinBindException when the port is taken or cannot be bound
+     */
     public HeritageServer start() {
         app.start();
         return this;
     }
 
-    /** The port it listens on (the real one when it was started on port 0). */
+    /** {@return the port it listens on (the real one when it was started on port 0)} */
     public int port() {
         return app.port();
     }
 
-    /** The lake this server serves. */
+    /** {@return the lake this server serves} */
     public ModelLake lake() {
         return lake;
     }
 
-    /** The app's HTTP routes as "METHOD /path", for checking them against the OpenAPI document. */
+    /** {@return the app's HTTP routes as "METHOD /path" (GET, POST, PUT, PATCH, DELETE), for checking them against the OpenAPI document} */
     public List<String> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)

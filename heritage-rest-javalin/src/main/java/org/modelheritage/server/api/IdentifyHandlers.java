@@ -43,7 +43,12 @@ public final class IdentifyHandlers {
         }
     }
 
-    /** An identification as {@code POST /api/identify} answers it (the command line prints the same). */
+    /**
+     * An identification as {@code POST /api/identify} answers it (the command line prints the same).
+     *
+     * @param identification what the lake made of the weights
+     * @return the JSON tree, snake_case names
+     */
     public static com.fasterxml.jackson.databind.JsonNode toJson(Identification identification) {
         return Json.mapper().valueToTree(IdentificationView.of(identification));
     }

@@ -18,6 +18,10 @@ public final class Json {
     /**
      * Writes {@code value} as the response body with this configuration, whatever JSON mapper the
      * Javalin app has (a host app mounting the API keeps its own).
+     *
+     * @param ctx   the request to answer; its content type becomes {@code application/json}
+     * @param value the body, serialised with {@link #mapper()}
+     * @throws UncheckedIOException when {@code value} cannot be serialised
      */
     public static void render(Context ctx, Object value) {
         try {
@@ -27,7 +31,7 @@ public final class Json {
         }
     }
 
-    /** The JSON mapper of the API: snake_case property names. */
+    /** {@return a new JSON mapper configured as the API's: snake_case property names, empty beans allowed} */
     public static ObjectMapper mapper() {
         return new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -9,7 +9,11 @@ import java.io.IOException;
 public class MalformedMultipartException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with what was malformed. */
+    /**
+     * Creates the exception with what was malformed.
+     *
+     * @param message what was wrong with the body, for the 400 answer
+     */
     public MalformedMultipartException(String message) {
         super(message);
     }

@@ -37,8 +37,16 @@ public final class MultipartParts {
     private final FileItemInputIterator items;
     private int parts;
 
-    /** One field of the form: its name, its file name if it is a file, and its body. */
+    /**
+     * One field of the form: its name, its file name if it is a file, and its body.
+     *
+     * @param name        the form field's name
+     * @param fileName    the file's name, UTF-8 decoded with curl's backslash escapes undone; null for a text field
+     * @param contentType the part's Content-Type; null when it sent none
+     * @param body        the part's bytes, streamed from the request; valid until {@link #next()} is called again
+     */
     public record Part(String name, String fileName, String contentType, InputStream body) {
+        /** {@return whether the part is a file (it has a file name) rather than a text field} */
         public boolean isFile() {
             return fileName != null;
         }
@@ -63,7 +71,14 @@ public final class MultipartParts {
         return new MultipartParts(new JakartaServletRequestContext(request));
     }
 
-    /** The parts of a body with this Content-Type header (tests, and bodies not from a servlet). */
+    /**
+     * The parts of a body with this Content-Type header (tests, and bodies not from a servlet).
+     *
+     * @param body        the request body; read as the parts are, not closed
+     * @param contentType the request's Content-Type: {@code multipart/form-data} with its boundary
+     * @return the parts, read one by one by {@link #next()}
+     * @throws MalformedMultipartException when the content type is not multipart or has no boundary
+     */
     public static MultipartParts of(InputStream body, String contentType) throws MalformedMultipartException {
         return new MultipartParts(new AbstractRequestContext<InputStream>(name -> null, () -> -1L, body) {
             @Override
@@ -92,7 +107,14 @@ public final class MultipartParts {
         return boundary != null && boundary.length > 0;
     }
 
-    /** The next part, or null after the closing boundary. Skips what is left of the previous part. */
+    /**
+     * The next part. Skips what is left of the previous part.
+     *
+     * @return the next part, or null after the closing boundary
+     * @throws MalformedMultipartException when the body is not well-formed, a part's headers pass
+     *     {@value #MAX_PART_HEADER_BYTES} bytes or there are more than {@value #MAX_PARTS} parts
+     * @throws IOException when the body cannot be read
+     */
     public Part next() throws IOException {
         FileItemInput item;
         try {

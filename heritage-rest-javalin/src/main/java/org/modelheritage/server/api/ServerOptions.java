@@ -25,7 +25,18 @@ public record ServerOptions(String host, int port, List<String> corsOrigins, Ano
     /** Default host: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
 
-    /** Validates the components. */
+    /**
+     * Checks the components and copies the origins.
+     *
+     * @param host             not null
+     * @param port             the TCP port, 0 for a free one; not checked here (the server refuses a bad one when it starts)
+     * @param corsOrigins      not null; copied
+     * @param anonymous        not null
+     * @param rateLimits       not null
+     * @param jwt              a verifier, or null
+     * @param connectionLimits not null
+     * @throws NullPointerException when a component other than {@code jwt} is null
+     */
     public ServerOptions {
         Objects.requireNonNull(host, "host");
         corsOrigins = List.copyOf(corsOrigins);
@@ -34,48 +45,95 @@ public record ServerOptions(String host, int port, List<String> corsOrigins, Ano
         Objects.requireNonNull(connectionLimits, "connectionLimits");
     }
 
-    /** With the default connection limits. */
+    /**
+     * Options with the default connection limits.
+     *
+     * @param host        the interface to bind, not null
+     * @param port        the TCP port; 0 picks a free one
+     * @param corsOrigins the origins allowed to call from a browser; copied
+     * @param anonymous   what callers without a token may do, not null
+     * @param rateLimits  request budgets, not null
+     * @param jwt         the OpenID Connect verifier, or null for none
+     * @throws NullPointerException when a required argument is null
+     */
     public ServerOptions(String host, int port, List<String> corsOrigins, Anonymous anonymous, RateLimits rateLimits,
                          JwtVerifier jwt) {
         this(host, port, corsOrigins, anonymous, rateLimits, jwt, ConnectionLimits.defaults());
     }
 
-    /** Anonymous callers read; default rate limits; no OIDC. */
+    /**
+     * Options where anonymous callers read, with the default rate and connection limits and no OIDC.
+     *
+     * @param host        the interface to bind, not null
+     * @param port        the TCP port; 0 picks a free one
+     * @param corsOrigins the origins allowed to call from a browser; copied
+     * @throws NullPointerException when an argument is null
+     */
     public ServerOptions(String host, int port, List<String> corsOrigins) {
         this(host, port, corsOrigins, Anonymous.READ, RateLimits.defaults(), null);
     }
 
-    /** Loopback only, on a free port, no CORS, default access settings: what tests start from. */
+    /** {@return loopback only, on a free port, no CORS, default access settings: what tests start from} */
     public static ServerOptions ephemeral() {
         return new ServerOptions(DEFAULT_HOST, 0, List.of());
     }
 
-    /** These options with another listening address. */
+    /**
+     * These options with another listening address.
+     *
+     * @param host the interface to bind: "127.0.0.1" for loopback only, "0.0.0.0" for every interface
+     * @return new options; these are unchanged
+     */
     public ServerOptions withHost(String host) {
         return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
-    /** These options with the origins allowed to call the API from their pages. */
+    /**
+     * These options with the origins allowed to call the API from their pages.
+     *
+     * @param origins origins such as {@code https://app.example.com}; "*" for any; empty for none
+     * @return new options; these are unchanged
+     */
     public ServerOptions withCorsOrigins(List<String> origins) {
         return new ServerOptions(host, port, origins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
-    /** These options with what callers without a credential may do. */
+    /**
+     * These options with what callers without a credential may do.
+     *
+     * @param anonymous {@link Anonymous#NONE} or {@link Anonymous#READ}; never write beyond loopback
+     * @return new options; these are unchanged
+     */
     public ServerOptions withAnonymous(Anonymous anonymous) {
         return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
-    /** These options with other rate limits. */
+    /**
+     * These options with other rate limits.
+     *
+     * @param rateLimits request budgets per identity and per client address, not null
+     * @return new options; these are unchanged
+     */
     public ServerOptions withRateLimits(RateLimits rateLimits) {
         return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
-    /** These options, also accepting JWTs verified by {@code jwt}. */
+    /**
+     * These options, also accepting OpenID Connect JWTs.
+     *
+     * @param jwt the verifier of the issuer's tokens, or null to accept API tokens only
+     * @return new options; these are unchanged
+     */
     public ServerOptions withJwt(JwtVerifier jwt) {
         return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, connectionLimits);
     }
 
-    /** These options with other connection limits (idle timeout, minimum data rate, concurrent uploads). */
+    /**
+     * These options with other connection limits.
+     *
+     * @param limits idle timeout, minimum request data rate and concurrent uploads, not null
+     * @return new options; these are unchanged
+     */
     public ServerOptions withConnectionLimits(ConnectionLimits limits) {
         return new ServerOptions(host, port, corsOrigins, anonymous, rateLimits, jwt, limits);
     }

@@ -112,7 +112,14 @@ public final class FileMetadataStore implements MetadataStore {
      * Opens (creating if needed) the store in {@code dir}, recovering from a crash if there was one.
      * Options: {@code checkpointEntries}, {@code checkpointBytes} (when to write a new snapshot).
      *
+     * @param dir     the store's directory; made absolute, created with its parents when missing
+     * @param options {@code checkpointEntries} (journal entries between snapshots, default 10000)
+     *                and {@code checkpointBytes} (journal bytes between snapshots, default 64 MiB),
+     *                as decimal strings; other keys are ignored
+     * @return the open store, holding the directory's owner lock until closed
      * @throws StoreLockedException if another process, or another handle in this one, has it open
+     * @throws StoreException when the directory cannot be created, the journal cannot be recovered,
+     *     or a checkpoint option is not a number
      */
     public static FileMetadataStore open(Path dir, Map<String, String> options) {
         Path root = dir.toAbsolutePath().normalize();

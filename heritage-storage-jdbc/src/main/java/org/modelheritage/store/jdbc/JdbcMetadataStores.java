@@ -28,6 +28,8 @@ public final class JdbcMetadataStores {
     /**
      * The store in the database behind {@code dataSource}.
      *
+     * @param dataSource the application's data source; the store borrows connections from it and never closes it
+     * @return the open store, its schema migrated; the caller closes it
      * @throws IllegalArgumentException for a database other than SQLite or PostgreSQL, or a SQLite
      *     data source whose connections do not enforce foreign keys (the store relies on them: set
      *     {@code SQLiteConfig.enforceForeignKeys(true)})

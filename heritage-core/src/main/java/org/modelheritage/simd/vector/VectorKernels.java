@@ -1,4 +1,4 @@
-package org.modelheritage.simd;
+package org.modelheritage.simd.vector;
 
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.DoubleVector;
@@ -8,16 +8,20 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.modelheritage.simd.HalfFloat;
+import org.modelheritage.simd.Kernels;
 
 /**
  * The kernels on the Vector API (incubating in Java 17). Only {@link Kernels} loads this class,
- * and only when {@code jdk.incubator.vector} is in the boot layer.
+ * and only when {@code jdk.incubator.vector} is in the boot layer. Its package is not exported: the
+ * class is public only so that {@code Kernels} can load it by name, and it is the one class that
+ * needs the incubator module, so javadoc (which documents the exported packages) never reads it.
  *
  * <p>The power sums keep the scalar loop's four lanes and give its bits. The decoders widen 8 halves to 8 floats per step: BF16 by a shift, F16 by the exponent
  * rebias multiply ({@code bits << 13} as a float times 2^112 is exact for normal and subnormal
  * halves) with infinities and NaNs patched in by a mask.
  */
-final class VectorKernels implements Kernels {
+public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
