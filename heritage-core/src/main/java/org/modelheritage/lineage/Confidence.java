@@ -65,6 +65,8 @@ public final class Confidence {
          * @param agreement   in [-1, 1]: the direction evidence along the edge
          * @param consensus   in [-1, 1]: the family's net direction agreement per tree edge
          * @param tailDecided whether the spectral tail rather than the norm oriented the family
+         * @param continuation in [0, 1]: how far the child's change continues its parent's own change
+         *     (0 when the parent is a root)
          */
         void record(String parent, String child, EdgeKind kind, double margin, double agreement,
                 double consensus, boolean tailDecided, double continuation);
@@ -103,7 +105,7 @@ public final class Confidence {
     }
 
     // intercept, margin, agreement, consensus, tail decided, continuation: CalibrationFit over the development
-    // forests named in the README
+    // forests named in docs/lineage.md
     static final double[] TREE = {-3.8812, 2.8431, 1.6259, 4.6166, 4.9951, 0.0};
     static final double[] ADAPTER = {3.9062, 1.8047, 1.2058, 1.7607, 0.0, 0.0};
     // duplicates: margin is 1 when the copies differ in precision or vocabulary (the direction is
