@@ -720,7 +720,7 @@ final class FamilyTreeBuilder {
 
             @Override
             public double self(String a) {
-                return selfDots.computeIfAbsent(a, x -> PairMetrics.selfDot(signatures.apply(x)));
+                return selfDot(a);
             }
         });
         // models downstream of a merge (their nearest model is a merge, or downstream of one, and
@@ -868,8 +868,10 @@ final class FamilyTreeBuilder {
             EdgeKind kind = resized(p, c) ? EdgeKind.RESIZE
                     : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? EdgeKind.ADAPTER
                     : EdgeKind.FINE_TUNE;
+            String g = parent.get(p);
+            double continuation = g == null ? 0.0 : Math.max(0.0, continuation(g, p, c));
             edges.add(new LineageEdge(p, c, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus(),
-                    b.tailDecided()), kind));
+                    b.tailDecided(), continuation), kind));
         }
         // quantised copies: leaves of their nearest full-precision model
         List<String> sources = new ArrayList<>(b.ids());
@@ -926,6 +928,30 @@ final class FamilyTreeBuilder {
                 return;
             }
         }
+    }
+
+    /**
+     * The cosine of {@code c - p} with {@code p - g} over the spectral matrices' sketches, from cached
+     * inner products alone: near 0 when c's fine-tune went its own way, near 1 when it went on the
+     * way p went (the same data).
+     */
+    private double continuation(String g, String p, String c) {
+        double gg = selfDot(g);
+        double pp = selfDot(p);
+        double cc = selfDot(c);
+        double gp = pm(g, p).dot();
+        double pc = pm(p, c).dot();
+        double gc = pm(g, c).dot();
+        double step = gg - 2 * gp + pp;
+        double next = cc - 2 * pc + pp;
+        if (!(step > 0 && next > 0)) {
+            return 0.0;
+        }
+        return Math.max(-1.0, Math.min(1.0, (pc - pp - gc + gp) / Math.sqrt(step * next)));
+    }
+
+    private double selfDot(String x) {
+        return selfDots.computeIfAbsent(x, k -> PairMetrics.selfDot(signatures.apply(k)));
     }
 
     /** True when a tensor both models have (by canonical name) differs in shape: a resized vocabulary. */
