@@ -11,12 +11,15 @@ and fine-tunes: a third of them of the root (a hub), the rest of a uniformly cho
 each add is timed from the POST until the model reads READY (the worker's signature, family and
 tree work included). Everything stays on 127.0.0.1; the data folder is a fresh temporary one
 unless --data names one; the server is stopped at the end. Bounded: --models (default 600) and
---requests per client (default 200).
+--requests per client (default 200). The REST load runs in scripts/RestLoad.java (a Java client:
+Python threads would add their interpreter lock's waits to the measured latencies), after a warm-up
+of --warmup requests per client that is not measured. Every figure is printed with the machine's
+load average at the time (1, 5, 15 minutes): on a shared machine compare figures of one run.
 
 The full run of the issue is --models 10000 --families 1 (hours on two cores).
 """
 import argparse, json, os, random, shutil, signal, socket, statistics, struct, subprocess, sys, tempfile
-import threading, time, urllib.request, urllib.error
+import time, urllib.request, urllib.error
 import numpy as np
 
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -27,6 +30,7 @@ ap.add_argument("--jar", default=os.path.join(os.path.dirname(os.path.abspath(__
 ap.add_argument("--data", default=None, help="data folder (default: a fresh temporary one, deleted after)")
 ap.add_argument("--clients", type=int, default=16)
 ap.add_argument("--requests", type=int, default=200, help="requests per client and endpoint")
+ap.add_argument("--warmup", type=int, default=20, help="unmeasured requests per client and endpoint first")
 ap.add_argument("--xmx", default="1g", help="heap of the restarted server")
 ap.add_argument("--java-opts", default="--add-modules jdk.incubator.vector")
 ap.add_argument("--bucket", type=int, default=100, help="add times reported per this many models of a family")
@@ -122,6 +126,33 @@ def wait_ready(port, model_id):
         time.sleep(0.003)
 
 
+def load():
+    return "load " + "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def timer_totals(port):
+    """Sums and counts of the server's job, lineage-engine and metadata-write timers (/metrics)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=60) as r:
+        text = r.read().decode()
+    out = {}
+    for line in text.splitlines():
+        for key, prefix in (("job", "heritage_job_duration_seconds"), ("lineage", "heritage_lineage_update_seconds"),
+                            ("write", "heritage_store_operation_seconds")):
+            if line.startswith(prefix + "_sum") or line.startswith(prefix + "_count"):
+                if key == "write" and 'operation="apply"' not in line or key == "write" and 'store="metadata"' not in line:
+                    continue
+                kind = "sum" if line.startswith(prefix + "_sum") else "count"
+                out[(key, kind)] = out.get((key, kind), 0.0) + float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time a process has used, from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values, p):
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
@@ -147,6 +178,7 @@ def add_models(data):
     weights = {}          # (family, index) -> matrices, to derive children from
     add_ms = []           # (index in family, ms)
     start = time.monotonic()
+    timers = timer_totals(server.port)
     order = [(f, i) for i in range(max(per_family)) for f in range(a.families) if i < per_family[f]]
     for f, i in order:
         if i == 0:
@@ -163,9 +195,19 @@ def add_models(data):
         add_ms.append((i, (time.monotonic() - t0) * 1000))
         if len(add_ms) % 100 == 0:
             recent = [ms for _, ms in add_ms[-100:]]
+            now = timer_totals(server.port)
+
+            def mean(k):
+                n = now.get((k, "count"), 0) - timers.get((k, "count"), 0)
+                return 1000 * (now.get((k, "sum"), 0) - timers.get((k, "sum"), 0)) / n if n else float("nan")
+            # the server's own means over the same models: the whole job, the lineage engine's
+            # part, and the metadata writes (the job's commit, the upload's insert, the claims)
             print(f"  {len(add_ms)} models in {time.monotonic() - start:.0f} s; last 100: median "
-                  f"{statistics.median(recent):.0f} ms, p99 {pct(recent, 99):.0f} ms", flush=True)
-    print(f"{len(add_ms)} models added in {time.monotonic() - start:.0f} s")
+                  f"{statistics.median(recent):.0f} ms, p99 {pct(recent, 99):.0f} ms; server means: job "
+                  f"{mean('job'):.0f} ms, engine {mean('lineage'):.0f} ms, a metadata write {mean('write'):.1f} ms "
+                  f"({load()})", flush=True)
+            timers = now
+    print(f"{len(add_ms)} models added in {time.monotonic() - start:.0f} s ({load()})")
     print("add time by n (the n-th model of its family), upload to READY:")
     print(f"  {'n':>13} {'median ms':>10} {'p99 ms':>8}")
     for lo in range(0, max(per_family), a.bucket):
@@ -188,7 +230,7 @@ def measure(data, own):
     restarted = Server(data, free_port(), heap=a.xmx)
     health = restarted.wait_serving("/health")
     serving = restarted.wait_serving()
-    print(f"restart at -Xmx{a.xmx}: /health 200 after {health:.2f} s, /api/models 200 after {serving:.2f} s")
+    print(f"restart at -Xmx{a.xmx}: /health 200 after {health:.2f} s, /api/models 200 after {serving:.2f} s ({load()})")
     _, fams = request(restarted.port, "GET", "/api/families?limit=100")
     biggest = max(fams["families"], key=lambda x: x["member_count"])
     fam_id = biggest["id"]
@@ -206,35 +248,31 @@ def measure(data, own):
 
     some = pick.sample(ids, min(200, len(ids)))
     endpoints = {
+        "constant": lambda r: "/openapi.json",
         "list": lambda r: "/api/models?limit=50&offset=" + str(r.randrange(max(1, len(ids) - 50))),
         "search": lambda r: f"/api/models?search=m{r.randrange(biggest['member_count']):05d}",
         "model page": lambda r: "/api/models/" + r.choice(some),
         "family tree": lambda r: f"/api/families/{fam_id}/tree",
     }
-    print(f"REST at {a.clients} concurrent clients, {a.requests} requests each per endpoint "
-          f"(largest family: {biggest['member_count']} models):")
+    # "constant" (the OpenAPI document, a fixed answer) is the floor: what any request costs here
+    print(f"REST at {a.clients} concurrent clients, {a.requests} requests each per endpoint after {a.warmup} "
+          f"unmeasured (largest family: {biggest['member_count']} models):")
+    client = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RestLoad.java")
     for label, make in endpoints.items():
-        times, errors = [], []
-
-        def client(seed):
-            r = random.Random(seed)
-            import http.client
-            conn = http.client.HTTPConnection("127.0.0.1", restarted.port, timeout=60)
-            for _ in range(a.requests):
-                t0 = time.monotonic()
-                conn.request("GET", make(r))
-                resp = conn.getresponse()
-                resp.read()
-                if resp.status != 200:
-                    errors.append(resp.status)
-                times.append((time.monotonic() - t0) * 1000)
-            conn.close()
-
-        threads = [threading.Thread(target=client, args=(s,)) for s in range(a.clients)]
-        [t.start() for t in threads]
-        [t.join() for t in threads]
-        print(f"  {label:>12}: p50 {pct(times, 50):6.1f} ms, p99 {pct(times, 99):6.1f} ms"
-              + (f", {len(errors)} non-200 ({sorted(set(errors))})" if errors else ""))
+        r = random.Random(label)
+        with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as f:
+            f.write("\n".join(make(r) for _ in range(a.clients * a.requests)) + "\n")
+        cpu0 = cpu_seconds(restarted.proc.pid)
+        out = subprocess.run(["java", client, f"http://127.0.0.1:{restarted.port}", str(a.clients), str(a.warmup), f.name],
+                             capture_output=True, text=True)
+        cpu = (cpu_seconds(restarted.proc.pid) - cpu0) / (a.clients * (a.requests + a.warmup))
+        os.unlink(f.name)
+        if out.returncode != 0:
+            sys.exit(f"RestLoad failed: {out.stderr}")
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"  {label:>12}: p50 {res['p50']:6.1f} ms, p99 {res['p99']:6.1f} ms, max {res['max']:6.1f} ms, "
+              f"server CPU {1000 * cpu:5.2f} ms a request, {res['requests']} requests, statuses {res['statuses']} "
+              f"({load()})", flush=True)
     restarted.stop()
     if own:
         shutil.rmtree(data, ignore_errors=True)

@@ -66,11 +66,39 @@ public final class CandidateIndex {
      * @param architecture its {@link org.modelheritage.signature.ModelSignature#architecture()}; only
      *                     models of the same architecture are neighbours
      * @param embedding    its {@link SketchEmbedding}, {@link SketchEmbedding#DIMENSIONS} values; kept, not copied
+     * @return the pairs {@code {owner, dropped}} where the new model pushed {@code dropped} off
+     *     {@code owner}'s nearest: the candidate pairs it may have removed (a pair stays a candidate
+     *     while either end lists the other, see {@link #isCandidatePair})
      */
-    public void add(String id, String architecture, float[] embedding) {
+    public List<String[]> add(String id, String architecture, float[] embedding) {
         remove(id);
         architectureOf.put(id, architecture);
-        byArchitecture.computeIfAbsent(architecture, a -> new Space()).add(id, embedding);
+        return byArchitecture.computeIfAbsent(architecture, a -> new Space()).add(id, embedding);
+    }
+
+    /**
+     * Whether two models are a candidate pair.
+     *
+     * @param a one model's id
+     * @param b the other's
+     * @return true when one lists the other among its nearest (both in, of one architecture)
+     */
+    public boolean isCandidatePair(String a, String b) {
+        String arch = architectureOf.get(a);
+        if (arch == null || !arch.equals(architectureOf.get(b))) {
+            return false;
+        }
+        Space s = byArchitecture.get(arch);
+        return lists(s.nearest.get(a), b) || lists(s.nearest.get(b), a);
+    }
+
+    private static boolean lists(Neighbours n, String id) {
+        for (String x : n.ids) {
+            if (x.equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -229,7 +257,8 @@ public final class CandidateIndex {
             return d;
         }
 
-        void add(String id, float[] e) {
+        List<String[]> add(String id, float[] e) {
+            List<String[]> dropped = new ArrayList<>();
             int n = ids.size();
             double[] d = distances(e);
             position.put(id, n);
@@ -244,10 +273,14 @@ public final class CandidateIndex {
                 String u = ids.get(i);
                 Neighbours nu = nearest.get(u);
                 if (nu.admits(d[i], id, k)) {
+                    if (nu.ids.length == k) {
+                        dropped.add(new String[] {u, nu.ids[k - 1]});
+                    }
                     nearest.put(u, insert(u, nu, id, d[i]));
                     reverse.computeIfAbsent(id, x -> new HashSet<>()).add(u);
                 }
             }
+            return dropped;
         }
 
         private Neighbours insert(String owner, Neighbours nu, String id, double d) {

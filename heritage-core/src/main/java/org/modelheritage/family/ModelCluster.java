@@ -28,6 +28,12 @@ public record ModelCluster(String architecture, List<String> members) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("a cluster has at least one member");
         }
+        for (int i = 1; i < members.size(); i++) {
+            if (members.get(i - 1).compareTo(members.get(i)) >= 0) {
+                throw new IllegalArgumentException("members must be sorted and distinct: " + members.get(i - 1)
+                        + " before " + members.get(i));
+            }
+        }
     }
 
     /** {@return the first member in id order: what clusters are sorted by} */
@@ -41,12 +47,12 @@ public record ModelCluster(String architecture, List<String> members) {
     }
 
     /**
-     * Whether a model is a member.
+     * Whether a model is a member: a binary search of the sorted members.
      *
      * @param modelId a model id
      * @return true when it is among {@link #members()}
      */
     public boolean contains(String modelId) {
-        return members.contains(modelId);
+        return java.util.Collections.binarySearch(members, modelId) >= 0;
     }
 }

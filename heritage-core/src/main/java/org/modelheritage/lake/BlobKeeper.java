@@ -85,16 +85,25 @@ final class BlobKeeper {
         deleteIfUnused(sha256);
     }
 
-    /** Deletes every stored blob no model lists: what a crash between a put and its commit left. */
-    synchronized int collectOrphans() throws IOException {
+    /**
+     * Deletes every stored blob no model lists: what a crash between a put and its commit left.
+     * Each blob is decided on its own under this keeper's lock, so uploads and removals go on
+     * meanwhile (the sweep runs beside a serving lake); it ends early when {@code stop} says so.
+     */
+    int collectOrphans(java.util.function.BooleanSupplier stop) throws IOException {
         int removed = 0;
         List<String> all;
         try (var stream = blobs.list()) {
             all = stream.map(b -> b.sha256()).toList();
         }
         for (String sha : all) {
-            if (!pins.containsKey(sha) && putsInFlight == 0 && !meta.blobReferenced(sha) && blobs.delete(sha)) {
-                removed++;
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            synchronized (this) {
+                if (!pins.containsKey(sha) && putsInFlight == 0 && !meta.blobReferenced(sha) && blobs.delete(sha)) {
+                    removed++;
+                }
             }
         }
         return removed;

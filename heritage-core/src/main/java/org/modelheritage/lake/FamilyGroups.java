@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.lineage.PairDistance;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.Model;
@@ -24,13 +24,17 @@ import org.slf4j.LoggerFactory;
  * from the store when a job needs one, and the locks that make one caller at a time work on a group.
  *
  * <p>Nothing is loaded when the lake opens. {@link #open} takes the group's in-process lock, then
- * the store's lock for it (which excludes other processes sharing the store), reads which processed
- * models the store holds in the group, and hands out an engine holding exactly those: the one kept
- * from the last job on the group when it holds the same models (results depend only on the set of
- * models, never on who added them or in which order), else a new one restored from the signatures
- * and cached pair values in the store. So an engine never works from a view another process has
- * moved past. Engines are kept between jobs up to a bound on the models they hold, least recently
- * used dropped first.
+ * the store's lock for it (which excludes other processes sharing the store), and hands out an
+ * engine holding exactly the processed models the store holds in the group: on a store one process
+ * owns, the one kept from the last job on the group (every change to the group went through this
+ * lake, under this lock); on a store shared by processes, the kept one when the store holds the
+ * same models (results depend only on the set of models, never on who added them or in which
+ * order); else a new one restored from the signatures and cached pair values in the store. So an
+ * engine never works from a view another process has moved past. With the engine go the members'
+ * families and the lineage edges as the store has them (read when first needed), so that a job
+ * writes what changed without reading every member back. Engines are kept between jobs up to a
+ * bound on the models they hold, least recently used dropped first; the group used last is kept
+ * whatever its size unless the bound is 0.
  */
 final class FamilyGroups {
     private static final Logger log = LoggerFactory.getLogger(FamilyGroups.class);
@@ -44,7 +48,11 @@ final class FamilyGroups {
     private int cachedModels;
     private int loads;
 
-    private record Loaded(LineageAdapter engine, Set<String> members) {
+    private record Loaded(LineageAdapter engine, Map<String, String> familyOf,
+                          Map<String, Map<String, List<LineageEdge>>> edges) {
+        Set<String> members() {
+            return familyOf.keySet();
+        }
     }
 
     private static final class KeyLock {
@@ -67,7 +75,10 @@ final class FamilyGroups {
         private final KeyLock local;
         private final StoreLock shared;
         private LineageAdapter engine;
-        private Map<String, Model> members;
+        /** The processed members the engine holds, each with its family in the store. */
+        private Map<String, String> familyOf;
+        /** Lineage edges as the store has them, by family and child; a family is read when first asked for. */
+        private Map<String, Map<String, List<LineageEdge>>> edges = new HashMap<>();
         /** Models of the group whose statistics could not be read back: to process again. */
         private final List<String> unreadable = new ArrayList<>();
         private boolean keep = true;
@@ -86,23 +97,39 @@ final class FamilyGroups {
             return engine;
         }
 
-        /** The processed models the engine holds, as the store has them. */
-        Map<String, Model> members() {
-            return members;
+        /** The processed models the engine holds, each with the family the store has it in (or null). */
+        Map<String, String> familyOf() {
+            return familyOf;
+        }
+
+        /** A family's lineage edges as the store has them, by child (read from the store the first time). */
+        Map<String, List<LineageEdge>> storedEdges(String familyId) {
+            return edges.computeIfAbsent(familyId, id -> {
+                Map<String, List<LineageEdge>> byChild = new HashMap<>();
+                for (LineageEdge e : meta.lineage(id)) {
+                    byChild.computeIfAbsent(e.childId(), k -> new ArrayList<>(1)).add(e);
+                }
+                return byChild;
+            });
         }
 
         List<String> unreadable() {
             return unreadable;
         }
 
-        /** The store took what the engine did: {@code added} joined the group, {@code removed} left it. */
-        void committed(String added, String removed) {
-            if (added != null) {
-                members.put(added, null);
-            }
+        /**
+         * The store took what the engine did: the members' families and edges are now {@code
+         * families} and {@code familyEdges} (by family id, then child: every edge of each family
+         * named), the families {@code deleted} are gone, and {@code removed} left the group.
+         */
+        void committed(Map<String, String> families, Map<String, Map<String, List<LineageEdge>>> familyEdges,
+                       Set<String> deleted, String removed) {
+            familyOf.putAll(families);
             if (removed != null) {
-                members.remove(removed);
+                familyOf.remove(removed);
             }
+            deleted.forEach(edges::remove);
+            edges.putAll(familyEdges);
         }
 
         /** The store refused what the engine did: the engine no longer matches it and is dropped. */
@@ -114,7 +141,7 @@ final class FamilyGroups {
         public void close() {
             try {
                 if (keep && engine != null) {
-                    keepEngine(key, new Loaded(engine, new TreeSet<>(members.keySet())));
+                    keepEngine(key, new Loaded(engine, familyOf, edges));
                 }
             } finally {
                 try {
@@ -148,11 +175,6 @@ final class FamilyGroups {
     }
 
     private void load(Group g, String leaveOut) {
-        Map<String, Model> stored = storedMembers(g.key);
-        if (leaveOut != null) {
-            stored.remove(leaveOut);
-        }
-        g.members = stored;
         Loaded kept;
         synchronized (this) {
             kept = cache.remove(g.key);
@@ -160,6 +182,20 @@ final class FamilyGroups {
                 cachedModels -= kept.members().size();
             }
         }
+        if (kept != null && !meta.sharedByProcesses() && (leaveOut == null || !kept.members().contains(leaveOut))) {
+            // this process owns the store: the group changed only through this lake, which kept
+            // the engine, the members and the edges in step with it
+            g.engine = kept.engine();
+            g.familyOf = kept.familyOf();
+            g.edges = kept.edges();
+            return;
+        }
+        Map<String, Model> stored = storedMembers(g.key);
+        if (leaveOut != null) {
+            stored.remove(leaveOut);
+        }
+        g.familyOf = new HashMap<>();
+        stored.values().forEach(m -> g.familyOf.put(m.id(), m.familyId()));
         if (kept != null && kept.members().equals(stored.keySet())) {
             g.engine = kept.engine();
             return;
@@ -183,7 +219,7 @@ final class FamilyGroups {
         }
         LineageAdapter engine = prototype.fresh();
         g.unreadable.addAll(engine.restore(signatures, distances));
-        g.unreadable.forEach(stored::remove);
+        g.unreadable.forEach(g.familyOf::remove);
         g.engine = engine;
         synchronized (this) {
             loads++;
@@ -200,13 +236,18 @@ final class FamilyGroups {
     }
 
     private synchronized void keepEngine(String key, Loaded loaded) {
+        if (maxCachedModels == 0) {
+            return;
+        }
         Loaded old = cache.put(key, loaded);
         if (old != null) {
             cachedModels -= old.members().size();
         }
         cachedModels += loaded.members().size();
+        // the group used last stays whatever its size: a hub-sized family group is not read back
+        // from the store at every add
         Iterator<Map.Entry<String, Loaded>> eldest = cache.entrySet().iterator();
-        while (cachedModels > maxCachedModels && eldest.hasNext()) {
+        while (cachedModels > maxCachedModels && cache.size() > 1 && eldest.hasNext()) {
             cachedModels -= eldest.next().getValue().members().size();
             eldest.remove();
         }

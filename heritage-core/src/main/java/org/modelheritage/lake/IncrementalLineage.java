@@ -61,6 +61,8 @@ final class IncrementalLineage implements LineageAdapter {
     private volatile LineageIndex index;
     /** What each family looked like when last reported, by its sorted members. */
     private Map<List<String>, FamilyState> reported = Map.of();
+    /** The engine's trees the states in {@link #reported} were made from: a tree the engine kept is not looked at again. */
+    private Map<List<String>, LineageTree> reportedTrees = Map.of();
 
     IncrementalLineage() {
         this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
@@ -116,7 +118,8 @@ final class IncrementalLineage implements LineageAdapter {
         index.restore(signatures, rows);
         // The store has the restored rows; anything the trees below need beyond them is computed
         // now and goes out with the next change.
-        Map<List<String>, FamilyState> states = currentStates();
+        reportedTrees = new HashMap<>();
+        Map<List<String>, FamilyState> states = currentStates(reportedTrees);
         reported = states;
         Map<String, Integer> cached = index.cacheSizes();
         log.debug("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
@@ -172,14 +175,16 @@ final class IncrementalLineage implements LineageAdapter {
 
     /** The families that differ from what was last reported, and the rows not handed out yet. */
     private Outcome outcome() {
-        Map<List<String>, FamilyState> states = currentStates();
+        Map<List<String>, LineageTree> trees = new HashMap<>();
+        Map<List<String>, FamilyState> states = currentStates(trees);
         List<FamilyState> changed = new ArrayList<>();
         states.forEach((members, state) -> {
-            if (!state.equals(reported.get(members))) {
+            if (state != reported.get(members) && !state.equals(reported.get(members))) {
                 changed.add(state);
             }
         });
         reported = states;
+        reportedTrees = trees;
 
         // only what the engine computed since the last outcome: linear in what changed, not in n^2
         List<PairDistance> fresh = new ArrayList<>();
@@ -193,17 +198,20 @@ final class IncrementalLineage implements LineageAdapter {
         return new Outcome(changed, fresh);
     }
 
-    private Map<List<String>, FamilyState> currentStates() {
+    /** Every family's state now; {@code treesOut} gets the trees they were made from. */
+    private Map<List<String>, FamilyState> currentStates(Map<List<String>, LineageTree> treesOut) {
         List<ModelCluster> families = index.families();
         List<LineageTree> trees = index.trees();
         Map<List<String>, FamilyState> out = new HashMap<>();
         for (int i = 0; i < families.size(); i++) {
             ModelCluster f = families.get(i);
             LineageTree t = trees.get(i);
-            if (!t.members().equals(f.members())) {
+            FamilyState kept = reportedTrees.get(f.members()) == t ? reported.get(f.members()) : null;
+            if (kept == null && !t.members().equals(f.members())) {
                 throw new IllegalStateException("trees out of family order: " + t.members() + " vs " + f.members());
             }
-            out.put(f.members(), state(f, t));
+            out.put(f.members(), kept != null ? kept : state(f, t));
+            treesOut.put(f.members(), t);
         }
         return out;
     }
@@ -235,6 +243,11 @@ final class IncrementalLineage implements LineageAdapter {
             }
         }
         return out;
+    }
+
+    /** For tests: every family as last reported. */
+    Collection<FamilyState> familyStates() {
+        return reported.values();
     }
 
     /** For tests: every model the engine holds. */

@@ -18,8 +18,9 @@ import org.modelheritage.read.ReadLimits;
  *                       with {@link InvalidModelException} (a 400 over HTTP)
  * @param lineageCacheModels the most models whose signatures and cached pair values the lake keeps
  *                       decoded between jobs (in the engines of recently used family groups); a group
- *                       being worked on is loaded whole whatever its size, and dropped after when it
- *                       alone is larger
+ *                       being worked on is loaded whole whatever its size, and the group used last is
+ *                       kept even when it alone is larger (so a hub-sized family is not read back from
+ *                       the store at every add); 0 keeps none
  * @param jobLease       how long a worker's claim on a job holds unless renewed (renewed every third
  *                       of it while the worker lives); on a store shared by processes, a job whose
  *                       lease ran out (its process died) is taken over by another worker

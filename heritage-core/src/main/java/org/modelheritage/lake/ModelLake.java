@@ -98,6 +98,44 @@ public final class ModelLake implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicBoolean> processing =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final List<LakeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Changes this lake made to its store: what a cached read was made under. */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    /** Family trees as last read, with the {@link #writes} count they were read under (a store one process owns). */
+    private final Map<String, CachedTree> trees = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record CachedTree(long writes, FamilyTree tree) {
+    }
+
+    /** Deletes the blobs a crash left without a model, beside the open lake; null on a shared store. */
+    private final Thread orphanSweep;
+    private volatile boolean closing;
+
+    private Thread startOrphanSweep() {
+        Thread t = new Thread(() -> {
+            try {
+                int removed = keeper.collectOrphans(() -> closing);
+                if (removed > 0) {
+                    log.info("recovered after an interruption: {} orphan blobs removed", removed);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closing) {
+                    log.warn("the sweep for orphan blobs stopped: {}", e.toString());
+                }
+            }
+        }, "heritage-orphan-sweep");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits for the sweep of orphan blobs started when the lake opened (for tests); false on timeout. */
+    boolean awaitOrphanSweep(Duration timeout) throws InterruptedException {
+        if (orphanSweep != null) {
+            orphanSweep.join(timeout.toMillis());
+            return !orphanSweep.isAlive();
+        }
+        return true;
+    }
 
     /** Built by {@link ModelLakeBuilder}, which closes the stores when this throws. */
     ModelLake(MetadataStore meta, BlobStore blobs, LakeOptions options, LineageAdapter lineage) throws IOException {
@@ -112,15 +150,16 @@ public final class ModelLake implements AutoCloseable {
             this.keeper = new BlobKeeper(blobs, meta);
             this.groups = new FamilyGroups(meta, lineage, options.lineageCacheModels());
             int requeued = meta.requeueInterruptedJobs();
-            // On a shared store another process may be between putting a blob and committing its
-            // model: what looks orphaned here may be its upload in flight, so only an owner collects.
-            int orphans = meta.sharedByProcesses() ? 0 : keeper.collectOrphans();
-            if (requeued > 0 || orphans > 0) {
-                log.info("recovered after an interruption: {} jobs requeued, {} orphan blobs removed", requeued, orphans);
+            if (requeued > 0) {
+                log.info("recovered after an interruption: {} jobs requeued", requeued);
             }
             this.identifier = new ModelIdentifier(meta, lineage, groups, options.readLimits());
             this.workers = new Workers(options.workers(), meta, options.jobLease(), this::processAndTell);
             workers.start(meta.jobs(JobState.QUEUED).size());
+            // On a shared store another process may be between putting a blob and committing its
+            // model: what looks orphaned here may be its upload in flight, so only an owner collects.
+            // The sweep reads every blob's name, so it runs beside the open lake, not before it.
+            this.orphanSweep = meta.sharedByProcesses() ? null : startOrphanSweep();
         } catch (RuntimeException e) {
             work.close();
             throw e;
@@ -355,7 +394,7 @@ public final class ModelLake implements AutoCloseable {
         Model model = Model.builder(UUID.randomUUID().toString(), name, checksum, size, now)
                 .description(description).files(files).format(format).status(ModelStatus.PENDING).build();
         try {
-            meta.apply(ChangeSet.builder().insertModel(model).enqueueJob(model.id(), now).build());
+            apply(ChangeSet.builder().insertModel(model).enqueueJob(model.id(), now).build());
         } catch (DuplicateChecksumException e) {
             // Someone committed the same bytes between our check and our insert.
             String id = e.existingModelId();
@@ -468,7 +507,7 @@ public final class ModelLake implements AutoCloseable {
     public Optional<ModelDetails> details(String id) {
         return model(id).map(m -> {
             Family family = m.familyId() == null ? null : meta.family(m.familyId()).orElse(null);
-            List<LineageEdge> edges = family == null ? List.of() : meta.lineage(family.id());
+            List<LineageEdge> edges = family == null ? List.of() : meta.lineageOf(family.id(), m.id());
             List<LineageLink> parents = new ArrayList<>();
             edges.stream().filter(e -> e.childId().equals(m.id())).sorted(LineageEdge.HEAVIEST_FIRST)
                     .forEach(e -> meta.model(e.parentId()).ifPresent(p -> parents.add(link(p, e))));
@@ -542,12 +581,34 @@ public final class ModelLake implements AutoCloseable {
     }
 
     /**
-     * A family's members and every lineage edge (a merge's one per parent); empty when there is no such family.
+     * A family's members and every lineage edge (a merge's one per parent); empty when there is no
+     * such family. On a store this process owns, the tree is read once and answered from memory
+     * until the lake next changes the store (a 1,000-model family is two queries and a thousand
+     * rows; many readers of a large family ask for it again and again).
      *
      * @param familyId the family's id
      * @return every member (however many) and edge, or empty when there is no such family
      */
     public Optional<FamilyTree> tree(String familyId) {
+        if (meta.sharedByProcesses() || !validId(familyId)) {
+            return readTree(familyId);
+        }
+        long version = writes.get();
+        CachedTree cached = trees.get(familyId);
+        if (cached != null && cached.writes() == version) {
+            return Optional.of(cached.tree());
+        }
+        Optional<FamilyTree> read = readTree(familyId);
+        if (read.isPresent()) {
+            if (trees.size() >= 64) {
+                trees.clear();
+            }
+            trees.put(familyId, new CachedTree(version, read.get()));
+        }
+        return read;
+    }
+
+    private Optional<FamilyTree> readTree(String familyId) {
         return family(familyId).map(f -> {
             List<Model> members = allModels(ModelQuery.all().inFamily(f.id()));
             List<LineageEdge> edges = meta.lineage(f.id());
@@ -602,7 +663,9 @@ public final class ModelLake implements AutoCloseable {
         Optional<Family> family = model.familyId() == null ? Optional.empty() : meta.family(model.familyId());
         if (family.isEmpty()) {
             // not placed in a family (pending, failed, or processing: a job finding it gone drops it)
-            if (!meta.deleteModel(id)) {
+            boolean deleted = meta.deleteModel(id);
+            writes.incrementAndGet();
+            if (!deleted) {
                 return false;
             }
         } else {
@@ -619,9 +682,9 @@ public final class ModelLake implements AutoCloseable {
                         : new LineageAdapter.Outcome(List.of(), List.of());
                 try {
                     Set<String> formerFamily = model.familyId() == null ? Set.of() : Set.of(model.familyId());
-                    writeFamilies(changes, outcome, Set.of(id), formerFamily);
-                    meta.apply(changes.build());
-                    group.committed(null, id);
+                    Written written = writeFamilies(changes, outcome, group, Set.of(id), formerFamily);
+                    apply(changes.build());
+                    group.committed(written.familyOf(), written.edges(), written.deleted(), id);
                 } catch (RuntimeException e) {
                     group.discard(); // the store still has the model: the engine no longer matches it
                     throw e;
@@ -761,10 +824,10 @@ public final class ModelLake implements AutoCloseable {
                             .build();
                     ChangeSet.Builder changes = ChangeSet.builder();
                     changes.putStatistics(modelId, signature.statisticsVersion(), signature.statistics());
-                    writeFamilies(changes, outcome, Set.of(), Set.of(), ready);
+                    Written written = writeFamilies(changes, outcome, group, Set.of(), Set.of(), ready);
                     changes.finishJob(modelId, JobState.DONE, null, now);
-                    meta.apply(changes.build());
-                    group.committed(modelId, null);
+                    apply(changes.build());
+                    group.committed(written.familyOf(), written.edges(), written.deleted(), null);
                 } catch (RuntimeException e) {
                     group.discard(); // the store did not take it: neither does the engine
                     throw e;
@@ -800,7 +863,7 @@ public final class ModelLake implements AutoCloseable {
     private void fail(String modelId, String reason) {
         Instant now = clock.instant();
         try {
-            meta.apply(ChangeSet.builder()
+            apply(ChangeSet.builder()
                     .updateStatus(modelId, ModelStatus.FAILED, reason, now)
                     .finishJob(modelId, JobState.FAILED, reason, now)
                     .build());
@@ -810,46 +873,63 @@ public final class ModelLake implements AutoCloseable {
     }
 
     /**
+     * What {@link #writeFamilies} wrote: each member's family, each written family's edges by
+     * child, and the families deleted; the family group takes them once the store has.
+     */
+    private record Written(Map<String, String> familyOf, Map<String, Map<String, List<LineageEdge>>> edges,
+                           Set<String> deleted) {
+    }
+
+    /**
      * Adds to {@code changes} what makes the store's families match the engine's: families put,
-     * models moved, trees replaced, emptied families deleted. {@code extra} are models to update
+     * models moved, lineage written, emptied families deleted. {@code extra} are models to update
      * with their new fields (the one just processed); {@code gone} are models being deleted in the
      * same change, and {@code formerFamilies} the families they were in (deleted if nothing now
-     * keeps them).
+     * keeps them). What the store has of the group's members and edges comes from the family
+     * group, so an add to a family of n models reads no member back and writes the edges into
+     * the children whose edges changed ({@link org.modelheritage.store.Change.UpdateLineage}).
      *
      * <p>Family ids stay put: each old id goes to the new family holding most of its members (a
      * family that grows keeps its id; of a family that splits, the larger part keeps it; of
      * families that merge, the id of the larger one survives), greedily by that count, ties to
      * the smaller id; a family no old id went to gets a new one.
      */
-    private void writeFamilies(ChangeSet.Builder changes, LineageAdapter.Outcome outcome, Set<String> gone,
-                               Set<String> formerFamilies, Model... extra) {
+    private Written writeFamilies(ChangeSet.Builder changes, LineageAdapter.Outcome outcome, FamilyGroups.Group group,
+                                  Set<String> gone, Set<String> formerFamilies, Model... extra) {
         Map<String, Model> updates = new LinkedHashMap<>();
         for (Model m : extra) {
             updates.put(m.id(), m);
         }
         Set<String> touchedOldFamilies = new HashSet<>(formerFamilies);
         List<LineageAdapter.FamilyState> states = outcome.families();
-        List<Map<String, Model>> membersOf = new ArrayList<>();
         // (state index, old family id, members of that old family now in this state)
         record Claim(int state, String familyId, int votes, String firstMember) {
         }
         List<Claim> claims = new ArrayList<>();
+        Map<String, String> storedFamily = new HashMap<>();
+        Set<String> present = new HashSet<>();
         for (int i = 0; i < states.size(); i++) {
             Map<String, Integer> votes = new HashMap<>();
-            Map<String, Model> members = new LinkedHashMap<>();
             for (String memberId : states.get(i).members()) {
-                Model stored = meta.model(memberId).orElse(null);
-                Model m = updates.getOrDefault(memberId, stored);
-                if (m == null) {
-                    continue;
+                String family;
+                if (updates.containsKey(memberId)) {
+                    family = updates.get(memberId).familyId();
+                } else if (group.familyOf().containsKey(memberId)) {
+                    family = group.familyOf().get(memberId);
+                } else {
+                    Model stored = meta.model(memberId).orElse(null);
+                    if (stored == null) {
+                        continue;
+                    }
+                    family = stored.familyId();
                 }
-                members.put(memberId, m);
-                if (stored != null && stored.familyId() != null) {
-                    votes.merge(stored.familyId(), 1, Integer::sum);
-                    touchedOldFamilies.add(stored.familyId());
+                present.add(memberId);
+                storedFamily.put(memberId, family);
+                if (family != null) {
+                    votes.merge(family, 1, Integer::sum);
+                    touchedOldFamilies.add(family);
                 }
             }
-            membersOf.add(members);
             String first = states.get(i).members().stream().sorted().findFirst().orElse("");
             int state = i;
             votes.forEach((id, n) -> claims.add(new Claim(state, id, n, first)));
@@ -857,12 +937,16 @@ public final class ModelLake implements AutoCloseable {
         claims.sort(Comparator.comparingInt(Claim::votes).reversed().thenComparing(Claim::familyId)
                 .thenComparing(Claim::firstMember));
         String[] familyIds = new String[states.size()];
+        boolean[] kept = new boolean[states.size()];
         Set<String> usedIds = new HashSet<>();
         for (Claim c : claims) {
             if (familyIds[c.state()] == null && usedIds.add(c.familyId())) {
                 familyIds[c.state()] = c.familyId();
+                kept[c.state()] = true;
             }
         }
+        Map<String, String> familyOf = new HashMap<>();
+        Set<String> moved = new HashSet<>();
         for (int i = 0; i < states.size(); i++) {
             if (familyIds[i] == null) {
                 familyIds[i] = UUID.randomUUID().toString();
@@ -870,19 +954,67 @@ public final class ModelLake implements AutoCloseable {
             }
             LineageAdapter.FamilyState state = states.get(i);
             changes.putFamily(familyIds[i], state.structuralHash(), state.rootId());
-            for (Model m : membersOf.get(i).values()) {
-                if (!familyIds[i].equals(m.familyId()) || updates.containsKey(m.id())) {
-                    updates.put(m.id(), m.toBuilder().familyId(familyIds[i]).parentId(null).confidence(null).build());
+            for (String memberId : state.members()) {
+                if (!present.contains(memberId)) {
+                    continue;
+                }
+                familyOf.put(memberId, familyIds[i]);
+                if (!familyIds[i].equals(storedFamily.get(memberId)) || updates.containsKey(memberId)) {
+                    Model m = updates.containsKey(memberId) ? updates.get(memberId) : meta.model(memberId).orElse(null);
+                    if (m != null) {
+                        updates.put(memberId, m.toBuilder().familyId(familyIds[i]).parentId(null).confidence(null).build());
+                        moved.add(memberId);
+                    }
                 }
             }
         }
         updates.values().forEach(changes::updateModel);
-        for (int i = 0; i < states.size(); i++) {
-            changes.replaceLineage(familyIds[i], states.get(i).edges());
+        // Edges are written by difference when no model changed families but by joining its first
+        // (the model just processed): then every family either kept its members and id or grew by
+        // that model. Otherwise (families merged or split, a model removed) each changed family's
+        // lineage is replaced whole, which also clears what moved models left behind.
+        boolean onlyNewcomers = gone.isEmpty();
+        for (String m : moved) {
+            onlyNewcomers &= storedFamily.get(m) == null;
         }
+        Map<String, Map<String, List<LineageEdge>>> written = new HashMap<>();
+        for (int i = 0; i < states.size(); i++) {
+            Map<String, List<LineageEdge>> now = new HashMap<>();
+            for (LineageEdge e : states.get(i).edges()) {
+                now.computeIfAbsent(e.childId(), k -> new ArrayList<>(1)).add(e);
+            }
+            written.put(familyIds[i], now);
+            if (!kept[i] || !onlyNewcomers) {
+                changes.replaceLineage(familyIds[i], states.get(i).edges());
+                continue;
+            }
+            // the family kept its id and members, and maybe gained the new model: the edges into
+            // the children whose edges changed, into the new model, and into members that became roots
+            Map<String, List<LineageEdge>> before = group.storedEdges(familyIds[i]);
+            Set<String> children = new java.util.TreeSet<>();
+            now.forEach((child, edges) -> {
+                List<LineageEdge> was = before.get(child);
+                if (was == null || was.size() != edges.size() || !new HashSet<>(was).containsAll(edges)
+                        || moved.contains(child)) {
+                    children.add(child);
+                }
+            });
+            for (String child : before.keySet()) {
+                if (!now.containsKey(child)) {
+                    children.add(child);
+                }
+            }
+            List<LineageEdge> edges = new ArrayList<>();
+            for (String child : children) {
+                edges.addAll(now.getOrDefault(child, List.of()));
+            }
+            changes.updateLineage(familyIds[i], children, edges);
+        }
+        Set<String> deleted = new HashSet<>();
         for (String old : touchedOldFamilies) {
             if (!usedIds.contains(old)) {
                 changes.deleteFamily(old);
+                deleted.add(old);
             }
         }
         for (PairDistance d : outcome.newDistances()) {
@@ -890,6 +1022,7 @@ public final class ModelLake implements AutoCloseable {
                 changes.add(new org.modelheritage.store.Change.PutDistance(d));
             }
         }
+        return new Written(familyOf, written, deleted);
     }
 
     /**
@@ -900,7 +1033,7 @@ public final class ModelLake implements AutoCloseable {
         for (String id : ids) {
             log.warn("model {} is ready but has no readable statistics of version {}; processing it again", id,
                     lineage.statisticsVersion());
-            meta.apply(ChangeSet.builder().updateStatus(id, ModelStatus.PENDING, null, null)
+            apply(ChangeSet.builder().updateStatus(id, ModelStatus.PENDING, null, null)
                     .enqueueJob(id, clock.instant()).build());
         }
         if (!ids.isEmpty()) {
@@ -921,9 +1054,18 @@ public final class ModelLake implements AutoCloseable {
         }
     }
 
-    /** The metadata store, for tests in this package (to put lineage in place without the engine). */
+    /** The metadata store, for tests in this package (to read what the lake wrote). */
     MetadataStore store() {
         return meta;
+    }
+
+    /** Applies changes to the store; every change the lake makes goes through here (and tests that put lineage in place). */
+    void apply(ChangeSet changes) {
+        try {
+            meta.apply(changes);
+        } finally {
+            writes.incrementAndGet();
+        }
     }
 
     /** The engine signatures are taken with (the prototype of the groups' engines), for tests in this package. */
@@ -943,6 +1085,14 @@ public final class ModelLake implements AutoCloseable {
     /** Stops the workers (a job in progress is finished or, if it cannot be, redone at the next open) and closes the stores. */
     @Override
     public void close() {
+        closing = true;
+        if (orphanSweep != null) {
+            try {
+                orphanSweep.join(30_000); // it stops at the next blob
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             workers.close();
         } finally {

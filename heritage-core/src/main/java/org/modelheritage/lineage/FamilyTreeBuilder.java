@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.DefaultWeightedEdge;
@@ -40,6 +39,11 @@ final class FamilyTreeBuilder {
     /** Pair metrics by pair of ids (a < b), so the caller can cache them. */
     interface PairSource {
         PairMetrics metrics(String a, String b);
+
+        /** The pair's {@link PairMetrics#dot} (a < b): a caller may compute it without the rest. */
+        default double dot(String a, String b) {
+            return metrics(a, b).dot();
+        }
     }
 
     /** Direction evidence for parent -> child, so the caller can cache it. */
@@ -51,8 +55,8 @@ final class FamilyTreeBuilder {
     private final Function<String, ModelSignature> signatures;
     private final PairSource pairs;
     private final EvidenceSource evidence;
-    /** Each model's inner product with itself, for the merge fit (one builder builds one tree). */
-    private final Map<String, Double> selfDots = new HashMap<>();
+    /** Each model's inner product with itself, for the merge fit: the caller's cache, or this builder's. */
+    private final Map<String, Double> selfDots;
 
     /** A model's candidate relatives ({@link org.modelheritage.family.CandidateIndex}); null: every pair of the family is a candidate. */
     private final Function<String, java.util.Set<String>> candidates;
@@ -68,11 +72,18 @@ final class FamilyTreeBuilder {
      */
     FamilyTreeBuilder(MotherRecipe recipe, Function<String, ModelSignature> signatures, PairSource pairs,
             EvidenceSource evidence, Function<String, java.util.Set<String>> candidates) {
+        this(recipe, signatures, pairs, evidence, candidates, new HashMap<>());
+    }
+
+    /** With a cache of each model's inner product with itself that outlives the builder (thread-safe if shared). */
+    FamilyTreeBuilder(MotherRecipe recipe, Function<String, ModelSignature> signatures, PairSource pairs,
+            EvidenceSource evidence, Function<String, java.util.Set<String>> candidates, Map<String, Double> selfDots) {
         this.recipe = recipe;
         this.signatures = signatures;
         this.pairs = pairs;
         this.evidence = evidence;
         this.candidates = candidates;
+        this.selfDots = selfDots;
     }
 
     /** Membership sets of the lists {@link #comparable} was asked about (the lists are not modified meanwhile). */
@@ -150,10 +161,24 @@ final class FamilyTreeBuilder {
                 state.kurtosis.add(kurtosisSum(signatures.apply(r), false));
             }
             int[] rank = rankById(state.ids);
+            int pairsBefore = candidates == null ? 0 : table.pairCount();
             state.tree = candidates == null ? SpanningTrees.prim(table, b, rank) : sparseTree(backbone, table, rank, lowRank);
+            // a sparse tree that had to join pieces by pairs outside the candidates is not grown
+            boolean joined = candidates != null && table.pairCount() != pairsBefore;
+            if (candidates != null) {
+                state.rank = rank;
+                state.byId.addAll(backbone); // in id order
+                state.treeDistance = new double[state.tree.size()];
+                for (int k = 0; k < state.tree.size(); k++) {
+                    state.treeDistance[k] = table.get(state.tree.a()[k], state.tree.b()[k]);
+                }
+                for (int v = 0; v < b; v++) {
+                    state.vertexOf.put(backbone.get(v), v);
+                }
+            }
             LineageTree tree = finish(family, orient(state, rank), duplicates, special, lowRank);
             boolean growable = recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL && duplicates.isEmpty()
-                    && special.isEmpty() && b == n && candidates == null;
+                    && special.isEmpty() && b == n && !joined;
             return new Result(tree, growable ? state : null);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
@@ -289,6 +314,154 @@ final class FamilyTreeBuilder {
         s.table.add(row);
         int[] rank = rankById(s.ids);
         s.tree = SpanningTrees.withVertex(s.table, s.tree, n, rank);
+        return new Result(finish(family, orient(s, rank), List.of(), Special.NONE, s.lowRank), s);
+    }
+
+    /**
+     * The tree of {@code family}, which is the family {@code previous} was built for (over candidate
+     * pairs) plus the model {@code added}, without rebuilding it; the result equals {@link #build}'s.
+     * Only what the new model can change is looked at again: its candidate pairs (computed by the
+     * caller), the nearest neighbours and the merge check of the models whose candidates changed
+     * (the new model's, and the ends of {@code lost}, the candidate pairs of the family the new
+     * model pushed out of the candidate graph), and the spanning tree, which loses the lost pairs
+     * it held (the pieces joined again over the pairs left) and gains the new vertex by one merge
+     * of its edges with the tree's (cycle property). Orienting the tree and scoring its edges is a
+     * pass over the tree's arrays, with every edge's direction evidence kept from earlier passes.
+     *
+     * @return null when the model changes what the family is built on (it duplicates or quantises a
+     *     member, is or makes a merge, tips the family into or out of the low-rank regime, or the
+     *     candidate graph falls apart): then only {@link #build} will do, and {@code previous} is
+     *     not to be used again
+     */
+    Result growSparse(ModelCluster family, SpanningState previous, String added, List<String[]> lost) {
+        SpanningState s = previous;
+        Map<String, Integer> at = s.vertexOf;
+        ModelSignature signature = signatures.apply(added);
+        if (signature.quantized() || at.containsKey(added)) {
+            return null;
+        }
+        List<String> mine = new ArrayList<>();
+        for (String c : candidates.apply(added)) {
+            if (at.containsKey(c)) {
+                mine.add(c);
+            }
+        }
+        if (mine.isEmpty()) {
+            return null;
+        }
+        for (String c : mine) {
+            if (pm(c, added).duplicate()) {
+                return null;
+            }
+        }
+        int v = s.ids.size();
+        java.util.Set<String> changed = new java.util.TreeSet<>(mine);
+        changed.add(added);
+        List<int[]> gone = new ArrayList<>();
+        for (String[] p : lost) {
+            Integer x = at.get(p[0]);
+            Integer w = at.get(p[1]);
+            if (x != null && w != null && s.table.contains(x, w)) {
+                gone.add(new int[] {x, w});
+                changed.add(p[0]);
+                changed.add(p[1]);
+            }
+        }
+        // what comparable(x, family members) gives in a build
+        Function<String, List<String>> among = x -> {
+            List<String> out = new ArrayList<>();
+            for (String o : candidates.apply(x)) {
+                if (o.equals(added) || at.containsKey(o)) {
+                    out.add(o);
+                }
+            }
+            return out;
+        };
+        List<String> ids = new ArrayList<>(s.ids);
+        ids.add(added);
+        List<Integer> changedVertices = new ArrayList<>();
+        for (String x : changed) {
+            changedVertices.add(x.equals(added) ? v : at.get(x));
+        }
+        NearestNeighbours nearest = s.nearest.withCandidatesChanged(ids, changedVertices, this::pm, among);
+        if (nearest.lowRank() != s.lowRank) {
+            return null;
+        }
+        if (family.size() >= 3) {
+            MergeDetector.Dots dots = mergeDots();
+            for (String m : changed) {
+                if (MergeDetector.at(m, among.apply(m), dots) != null) {
+                    return null; // a merge: only a full build places it
+                }
+            }
+        }
+
+        // the candidate graph: the lost pairs leave, the new model's pairs come in
+        for (int[] g : gone) {
+            s.table.remove(g[0], g[1]);
+        }
+        SpanningTrees.Weighted tree = new SpanningTrees.Weighted(s.tree, s.treeDistance);
+        if (!gone.isEmpty()) {
+            java.util.Set<Long> cut = new java.util.HashSet<>();
+            gone.forEach(g -> cut.add(((long) Math.min(g[0], g[1]) << 32) | Math.max(g[0], g[1])));
+            SpanningTrees.Edges t = s.tree;
+            int[] ka = new int[t.size()];
+            int[] kb = new int[t.size()];
+            double[] kd = new double[t.size()];
+            int kept = 0;
+            for (int k = 0; k < t.size(); k++) {
+                if (!cut.contains(((long) Math.min(t.a()[k], t.b()[k]) << 32) | Math.max(t.a()[k], t.b()[k]))) {
+                    ka[kept] = t.a()[k];
+                    kb[kept] = t.b()[k];
+                    kd[kept++] = s.treeDistance[k];
+                }
+            }
+            if (kept < t.size()) {
+                tree = SpanningTrees.reconnect(new SpanningTrees.Weighted(new SpanningTrees.Edges(
+                        Arrays.copyOf(ka, kept), Arrays.copyOf(kb, kept)), Arrays.copyOf(kd, kept)), s.table, v, s.rank);
+                if (tree.edges().size() != v - 1) {
+                    return null; // the family's candidate graph fell apart: a build joins the pieces
+                }
+            }
+        }
+        int vertex = s.table.addVertex();
+        if (vertex != v) {
+            throw new IllegalStateException("vertex " + vertex + " for the " + (v + 1) + "-th model");
+        }
+        s.nearest = nearest;
+        s.ids.add(added);
+        s.vertexOf.put(added, v);
+        s.kurtosis.add(kurtosisSum(signature, false));
+        int place = -java.util.Collections.binarySearch(s.byId, added) - 1;
+        s.byId.add(place, added);
+        int[] rank = Arrays.copyOf(s.rank, v + 1);
+        for (int u = 0; u < v; u++) {
+            if (rank[u] >= place) {
+                rank[u]++;
+            }
+        }
+        rank[v] = place;
+        s.rank = rank;
+        int[] nb = new int[mine.size()];
+        double[] nd = new double[mine.size()];
+        for (int i = 0; i < nb.length; i++) {
+            nb[i] = at.get(mine.get(i));
+            nd[i] = pm(mine.get(i), added).distance(s.lowRank);
+            s.table.put(nb[i], v, nd[i]);
+        }
+        tree = SpanningTrees.withVertex(tree, v, nb, nd, rank);
+        s.tree = tree.edges();
+        s.treeDistance = tree.distance();
+        if (s.edgeValues.size() > 2 * s.tree.size() + 64) {
+            // values of edges the tree no longer has
+            java.util.Set<Long> current = new java.util.HashSet<>();
+            for (int k = 0; k < s.tree.size(); k++) {
+                int a = s.tree.a()[k];
+                int b = s.tree.b()[k];
+                current.add(rank[a] < rank[b] ? ((long) a << 32) | b : ((long) b << 32) | a);
+            }
+            s.edgeValues.keySet().retainAll(current);
+        }
         return new Result(finish(family, orient(s, rank), List.of(), Special.NONE, s.lowRank), s);
     }
 
@@ -557,15 +730,13 @@ final class FamilyTreeBuilder {
         if (recipe.signal() == DirectionSignal.ADAPTIVE) {
             // ties between roots go to the continuous norm growth, not to ids: votes are averages of
             // signs and tie often
-            for (int k = 0; k < m; k++) {
-                prior[k] = normGrowth(ids.get(lo[k]), ids.get(hi[k]));
-            }
+            prior = edgeValues(s, NORM_GROWTH_SLOT, lo, hi, false, k -> normGrowth(ids.get(lo[k]), ids.get(hi[k])));
         }
         double[] pri = rootScores(prior, 1, lo, r0, byId, n);
         Reading best;
         boolean tailDecided = recipe.signal() == DirectionSignal.SPECTRAL_TAIL;
         if (recipe.signal() != DirectionSignal.ADAPTIVE) {
-            best = read(votes(recipe.signal(), ids, lo, hi), pri, null, lo, r0, byId, n, signs());
+            best = read(votes(s, recipe.signal(), ids, lo, hi), pri, null, lo, r0, byId, n, signs());
         } else {
             // Each signal is read both ways; the one that orients the tree most consistently decides
             // (in a branching tree only the right root and reading make a signal agree on every
@@ -582,8 +753,8 @@ final class FamilyTreeBuilder {
             // weight-decay way (the child shed tail energy, the reading it was derived for).
             // Kurtosis, read either way, decides where it agrees better than both: Adam
             // fine-tunes of small MLPs, where neither the norm nor the tail holds.
-            double[] norm = votes(DirectionSignal.NORM, ids, lo, hi);
-            double[] tail = votes(DirectionSignal.SPECTRAL_TAIL, ids, lo, hi);
+            double[] norm = votes(s, DirectionSignal.NORM, ids, lo, hi);
+            double[] tail = votes(s, DirectionSignal.SPECTRAL_TAIL, ids, lo, hi);
             double product = 0;
             for (int k = 0; k < m; k++) {
                 product += norm[k] * tail[k];
@@ -596,7 +767,7 @@ final class FamilyTreeBuilder {
             Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
             tailDecided = byTail.score() > byNorm.score() + needed + 1e-9;
-            double[] kurt = votes(DirectionSignal.KURTOSIS, ids, lo, hi);
+            double[] kurt = votes(s, DirectionSignal.KURTOSIS, ids, lo, hi);
             Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs());
             double rival = tailDecided ? byTail.score() : byNorm.score();
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
@@ -625,10 +796,11 @@ final class FamilyTreeBuilder {
             }
             double alt = Double.POSITIVE_INFINITY;
             int[] others = s.table.neighbours(c); // null: every vertex
+            double[] otherDistance = others == null ? null : s.table.neighbourDistances(c);
             for (int x = 0, end = others == null ? n : others.length; x < end; x++) {
                 int v = others == null ? x : others[x];
                 if (v != p && v != c && (start[v] < start[c] || start[v] >= start[c] + size[c])) {
-                    alt = Math.min(alt, s.table.get(v, c));
+                    alt = Math.min(alt, others == null ? s.table.get(v, c) : otherDistance[x]);
                 }
             }
             double own = s.table.get(p, c);
@@ -712,17 +884,7 @@ final class FamilyTreeBuilder {
             quantized = List.of();
         }
         List<String> among = rest;
-        Map<String, MergeDetector.Merge> merges = MergeDetector.find(rest, x -> comparable(x, among), new MergeDetector.Dots() {
-            @Override
-            public double dot(String a, String b) {
-                return pm(a, b).dot();
-            }
-
-            @Override
-            public double self(String a) {
-                return selfDot(a);
-            }
-        });
+        Map<String, MergeDetector.Merge> merges = MergeDetector.find(rest, x -> comparable(x, among), mergeDots());
         // models downstream of a merge (their nearest model is a merge, or downstream of one, and
         // they came after it by the norm) stay out of the backbone too: a fine-tune of a merge sits
         // between the merge's parents as the merge does, and would pull the spanning tree apart
@@ -763,6 +925,26 @@ final class FamilyTreeBuilder {
             return new Special(rest, quantized, Map.of(), List.of());
         }
         return new Special(backbone, quantized, merges, below);
+    }
+
+    /** The inner products the merge fit reads: cached pair metrics, and each model's own (cached). */
+    private MergeDetector.Dots mergeDots() {
+        return new MergeDetector.Dots() {
+            @Override
+            public double dot(String a, String b) {
+                return a.compareTo(b) < 0 ? pairs.dot(a, b) : pairs.dot(b, a);
+            }
+
+            @Override
+            public double self(String a) {
+                Double d = selfDots.get(a);
+                if (d == null) {
+                    d = PairMetrics.selfDot(signatures.apply(a));
+                    selfDots.put(a, d);
+                }
+                return d;
+            }
+        };
     }
 
     private String nearestByEnergy(String x, List<String> among) {
@@ -861,9 +1043,10 @@ final class FamilyTreeBuilder {
                 roots.add(v);
             }
         }
-        for (Map.Entry<String, String> e : new TreeMap<>(parent).entrySet()) {
-            String c = e.getKey();
-            String p = e.getValue();
+        List<String> children = new ArrayList<>(parent.keySet());
+        children.sort(Comparator.naturalOrder());
+        for (String c : children) {
+            String p = parent.get(c);
             PairMetrics pair = pm(p, c);
             EdgeKind kind = resized(p, c) ? EdgeKind.RESIZE
                     : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? EdgeKind.ADAPTER
@@ -909,9 +1092,11 @@ final class FamilyTreeBuilder {
      * spanning tree chains such siblings because they are closer to each other than to their parent.
      */
     private void liftSiblings(Map<String, String> parent, boolean lowRank) {
+        List<String> children = new ArrayList<>(parent.keySet()); // the same children every round
+        children.sort(Comparator.naturalOrder());
         for (int round = 0; round < 3; round++) {
             boolean changed = false;
-            for (String c : new java.util.TreeSet<>(parent.keySet())) {
+            for (String c : children) {
                 String p = parent.get(c);
                 String g = parent.get(p);
                 if (g == null) {
@@ -936,12 +1121,13 @@ final class FamilyTreeBuilder {
      * way p went (the same data).
      */
     private double continuation(String g, String p, String c) {
-        double gg = selfDot(g);
-        double pp = selfDot(p);
-        double cc = selfDot(c);
-        double gp = pm(g, p).dot();
-        double pc = pm(p, c).dot();
-        double gc = pm(g, c).dot();
+        MergeDetector.Dots dots = mergeDots();
+        double gg = dots.self(g);
+        double pp = dots.self(p);
+        double cc = dots.self(c);
+        double gp = dots.dot(g, p);
+        double pc = dots.dot(p, c);
+        double gc = dots.dot(g, c);
         double step = gg - 2 * gp + pp;
         double next = cc - 2 * pc + pp;
         if (!(step > 0 && next > 0)) {
@@ -950,14 +1136,13 @@ final class FamilyTreeBuilder {
         return Math.max(-1.0, Math.min(1.0, (pc - pp - gc + gp) / Math.sqrt(step * next)));
     }
 
-    private double selfDot(String x) {
-        return selfDots.computeIfAbsent(x, k -> PairMetrics.selfDot(signatures.apply(k)));
-    }
-
     /** True when a tensor both models have (by canonical name) differs in shape: a resized vocabulary. */
     private boolean resized(String a, String b) {
         ModelSignature sa = signatures.apply(a);
         ModelSignature sb = signatures.apply(b);
+        if (sa.structuralHash().equals(sb.structuralHash())) {
+            return false; // the same tensor names and shapes: nothing resized (one comparison, not one per tensor)
+        }
         for (TensorStatistics t : sa.tensors()) {
             TensorStatistics u = sb.tensor(t.name()).orElse(null);
             if (u != null && !Arrays.equals(t.shape(), u.shape())) {
@@ -968,11 +1153,46 @@ final class FamilyTreeBuilder {
     }
 
     /** One signal's evidence on every tree edge, for the orientation lower id -> higher id. */
-    private double[] votes(DirectionSignal signal, List<String> ids, int[] lo, int[] hi) {
-        double[] votes = new double[lo.length];
-        java.util.stream.IntStream.range(0, lo.length).parallel()
-                .forEach(k -> votes[k] = evidence.evidence(ids.get(lo[k]), ids.get(hi[k]), signal));
-        return votes;
+    private double[] votes(SpanningState s, DirectionSignal signal, List<String> ids, int[] lo, int[] hi) {
+        return edgeValues(s, signal.ordinal(), lo, hi, true,
+                k -> evidence.evidence(ids.get(lo[k]), ids.get(hi[k]), signal));
+    }
+
+    /** Where {@link #edgeValues} keeps the norm growth. */
+    private static final int NORM_GROWTH_SLOT = DirectionSignal.values().length;
+
+    /**
+     * A value per tree edge: computed, or for a sparse state read from what it kept of the edges
+     * it had (the values of an edge never change, and a grown tree keeps most of its edges).
+     */
+    private static double[] edgeValues(SpanningState s, int slot, int[] lo, int[] hi, boolean parallel,
+            java.util.function.IntToDoubleFunction compute) {
+        int m = lo.length;
+        double[] out = new double[m];
+        if (!s.sparse()) {
+            java.util.stream.IntStream ks = java.util.stream.IntStream.range(0, m);
+            (parallel ? ks.parallel() : ks).forEach(k -> out[k] = compute.applyAsDouble(k));
+            return out;
+        }
+        List<Integer> missing = new ArrayList<>();
+        double[][] kept = new double[m][];
+        for (int k = 0; k < m; k++) {
+            kept[k] = s.edgeValues.computeIfAbsent(((long) lo[k] << 32) | hi[k], e -> {
+                double[] v = new double[NORM_GROWTH_SLOT + 1];
+                Arrays.fill(v, Double.NaN);
+                return v;
+            });
+            if (Double.isNaN(kept[k][slot])) {
+                missing.add(k);
+            } else {
+                out[k] = kept[k][slot];
+            }
+        }
+        (parallel ? missing.parallelStream() : missing.stream()).forEach(k -> out[k] = compute.applyAsDouble(k));
+        for (int k : missing) {
+            kept[k][slot] = out[k];
+        }
+        return out;
     }
 
     /**

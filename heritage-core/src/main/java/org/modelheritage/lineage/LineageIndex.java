@@ -42,9 +42,30 @@ public final class LineageIndex {
 
     private final Map<String, ModelSignature> models = new TreeMap<>();
     // concurrent: pairs are computed in parallel, outside any map operation
-    private final Map<String, Double> correlations = new ConcurrentHashMap<>();
-    private final Map<String, PairMetrics> metrics = new ConcurrentHashMap<>();
-    private final Map<String, Double> evidence = new ConcurrentHashMap<>();
+    private final Map<Pair, Double> correlations = new ConcurrentHashMap<>();
+    private final Map<Pair, PairMetrics> metrics = new ConcurrentHashMap<>();
+    private final Map<DirectionSignal, Map<Pair, Double>> evidence = new java.util.EnumMap<>(DirectionSignal.class);
+    /** Each model's inner product with itself (the merge fit's), computed once. */
+    private final Map<String, Double> selfDots = new ConcurrentHashMap<>();
+    /** Inner products of pairs the merge fit read without their other metrics (not stored: cheap to redo). */
+    private final Map<Pair, Double> dots = new ConcurrentHashMap<>();
+    /** The pair metrics, and inner products on their own where nothing else of a pair is cached. */
+    private final FamilyTreeBuilder.PairSource pairSource = new FamilyTreeBuilder.PairSource() {
+        @Override
+        public PairMetrics metrics(String a, String b) {
+            return pairMetrics(a, b);
+        }
+
+        @Override
+        public double dot(String a, String b) {
+            Pair k = new Pair(a, b);
+            PairMetrics m = metrics.get(k);
+            if (m == null && cachedIn != null) {
+                m = cachedIn.metrics.get(k);
+            }
+            return m != null ? m.dot() : dots.computeIfAbsent(k, x -> PairMetrics.dotBetween(models.get(a), models.get(b)));
+        }
+    };
     private List<ModelCluster> families;
     private final Map<List<String>, LineageTree> trees = new HashMap<>();
     /** What the default recipe keeps of each built tree, by the family's members, to grow it. */
@@ -54,7 +75,25 @@ public final class LineageIndex {
     /** Pairwise values computed since the last {@link #drainComputed()} (restored ones are not). */
     private final java.util.Queue<PairDistance> computed = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    private record Growth(List<String> previous, String added) {
+    /**
+     * @param lost candidate pairs of the previous family that the added model pushed out of the
+     *     candidate graph (a tree over candidate pairs loses them)
+     */
+    private record Growth(List<String> previous, String added, List<String[]> lost) {
+    }
+
+    /**
+     * An unordered pair of models, {@code a < b}: the key of the pairwise caches (ids hash once,
+     * a pair allocates no string).
+     */
+    private record Pair(String a, String b) {
+        static Pair of(String x, String y) {
+            return x.compareTo(y) < 0 ? new Pair(x, y) : new Pair(y, x);
+        }
+
+        boolean involves(String id) {
+            return a.equals(id) || b.equals(id);
+        }
     }
 
     /**
@@ -67,7 +106,7 @@ public final class LineageIndex {
      * Each model's likely relatives by sketch embedding; kept for every model, used above {@link
      * #sparseAbove}. Replaced only in a probe's scratch index, before it is used.
      */
-    private CandidateIndex candidates = new CandidateIndex();
+    private CandidateIndex candidates;
     /**
      * A probe's scratch index reads the pair values its base index has cached (it holds a subset of
      * its models, and is used while the base is locked); null for any other index.
@@ -107,10 +146,19 @@ public final class LineageIndex {
      * @throws NullPointerException when {@code recipe}, {@code clustering} or {@code extractor} is null
      */
     public LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor, int sparseAbove) {
+        this(recipe, clustering, extractor, sparseAbove, CandidateIndex.DEFAULT_K);
+    }
+
+    /** With {@code k} nearest models kept per model (for tests: a small k makes candidate pairs come and go). */
+    LineageIndex(MotherRecipe recipe, FamilyClustering clustering, SignatureExtractor extractor, int sparseAbove, int k) {
+        this.candidates = new CandidateIndex(k);
         this.sparseAbove = sparseAbove;
         this.recipe = Objects.requireNonNull(recipe, "recipe");
         this.clustering = Objects.requireNonNull(clustering, "clustering");
         this.extractor = Objects.requireNonNull(extractor, "extractor");
+        for (DirectionSignal signal : DirectionSignal.values()) {
+            evidence.put(signal, new ConcurrentHashMap<>());
+        }
     }
 
     /** {@return the recipe that builds and orients this index's trees} */
@@ -158,7 +206,12 @@ public final class LineageIndex {
         // who it is compared with is decided before it is in, as a probe decides it
         java.util.Set<String> near = families == null ? null : familyCandidates(modelId, architecture, embedding);
         models.put(modelId, signature);
-        candidates.add(modelId, architecture, embedding);
+        List<String[]> lost = new ArrayList<>();
+        for (String[] p : candidates.add(modelId, architecture, embedding)) {
+            if (!candidates.isCandidatePair(p[0], p[1])) {
+                lost.add(p);
+            }
+        }
         if (families != null) {
             List<ModelCluster> before = families;
             families = familiesWith(before, modelId, architecture, near, this::correlation);
@@ -170,10 +223,30 @@ public final class LineageIndex {
                 trees.remove(f.members());
                 growths.remove(f.members());
             }
-            if (absorbed.size() == 1 && states.containsKey(absorbed.get(0).members())) {
-                growths.put(joined.members(), new Growth(absorbed.get(0).members(), modelId));
+            List<ModelCluster> split = sparse(architecture) ? splitByLostLinks(lost) : List.of();
+            for (ModelCluster f : split) {
+                trees.remove(f.members());
+                states.remove(f.members());
+                growths.remove(f.members());
+            }
+            if (split.contains(joined)) {
+                absorbed.forEach(f -> states.remove(f.members()));
+            } else if (absorbed.size() == 1 && states.containsKey(absorbed.get(0).members())) {
+                List<String[]> lostHere = lost.stream().filter(p -> joined.contains(p[0]) && joined.contains(p[1])).toList();
+                growths.put(joined.members(), new Growth(absorbed.get(0).members(), modelId, lostHere));
             } else {
                 absorbed.forEach(f -> states.remove(f.members()));
+            }
+            // a family built over candidate pairs that lost one of them (to a model of another
+            // family) is built again
+            for (String[] p : lost) {
+                for (ModelCluster f : families) {
+                    if (f != joined && f.members().size() > sparseAbove && f.contains(p[0]) && f.contains(p[1])) {
+                        trees.remove(f.members());
+                        states.remove(f.members());
+                        growths.remove(f.members());
+                    }
+                }
             }
         }
         LOG.debug("added {} ({})", modelId, signature);
@@ -266,7 +339,7 @@ public final class LineageIndex {
         LineageTree tree = scratch.treeOf(cid).orElseThrow();
         Map<String, PairMetrics> metrics = new HashMap<>();
         for (String id : family.members()) {
-            PairMetrics m = id.equals(cid) ? null : scratch.metrics.get(id.compareTo(cid) < 0 ? key(id, cid) : key(cid, id));
+            PairMetrics m = id.equals(cid) ? null : scratch.metrics.get(Pair.of(id, cid));
             if (m != null) {
                 metrics.put(id, m);
                 correlations.computeIfAbsent(id, correlate); // a member it was not compared with, but is measured against
@@ -335,6 +408,78 @@ public final class LineageIndex {
         return index;
     }
 
+    /**
+     * Families linked over candidate pairs are the connected components of their links (candidate
+     * pairs correlated at the threshold): a link that left the candidate graph may have been the
+     * last between two parts of its family, which then become two families, as clustering them
+     * afresh would find. Each lost link is looked for another path between its ends first (a walk
+     * over the links from one end, which in a family of relatives meets the other end within a
+     * few steps).
+     *
+     * @return the families that were split (replaced in {@link #families} by their parts)
+     */
+    private List<ModelCluster> splitByLostLinks(List<String[]> lost) {
+        List<ModelCluster> split = new ArrayList<>();
+        for (String[] p : lost) {
+            ModelCluster f = null;
+            for (ModelCluster c : families) {
+                if (c.contains(p[0])) {
+                    f = c;
+                    break;
+                }
+            }
+            if (f == null || !f.contains(p[1]) || correlation(p[0], p[1]) < clustering.threshold()) {
+                continue;
+            }
+            ModelCluster family = f;
+            if (linked(p[0], p[1], family)) {
+                continue;
+            }
+            // the family's components over its links, as the clustering finds them
+            Map<String, ModelSignature> members = new TreeMap<>();
+            family.members().forEach(id -> members.put(id, models.get(id)));
+            List<ModelCluster> parts = clustering.cluster(members, this::correlation,
+                    id -> candidates.candidates(id).stream().filter(family::contains).toList());
+            List<ModelCluster> next = new ArrayList<>(families);
+            next.remove(family);
+            next.addAll(parts);
+            next.sort(java.util.Comparator.comparing(ModelCluster::firstMember));
+            families = next;
+            split.add(family);
+        }
+        return split;
+    }
+
+    /**
+     * Whether two models of a family are joined by a path of links: through a common neighbour
+     * first (in a family of relatives nearly always), else by a walk over the links from one end.
+     */
+    private boolean linked(String from, String to, ModelCluster family) {
+        double t = clustering.threshold();
+        java.util.Set<String> near = candidates.candidates(from);
+        for (String c : near) {
+            if (candidates.isCandidatePair(c, to) && family.contains(c) && correlation(from, c) >= t
+                    && correlation(c, to) >= t) {
+                return true;
+            }
+        }
+        java.util.Set<String> reached = new java.util.HashSet<>(List.of(from));
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(from));
+        while (!queue.isEmpty()) {
+            String u = queue.poll();
+            for (String w : u.equals(from) ? near : candidates.candidates(u)) {
+                if (!reached.contains(w) && family.contains(w) && correlation(u, w) >= t) {
+                    if (w.equals(to)) {
+                        return true;
+                    }
+                    reached.add(w);
+                    queue.add(w);
+                }
+            }
+        }
+        return false;
+    }
+
     private synchronized void requireNew(String modelId) {
         Objects.requireNonNull(modelId, "modelId");
         if (models.containsKey(modelId)) {
@@ -355,11 +500,11 @@ public final class LineageIndex {
             return false;
         }
         candidates.remove(modelId);
-        String a = modelId + "\u0000";
-        String b = "\u0000" + modelId + "\u0000";
-        correlations.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
-        metrics.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
-        evidence.keySet().removeIf(k -> k.startsWith(a) || k.contains(b));
+        selfDots.remove(modelId);
+        correlations.keySet().removeIf(k -> k.involves(modelId));
+        metrics.keySet().removeIf(k -> k.involves(modelId));
+        dots.keySet().removeIf(k -> k.involves(modelId));
+        evidence.values().forEach(m -> m.keySet().removeIf(k -> k.involves(modelId)));
         boolean built = trees.keySet().stream().anyMatch(members -> members.contains(modelId));
         families = null;
         trees.keySet().removeIf(members -> members.contains(modelId));
@@ -428,10 +573,10 @@ public final class LineageIndex {
         return families;
     }
 
-    private static void missingPairs(List<String> sortedIds, java.util.function.Predicate<String> cached, List<String[]> out) {
+    private static void missingPairs(List<String> sortedIds, java.util.function.Predicate<Pair> cached, List<String[]> out) {
         for (int i = 0; i < sortedIds.size(); i++) {
             for (int j = i + 1; j < sortedIds.size(); j++) {
-                if (!cached.test(key(sortedIds.get(i), sortedIds.get(j)))) {
+                if (!cached.test(new Pair(sortedIds.get(i), sortedIds.get(j)))) {
                     out.add(new String[] {sortedIds.get(i), sortedIds.get(j)});
                 }
             }
@@ -450,11 +595,11 @@ public final class LineageIndex {
     }
 
     /** The candidate pairs (a < b) among {@code sortedIds} not in {@code cache}. */
-    private void candidatePairs(List<String> sortedIds, java.util.function.Predicate<String> cached, List<String[]> out) {
+    private void candidatePairs(List<String> sortedIds, java.util.function.Predicate<Pair> cached, List<String[]> out) {
         java.util.Set<String> in = new java.util.HashSet<>(sortedIds);
         for (String a : sortedIds) {
             for (String b : candidates.candidates(a)) {
-                if (a.compareTo(b) < 0 && in.contains(b) && !cached.test(key(a, b))) {
+                if (a.compareTo(b) < 0 && in.contains(b) && !cached.test(new Pair(a, b))) {
                     out.add(new String[] {a, b});
                 }
             }
@@ -463,20 +608,37 @@ public final class LineageIndex {
 
     private LineageTree buildTree(ModelCluster f) {
         if (sparseRecipe() && f.members().size() > sparseAbove) {
-            // a hub-sized family: its candidate pairs, computed in parallel, and a tree on them
+            // a hub-sized family: grown by the new model's candidate pairs, or its candidate pairs
+            // computed in parallel and a tree built on them
+            Map<String, java.util.Set<String>> near = new HashMap<>(); // each model's, once per build
+            FamilyTreeBuilder sparse = new FamilyTreeBuilder(recipe, models::get, pairSource,
+                    this::directionEvidence, id -> near.computeIfAbsent(id, candidates::candidates), selfDots);
+            Growth g = growths.remove(f.members());
+            SpanningState previous = g == null ? null : states.remove(g.previous());
+            if (previous != null && previous.sparse()) {
+                candidates.candidates(g.added()).stream().filter(f::contains).toList().parallelStream()
+                        .forEach(m -> pairMetrics(m, g.added()));
+                FamilyTreeBuilder.Result grown = sparse.growSparse(f, previous, g.added(), g.lost());
+                if (grown != null) {
+                    treesGrown++;
+                    states.put(f.members(), grown.state());
+                    return grown.tree();
+                }
+            }
             List<String[]> missing = new ArrayList<>();
             candidatePairs(f.members(), this::hasMetrics, missing);
             missing.parallelStream().forEach(p -> pairMetrics(p[0], p[1]));
-            growths.remove(f.members());
             treesBuilt++;
-            Map<String, java.util.Set<String>> near = new HashMap<>(); // each model's, once per build
-            return new FamilyTreeBuilder(recipe, models::get, this::pairMetrics, this::directionEvidence,
-                    id -> near.computeIfAbsent(id, candidates::candidates)).build(f).tree();
+            FamilyTreeBuilder.Result built = sparse.build(f);
+            if (built.state() != null) {
+                states.put(f.members(), built.state());
+            }
+            return built.tree();
         }
         Growth g = growths.remove(f.members());
         if (g != null) {
             SpanningState previous = states.remove(g.previous());
-            if (previous != null) {
+            if (previous != null && !previous.sparse()) {
                 g.previous().parallelStream().forEach(m -> pairMetrics(m, g.added()));
                 FamilyTreeBuilder.Result grown = builder().grow(f, previous, g.added());
                 if (grown != null) {
@@ -532,11 +694,7 @@ public final class LineageIndex {
     }
 
     private FamilyTreeBuilder builder() {
-        return new FamilyTreeBuilder(recipe, models::get, this::pairMetrics, this::directionEvidence);
-    }
-
-    private static String key(String a, String b) {
-        return a + "\u0000" + b + "\u0000";
+        return new FamilyTreeBuilder(recipe, models::get, pairSource, this::directionEvidence, null, selfDots);
     }
 
     /** Cached by unordered pair: the arguments may come in either order. */
@@ -544,7 +702,7 @@ public final class LineageIndex {
         if (a.compareTo(b) > 0) {
             return correlation(b, a);
         }
-        String k = key(a, b);
+        Pair k = new Pair(a, b);
         Double c = correlations.get(k);
         if (c == null) {
             c = WeightCorrelation.between(models.get(a), models.get(b));
@@ -555,7 +713,7 @@ public final class LineageIndex {
         return c;
     }
 
-    private boolean hasMetrics(String key) {
+    private boolean hasMetrics(Pair key) {
         return metrics.containsKey(key) || cachedIn != null && cachedIn.metrics.containsKey(key);
     }
 
@@ -564,7 +722,7 @@ public final class LineageIndex {
         if (a.compareTo(b) > 0) {
             return pairMetrics(b, a);
         }
-        String k = key(a, b);
+        Pair k = new Pair(a, b);
         PairMetrics m = metrics.get(k);
         if (m == null && cachedIn != null) {
             m = cachedIn.metrics.get(k);
@@ -583,14 +741,15 @@ public final class LineageIndex {
         boolean forward = parent.compareTo(child) < 0;
         String a = forward ? parent : child;
         String b = forward ? child : parent;
-        String k = key(a, b) + signal.name();
-        Double e = evidence.get(k);
+        Pair k = new Pair(a, b);
+        Map<Pair, Double> cache = evidence.get(signal);
+        Double e = cache.get(k);
         if (e == null && cachedIn != null) {
-            e = cachedIn.evidence.get(k);
+            e = cachedIn.evidence.get(signal).get(k);
         }
         if (e == null) {
             e = DirectionEvidence.of(models.get(a), models.get(b), signal);
-            if (evidence.putIfAbsent(k, e) == null) {
+            if (cache.putIfAbsent(k, e) == null) {
                 computed.add(new PairDistance(a, b, directionMetric(signal), e));
             }
         }
@@ -605,18 +764,10 @@ public final class LineageIndex {
      */
     public synchronized List<PairDistance> pairwiseValues() {
         List<PairDistance> rows = new ArrayList<>();
-        correlations.forEach((k, v) -> {
-            String[] ab = split(k);
-            rows.add(new PairDistance(ab[0], ab[1], PairDistance.CORRELATION, v));
-        });
-        metrics.forEach((k, m) -> {
-            String[] ab = split(k);
-            m.toRows().forEach((name, v) -> rows.add(new PairDistance(ab[0], ab[1], name, v)));
-        });
-        evidence.forEach((k, v) -> {
-            String[] ab = split(k);
-            rows.add(new PairDistance(ab[0], ab[1], directionMetric(DirectionSignal.valueOf(ab[2])), v));
-        });
+        correlations.forEach((k, v) -> rows.add(new PairDistance(k.a(), k.b(), PairDistance.CORRELATION, v)));
+        metrics.forEach((k, m) -> m.toRows().forEach((name, v) -> rows.add(new PairDistance(k.a(), k.b(), name, v))));
+        evidence.forEach((signal, values) -> values.forEach((k, v) ->
+                rows.add(new PairDistance(k.a(), k.b(), directionMetric(signal), v))));
         rows.sort(java.util.Comparator.comparing(PairDistance::modelA).thenComparing(PairDistance::modelB)
                 .thenComparing(PairDistance::metric));
         return rows;
@@ -652,11 +803,6 @@ public final class LineageIndex {
         return computed.stream().filter(this::ofPresentModels).toList();
     }
 
-    private static String[] split(String key) {
-        String[] parts = key.split("\u0000", -1);
-        return new String[] {parts[0], parts[1], parts.length > 2 ? parts[2] : ""};
-    }
-
     /**
      * Loads models and cached pairwise values back (what {@link ModelSignature#encode()} and
      * {@link #pairwiseValues()} gave). Rows about unknown models, or incomplete metric sets,
@@ -677,18 +823,22 @@ public final class LineageIndex {
 
     /** Cached values from storage rows; rows about unknown models, or incomplete metric sets, ignored. */
     private void putRows(Collection<PairDistance> rows) {
-        Map<String, Map<String, Double>> byPair = new LinkedHashMap<>();
+        Map<Pair, Map<String, Double>> byPair = new LinkedHashMap<>();
         for (PairDistance r : rows) {
             if (!models.containsKey(r.modelA()) || !models.containsKey(r.modelB())) {
                 continue;
             }
-            String k = key(r.modelA(), r.modelB());
+            Pair k = new Pair(r.modelA(), r.modelB());
             if (r.metric().equals(PairDistance.CORRELATION)) {
                 correlations.put(k, r.value());
             } else if (r.metric().startsWith(PairDistance.DIRECTION_PREFIX)) {
                 String signal = r.metric().substring(PairDistance.DIRECTION_PREFIX.length())
                         .replace('-', '_').toUpperCase(java.util.Locale.ROOT);
-                evidence.put(k + signal, r.value());
+                try {
+                    evidence.get(DirectionSignal.valueOf(signal)).put(k, r.value());
+                } catch (IllegalArgumentException e) {
+                    // a signal this engine no longer has: the row is not needed
+                }
             } else {
                 byPair.computeIfAbsent(k, x -> new HashMap<>()).put(r.metric(), r.value());
             }
@@ -709,6 +859,6 @@ public final class LineageIndex {
     /** {@return how many pairwise values are cached, by kind: {@code correlation}, {@code metrics}, {@code direction} (for tests and monitoring)} */
     public synchronized Map<String, Integer> cacheSizes() {
         return Map.of(PairDistance.CORRELATION, correlations.size(), "metrics", metrics.size(), "direction",
-                evidence.size());
+                evidence.values().stream().mapToInt(Map::size).sum());
     }
 }

@@ -54,39 +54,48 @@ final class MergeDetector {
             return out;
         }
         for (String m : ids) {
-            double mm = dots.self(m);
-            List<String> others = new ArrayList<>(among.apply(m));
-            others.remove(m);
-            if (others.isEmpty()) {
-                continue;
-            }
-            // nearest by squared distance computed from the same dots (the fit's own scale)
-            Map<String, Double> dist = new TreeMap<>();
-            for (String o : others) {
-                dist.put(o, mm - 2 * dots.dot(m, o) + dots.self(o));
-            }
-            others.sort(Comparator.comparingDouble((String o) -> dist.get(o)).thenComparing(o -> o));
-            List<String> near = others.subList(0, Math.min(CANDIDATES, others.size()));
-            double single = dist.get(near.get(0));
-            if (!(single > 0)) {
-                continue; // a duplicate of another model: not a merge
-            }
-            Merge best = null;
-            for (int i = 0; i < near.size(); i++) {
-                for (int j = i + 1; j < near.size(); j++) {
-                    String a = near.get(i);
-                    String b = near.get(j);
-                    Merge fit = fit(m, a, b, mm, dots, single);
-                    if (fit != null && (best == null || fit.residualShare() < best.residualShare())) {
-                        best = fit;
-                    }
-                }
-            }
+            Merge best = at(m, among.apply(m), dots);
             if (best != null) {
                 out.put(m, best);
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code m} is a merge of two models of {@code among} (its family has three models or
+     * more): the best fit, or null. What {@link #find} decides for each model.
+     */
+    static Merge at(String m, List<String> among, Dots dots) {
+        double mm = dots.self(m);
+        List<String> others = new ArrayList<>(among);
+        others.remove(m);
+        if (others.isEmpty()) {
+            return null;
+        }
+        // nearest by squared distance computed from the same dots (the fit's own scale)
+        Map<String, Double> dist = new TreeMap<>();
+        for (String o : others) {
+            dist.put(o, mm - 2 * dots.dot(m, o) + dots.self(o));
+        }
+        others.sort(Comparator.comparingDouble((String o) -> dist.get(o)).thenComparing(o -> o));
+        List<String> near = others.subList(0, Math.min(CANDIDATES, others.size()));
+        double single = dist.get(near.get(0));
+        if (!(single > 0)) {
+            return null; // a duplicate of another model: not a merge
+        }
+        Merge best = null;
+        for (int i = 0; i < near.size(); i++) {
+            for (int j = i + 1; j < near.size(); j++) {
+                String a = near.get(i);
+                String b = near.get(j);
+                Merge fit = fit(m, a, b, mm, dots, single);
+                if (fit != null && (best == null || fit.residualShare() < best.residualShare())) {
+                    best = fit;
+                }
+            }
+        }
+        return best;
     }
 
     private static Merge fit(String m, String a, String b, double mm, Dots dots, double single) {

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Each representative's nearest other one by relative difference energy (ties to the smaller
  * id), and the rank ratio of that difference: a family is low-rank when the median ratio is below
- * {@link FamilyTreeBuilder#LOW_RANK_RATIO}. Immutable; {@link #with} gives the next family's in
- * linear time.
+ * {@link FamilyTreeBuilder#LOW_RANK_RATIO}. Immutable once made; {@link #with} and {@link
+ * #withCandidatesChanged} give the next family's in linear time.
  */
 final class NearestNeighbours {
     private final String[] nearest;
@@ -29,25 +29,44 @@ final class NearestNeighbours {
     static NearestNeighbours of(List<String> ids, FamilyTreeBuilder.PairSource pairs,
             java.util.function.Function<String, List<String>> among) {
         int n = ids.size();
-        String[] near = new String[n];
-        double[] e = new double[n];
-        double[] r = new double[n];
-        Arrays.fill(e, Double.POSITIVE_INFINITY);
-        Arrays.fill(r, Double.NaN);
+        NearestNeighbours out = new NearestNeighbours(new String[n], new double[n], new double[n]);
         for (int i = 0; i < n; i++) {
-            String x = ids.get(i);
-            for (String o : among.apply(x)) {
-                if (!o.equals(x)) {
-                    PairMetrics p = x.compareTo(o) < 0 ? pairs.metrics(x, o) : pairs.metrics(o, x);
-                    if (closer(p.energy(), o, e[i], near[i])) {
-                        e[i] = p.energy();
-                        near[i] = o;
-                        r[i] = p.rankRatio();
-                    }
+            out.recompute(i, ids.get(i), pairs, among);
+        }
+        return out;
+    }
+
+    /**
+     * With one more vertex, last of {@code ids}, where only the vertices {@code changed} (the new one
+     * among them) have other candidates than before: theirs recomputed from scratch, as {@link
+     * #of(List, FamilyTreeBuilder.PairSource, java.util.function.Function)} would.
+     */
+    NearestNeighbours withCandidatesChanged(List<String> ids, java.util.Collection<Integer> changed,
+            FamilyTreeBuilder.PairSource pairs, java.util.function.Function<String, List<String>> among) {
+        int n = ids.size();
+        NearestNeighbours out = new NearestNeighbours(Arrays.copyOf(nearest, n), Arrays.copyOf(energy, n),
+                Arrays.copyOf(rankRatio, n));
+        for (int i : changed) {
+            out.recompute(i, ids.get(i), pairs, among);
+        }
+        return out;
+    }
+
+    private void recompute(int i, String x, FamilyTreeBuilder.PairSource pairs,
+            java.util.function.Function<String, List<String>> among) {
+        nearest[i] = null;
+        energy[i] = Double.POSITIVE_INFINITY;
+        rankRatio[i] = Double.NaN;
+        for (String o : among.apply(x)) {
+            if (!o.equals(x)) {
+                PairMetrics p = x.compareTo(o) < 0 ? pairs.metrics(x, o) : pairs.metrics(o, x);
+                if (closer(p.energy(), o, energy[i], nearest[i])) {
+                    energy[i] = p.energy();
+                    nearest[i] = o;
+                    rankRatio[i] = p.rankRatio();
                 }
             }
         }
-        return new NearestNeighbours(near, e, r);
     }
 
     /** With one more vertex, last; {@code toAdded[i]}: the pair of vertex i and the new one. */

@@ -136,6 +136,42 @@ public record PairMetrics(double tail, double energy, double rank, double rankRa
     }
 
     /**
+     * The {@link #dot} of two models alone, bit for bit what {@link #between} computes for it, at
+     * the cost of the inner products only (no spectra): what a merge fit needs of a pair it has no
+     * other use for.
+     *
+     * @param a one model's signature
+     * @param b the other's, of the same architecture
+     * @return their inner product over the spectral matrices' sketches, each averaged over its entries
+     * @throws IllegalArgumentException if their architectures differ
+     */
+    public static double dotBetween(ModelSignature a, ModelSignature b) {
+        if (!a.architecture().equals(b.architecture())) {
+            throw new IllegalArgumentException("models of different architecture are not compared");
+        }
+        double dot = 0;
+        java.util.Set<String> spectral = new java.util.HashSet<>();
+        for (MatrixSketch m : spectralMatrices(a)) {
+            spectral.add(m.name());
+        }
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(a.sketches().keySet());
+        names.retainAll(b.sketches().keySet());
+        for (String name : names) {
+            if (!spectral.contains(name)) {
+                continue;
+            }
+            MatrixSketch sa = a.sketches().get(name);
+            MatrixSketch sb = b.sketches().get(name);
+            MatrixSketch.Alignment at = MatrixSketch.alignment(sa, sb);
+            if (at == null) {
+                continue;
+            }
+            dot += products(at.valuesA(sa), at.valuesB(sb)) / ((double) at.rows() * at.cols());
+        }
+        return dot;
+    }
+
+    /**
      * Compares two models of the same architecture, tensor by tensor under canonical names, each
      * matrix where the two sketches meet (the shared rows of a resized vocabulary). Symmetric bit
      * for bit: {@code between(a, b)} equals {@code between(b, a)}, and neither depends on the order

@@ -153,6 +153,138 @@ final class SpanningTrees {
         return new Edges(Arrays.copyOf(ea, k), Arrays.copyOf(eb, k));
     }
 
+    /** A spanning tree (or forest) as its edges in ascending edge order, with their distances. */
+    record Weighted(Edges edges, double[] distance) {
+    }
+
+    /**
+     * The minimum spanning tree once vertex {@code added} is in, from the tree of the others (its
+     * edges ascending) and the new vertex's edges: Kruskal over the old tree's edges and the new
+     * ones (any other edge was the longest on a cycle of the old graph and still is). The old
+     * edges are already in order, so this is one merge with the few new edges, linear in n.
+     *
+     * @return null when the new vertex has no edge
+     */
+    static Weighted withVertex(Weighted old, int added, int[] nbrs, double[] nbrDistance, int[] rank) {
+        int k = nbrs.length;
+        if (k == 0) {
+            return null;
+        }
+        Integer[] order = new Integer[k];
+        for (int i = 0; i < k; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> less(nbrDistance[x], added, nbrs[x], nbrDistance[y], added, nbrs[y], rank) ? -1
+                : less(nbrDistance[y], added, nbrs[y], nbrDistance[x], added, nbrs[x], rank) ? 1 : 0);
+        int m = old.edges().size();
+        int[] oa = old.edges().a();
+        int[] ob = old.edges().b();
+        double[] od = old.distance();
+        int n = added + 1;
+        int[] uf = new int[n];
+        for (int v = 0; v < n; v++) {
+            uf[v] = v;
+        }
+        int[] ea = new int[n - 1];
+        int[] eb = new int[n - 1];
+        double[] ed = new double[n - 1];
+        int out = 0;
+        int i = 0;
+        int j = 0;
+        while (out < n - 1 && (i < m || j < k)) {
+            int a;
+            int b;
+            double d;
+            if (j == k || (i < m && less(od[i], oa[i], ob[i], nbrDistance[order[j]], added, nbrs[order[j]], rank))) {
+                a = oa[i];
+                b = ob[i];
+                d = od[i++];
+            } else {
+                a = added;
+                b = nbrs[order[j]];
+                d = nbrDistance[order[j++]];
+            }
+            int ra = find(uf, a);
+            int rb = find(uf, b);
+            if (ra != rb) {
+                uf[ra] = rb;
+                ea[out] = a;
+                eb[out] = b;
+                ed[out++] = d;
+            }
+        }
+        if (out != n - 1) {
+            throw new IllegalStateException("the edges do not span " + n + " vertices");
+        }
+        return new Weighted(new Edges(ea, eb), ed);
+    }
+
+    /**
+     * The minimum spanning forest of a sparse table's first {@code n} vertices from a forest that
+     * is part of it (edges ascending; what is left of its minimum spanning tree once some of the
+     * tree's pairs left the table): Kruskal over the forest and the pairs that cross between its
+     * pieces. Linear in the pairs plus a sort of the crossing ones.
+     */
+    static Weighted reconnect(Weighted forest, DistanceTable t, int n, int[] rank) {
+        int[] uf = new int[n];
+        for (int v = 0; v < n; v++) {
+            uf[v] = v;
+        }
+        Edges f = forest.edges();
+        for (int e = 0; e < f.size(); e++) {
+            uf[find(uf, f.a()[e])] = find(uf, f.b()[e]);
+        }
+        List<int[]> crossing = new java.util.ArrayList<>();
+        List<Double> crossingD = new java.util.ArrayList<>();
+        for (int u = 0; u < n; u++) {
+            int[] nb = t.neighbours(u);
+            double[] nd = t.neighbourDistances(u);
+            for (int x = 0; x < nb.length; x++) {
+                int w = nb[x];
+                if (u < w && w < n && find(uf, u) != find(uf, w)) {
+                    crossing.add(new int[] {u, w});
+                    crossingD.add(nd[x]);
+                }
+            }
+        }
+        int m = f.size() + crossing.size();
+        int[] ca = Arrays.copyOf(f.a(), m);
+        int[] cb = Arrays.copyOf(f.b(), m);
+        double[] cd = Arrays.copyOf(forest.distance(), m);
+        for (int x = 0; x < crossing.size(); x++) {
+            ca[f.size() + x] = crossing.get(x)[0];
+            cb[f.size() + x] = crossing.get(x)[1];
+            cd[f.size() + x] = crossingD.get(x);
+        }
+        Integer[] order = new Integer[m];
+        for (int x = 0; x < m; x++) {
+            order[x] = x;
+        }
+        Arrays.sort(order, (x, y) -> less(cd[x], ca[x], cb[x], cd[y], ca[y], cb[y], rank) ? -1
+                : less(cd[y], ca[y], cb[y], cd[x], ca[x], cb[x], rank) ? 1 : 0);
+        for (int v = 0; v < n; v++) {
+            uf[v] = v;
+        }
+        int[] ea = new int[Math.max(0, n - 1)];
+        int[] eb = new int[ea.length];
+        double[] ed = new double[ea.length];
+        int out = 0;
+        for (int e : order) {
+            if (out == ea.length) {
+                break;
+            }
+            int ra = find(uf, ca[e]);
+            int rb = find(uf, cb[e]);
+            if (ra != rb) {
+                uf[ra] = rb;
+                ea[out] = ca[e];
+                eb[out] = cb[e];
+                ed[out++] = cd[e];
+            }
+        }
+        return new Weighted(new Edges(Arrays.copyOf(ea, out), Arrays.copyOf(eb, out)), Arrays.copyOf(ed, out));
+    }
+
     /** Edge (u1, v1) of distance d1 before edge (u2, v2) of distance d2. */
     static boolean less(double d1, int u1, int v1, double d2, int u2, int v2, int[] rank) {
         int c = Double.compare(d1, d2);

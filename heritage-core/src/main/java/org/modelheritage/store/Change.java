@@ -213,6 +213,50 @@ public sealed interface Change {
     }
 
     /**
+     * Replaces part of a family's lineage: the edges into each of {@code children} (in any family)
+     * give way to the given edges, each of which goes into one of them (a child given no edge
+     * becomes a root). Every end of the given edges joins the family (an end that was in another
+     * family moves, and its edges there as a child go), and each of {@code children} gets the
+     * parent and confidence of its main edge ({@link LineageEdge#mainEdges}), or none; the other
+     * members and their edges stay as they are. {@link ReplaceLineage} with every member's edges
+     * listed ends in the same state; this one lets a family of n members change in the few edges
+     * that changed. Requires: the family and every end exist. The edges must not repeat a (parent,
+     * child) pair; that the family stays free of cycles is the caller's to keep (only part of it is
+     * given).
+     *
+     * @param familyId the family
+     * @param children the models whose edges as a child are replaced
+     * @param edges    their new edges, each into one of {@code children}
+     */
+    record UpdateLineage(String familyId, Set<String> children, List<LineageEdge> edges) implements Change {
+        /**
+         * Checks the components.
+         *
+         * @param familyId checked by {@link Ids#requireId}
+         * @param children checked by {@link Ids#requireId}; kept sorted
+         * @param edges    each into one of {@code children}, no (parent, child) pair twice
+         * @throws IllegalArgumentException when an id is malformed, an edge goes into a model not
+         *     among the children, or a pair repeats
+         */
+        public UpdateLineage {
+            Ids.requireId(familyId, "family id");
+            children = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(children));
+            edges = List.copyOf(edges);
+            children.forEach(c -> Ids.requireId(c, "child id"));
+            Set<String> pairs = new HashSet<>();
+            for (LineageEdge e : edges) {
+                Ids.requireId(e.parentId(), "parent id");
+                if (!children.contains(e.childId())) {
+                    throw new IllegalArgumentException("edge into " + e.childId() + ", which is not among the children");
+                }
+                if (!pairs.add(e.parentId() + "\u0000" + e.childId())) {
+                    throw new IllegalArgumentException("two edges from " + e.parentId() + " to " + e.childId());
+                }
+            }
+        }
+    }
+
+    /**
      * Caches a distance (replacing one for the same pair and metric). Requires: both models exist.
      *
      * @param distance the pair, the metric's name and the value

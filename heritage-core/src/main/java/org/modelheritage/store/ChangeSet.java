@@ -157,6 +157,18 @@ public final class ChangeSet {
         }
 
         /**
+         * Adds a {@link Change.UpdateLineage}.
+         *
+         * @param familyId the family
+         * @param children the models whose edges as a child are replaced
+         * @param edges    their new edges, each into one of {@code children}
+         * @return this builder
+         */
+        public Builder updateLineage(String familyId, java.util.Set<String> children, List<LineageEdge> edges) {
+            return add(new Change.UpdateLineage(familyId, children, edges));
+        }
+
+        /**
          * Adds a {@link Change.PutDistance} of a symmetric metric (the pair is stored in one order,
          * so (a, b) and (b, a) are the same entry).
          *

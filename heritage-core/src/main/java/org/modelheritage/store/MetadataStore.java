@@ -150,6 +150,19 @@ public interface MetadataStore extends AutoCloseable {
      */
     List<LineageEdge> lineage(String familyId);
 
+    /**
+     * The family's lineage edges into or out of one model, ordered as {@link #lineage}: what a
+     * model's page shows. The default filters the family's edges; a store with indexes answers
+     * from them without reading the whole family.
+     *
+     * @param familyId the family
+     * @param modelId  one of its models
+     * @return the edges whose parent or child is {@code modelId}; empty when there are none
+     */
+    default List<LineageEdge> lineageOf(String familyId, String modelId) {
+        return lineage(familyId).stream().filter(e -> e.childId().equals(modelId) || e.parentId().equals(modelId)).toList();
+    }
+
     // ---- caches
 
     /**

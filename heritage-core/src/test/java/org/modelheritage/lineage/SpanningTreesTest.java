@@ -120,6 +120,96 @@ class SpanningTreesTest {
         assertEquals(2.0, apart.get(1, 0));
     }
 
+    /** Edges as listed, in their order: growth must list them as Kruskal does (ascending). */
+    private static List<String> listed(SpanningTrees.Edges e) {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < e.size(); k++) {
+            out.add(Math.min(e.a()[k], e.b()[k]) + "-" + Math.max(e.a()[k], e.b()[k]));
+        }
+        return out;
+    }
+
+    @Test
+    void aSparseTreeGrownByVerticesAndCutByLostPairsIsKruskalsTreeOfTheGraphAtEveryStep() {
+        Random rng = new Random(8);
+        int cuts = 0;
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 30 + rng.nextInt(30);
+            // ranks: a random id order, fixed for the vertices as they come
+            double[] idOrder = rng.doubles(n).toArray();
+            DistanceTable t = DistanceTable.sparse(1);
+            SpanningTrees.Weighted tree = new SpanningTrees.Weighted(
+                    new SpanningTrees.Edges(new int[0], new int[0]), new double[0]);
+            for (int v = 1; v < n; v++) {
+                int[] rank = new int[v + 1];
+                for (int i = 0; i <= v; i++) {
+                    for (int j = 0; j <= v; j++) {
+                        if (idOrder[j] < idOrder[i]) {
+                            rank[i]++;
+                        }
+                    }
+                }
+                // some pairs leave the graph, tree pairs among them
+                List<int[]> lost = new ArrayList<>();
+                for (int k = 0; k < tree.edges().size(); k++) {
+                    if (rng.nextInt(8) == 0) {
+                        lost.add(new int[] {tree.edges().a()[k], tree.edges().b()[k]});
+                    }
+                }
+                lost.forEach(p -> t.remove(p[0], p[1]));
+                if (!lost.isEmpty()) {
+                    cuts++;
+                    Set<String> gone = new TreeSet<>();
+                    lost.forEach(p -> gone.add(Math.min(p[0], p[1]) + "-" + Math.max(p[0], p[1])));
+                    List<Integer> keep = new ArrayList<>();
+                    List<String> was = listed(tree.edges());
+                    for (int k = 0; k < was.size(); k++) {
+                        if (!gone.contains(was.get(k))) {
+                            keep.add(k);
+                        }
+                    }
+                    SpanningTrees.Edges e = tree.edges();
+                    double[] d = tree.distance();
+                    tree = SpanningTrees.reconnect(new SpanningTrees.Weighted(new SpanningTrees.Edges(
+                            keep.stream().mapToInt(k -> e.a()[k]).toArray(), keep.stream().mapToInt(k -> e.b()[k]).toArray()),
+                            keep.stream().mapToDouble(k -> d[k]).toArray()), t, v, rank);
+                }
+                // the new vertex with a few pairs (ties among the distances)
+                assertEquals(v, t.addVertex());
+                int degree = 1 + rng.nextInt(Math.min(v, 5));
+                List<Integer> others = new ArrayList<>();
+                for (int i = 0; i < v; i++) {
+                    others.add(i);
+                }
+                Collections.shuffle(others, rng);
+                int[] nb = others.subList(0, degree).stream().mapToInt(Integer::intValue).toArray();
+                double[] nd = new double[degree];
+                for (int i = 0; i < degree; i++) {
+                    nd[i] = rng.nextInt(trial % 2 == 0 ? 4 : 1000);
+                    t.put(nb[i], v, nd[i]);
+                }
+                SpanningTrees.Edges reference = SpanningTrees.kruskal(t, rank);
+                if (tree.edges().size() != v - 1) {
+                    // the graph fell apart before the vertex came: start again from Kruskal's forest
+                    tree = new SpanningTrees.Weighted(reference, distances(t, reference));
+                    continue;
+                }
+                tree = SpanningTrees.withVertex(tree, v, nb, nd, rank);
+                assertEquals(listed(reference), listed(tree.edges()), "vertex " + v + ", trial " + trial);
+                assertEquals(Arrays.toString(distances(t, reference)), Arrays.toString(tree.distance()));
+            }
+        }
+        assertEquals(true, cuts > 100, "tree pairs lost " + cuts + " times");
+    }
+
+    private static double[] distances(DistanceTable t, SpanningTrees.Edges e) {
+        double[] d = new double[e.size()];
+        for (int k = 0; k < e.size(); k++) {
+            d[k] = t.get(e.a()[k], e.b()[k]);
+        }
+        return d;
+    }
+
     /** The ranks of the first k vertices among themselves (their relative order kept). */
     private static int[] rankOfFirst(int[] rank, int k) {
         int[] r = new int[k];

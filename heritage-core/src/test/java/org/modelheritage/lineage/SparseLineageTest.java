@@ -31,6 +31,7 @@ class SparseLineageTest {
     static final int N = Integer.getInteger("mh.sparseTestModels", 100);
     static final Map<String, String> PARENTS = new LinkedHashMap<>();
     static final Map<String, ModelSignature> SIGNATURES = new HashMap<>();
+    static final Map<String, Map<String, float[]>> WEIGHTS = new HashMap<>();
 
     @BeforeAll
     static void makeModels() throws IOException {
@@ -61,6 +62,7 @@ class SparseLineageTest {
             PARENTS.put(id, i == 0 ? null : "z000");
             weights.put(id, w);
         }
+        WEIGHTS.putAll(weights);
         weights.forEach((id, w) -> {
             try {
                 SIGNATURES.put(id, extractor.extract(SyntheticModels.file(w)));
@@ -126,6 +128,96 @@ class SparseLineageTest {
         Map<String, String> forward = parents(index(0, order));
         Collections.shuffle(order, new Random(5));
         assertEquals(forward, parents(index(0, order)));
+    }
+
+    private static LineageIndex index(Map<String, ModelSignature> models) {
+        LineageIndex index = new LineageIndex(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor(), 0);
+        models.forEach(index::add);
+        return index;
+    }
+
+    @Test
+    void aTreeGrownModelByModelIsTheTreeOneBuildGives() {
+        // the lake asks for the trees after every add: a family over candidate pairs is then grown
+        // by the new model, never rebuilt, and every tree (edges, kinds, confidences, roots) is the
+        // one a build over the same models gives
+        List<String> order = new ArrayList<>(PARENTS.keySet());
+        Collections.shuffle(order, new Random(3));
+        LineageIndex grown = new LineageIndex(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor(), 0);
+        Map<String, ModelSignature> added = new LinkedHashMap<>();
+        for (String id : order) {
+            grown.add(id, SIGNATURES.get(id));
+            added.put(id, SIGNATURES.get(id));
+            List<LineageTree> trees = grown.trees();
+            if (added.size() % 37 == 0) {
+                assertEquals(index(added).trees(), trees, "after " + added.size() + " models");
+            }
+        }
+        assertEquals(index(added).trees(), grown.trees());
+        Map<String, Integer> builds = grown.treeBuilds();
+        // a model that links two families, or comes before its family's other models, is built
+        assertTrue(builds.get("grown") >= order.size() * 3 / 4, builds.toString());
+    }
+
+    @Test
+    void withFewCandidatesPairsOfTheTreeLeaveTheGraphAndTheGrownTreeStillIsTheBuiltOne() {
+        // four nearest per model: new models push tree pairs out of the candidate graph, and the
+        // grown tree is cut and joined again over the pairs left
+        List<String> order = new ArrayList<>(PARENTS.keySet());
+        Collections.shuffle(order, new Random(17));
+        LineageIndex grown = new LineageIndex(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor(), 0, 4);
+        Map<String, ModelSignature> added = new LinkedHashMap<>();
+        for (String id : order) {
+            grown.add(id, SIGNATURES.get(id));
+            added.put(id, SIGNATURES.get(id));
+            List<LineageTree> trees = grown.trees();
+            if (added.size() % 28 == 0) {
+                LineageIndex built = new LineageIndex(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor(), 0, 4);
+                added.forEach(built::add);
+                assertEquals(built.trees(), trees, "after " + added.size() + " models");
+            }
+        }
+        assertTrue(grown.treeBuilds().get("grown") > order.size() / 2, grown.treeBuilds().toString());
+    }
+
+    @Test
+    void aCopyOrAMergeAmongTheAddsIsBuiltAndTheTreeGrowsOnAfterIt() throws IOException {
+        SignatureExtractor extractor = new SignatureExtractor();
+        Map<String, ModelSignature> extra = new LinkedHashMap<>();
+        // a half-precision copy of a member (a duplicate), and the average of two members (a merge)
+        extra.put("m900", extractor.extract(SyntheticModels.file(WEIGHTS.get("m005"), org.modelheritage.read.DType.BF16)));
+        Map<String, float[]> merge = new HashMap<>();
+        WEIGHTS.get("m003").forEach((name, a) -> {
+            float[] b = WEIGHTS.get("m007").get(name);
+            float[] m = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                m[i] = 0.5f * a[i] + 0.5f * b[i];
+            }
+            merge.put(name, m);
+        });
+        extra.put("m901", extractor.extract(SyntheticModels.file(merge)));
+        List<String> order = new ArrayList<>(PARENTS.keySet());
+        order.add(40, "m900");
+        order.add(70, "m901");
+        LineageIndex grown = new LineageIndex(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor(), 0);
+        Map<String, ModelSignature> added = new LinkedHashMap<>();
+        Map<String, Integer> before = null;
+        for (String id : order) {
+            ModelSignature signature = extra.containsKey(id) ? extra.get(id) : SIGNATURES.get(id);
+            grown.add(id, signature);
+            added.put(id, signature);
+            grown.trees();
+            if (id.equals("m900")) {
+                before = grown.treeBuilds();
+            }
+        }
+        LineageTree tree = grown.treeOf("m000").orElseThrow();
+        assertEquals(index(added).trees(), grown.trees());
+        assertTrue(tree.edges().stream().anyMatch(e -> e.childId().equals("m900") || e.parentId().equals("m900")));
+        assertTrue(tree.edges().stream().anyMatch(e -> e.childId().equals("m901") && e.kind() == EdgeKind.MERGE),
+                tree.edges().toString());
+        // with a copy in the family, the tree is built at every add (a build collapses copies first)
+        assertTrue(grown.treeBuilds().get("built") > before.get("built"), grown.treeBuilds() + " vs " + before);
     }
 
     @Test

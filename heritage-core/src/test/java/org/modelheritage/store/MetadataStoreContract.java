@@ -452,6 +452,58 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void updateLineageReplacesTheEdgesIntoTheChildrenNamedAndNoOthers() {
+        threeGenerations();
+        store.apply(ChangeSet.builder().insertModel(model("n", "n")).insertModel(model("o", "o"))
+                .putFamily("other", "h", "o")
+                .replaceLineage("other", List.of(new LineageEdge("o", "n", 0.4, EdgeKind.FINE_TUNE))).build());
+        // b moves under a, c's confidence changes, a becomes a root, n comes over from the other
+        // family (its edge there goes), and m's parents are a merge; r keeps what it had
+        store.apply(ChangeSet.builder().insertModel(model("m", "m")).build());
+        store.apply(ChangeSet.builder().updateLineage("fam", java.util.Set.of("a", "b", "c", "n", "m"), List.of(
+                new LineageEdge("a", "b", 0.6, EdgeKind.FINE_TUNE),
+                new LineageEdge("a", "c", 0.3, EdgeKind.FINE_TUNE),
+                new LineageEdge("b", "n", 0.2, EdgeKind.ADAPTER),
+                new LineageEdge("b", "m", 0.7, EdgeKind.MERGE, 0.25),
+                new LineageEdge("c", "m", 0.7, EdgeKind.MERGE, 0.75))).build());
+        assertEquals(List.of(new LineageEdge("a", "b", 0.6, EdgeKind.FINE_TUNE),
+                new LineageEdge("a", "c", 0.3, EdgeKind.FINE_TUNE),
+                new LineageEdge("b", "m", 0.7, EdgeKind.MERGE, 0.25),
+                new LineageEdge("b", "n", 0.2, EdgeKind.ADAPTER),
+                new LineageEdge("c", "m", 0.7, EdgeKind.MERGE, 0.75)), store.lineage("fam"));
+        assertEquals(List.of(), store.lineage("other"));
+        assertNull(store.model("a").orElseThrow().parentId());
+        assertNull(store.model("a").orElseThrow().confidence());
+        assertEquals("a", store.model("b").orElseThrow().parentId());
+        assertEquals(0.3, store.model("c").orElseThrow().confidence());
+        assertEquals("c", store.model("m").orElseThrow().parentId(), "the heavier parent is the main one");
+        Model n = store.model("n").orElseThrow();
+        assertEquals("fam", n.familyId());
+        assertEquals("b", n.parentId());
+        assertEquals(0.2, n.confidence());
+        assertEquals("fam", store.model("m").orElseThrow().familyId());
+        assertEquals(6, store.family("fam").orElseThrow().memberCount());
+        assertEquals(1, store.family("other").orElseThrow().memberCount());
+        assertEquals(List.of("b", "c"), ids(store.children("a")));
+        assertEquals(List.of(), ids(store.children("r")));
+
+        // the same state as replacing the whole lineage; and nothing named, nothing changed
+        store.apply(ChangeSet.builder().updateLineage("fam", java.util.Set.of(), List.of()).build());
+        assertEquals(5, store.lineage("fam").size());
+        assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.builder().updateLineage("fam",
+                java.util.Set.of("ghost"), List.of()).build()));
+        assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.builder().updateLineage("fam",
+                java.util.Set.of("a"), List.of(new LineageEdge("ghost", "a", 0.5, EdgeKind.FINE_TUNE))).build()));
+        assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.builder().updateLineage("nofam",
+                java.util.Set.of(), List.of()).build()));
+        assertEquals(5, store.lineage("fam").size());
+        assertThrows(IllegalArgumentException.class, () -> new Change.UpdateLineage("fam", java.util.Set.of("a"),
+                List.of(new LineageEdge("r", "b", 1, EdgeKind.FINE_TUNE))));
+        assertThrows(IllegalArgumentException.class, () -> new Change.UpdateLineage("fam", java.util.Set.of("a"),
+                List.of(new LineageEdge("r", "a", 1, EdgeKind.FINE_TUNE), new LineageEdge("r", "a", 0.5, EdgeKind.MERGE, 0.5))));
+    }
+
+    @Test
     void replaceLineageRequiresExistingModelsAndFamily() {
         threeGenerations();
         List<LineageEdge> before = store.lineage("fam");

@@ -424,6 +424,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 }
             } else if (change instanceof Change.ReplaceLineage c) {
                 replaceLineage(c.familyId(), c.edges());
+            } else if (change instanceof Change.UpdateLineage c) {
+                updateLineage(c.familyId(), c.children(), c.edges());
             } else if (change instanceof Change.PutDistance c) {
                 requireModel(c.distance().modelA());
                 requireModel(c.distance().modelB());
@@ -519,6 +521,38 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 putModel(models.get(e.childId()).toBuilder().parentId(e.parentId()).confidence(e.confidence()).build());
             }
             edges.put(familyId, List.copyOf(newEdges));
+        }
+
+        /** The edges into {@code children} replaced; ends from other families move in (see Change.UpdateLineage). */
+        private void updateLineage(String familyId, Set<String> children, List<LineageEdge> newEdges) {
+            requireFamily(familyId);
+            children.forEach(this::requireModel);
+            Set<String> ends = new LinkedHashSet<>();
+            for (LineageEdge e : newEdges) {
+                ends.add(e.parentId());
+                ends.add(e.childId());
+            }
+            ends.forEach(this::requireModel);
+            Set<String> moving = new LinkedHashSet<>();
+            for (String id : ends) {
+                if (!familyId.equals(models.get(id).familyId())) {
+                    moving.add(id);
+                }
+            }
+            edges.replaceAll((family, list) -> list.stream()
+                    .filter(e -> !children.contains(e.childId()) && !moving.contains(e.childId())).toList());
+            for (String id : moving) {
+                putModel(models.get(id).toBuilder().familyId(familyId).parentId(null).confidence(null).build());
+            }
+            Map<String, LineageEdge> main = LineageEdge.mainEdges(newEdges);
+            for (String child : children) {
+                LineageEdge e = main.get(child);
+                putModel(models.get(child).toBuilder().parentId(e == null ? null : e.parentId())
+                        .confidence(e == null ? null : e.confidence()).build());
+            }
+            List<LineageEdge> all = new ArrayList<>(edges.getOrDefault(familyId, List.of()));
+            all.addAll(newEdges);
+            edges.put(familyId, List.copyOf(all));
         }
 
         private void requireUniqueChecksum(Model m) {

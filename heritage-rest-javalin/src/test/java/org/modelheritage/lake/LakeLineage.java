@@ -17,7 +17,7 @@ public final class LakeLineage {
 
     public static void replace(ModelLake lake, String familyId, String rootId, List<LineageEdge> edges) {
         Family f = lake.family(familyId).orElseThrow(() -> new IllegalArgumentException("no family " + familyId));
-        lake.store().apply(ChangeSet.builder().putFamily(familyId, f.structuralHash(), rootId)
+        lake.apply(ChangeSet.builder().putFamily(familyId, f.structuralHash(), rootId)
                 .replaceLineage(familyId, edges).build());
     }
 }

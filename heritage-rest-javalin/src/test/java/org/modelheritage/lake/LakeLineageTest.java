@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.lineage.LineageEdge;
 import org.modelheritage.server.TestWeights;
 import org.modelheritage.store.Family;
 import org.modelheritage.store.Model;
@@ -73,6 +74,38 @@ class LakeLineageTest {
             out.put(name, m);
         });
         return out;
+    }
+
+    @Test
+    void lineageWrittenByDifferenceIsTheEnginesTreeEdgeForEdge() throws Exception {
+        // adds write only the edges into children whose edges changed: after each, the store holds
+        // exactly the engine's families, edges with kinds and confidences, and each child's main edge
+        java.util.Random rng = new java.util.Random(4);
+        List<Map<String, float[]>> weights = new java.util.ArrayList<>();
+        try (ModelLake lake = open()) {
+            for (int i = 0; i < 14; i++) {
+                Map<String, float[]> w = i == 0 ? TestWeights.random(3, 16, 7)
+                        : i == 9 ? TestWeights.merge(weights.get(2), weights.get(5), 0.5)
+                        : TestWeights.child(weights.get(rng.nextInt(i)), 0.002, 100 + i);
+                weights.add(w);
+                add(lake, "m" + i, w);
+                String key = lake.family(familyOf(lake, lake.models(null, 0, 1).items().get(0).id())).orElseThrow()
+                        .structuralHash();
+                IncrementalLineage engine = (IncrementalLineage) lake.groups().cachedEngine(key).orElseThrow();
+                for (LineageAdapter.FamilyState state : engine.familyStates()) {
+                    String family = familyOf(lake, state.members().iterator().next());
+                    assertEquals(new HashSet<>(state.edges()), new HashSet<>(lake.tree(family).orElseThrow().edges()),
+                            "after " + (i + 1) + " models");
+                    Map<String, LineageEdge> main = LineageEdge.mainEdges(state.edges());
+                    for (String id : state.members()) {
+                        Model m = lake.model(id).orElseThrow();
+                        assertEquals(family, m.familyId());
+                        assertEquals(main.containsKey(id) ? main.get(id).parentId() : null, m.parentId(), id);
+                        assertEquals(main.containsKey(id) ? main.get(id).confidence() : null, m.confidence(), id);
+                    }
+                }
+            }
+        }
     }
 
     @Test

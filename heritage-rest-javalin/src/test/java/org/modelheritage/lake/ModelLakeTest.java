@@ -48,6 +48,26 @@ class ModelLakeTest {
     }
 
     @Test
+    void blobsACrashLeftWithoutAModelAreSweptBesideTheReopenedLake() throws Exception {
+        byte[] bytes = TestWeights.safetensors(TestWeights.random(2, 8, 1));
+        String kept;
+        String orphan;
+        try (ModelLake lake = open(LakeOptions.defaults())) {
+            Model m = lake.add("kept", null, List.of(write("kept.safetensors", bytes)));
+            assertTrue(lake.awaitIdle(Duration.ofSeconds(60)));
+            kept = m.files().get(0).sha256();
+            // a put whose model was never committed: what a crash between the two leaves
+            orphan = lake.blobStore().put(new java.io.ByteArrayInputStream("left by a crash".getBytes())).ref().sha256();
+        }
+        assertEquals(Set.of(kept, orphan), blobs());
+        try (ModelLake lake = open(LakeOptions.defaults())) {
+            assertTrue(lake.awaitOrphanSweep(Duration.ofSeconds(60)));
+            assertEquals(Set.of(kept), blobs());
+            assertEquals(ModelStatus.READY, lake.models(null, 0, 10).items().get(0).status());
+        }
+    }
+
+    @Test
     void addProcessReopenAndRemove() throws Exception {
         byte[] bytes = TestWeights.safetensors(TestWeights.random(2, 8, 1));
         String id;

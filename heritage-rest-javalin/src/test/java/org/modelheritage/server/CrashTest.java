@@ -178,10 +178,16 @@ class CrashTest {
             assertEquals(0, stats.get("by_status").get("pending").asInt());
             assertEquals(0, stats.get("by_status").get("processing").asInt());
 
-            // No orphan blobs: the blobs on disk are exactly the files the models list.
+            // No orphan blobs: the blobs on disk are exactly the files the models list, once the
+            // sweep that runs beside the reopened lake is through.
             Set<String> listed = new HashSet<>();
             for (JsonNode m : get(third, "/api/models?limit=1000").get("models")) {
                 m.get("files").forEach(f -> listed.add(f.get("sha256").asText()));
+            }
+            long sweepUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!listed.equals(blobFiles(data.resolve("blobs").resolve("sha256"))) && System.nanoTime() < sweepUntil) {
+                // Poll interval, bounded by the deadline above.
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
             assertEquals(listed, blobFiles(data.resolve("blobs").resolve("sha256")));
             try (Stream<Path> tmp = Files.list(data.resolve("blobs").resolve("tmp"))) {

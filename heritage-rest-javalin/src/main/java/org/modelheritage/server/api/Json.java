@@ -24,8 +24,13 @@ public final class Json {
      * @throws UncheckedIOException when {@code value} cannot be serialised
      */
     public static void render(Context ctx, Object value) {
+        ctx.contentType(ContentType.APPLICATION_JSON).result(write(value));
+    }
+
+    /** {@code value} as this configuration writes it. */
+    static String write(Object value) {
         try {
-            ctx.contentType(ContentType.APPLICATION_JSON).result(MAPPER.writeValueAsString(value));
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

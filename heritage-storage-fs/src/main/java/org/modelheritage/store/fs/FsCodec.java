@@ -231,6 +231,12 @@ final class FsCodec {
             o.put("op", "replaceLineage").put("family", c.familyId());
             ArrayNode edges = o.putArray("edges");
             c.edges().forEach(e -> edges.add(edge(e)));
+        } else if (change instanceof Change.UpdateLineage c) {
+            o.put("op", "updateLineage").put("family", c.familyId());
+            ArrayNode children = o.putArray("children");
+            c.children().forEach(children::add);
+            ArrayNode edges = o.putArray("edges");
+            c.edges().forEach(e -> edges.add(edge(e)));
         } else if (change instanceof Change.PutDistance c) {
             o.put("op", "putDistance").setAll(distance(c.distance()));
         } else if (change instanceof FsState.StoredStatistics c) {
@@ -280,6 +286,13 @@ final class FsCodec {
                 List<LineageEdge> edges = new ArrayList<>();
                 o.path("edges").forEach(e -> edges.add(edge(e)));
                 return new Change.ReplaceLineage(required(o, "family"), edges);
+            }
+            case "updateLineage": {
+                java.util.Set<String> children = new java.util.TreeSet<>();
+                o.path("children").forEach(c -> children.add(c.asText()));
+                List<LineageEdge> edges = new ArrayList<>();
+                o.path("edges").forEach(e -> edges.add(edge(e)));
+                return new Change.UpdateLineage(required(o, "family"), children, edges);
             }
             case "putDistance":
                 return new Change.PutDistance(distance(o));

@@ -460,6 +460,8 @@ final class FsState {
             setFamily(c.familyId(), null, undo);
         } else if (change instanceof Change.ReplaceLineage c) {
             replaceLineage(c, undo);
+        } else if (change instanceof Change.UpdateLineage c) {
+            updateLineage(c, undo);
         } else if (change instanceof Change.PutDistance c) {
             PairDistance d = c.distance();
             requireModel(d.modelA());
@@ -654,6 +656,45 @@ final class FsState {
         for (LineageEdge e : LineageEdge.mainEdges(c.edges()).values()) {
             Model m = models.get(e.childId());
             setModel(e.childId(), m.toBuilder().parentId(e.parentId()).confidence(e.confidence()).build(), undo);
+        }
+    }
+
+    private void updateLineage(Change.UpdateLineage c, Undo undo) {
+        requireFamily(c.familyId());
+        for (String id : c.children()) {
+            requireModel(id);
+        }
+        Set<String> ends = new LinkedHashSet<>();
+        for (LineageEdge e : c.edges()) {
+            ends.add(e.parentId());
+            ends.add(e.childId());
+        }
+        for (String id : ends) {
+            requireModel(id);
+        }
+        for (String id : ends) {
+            Model m = models.get(id);
+            if (!c.familyId().equals(m.familyId())) {
+                removeEdgesInto(id, undo);
+                setModel(id, m.toBuilder().familyId(c.familyId()).parentId(null).confidence(null).build(), undo);
+            }
+        }
+        for (String child : c.children()) {
+            removeEdgesInto(child, undo);
+        }
+        for (LineageEdge e : c.edges()) {
+            EdgeRow row = new EdgeRow(c.familyId(), e.parentId(), e.childId(), e.confidence(), e.kind(), e.weight());
+            setEdge(row.key(), row, undo);
+        }
+        Map<String, LineageEdge> main = LineageEdge.mainEdges(c.edges());
+        for (String child : c.children()) {
+            Model m = models.get(child);
+            LineageEdge e = main.get(child);
+            String parent = e == null ? null : e.parentId();
+            Double confidence = e == null ? null : e.confidence();
+            if (!java.util.Objects.equals(parent, m.parentId()) || !java.util.Objects.equals(confidence, m.confidence())) {
+                setModel(child, m.toBuilder().parentId(parent).confidence(confidence).build(), undo);
+            }
         }
     }
 

@@ -367,6 +367,22 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<LineageEdge> lineageOf(String familyId, String modelId) {
+        return read(tx -> {
+            List<LineageEdge> edges = new ArrayList<>();
+            // by the child key and the parent index, not a scan of the family's edges
+            try (ResultSet rs = tx.ps("SELECT " + EDGE_COLUMNS + " FROM lineage_edges WHERE child_id = ? AND family_id = ? "
+                    + "UNION ALL SELECT " + EDGE_COLUMNS + " FROM lineage_edges WHERE parent_id = ? AND family_id = ? "
+                    + "AND child_id <> ? ORDER BY 1, 2", modelId, familyId, modelId, familyId, modelId).executeQuery()) {
+                while (rs.next()) {
+                    edges.add(edge(rs));
+                }
+            }
+            return edges;
+        });
+    }
+
+    @Override
     public OptionalDouble distance(String modelA, String modelB, String metric) {
         if (modelA.equals(modelB)) {
             return OptionalDouble.empty();
@@ -802,6 +818,8 @@ public final class JdbcMetadataStore implements MetadataStore {
             tx.update("DELETE FROM families WHERE id = ?", c.familyId());
         } else if (change instanceof Change.ReplaceLineage c) {
             replaceLineage(tx, c);
+        } else if (change instanceof Change.UpdateLineage c) {
+            updateLineage(tx, c);
         } else if (change instanceof Change.PutDistance c) {
             PairDistance d = c.distance();
             requireModel(tx, d.modelA());
@@ -1046,6 +1064,159 @@ public final class JdbcMetadataStore implements MetadataStore {
         tx.update("DELETE FROM models WHERE id = ?", id);
     }
 
+    /**
+     * The edges into the listed children replaced by what differs only: the children's edges and
+     * the models involved are read in one query per 500, and then batches delete the edges that
+     * went, update the edges whose confidence, kind or weight changed, insert the new ones and set
+     * the parents and confidences that changed; never a statement per member of the family.
+     */
+    private static void updateLineage(Tx tx, Change.UpdateLineage c) throws SQLException {
+        requireFamily(tx, c.familyId());
+        Set<String> ends = new LinkedHashSet<>(c.children());
+        for (LineageEdge e : c.edges()) {
+            ends.add(e.parentId());
+        }
+        // each model's family, parent and confidence as they are: many children are most of a
+        // family (a hub whose every confidence moved), read by the family index in one pass
+        boolean many = c.children().size() > 64;
+        Map<String, Object[]> current = new HashMap<>();
+        String modelSelect = "SELECT id, family_id, parent_id, confidence FROM models WHERE ";
+        List<String> rest = new ArrayList<>(ends);
+        if (many) {
+            readModelRows(tx, modelSelect + "family_id = ?", new Object[] {c.familyId()}, current);
+            rest.removeIf(current::containsKey);
+        }
+        for (List<String> chunk : chunks(rest)) {
+            readModelRows(tx, modelSelect + "id IN (" + placeholders(chunk.size()) + ")", chunk.toArray(), current);
+        }
+        for (String id : ends) {
+            if (!current.containsKey(id)) {
+                throw new NoSuchRecordException("model", id);
+            }
+        }
+        // ends of the new edges from elsewhere join the family, leaving their edges there behind
+        Set<String> edgeEnds = new LinkedHashSet<>();
+        for (LineageEdge e : c.edges()) {
+            edgeEnds.add(e.parentId());
+            edgeEnds.add(e.childId());
+        }
+        for (String id : edgeEnds) {
+            Object[] m = current.get(id);
+            if (!c.familyId().equals(m[0])) {
+                tx.update("DELETE FROM lineage_edges WHERE child_id = ?", id);
+                tx.update("UPDATE models SET family_id = ?, parent_id = NULL, confidence = NULL WHERE id = ?",
+                        c.familyId(), id);
+                current.put(id, new Object[] {c.familyId(), null, null});
+            }
+        }
+        // the children's edges as they are, by child then parent (a child's edges are all in its
+        // family, which it has joined by now)
+        Map<String, Map<String, Object[]>> stored = new HashMap<>();
+        String edgeSelect = "SELECT child_id, parent_id, family_id, confidence, kind, weight FROM lineage_edges WHERE ";
+        if (many) {
+            readEdgeRows(tx, edgeSelect + "family_id = ?", new Object[] {c.familyId()}, c.children(), stored);
+        } else {
+            for (List<String> chunk : chunks(c.children())) {
+                readEdgeRows(tx, edgeSelect + "child_id IN (" + placeholders(chunk.size()) + ")", chunk.toArray(),
+                        c.children(), stored);
+            }
+        }
+        Map<String, List<LineageEdge>> into = new HashMap<>();
+        for (LineageEdge e : c.edges()) {
+            into.computeIfAbsent(e.childId(), k -> new ArrayList<>()).add(e);
+        }
+        Map<String, LineageEdge> main = LineageEdge.mainEdges(c.edges());
+        PreparedStatement drop = tx.ps("DELETE FROM lineage_edges WHERE child_id = ? AND parent_id = ?");
+        PreparedStatement change = tx.ps("UPDATE lineage_edges SET family_id = ?, confidence = ?, kind = ?, weight = ? "
+                + "WHERE child_id = ? AND parent_id = ?");
+        PreparedStatement insert = tx.ps("INSERT INTO lineage_edges (family_id, confidence, kind, weight, child_id, "
+                + "parent_id) VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement parent = tx.ps("UPDATE models SET parent_id = ?, confidence = ? WHERE id = ?");
+        // a confidence alone is set without naming an indexed column (SQLite rewrites an index
+        // entry whenever its column is set, to the same value or not)
+        PreparedStatement edgeConfidence = tx.ps("UPDATE lineage_edges SET confidence = ? WHERE child_id = ? AND parent_id = ?");
+        PreparedStatement modelConfidence = tx.ps("UPDATE models SET confidence = ? WHERE id = ?");
+        int[] counts = new int[6];
+        for (String child : c.children()) {
+            Map<String, Object[]> was = stored.getOrDefault(child, Map.of());
+            List<LineageEdge> edges = into.getOrDefault(child, List.of());
+            Set<String> parents = new java.util.HashSet<>();
+            for (LineageEdge e : edges) {
+                parents.add(e.parentId());
+                Object[] old = was.get(e.parentId());
+                boolean same = old != null && c.familyId().equals(old[0]) && e.kind().name().equals(old[2])
+                        && (double) old[3] == e.weight();
+                if (same && (double) old[1] != e.confidence()) {
+                    bind(edgeConfidence, 1, e.confidence());
+                    bind(edgeConfidence, 2, e.childId());
+                    bind(edgeConfidence, 3, e.parentId());
+                    edgeConfidence.addBatch();
+                    counts[4]++;
+                } else if (!same) {
+                    Object[] row = {c.familyId(), e.confidence(), e.kind(), e.weight(), e.childId(), e.parentId()};
+                    PreparedStatement ps = old == null ? insert : change;
+                    for (int i = 0; i < row.length; i++) {
+                        bind(ps, i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                    counts[old == null ? 2 : 1]++;
+                }
+            }
+            for (String p : was.keySet()) {
+                if (!parents.contains(p)) {
+                    bind(drop, 1, child);
+                    bind(drop, 2, p);
+                    drop.addBatch();
+                    counts[0]++;
+                }
+            }
+            LineageEdge m = main.get(child);
+            Object[] model = current.get(child);
+            String parentId = m == null ? null : m.parentId();
+            Double confidence = m == null ? null : m.confidence();
+            if (!java.util.Objects.equals(parentId, model[1])) {
+                bind(parent, 1, parentId);
+                bind(parent, 2, confidence);
+                bind(parent, 3, child);
+                parent.addBatch();
+                counts[3]++;
+            } else if (!java.util.Objects.equals(confidence, model[2])) {
+                bind(modelConfidence, 1, confidence);
+                bind(modelConfidence, 2, child);
+                modelConfidence.addBatch();
+                counts[5]++;
+            }
+        }
+        // deletions first: an edge may move from one parent to another of the same child
+        PreparedStatement[] order = {drop, change, insert, parent, edgeConfidence, modelConfidence};
+        for (int i = 0; i < order.length; i++) {
+            if (counts[i] > 0) {
+                order[i].executeBatch();
+            }
+        }
+    }
+
+    private static void readModelRows(Tx tx, String sql, Object[] params, Map<String, Object[]> out) throws SQLException {
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                double confidence = rs.getDouble(4);
+                out.put(rs.getString(1), new Object[] {rs.getString(2), rs.getString(3), rs.wasNull() ? null : confidence});
+            }
+        }
+    }
+
+    private static void readEdgeRows(Tx tx, String sql, Object[] params, Set<String> children,
+                                     Map<String, Map<String, Object[]>> out) throws SQLException {
+        try (ResultSet rs = tx.ps(sql, params).executeQuery()) {
+            while (rs.next()) {
+                if (children.contains(rs.getString(1))) {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), new Object[] {
+                            rs.getString(3), rs.getDouble(4), rs.getString(5), rs.getDouble(6)});
+                }
+            }
+        }
+    }
+
     private static void replaceLineage(Tx tx, Change.ReplaceLineage c) throws SQLException {
         requireFamily(tx, c.familyId());
         Set<String> ends = new LinkedHashSet<>();
@@ -1074,3 +1245,4 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 }
+
