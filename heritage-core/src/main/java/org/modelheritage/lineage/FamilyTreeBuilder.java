@@ -355,16 +355,25 @@ final class FamilyTreeBuilder {
             }
         }
         int v = s.ids.size();
-        java.util.Set<String> changed = new java.util.TreeSet<>(mine);
-        changed.add(added);
+        // whose candidates in the family changed: the new model's (all new), the ends of the lost
+        // pairs (they lost some: looked at whole), and the new model's candidates, which only
+        // gained it (compared with it alone: a hub's root has a third of the family as candidates)
+        java.util.Set<String> recompute = new java.util.TreeSet<>();
+        recompute.add(added);
         List<int[]> gone = new ArrayList<>();
         for (String[] p : lost) {
             Integer x = at.get(p[0]);
             Integer w = at.get(p[1]);
             if (x != null && w != null && s.table.contains(x, w)) {
                 gone.add(new int[] {x, w});
-                changed.add(p[0]);
-                changed.add(p[1]);
+                recompute.add(p[0]);
+                recompute.add(p[1]);
+            }
+        }
+        List<String> gainedOnly = new ArrayList<>();
+        for (String c : mine) {
+            if (!recompute.contains(c)) {
+                gainedOnly.add(c);
             }
         }
         // what comparable(x, family members) gives in a build
@@ -379,20 +388,42 @@ final class FamilyTreeBuilder {
         };
         List<String> ids = new ArrayList<>(s.ids);
         ids.add(added);
-        List<Integer> changedVertices = new ArrayList<>();
-        for (String x : changed) {
-            changedVertices.add(x.equals(added) ? v : at.get(x));
+        List<Integer> recomputed = new ArrayList<>();
+        for (String x : recompute) {
+            recomputed.add(x.equals(added) ? v : at.get(x));
         }
-        NearestNeighbours nearest = s.nearest.withCandidatesChanged(ids, changedVertices, this::pm, among);
+        int[] gained = new int[gainedOnly.size()];
+        PairMetrics[] toAdded = new PairMetrics[gained.length];
+        for (int k = 0; k < gained.length; k++) {
+            gained[k] = at.get(gainedOnly.get(k));
+            toAdded[k] = pm(gainedOnly.get(k), added);
+        }
+        NearestNeighbours nearest = s.nearest.withAdded(ids, recomputed, gained, toAdded, this::pm, among);
         if (nearest.lowRank() != s.lowRank) {
             return null;
         }
+        Map<String, MergeDetector.Reach> reaches = new HashMap<>();
         if (family.size() >= 3) {
             MergeDetector.Dots dots = mergeDots();
-            for (String m : changed) {
-                if (MergeDetector.at(m, among.apply(m), dots) != null) {
+            MergeDetector.Reach[] reach = new MergeDetector.Reach[1];
+            for (String m : gainedOnly) {
+                // its candidate parents are the same unless the new model is nearer than the last
+                if (s.mergeReach.containsKey(m)) {
+                    MergeDetector.Reach r = s.mergeReach.get(m);
+                    if (r != null && !r.admits(MergeDetector.distance(m, added, dots), added)) {
+                        continue;
+                    }
+                }
+                if (MergeDetector.at(m, among.apply(m), dots, reach) != null) {
                     return null; // a merge: only a full build places it
                 }
+                reaches.put(m, reach[0]);
+            }
+            for (String m : recompute) {
+                if (MergeDetector.at(m, among.apply(m), dots, reach) != null) {
+                    return null;
+                }
+                reaches.put(m, reach[0]);
             }
         }
 
@@ -429,6 +460,7 @@ final class FamilyTreeBuilder {
             throw new IllegalStateException("vertex " + vertex + " for the " + (v + 1) + "-th model");
         }
         s.nearest = nearest;
+        s.mergeReach.putAll(reaches);
         s.ids.add(added);
         s.vertexOf.put(added, v);
         s.kurtosis.add(kurtosisSum(signature, false));

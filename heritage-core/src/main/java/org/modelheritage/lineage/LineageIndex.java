@@ -456,10 +456,13 @@ public final class LineageIndex {
      */
     private boolean linked(String from, String to, ModelCluster family) {
         double t = clustering.threshold();
-        java.util.Set<String> near = candidates.candidates(from);
-        for (String c : near) {
-            if (candidates.isCandidatePair(c, to) && family.contains(c) && correlation(from, c) >= t
-                    && correlation(c, to) >= t) {
+        // a common neighbour on either end's own list (a hub's root is a candidate of a third of
+        // the family, but lists only k)
+        List<String> own = new ArrayList<>(candidates.nearest(from));
+        own.addAll(candidates.nearest(to));
+        for (String c : own) {
+            if (!c.equals(from) && !c.equals(to) && family.contains(c) && candidates.isCandidatePair(from, c)
+                    && candidates.isCandidatePair(c, to) && correlation(from, c) >= t && correlation(c, to) >= t) {
                 return true;
             }
         }
@@ -467,7 +470,7 @@ public final class LineageIndex {
         java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(from));
         while (!queue.isEmpty()) {
             String u = queue.poll();
-            for (String w : u.equals(from) ? near : candidates.candidates(u)) {
+            for (String w : candidates.candidates(u)) {
                 if (!reached.contains(w) && family.contains(w) && correlation(u, w) >= t) {
                     if (w.equals(to)) {
                         return true;

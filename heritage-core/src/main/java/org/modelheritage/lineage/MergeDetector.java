@@ -67,9 +67,34 @@ final class MergeDetector {
      * more): the best fit, or null. What {@link #find} decides for each model.
      */
     static Merge at(String m, List<String> among, Dots dots) {
+        return at(m, among, dots, null);
+    }
+
+    /**
+     * Where {@code m}'s candidate parents end: the last of its {@link #CANDIDATES} nearest (its
+     * squared distance and id), or null when it has fewer others than that. A model that gains a
+     * relative farther than this keeps its candidate parents, so its merge check gives what it gave.
+     */
+    record Reach(double distance, String id) {
+        /** Whether another model at {@code distance} would be among the candidate parents. */
+        boolean admits(double d, String other) {
+            return d < distance || (d == distance && other.compareTo(id) < 0);
+        }
+    }
+
+    /** The squared distance the merge fit orders a model's candidate parents by. */
+    static double distance(String m, String o, Dots dots) {
+        return dots.self(m) - 2 * dots.dot(m, o) + dots.self(o);
+    }
+
+    /** As {@link #at(String, List, Dots)}; {@code reach}, when given, gets where its candidate parents end. */
+    static Merge at(String m, List<String> among, Dots dots, Reach[] reach) {
         double mm = dots.self(m);
         List<String> others = new ArrayList<>(among);
         others.remove(m);
+        if (reach != null) {
+            reach[0] = null;
+        }
         if (others.isEmpty()) {
             return null;
         }
@@ -80,6 +105,10 @@ final class MergeDetector {
         }
         others.sort(Comparator.comparingDouble((String o) -> dist.get(o)).thenComparing(o -> o));
         List<String> near = others.subList(0, Math.min(CANDIDATES, others.size()));
+        if (reach != null && near.size() == CANDIDATES) {
+            String last = near.get(CANDIDATES - 1);
+            reach[0] = new Reach(dist.get(last), last);
+        }
         double single = dist.get(near.get(0));
         if (!(single > 0)) {
             return null; // a duplicate of another model: not a merge

@@ -7,7 +7,7 @@ import java.util.List;
  * Each representative's nearest other one by relative difference energy (ties to the smaller
  * id), and the rank ratio of that difference: a family is low-rank when the median ratio is below
  * {@link FamilyTreeBuilder#LOW_RANK_RATIO}. Immutable once made; {@link #with} and {@link
- * #withCandidatesChanged} give the next family's in linear time.
+ * #withAdded} give the next family's in linear time.
  */
 final class NearestNeighbours {
     private final String[] nearest;
@@ -37,16 +37,29 @@ final class NearestNeighbours {
     }
 
     /**
-     * With one more vertex, last of {@code ids}, where only the vertices {@code changed} (the new one
-     * among them) have other candidates than before: theirs recomputed from scratch, as {@link
-     * #of(List, FamilyTreeBuilder.PairSource, java.util.function.Function)} would.
+     * With one more vertex, last of {@code ids}: the vertices {@code recomputed} (the new one, and
+     * those that lost candidates) recomputed from scratch, and each vertex of {@code gained} (which
+     * only gained the new one) compared with it alone, {@code toAdded} its pair with the new vertex.
      */
-    NearestNeighbours withCandidatesChanged(List<String> ids, java.util.Collection<Integer> changed,
-            FamilyTreeBuilder.PairSource pairs, java.util.function.Function<String, List<String>> among) {
+    NearestNeighbours withAdded(List<String> ids, java.util.Collection<Integer> recomputed, int[] gained,
+            PairMetrics[] toAdded, FamilyTreeBuilder.PairSource pairs,
+            java.util.function.Function<String, List<String>> among) {
         int n = ids.size();
+        String added = ids.get(n - 1);
         NearestNeighbours out = new NearestNeighbours(Arrays.copyOf(nearest, n), Arrays.copyOf(energy, n),
                 Arrays.copyOf(rankRatio, n));
-        for (int i : changed) {
+        out.energy[n - 1] = Double.POSITIVE_INFINITY;
+        out.rankRatio[n - 1] = Double.NaN;
+        for (int k = 0; k < gained.length; k++) {
+            int i = gained[k];
+            PairMetrics p = toAdded[k];
+            if (closer(p.energy(), added, out.energy[i], out.nearest[i])) {
+                out.energy[i] = p.energy();
+                out.nearest[i] = added;
+                out.rankRatio[i] = p.rankRatio();
+            }
+        }
+        for (int i : recomputed) {
             out.recompute(i, ids.get(i), pairs, among);
         }
         return out;

@@ -38,6 +38,11 @@ final class SpanningState {
      * the direction evidence per signal (by ordinal) and the norm growth (last), NaN until computed.
      */
     final Map<Long, double[]> edgeValues = new HashMap<>();
+    /**
+     * Where each vertex's candidate merge parents end ({@link MergeDetector.Reach}), once its merge
+     * check ran since its candidates last shrank; absent: not known (a null value: fewer than six).
+     */
+    final Map<String, MergeDetector.Reach> mergeReach = new HashMap<>();
 
     SpanningState(List<LineageEdge> duplicates, boolean lowRank, NearestNeighbours nearest, DistanceTable table) {
         this.duplicates = List.copyOf(duplicates);
