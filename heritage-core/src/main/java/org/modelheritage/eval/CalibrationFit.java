@@ -29,7 +29,7 @@ public final class CalibrationFit {
 
     /** One edge's inputs and whether it is right. */
     record Sample(EdgeKind kind, double margin, double agreement, double consensus, boolean tailDecided,
-            boolean right) {
+            double continuation, boolean right) {
     }
 
     /**
@@ -55,8 +55,8 @@ public final class CalibrationFit {
         }
         if (print) {
             for (Sample s : samples) {
-                System.out.printf(Locale.ROOT, "sample %s %.4f %.4f %.4f %b %b%n", s.kind(), s.margin(), s.agreement(),
-                        s.consensus(), s.tailDecided(), s.right());
+                System.out.printf(Locale.ROOT, "sample %s %.4f %.4f %.4f %b %.4f %b%n", s.kind(), s.margin(),
+                        s.agreement(), s.consensus(), s.tailDecided(), s.continuation(), s.right());
             }
         }
         Map<String, List<Sample>> groups = new HashMap<>();
@@ -67,8 +67,8 @@ public final class CalibrationFit {
             boolean withAgreement = g.getKey().equals("TREE") || g.getKey().equals("ADAPTER");
             double[] c = fit(g.getValue(), withAgreement);
             long right = g.getValue().stream().filter(Sample::right).count();
-            System.out.printf(Locale.ROOT, "static final double[] %s = {%.4f, %.4f, %.4f, %.4f, %.4f}; // %d edges, %d right%n",
-                    g.getKey(), c[0], c[1], c[2], c[3], c[4], g.getValue().size(), right);
+            System.out.printf(Locale.ROOT, "static final double[] %s = {%.4f, %.4f, %.4f, %.4f, %.4f, %.4f}; // %d edges, %d right%n",
+                    g.getKey(), c[0], c[1], c[2], c[3], c[4], c[5], g.getValue().size(), right);
         }
     }
 
@@ -87,9 +87,9 @@ public final class CalibrationFit {
         Map<String, String> nameOf = new HashMap<>();
         List<Object[]> seen = new ArrayList<>();
         LineageEvaluation evaluation = LineageEvaluation.defaults();
-        Confidence.recording((parent, child, kind, margin, agreement, consensus, tailDecided) -> {
+        Confidence.recording((parent, child, kind, margin, agreement, consensus, tailDecided, continuation) -> {
             synchronized (seen) {
-                seen.add(new Object[] {parent, child, kind, margin, agreement, consensus, tailDecided});
+                seen.add(new Object[] {parent, child, kind, margin, agreement, consensus, tailDecided, continuation});
             }
         }, () -> evaluation.run(dir, nameOf));
         Set<List<String>> truth = new HashSet<>(GroundTruth.read(dir).edges());
@@ -102,22 +102,23 @@ public final class CalibrationFit {
             List<String> edge = List.of(nameOf.get((String) r[0]), nameOf.get((String) r[1]));
             if (found.contains(edge)) {
                 last.put(edge, new Sample((EdgeKind) r[2], (double) r[3], (double) r[4], (double) r[5],
-                        (boolean) r[6], truth.contains(edge)));
+                        (boolean) r[6], (double) r[7], truth.contains(edge)));
             }
         }
         return new ArrayList<>(last.values());
     }
 
-    /** Logistic regression on (1, margin[, agreement, consensus, tail decided]) by Newton's method, lightly ridged. */
+    /** Logistic regression on (1, margin[, agreement, consensus, tail decided, continuation]) by Newton's method, lightly ridged. */
     static double[] fit(List<Sample> samples, boolean withAgreement) {
-        int p = withAgreement ? 5 : 2;
+        int p = withAgreement ? 6 : 2;
         double[] w = new double[p];
         for (int iter = 0; iter < 50; iter++) {
             double[] grad = new double[p];
             double[][] hess = new double[p][p];
             for (Sample s : samples) {
                 double[] x = withAgreement
-                        ? new double[] {1, s.margin(), s.agreement(), s.consensus(), s.tailDecided() ? 1 : 0}
+                        ? new double[] {1, s.margin(), s.agreement(), s.consensus(), s.tailDecided() ? 1 : 0,
+                            s.continuation()}
                         : new double[] {1, s.margin()};
                 double z = 0;
                 for (int i = 0; i < p; i++) {
@@ -145,7 +146,7 @@ public final class CalibrationFit {
                 break;
             }
         }
-        return withAgreement ? w : new double[] {w[0], w[1], 0, 0, 0};
+        return withAgreement ? w : new double[] {w[0], w[1], 0, 0, 0, 0};
     }
 
     private static double[] solve(double[][] a, double[] b) {

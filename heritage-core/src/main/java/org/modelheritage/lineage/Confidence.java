@@ -22,7 +22,7 @@ public final class Confidence {
      *     matrix agrees)
      */
     static double of(String parent, String child, EdgeKind kind, double margin, double agreement) {
-        return of(parent, child, kind, margin, agreement, 1.0, false);
+        return of(parent, child, kind, margin, agreement, 1.0, false, 0.0);
     }
 
     /**
@@ -30,19 +30,25 @@ public final class Confidence {
      *     vote of every edge agrees with the orientation chosen); 1 where there is no tree
      * @param tailDecided whether the spectral tail rather than the norm oriented the family (the
      *     regime of weight decay that shrinks what the task does not use)
+     * @param continuation in [0, 1]: how far the child's change continues its parent's own change
+     *     (the cosine of {@code child - parent} with {@code parent - grandparent}, 0 when negative or
+     *     when the parent is a root). A child of a model fine-tuned on the same data and a sibling of
+     *     that model that took a longer step on it look alike here, so such edges are less certain
      */
     static double of(String parent, String child, EdgeKind kind, double margin, double agreement,
-            double consensus, boolean tailDecided) {
+            double consensus, boolean tailDecided, double continuation) {
         Recorder r = recorder;
         if (r != null) {
-            r.record(parent, child, kind, margin, agreement, consensus, tailDecided);
+            r.record(parent, child, kind, margin, agreement, consensus, tailDecided, continuation);
         }
-        return of(kind, margin, agreement, consensus, tailDecided);
+        return of(kind, margin, agreement, consensus, tailDecided, continuation);
     }
 
-    static double of(EdgeKind kind, double margin, double agreement, double consensus, boolean tailDecided) {
+    static double of(EdgeKind kind, double margin, double agreement, double consensus, boolean tailDecided,
+            double continuation) {
         double[] c = coefficients(kind);
-        double z = c[0] + c[1] * margin + c[2] * agreement + c[3] * consensus + c[4] * (tailDecided ? 1 : 0);
+        double z = c[0] + c[1] * margin + c[2] * agreement + c[3] * consensus + c[4] * (tailDecided ? 1 : 0)
+                + c[5] * continuation;
         return 1.0 / (1.0 + Math.exp(-z));
     }
 
@@ -59,9 +65,11 @@ public final class Confidence {
          * @param agreement   in [-1, 1]: the direction evidence along the edge
          * @param consensus   in [-1, 1]: the family's net direction agreement per tree edge
          * @param tailDecided whether the spectral tail rather than the norm oriented the family
+         * @param continuation in [0, 1]: how far the child's change continues its parent's own change
+         *     (0 when the parent is a root)
          */
         void record(String parent, String child, EdgeKind kind, double margin, double agreement,
-                double consensus, boolean tailDecided);
+                double consensus, boolean tailDecided, double continuation);
     }
 
     private static volatile Recorder recorder;
@@ -96,14 +104,14 @@ public final class Confidence {
         };
     }
 
-    // intercept, margin, agreement, consensus, tail decided: CalibrationFit over the development
-    // forests named in the README
-    static final double[] TREE = {-3.8812, 2.8431, 1.6259, 4.6166, 4.9951};
-    static final double[] ADAPTER = {3.9062, 1.8047, 1.2058, 1.7607, 0.0};
+    // intercept, margin, agreement, consensus, tail decided, continuation: CalibrationFit over the development
+    // forests named in docs/lineage.md
+    static final double[] TREE = {-4.6322, 3.7339, 2.4568, 5.8335, 4.2697, -5.8159};
+    static final double[] ADAPTER = {3.9062, 1.8047, 1.2058, 1.7607, 0.0, 0.0};
     // duplicates: margin is 1 when the copies differ in precision or vocabulary (the direction is
     // known), 0 for the same weights in the same dtype (a coin toss). Too few in the forests (4)
     // to fit: a prior, 0.5 and 0.95
-    static final double[] DUPLICATE = {0.0, 2.944, 0.0, 0.0, 0.0};
-    static final double[] QUANTIZED = {4.3681, 1.9776, 0.0, 0.0, 0.0};
-    static final double[] MERGE = {2.8398, 2.8185, 0.0, 0.0, 0.0};
+    static final double[] DUPLICATE = {0.0, 2.944, 0.0, 0.0, 0.0, 0.0};
+    static final double[] QUANTIZED = {4.3681, 1.9776, 0.0, 0.0, 0.0, 0.0};
+    static final double[] MERGE = {2.8398, 2.8185, 0.0, 0.0, 0.0, 0.0};
 }

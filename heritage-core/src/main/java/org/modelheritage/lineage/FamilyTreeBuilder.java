@@ -1083,8 +1083,10 @@ final class FamilyTreeBuilder {
             EdgeKind kind = resized(p, c) ? EdgeKind.RESIZE
                     : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? EdgeKind.ADAPTER
                     : EdgeKind.FINE_TUNE;
+            String g = parent.get(p);
+            double continuation = g == null ? 0.0 : Math.max(0.0, continuation(g, p, c));
             edges.add(new LineageEdge(p, c, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus(),
-                    b.tailDecided()), kind));
+                    b.tailDecided(), continuation), kind));
         }
         // quantised copies: leaves of their nearest full-precision model
         List<String> sources = new ArrayList<>(b.ids());
@@ -1143,6 +1145,27 @@ final class FamilyTreeBuilder {
                 return;
             }
         }
+    }
+
+    /**
+     * The cosine of {@code c - p} with {@code p - g} over the spectral matrices' sketches, from cached
+     * inner products alone: near 0 when c's fine-tune went its own way, near 1 when it went on the
+     * way p went (the same data).
+     */
+    private double continuation(String g, String p, String c) {
+        MergeDetector.Dots dots = mergeDots();
+        double gg = dots.self(g);
+        double pp = dots.self(p);
+        double cc = dots.self(c);
+        double gp = dots.dot(g, p);
+        double pc = dots.dot(p, c);
+        double gc = dots.dot(g, c);
+        double step = gg - 2 * gp + pp;
+        double next = cc - 2 * pc + pp;
+        if (!(step > 0 && next > 0)) {
+            return 0.0;
+        }
+        return Math.max(-1.0, Math.min(1.0, (pc - pp - gc + gp) / Math.sqrt(step * next)));
     }
 
     /** True when a tensor both models have (by canonical name) differs in shape: a resized vocabulary. */
