@@ -77,6 +77,24 @@ public final class CandidateIndex {
     }
 
     /**
+     * Adds models of one architecture: the lists {@link #add} gives when adding them one by one, in
+     * any order (they depend on the set only). When the architecture has no model yet, the lists
+     * are built at once, every model's on its own core.
+     *
+     * @param architecture the models' architecture (see {@link #add})
+     * @param embeddings   each model's embedding, by id; kept, not copied
+     */
+    public void addAll(String architecture, Map<String, float[]> embeddings) {
+        Space space = byArchitecture.get(architecture);
+        if ((space != null && space.size() > 0) || embeddings.keySet().stream().anyMatch(architectureOf::containsKey)) {
+            embeddings.forEach((id, e) -> add(id, architecture, e));
+            return;
+        }
+        embeddings.keySet().forEach(id -> architectureOf.put(id, architecture));
+        byArchitecture.computeIfAbsent(architecture, a -> new Space()).addAll(embeddings);
+    }
+
+    /**
      * Whether two models are a candidate pair.
      *
      * @param a one model's id
@@ -281,6 +299,25 @@ public final class CandidateIndex {
                 }
             }
             return dropped;
+        }
+
+        /** Fills an empty space: each model's nearest found on its own (in parallel), then the lists that name it. */
+        void addAll(Map<String, float[]> embeddings) {
+            embeddings.forEach((id, e) -> {
+                position.put(id, ids.size());
+                ids.add(id);
+                vectors.add(e);
+            });
+            int n = ids.size();
+            Neighbours[] lists = new Neighbours[n];
+            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> lists[i] = top(distances(vectors.get(i)), n, i));
+            for (int i = 0; i < n; i++) {
+                String u = ids.get(i);
+                nearest.put(u, lists[i]);
+                for (String v : lists[i].ids) {
+                    reverse.computeIfAbsent(v, x -> new HashSet<>()).add(u);
+                }
+            }
         }
 
         private Neighbours insert(String owner, Neighbours nu, String id, double d) {

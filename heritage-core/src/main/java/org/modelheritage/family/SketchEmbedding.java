@@ -1,6 +1,8 @@
 package org.modelheritage.family;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import org.modelheritage.signature.MatrixSketch;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.TensorStatistics;
@@ -24,7 +26,7 @@ import org.modelheritage.signature.TensorStatistics;
  */
 public final class SketchEmbedding {
     /** Coordinates of an embedding: 512 bytes a model. */
-    public static final int DIMENSIONS = 128;
+    public static final int DIMENSIONS = 128; // at most 128: a value's coordinate and sign fit a byte (see codes)
 
     private SketchEmbedding() {
     }
@@ -48,18 +50,11 @@ public final class SketchEmbedding {
                 continue;
             }
             double scale = 1.0 / Math.sqrt(norm);
-            long seed = seed(m.name());
-            long[] rows = m.rowIndex();
-            long[] cols = m.colIndex();
-            int c = cols.length;
-            for (int i = 0; i < rows.length; i++) {
-                long rowSeed = seed + rows[i] * 0x9e3779b97f4a7c15L;
-                for (int j = 0; j < c; j++) {
-                    long h = mix(rowSeed ^ (cols[j] * 0xc2b2ae3d27d4eb4fL));
-                    int at = (int) ((h >>> 1) % DIMENSIONS);
-                    double x = (v[i * c + j] - mean) * scale;
-                    e[at] += (h & 1) == 0 ? x : -x;
-                }
+            byte[] codes = codes(m);
+            for (int k = 0; k < v.length; k++) {
+                int code = codes[k] & 0xff;
+                double x = (v[k] - mean) * scale;
+                e[code >>> 1] += (code & 1) == 0 ? x : -x;
             }
         }
         double norm = 0;
@@ -90,6 +85,70 @@ public final class SketchEmbedding {
             d += t * t;
         }
         return d;
+    }
+
+    /**
+     * Each sketched value's coordinate and sign, {@code coordinate << 1 | negative}, in the sketch's
+     * row-major order. They depend only on the matrix name and the sampled rows and columns, which
+     * every model of an architecture shares, so they are hashed once and kept ({@link #CODES}).
+     */
+    private static byte[] codes(MatrixSketch m) {
+        Layout key = new Layout(m.name(), m.rowIndex(), m.colIndex());
+        byte[] codes = cached(key);
+        if (codes != null) {
+            return codes;
+        }
+        long seed = seed(m.name());
+        long[] rows = key.rows;
+        long[] cols = key.cols;
+        codes = new byte[rows.length * cols.length];
+        for (int i = 0; i < rows.length; i++) {
+            long rowSeed = seed + rows[i] * 0x9e3779b97f4a7c15L;
+            for (int j = 0; j < cols.length; j++) {
+                long h = mix(rowSeed ^ (cols[j] * 0xc2b2ae3d27d4eb4fL));
+                codes[i * cols.length + j] = (byte) ((int) ((h >>> 1) % DIMENSIONS) << 1 | (int) (h & 1));
+            }
+        }
+        keep(key, codes);
+        return codes;
+    }
+
+    /** Where a sketch sampled its matrix, by name. */
+    private record Layout(String name, long[] rows, long[] cols) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Layout l && name.equals(l.name) && Arrays.equals(rows, l.rows) && Arrays.equals(cols, l.cols);
+        }
+
+        @Override
+        public int hashCode() {
+            return (name.hashCode() * 31 + Arrays.hashCode(rows)) * 31 + Arrays.hashCode(cols);
+        }
+    }
+
+    /** Codes kept, the least recently used first; at most {@link #MAX_CACHED_CODES} bytes in all. Guarded by itself. */
+    private static final LinkedHashMap<Layout, byte[]> CODES = new LinkedHashMap<>(64, 0.75f, true);
+    private static long cachedBytes;
+
+    /** 8 MiB: the codes of 512 lineage matrices sketched at 128 x 128, the default. */
+    private static final long MAX_CACHED_CODES = 8L << 20;
+
+    private static byte[] cached(Layout key) {
+        synchronized (CODES) {
+            return CODES.get(key);
+        }
+    }
+
+    private static void keep(Layout key, byte[] codes) {
+        synchronized (CODES) {
+            byte[] old = CODES.put(key, codes);
+            cachedBytes += codes.length - (old == null ? 0 : old.length);
+            var eldest = CODES.entrySet().iterator();
+            while (cachedBytes > MAX_CACHED_CODES && CODES.size() > 1) {
+                cachedBytes -= eldest.next().getValue().length;
+                eldest.remove();
+            }
+        }
     }
 
     private static long seed(String name) {

@@ -202,23 +202,35 @@ final class FamilyGroups {
         }
         Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
         String version = prototype.statisticsVersion();
+        Map<String, byte[]> statistics = meta.statistics(stored.keySet(), version);
         for (Model m : stored.values()) {
-            Optional<byte[]> stats = meta.statistics(m.id(), version);
-            if (stats.isEmpty() || m.structuralHash() == null) {
+            byte[] stats = statistics.get(m.id());
+            if (stats == null || m.structuralHash() == null) {
                 g.unreadable.add(m.id());
                 continue;
             }
             signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
-                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats.get(), g.key));
+                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats, g.key));
         }
+        // the distances the families are found from now; a family's others when the engine first needs them
+        List<String> now = prototype.metricsToRestore();
+        List<String> later = prototype.distanceMetrics().stream().filter(m -> !now.contains(m)).toList();
         List<PairDistance> distances = new ArrayList<>();
         if (signatures.size() > 1) {
-            for (String metric : prototype.distanceMetrics()) {
+            for (String metric : now) {
                 distances.addAll(meta.distances(signatures.keySet(), metric));
             }
         }
         LineageAdapter engine = prototype.fresh();
-        g.unreadable.addAll(engine.restore(signatures, distances));
+        g.unreadable.addAll(engine.restore(signatures, distances, ids -> {
+            List<PairDistance> more = new ArrayList<>();
+            if (ids.size() > 1) {
+                for (String metric : later) {
+                    more.addAll(meta.distances(ids, metric));
+                }
+            }
+            return more;
+        }));
         g.unreadable.forEach(g.familyOf::remove);
         g.engine = engine;
         synchronized (this) {

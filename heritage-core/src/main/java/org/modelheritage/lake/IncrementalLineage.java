@@ -63,6 +63,12 @@ final class IncrementalLineage implements LineageAdapter {
     private Map<List<String>, FamilyState> reported = Map.of();
     /** The engine's trees the states in {@link #reported} were made from: a tree the engine kept is not looked at again. */
     private Map<List<String>, LineageTree> reportedTrees = Map.of();
+    /**
+     * Families as {@link #restore} found them whose trees depend on their members only: their
+     * trees are not built (the store holds what they gave) until a change of members makes them
+     * other families. A restore for a probe or for an add to one family builds no other tree.
+     */
+    private Set<List<String>> restoredUnbuilt = Set.of();
 
     IncrementalLineage() {
         this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
@@ -100,9 +106,23 @@ final class IncrementalLineage implements LineageAdapter {
 
     @Override
     public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances) {
-        Map<String, ModelSignature> signatures = new HashMap<>();
-        Set<String> rejected = new LinkedHashSet<>();
-        models.forEach((id, s) -> {
+        return restore(models, cachedDistances, null);
+    }
+
+    /** The family correlations: the families are found from them; every other value waits for its family's tree. */
+    @Override
+    public List<String> metricsToRestore() {
+        return List.of(METRIC_PREFIX + PairDistance.CORRELATION);
+    }
+
+    @Override
+    public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances,
+                               java.util.function.Function<java.util.Collection<String>, List<PairDistance>> moreDistances) {
+        Map<String, ModelSignature> signatures = new java.util.concurrent.ConcurrentHashMap<>();
+        Set<String> rejected = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
+        models.entrySet().parallelStream().forEach(m -> {
+            String id = m.getKey();
+            Signature s = m.getValue();
             try {
                 if (!VERSION.equals(s.statisticsVersion())) {
                     throw new IllegalArgumentException("statistics version " + s.statisticsVersion());
@@ -115,9 +135,17 @@ final class IncrementalLineage implements LineageAdapter {
         });
         List<PairDistance> rows = rows(cachedDistances);
         index = new LineageIndex(recipe, clustering, extractor);
-        index.restore(signatures, rows);
-        // The store has the restored rows; anything the trees below need beyond them is computed
-        // now and goes out with the next change.
+        index.restore(new java.util.TreeMap<>(signatures), rows,
+                moreDistances == null ? null : ids -> rows(moreDistances.apply(ids)));
+        // Trees that depend on their members only stay unbuilt until their members change; the
+        // others (hub families over candidate pairs) are built now, and anything they need beyond
+        // the restored rows goes out with the next change.
+        restoredUnbuilt = new HashSet<>();
+        for (ModelCluster f : index.families()) {
+            if (index.treeDependsOnMembersOnly(f)) {
+                restoredUnbuilt.add(f.members());
+            }
+        }
         reportedTrees = new HashMap<>();
         Map<List<String>, FamilyState> states = currentStates(reportedTrees);
         reported = states;
@@ -201,17 +229,27 @@ final class IncrementalLineage implements LineageAdapter {
     /** Every family's state now; {@code treesOut} gets the trees they were made from. */
     private Map<List<String>, FamilyState> currentStates(Map<List<String>, LineageTree> treesOut) {
         List<ModelCluster> families = index.families();
-        List<LineageTree> trees = index.trees();
+        List<LineageTree> trees = index.trees(f -> !restoredUnbuilt.contains(f.members()));
         Map<List<String>, FamilyState> out = new HashMap<>();
         for (int i = 0; i < families.size(); i++) {
             ModelCluster f = families.get(i);
             LineageTree t = trees.get(i);
+            if (t == null) {
+                continue; // as restored: neither built nor changed
+            }
             FamilyState kept = reportedTrees.get(f.members()) == t ? reported.get(f.members()) : null;
             if (kept == null && !t.members().equals(f.members())) {
                 throw new IllegalStateException("trees out of family order: " + t.members() + " vs " + f.members());
             }
             out.put(f.members(), kept != null ? kept : state(f, t));
             treesOut.put(f.members(), t);
+        }
+        if (!restoredUnbuilt.isEmpty()) {
+            // a restored family whose members changed is gone for good: should the same members
+            // come back (a model added, then removed), its tree is built and reported like any other
+            Set<List<String>> now = new HashSet<>();
+            families.forEach(f -> now.add(f.members()));
+            restoredUnbuilt.retainAll(now);
         }
         return out;
     }
@@ -248,6 +286,11 @@ final class IncrementalLineage implements LineageAdapter {
     /** For tests: every family as last reported. */
     Collection<FamilyState> familyStates() {
         return reported.values();
+    }
+
+    /** For tests: every family's tree, built now where it was not (from the stored values, read first). */
+    List<LineageTree> trees() {
+        return index.trees();
     }
 
     /** For tests: every model the engine holds. */

@@ -66,6 +66,27 @@ interface LineageAdapter {
      */
     Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances);
 
+    /**
+     * As {@link #restore(Map, List)}, given only the cached distances of {@link
+     * #metricsToRestore()}; the engine reads the others from {@code moreDistances} (given a family's
+     * member ids, the stored distances among them of the other metrics) when it first needs a
+     * family's values, so a restore for work on one family does not read every family's.
+     *
+     * @param models          the processed models, by id
+     * @param cachedDistances the stored distances among them of {@link #metricsToRestore()}
+     * @param moreDistances   the stored distances of the other metrics among the given models
+     * @return the models whose statistics could not be read back (they must be processed again)
+     */
+    default Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances,
+                                java.util.function.Function<java.util.Collection<String>, List<PairDistance>> moreDistances) {
+        return restore(models, cachedDistances);
+    }
+
+    /** The metrics whose cached distances {@link #restore(Map, List, java.util.function.Function)} is given at once. */
+    default List<String> metricsToRestore() {
+        return distanceMetrics();
+    }
+
     /** Places a model in a family and recomputes that family's tree. */
     Outcome add(String modelId, Signature signature);
 

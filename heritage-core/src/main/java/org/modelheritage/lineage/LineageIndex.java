@@ -113,6 +113,14 @@ public final class LineageIndex {
      */
     private LineageIndex cachedIn;
 
+    /**
+     * Where cached pair values that {@link #restore} was not given are read, among a family's
+     * members, the first time the family's tree is needed; null when everything was given.
+     */
+    private java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> storedRows;
+    /** Restored models whose cached pair values {@link #storedRows} has not been asked for yet. */
+    private final java.util.Set<String> unfetched = new java.util.HashSet<>();
+
     /** Trees built from scratch and trees grown by one model, for tests and monitoring. */
     private int treesBuilt;
     private int treesGrown;
@@ -199,10 +207,14 @@ public final class LineageIndex {
      * @throws NullPointerException when {@code signature} is null
      */
     public synchronized void add(String modelId, ModelSignature signature) {
-        requireNew(modelId);
         Objects.requireNonNull(signature, "signature");
+        add(modelId, signature, SketchEmbedding.of(signature));
+    }
+
+    /** As {@link #add(String, ModelSignature)}, its embedding ({@link SketchEmbedding#of}) given. */
+    private synchronized void add(String modelId, ModelSignature signature, float[] embedding) {
+        requireNew(modelId);
         String architecture = signature.architecture();
-        float[] embedding = SketchEmbedding.of(signature);
         // who it is compared with is decided before it is in, as a probe decides it
         java.util.Set<String> near = families == null ? null : familyCandidates(modelId, architecture, embedding);
         models.put(modelId, signature);
@@ -335,6 +347,7 @@ public final class LineageIndex {
         List<ModelCluster> joined = sameArchitecture.stream().filter(f -> family.contains(f.firstMember()))
                 .sorted(java.util.Comparator.comparingInt(ModelCluster::size).reversed().thenComparing(ModelCluster::firstMember))
                 .toList();
+        fetchRows(family.members().stream().filter(id -> !id.equals(cid)).toList());
         LineageIndex scratch = scratchFor(family, cid, candidate, embedding, cachedRows);
         LineageTree tree = scratch.treeOf(cid).orElseThrow();
         Map<String, PairMetrics> metrics = new HashMap<>();
@@ -508,14 +521,15 @@ public final class LineageIndex {
         metrics.keySet().removeIf(k -> k.involves(modelId));
         dots.keySet().removeIf(k -> k.involves(modelId));
         evidence.values().forEach(m -> m.keySet().removeIf(k -> k.involves(modelId)));
-        boolean built = trees.keySet().stream().anyMatch(members -> members.contains(modelId));
+        unfetched.remove(modelId);
+        java.util.Set<String> was = new java.util.HashSet<>();
+        trees.keySet().stream().filter(members -> members.contains(modelId)).forEach(was::addAll);
         families = null;
         trees.keySet().removeIf(members -> members.contains(modelId));
         states.keySet().removeIf(members -> members.contains(modelId));
         growths.clear();
-        if (built) {
-            trees();
-        }
+        // the tree it was in is built again now (its family or the parts it split into)
+        trees(f -> f.members().stream().anyMatch(was::contains));
         return true;
     }
 
@@ -610,6 +624,7 @@ public final class LineageIndex {
     }
 
     private LineageTree buildTree(ModelCluster f) {
+        fetchRows(f.members());
         if (sparseRecipe() && f.members().size() > sparseAbove) {
             // a hub-sized family: grown by the new model's candidate pairs, or its candidate pairs
             // computed in parallel and a tree built on them
@@ -685,6 +700,33 @@ public final class LineageIndex {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The trees of the families {@code which} accepts, in {@link #families()} order; the others'
+     * are neither built nor looked at (null in their place).
+     *
+     * @param which the families whose trees are wanted
+     * @return one entry per family of {@link #families()}: its tree, or null when {@code which} refused it
+     */
+    public synchronized List<LineageTree> trees(java.util.function.Predicate<ModelCluster> which) {
+        List<LineageTree> out = new ArrayList<>();
+        for (ModelCluster f : families()) {
+            out.add(which.test(f) ? trees.computeIfAbsent(f.members(), m -> buildTree(f)) : null);
+        }
+        return out;
+    }
+
+    /**
+     * Whether a family's tree depends on its members only, so that it stays the same while they
+     * do: true for a family compared over all its pairs; false for a hub-sized one built over
+     * candidate pairs, which models of other families can change.
+     *
+     * @param family a family
+     * @return true when only a change of its members changes its tree
+     */
+    public boolean treeDependsOnMembersOnly(ModelCluster family) {
+        return !(sparseRecipe() && family.members().size() > sparseAbove);
     }
 
     /** {@return every family's tree, in {@link #families()} order; trees not built yet are built now} */
@@ -816,12 +858,55 @@ public final class LineageIndex {
      * @throws IllegalArgumentException when a model id is already in the index
      */
     public synchronized void restore(Map<String, ModelSignature> signatures, Collection<PairDistance> rows) {
-        signatures.forEach(this::add);
+        restore(signatures, rows, null);
+    }
+
+    /**
+     * As {@link #restore(Map, Collection)}, with the cached values the families need (their
+     * correlations, for instance) given and the rest read from {@code moreRows} when first needed:
+     * the values among a family's members, the first time its tree is built or a probe places a
+     * model in it. A restore for one family's work then reads that family's values, not the group's.
+     *
+     * @param signatures the models to add, by id; none may be in the index already
+     * @param rows       cached pairwise values known now, as {@link #pairwiseValues()} gives them
+     * @param moreRows   given the ids of a family's members, the cached values among them; null when
+     *                   {@code rows} holds every cached value
+     * @throws IllegalArgumentException when a model id is already in the index
+     * @throws NullPointerException when a signature is null
+     */
+    public synchronized void restore(Map<String, ModelSignature> signatures, Collection<PairDistance> rows,
+            java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> moreRows) {
+        if (moreRows != null) {
+            storedRows = moreRows;
+            unfetched.addAll(signatures.keySet());
+        }
+        signatures.values().forEach(s -> Objects.requireNonNull(s, "signature"));
+        // the embeddings are most of a restore's work, and independent: computed on every core first
+        Map<String, float[]> embeddings = new ConcurrentHashMap<>();
+        signatures.entrySet().parallelStream().forEach(e -> embeddings.put(e.getKey(), SketchEmbedding.of(e.getValue())));
+        if (models.isEmpty() && families == null) {
+            // a new index: the candidate lists of each architecture built at once, not model by model
+            Map<String, Map<String, float[]>> byArchitecture = new TreeMap<>();
+            signatures.forEach((id, s) -> byArchitecture.computeIfAbsent(s.architecture(), a -> new LinkedHashMap<>())
+                    .put(id, embeddings.get(id)));
+            models.putAll(signatures);
+            byArchitecture.forEach(candidates::addAll);
+        } else {
+            signatures.forEach((id, s) -> add(id, s, embeddings.get(id)));
+        }
         putRows(rows);
         families = null;
         trees.clear();
         states.clear();
         growths.clear();
+    }
+
+    /** The cached values among these models that {@link #storedRows} holds, read once per restored model. */
+    private void fetchRows(Collection<String> ids) {
+        if (storedRows != null && ids.stream().anyMatch(unfetched::contains)) {
+            putRows(storedRows.apply(ids));
+            unfetched.removeAll(ids);
+        }
     }
 
     /** Cached values from storage rows; rows about unknown models, or incomplete metric sets, ignored. */

@@ -3,6 +3,7 @@ package org.modelheritage.store;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.modelheritage.lineage.LineageEdge;
@@ -192,6 +193,22 @@ public interface MetadataStore extends AutoCloseable {
      * @return a fresh copy of the bytes, or empty when none are stored under this version
      */
     Optional<byte[]> statistics(String modelId, String version);
+
+    /**
+     * The statistics stored for several models under this version, in one read where the store
+     * can (the default asks {@link #statistics(String, String)} model by model).
+     *
+     * @param modelIds the models; duplicates are ignored
+     * @param version  the encoding's version label
+     * @return a fresh copy of each model's bytes, by id; models with none under this version are absent
+     */
+    default Map<String, byte[]> statistics(Collection<String> modelIds, String version) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        for (String id : new java.util.LinkedHashSet<>(modelIds)) {
+            statistics(id, version).ifPresent(bytes -> out.put(id, bytes));
+        }
+        return out;
+    }
 
     // ---- jobs
 

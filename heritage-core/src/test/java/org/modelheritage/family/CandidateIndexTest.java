@@ -57,6 +57,39 @@ class CandidateIndexTest {
     }
 
     @Test
+    void listsBuiltAtOnceAreTheListsOfAddingOneByOne() {
+        for (long seed = 1; seed <= 3; seed++) {
+            List<float[]> e = embeddings(120, seed);
+            CandidateIndex oneByOne = new CandidateIndex(8);
+            java.util.Map<String, float[]> all = new java.util.LinkedHashMap<>();
+            for (int i = e.size() - 1; i >= 0; i--) { // another order than the bulk one's
+                oneByOne.add(String.format("m%03d", i), "arch", e.get(i));
+            }
+            for (int i = 0; i < e.size(); i++) {
+                all.put(String.format("m%03d", i), e.get(i));
+            }
+            CandidateIndex atOnce = new CandidateIndex(8);
+            atOnce.add("other", "another arch", e.get(0));
+            atOnce.addAll("arch", all);
+            assertEquals(e.size(), atOnce.size("arch"));
+            for (String id : all.keySet()) {
+                assertEquals(oneByOne.nearest(id), atOnce.nearest(id), id);
+                assertEquals(oneByOne.candidates(id), atOnce.candidates(id), id);
+            }
+            // models added later go one by one, to the same lists
+            float[] late = e.get(5).clone();
+            List<String[]> droppedOne = oneByOne.add("z", "arch", late);
+            List<String[]> droppedAtOnce = atOnce.add("z", "arch", late);
+            assertEquals(droppedOne.stream().map(List::of).collect(java.util.stream.Collectors.toSet()),
+                    droppedAtOnce.stream().map(List::of).collect(java.util.stream.Collectors.toSet()));
+            assertFalse(droppedOne.isEmpty());
+            for (String id : all.keySet()) {
+                assertEquals(oneByOne.nearest(id), atOnce.nearest(id), id);
+            }
+        }
+    }
+
+    @Test
     void candidatesIfAddedAreTheCandidatesAfterTheAdd() {
         List<float[]> e = embeddings(80, 7);
         CandidateIndex index = new CandidateIndex(6);

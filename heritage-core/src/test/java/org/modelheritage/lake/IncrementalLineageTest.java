@@ -112,6 +112,34 @@ class IncrementalLineageTest {
         assertEquals(EdgeKind.FINE_TUNE, later.families().get(0).edges().get(0).kind());
     }
 
+    /**
+     * A restore builds no tree of a family compared over all its pairs until its members change;
+     * a family whose members come back to those restored (a model added, then removed) is reported
+     * again, with the tree it has then.
+     */
+    @Test
+    void aRestoredFamilyIsBuiltWhenItsMembersChangeEvenBackToTheRestoredOnes() throws IOException {
+        Map<String, float[]> a = SyntheticModels.root(1);
+        Map<String, float[]> b = SyntheticModels.fineTune(a, 0.004, 3);
+        Map<String, float[]> c = SyntheticModels.fineTune(b, 0.004, 4);
+        add("a", a, DType.F32);
+        add("b", b, DType.F32);
+        add("c", c, DType.F32);
+        add("z", SyntheticModels.root(9), DType.F32);
+
+        IncrementalLineage reopened = new IncrementalLineage();
+        assertEquals(Set.of(), reopened.restore(signatures, new ArrayList<>(stored.values())));
+        assertEquals(List.of(), List.copyOf(reopened.familyStates()), "no tree built by the restore");
+
+        LineageAdapter.Outcome added = reopened.add("x", signatureOf(SyntheticModels.fineTune(b, 0.004, 5)));
+        assertEquals(Set.of(Set.of("a", "b", "c", "x")), members(added), "z's family untouched: not built, not reported");
+        assertEquals(Set.of("a>b:FINE_TUNE", "b>c:FINE_TUNE", "b>x:FINE_TUNE"), edges(added.families().get(0)));
+
+        LineageAdapter.Outcome removed = reopened.remove("x");
+        assertEquals(Set.of(Set.of("a", "b", "c")), members(removed), "the restored members again: reported");
+        assertEquals(Set.of("a>b:FINE_TUNE", "b>c:FINE_TUNE"), edges(removed.families().get(0)));
+    }
+
     LineageAdapter.Signature signatureOf(Map<String, float[]> weights) throws IOException {
         return engine.signature(SyntheticModels.file(weights));
     }

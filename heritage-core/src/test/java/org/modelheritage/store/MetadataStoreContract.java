@@ -775,6 +775,14 @@ public abstract class MetadataStoreContract {
         assertArrayEquals(big, store.statistics("m", "v2").orElseThrow());
         assertArrayEquals(new byte[0], store.statistics("m", "empty").orElseThrow());
         assertEquals(Optional.empty(), store.statistics("m", "v3"));
+        store.insertModel(model("n", "n"));
+        store.apply(ChangeSet.builder().putStatistics("n", "v1", new byte[] {9}).putStatistics("n", "v2", new byte[] {8}).build());
+        Map<String, byte[]> both = store.statistics(List.of("m", "n", "m", "absent"), "v1");
+        assertEquals(Set.of("m", "n"), both.keySet(), "one read of several models, absent ones left out");
+        assertArrayEquals(every, both.get("m"));
+        assertArrayEquals(new byte[] {9}, both.get("n"));
+        assertArrayEquals(big, store.statistics(List.of("m"), "v2").get("m"));
+        assertEquals(Map.of(), store.statistics(List.of("m", "n"), "v3"));
         store.apply(ChangeSet.builder().putStatistics("m", "v1", new byte[] {1, 2, 3}).build());
         assertArrayEquals(new byte[] {1, 2, 3}, store.statistics("m", "v1").orElseThrow());
         assertThrows(NoSuchRecordException.class,

@@ -210,7 +210,9 @@ class LakeLineageTest {
             try (FamilyGroups.Group g = lake.groups().open(key, null)) {
                 IncrementalLineage engine = (IncrementalLineage) g.engine();
                 assertEquals(4, engine.modelIds().size());
-                assertEquals(Set.of(), engine.rowsNotHandedOut(), "every pairwise value came back from the store");
+                assertEquals(Set.of(), engine.rowsNotHandedOut(), "the correlations came back from the store");
+                assertEquals(2, engine.trees().size(), "the family and 'other', built now");
+                assertEquals(Set.of(), engine.rowsNotHandedOut(), "the family's values read from the store, none recomputed");
             }
             assertEquals(4, lake.groups().cachedModels());
 

@@ -437,6 +437,27 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Map<String, byte[]> statistics(Collection<String> modelIds, String version) {
+        Set<String> ids = new LinkedHashSet<>(modelIds);
+        return read(tx -> {
+            Map<String, byte[]> found = new HashMap<>();
+            for (List<String> chunk : chunks(ids)) {
+                List<Object> params = new ArrayList<>();
+                params.add(version);
+                params.addAll(chunk);
+                try (ResultSet rs = tx.ps("SELECT model_id, data FROM model_statistics WHERE version = ? AND model_id IN ("
+                        + placeholders(chunk.size()) + ")", params.toArray()).executeQuery()) {
+                    while (rs.next()) {
+                        byte[] data = rs.getBytes(2);
+                        found.put(rs.getString(1), data == null ? new byte[0] : data);
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
     public Optional<Job> job(String modelId) {
         return read(tx -> first(loadJobs(tx, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE model_id = ?", modelId)));
     }
