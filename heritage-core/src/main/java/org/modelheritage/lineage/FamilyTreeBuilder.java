@@ -490,11 +490,99 @@ final class FamilyTreeBuilder {
             for (int k = 0; k < s.tree.size(); k++) {
                 int a = s.tree.a()[k];
                 int b = s.tree.b()[k];
-                current.add(rank[a] < rank[b] ? ((long) a << 32) | b : ((long) b << 32) | a);
+                current.add(rank[a] < rank[b] ? SpanningState.edgeKey(a, b) : SpanningState.edgeKey(b, a));
             }
             s.edgeValues.keySet().retainAll(current);
         }
-        return new Result(finish(family, orient(s, rank), List.of(), Special.NONE, s.lowRank), s);
+        return new Result(finishGrown(family, orient(s, rank), s), s);
+    }
+
+    /**
+     * What {@link #finish} makes of a grown sparse backbone (no duplicates, quantised copies or
+     * merges), over vertex numbers instead of id maps: the sibling check, each edge's kind and
+     * continuation are functions of the two or three vertices they read, kept per child in the
+     * state and computed again only for the children whose parent or grandparent changed. The
+     * children are walked in id order, as {@link #finish} sorts them, so the edges, their order
+     * and every confidence are the same.
+     */
+    private LineageTree finishGrown(ModelCluster family, Backbone b, SpanningState s) {
+        List<String> ids = b.ids();
+        int n = ids.size();
+        s.ensureEdgeCaches(n);
+        int[] byId = new int[n];
+        for (int v = 0; v < n; v++) {
+            byId[s.rank[v]] = v;
+        }
+        int[] parent = b.parent().clone();
+        if (!s.lowRank && recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL) {
+            // liftSiblings: the same rounds, the children in id order, parents moved in place
+            for (int round = 0; round < 3; round++) {
+                boolean changed = false;
+                for (int k = 0; k < n; k++) {
+                    int c = byId[k];
+                    int p = parent[c];
+                    if (p < 0 || parent[p] < 0) {
+                        continue;
+                    }
+                    int g = parent[p];
+                    if (s.liftGrandparent[c] != g || s.liftParent[c] != p) {
+                        double gp = pm(ids.get(g), ids.get(p)).distance(false);
+                        double shortfall = gp + pm(ids.get(p), ids.get(c)).distance(false)
+                                - pm(ids.get(g), ids.get(c)).distance(false);
+                        s.lift[c] = gp > 0 && shortfall > SIBLING_SHORTFALL * gp;
+                        s.liftGrandparent[c] = g;
+                        s.liftParent[c] = p;
+                    }
+                    if (s.lift[c]) {
+                        parent[c] = g;
+                        changed = true;
+                    }
+                }
+                if (!changed) {
+                    break;
+                }
+            }
+        }
+        List<LineageEdge> edges = new ArrayList<>(n);
+        List<String> roots = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            int c = byId[k];
+            int p = parent[c];
+            if (p < 0) {
+                roots.add(ids.get(c));
+                continue;
+            }
+            String pid = ids.get(p);
+            String cid = ids.get(c);
+            if (s.kindParent[c] != p) {
+                PairMetrics pair = pm(pid, cid);
+                s.kind[c] = resized(pid, cid) ? EdgeKind.RESIZE
+                        : pair.rankRatio() < LOW_RANK_RATIO && !pair.duplicate() ? EdgeKind.ADAPTER
+                        : EdgeKind.FINE_TUNE;
+                s.kindParent[c] = p;
+            }
+            EdgeKind kind = s.kind[c];
+            int g = parent[p];
+            double continuation = 0.0;
+            if (g >= 0) {
+                if (s.continuationGrandparent[c] != g || s.continuationParent[c] != p) {
+                    s.continuation[c] = Math.max(0.0, continuation(ids.get(g), pid, cid));
+                    s.continuationGrandparent[c] = g;
+                    s.continuationParent[c] = p;
+                }
+                continuation = s.continuation[c];
+            }
+            double confidence = Confidence.of(pid, cid, kind, b.margin()[c], b.agreement()[c], b.consensus(),
+                    b.tailDecided(), continuation);
+            LineageEdge e = s.edge[c];
+            if (e == null || e.parentId() != pid || e.kind() != kind
+                    || Double.doubleToLongBits(e.confidence()) != Double.doubleToLongBits(confidence)) {
+                e = new LineageEdge(pid, cid, confidence, kind);
+                s.edge[c] = e;
+            }
+            edges.add(e);
+        }
+        return new LineageTree(family.members(), roots, edges, s.lowRank, b.mode());
     }
 
     private static double clamp(double c) {
@@ -759,16 +847,17 @@ final class FamilyTreeBuilder {
             prior[k] = Math.signum(s.kurtosis.get(lo[k]) - s.kurtosis.get(hi[k]));
         }
         Rooted r0 = root(nbr, via, byId[0], n);
+        double[][] kept = keptValues(s, lo, hi);
         if (recipe.signal() == DirectionSignal.ADAPTIVE) {
             // ties between roots go to the continuous norm growth, not to ids: votes are averages of
             // signs and tie often
-            prior = edgeValues(s, NORM_GROWTH_SLOT, lo, hi, false, k -> normGrowth(ids.get(lo[k]), ids.get(hi[k])));
+            prior = edgeValues(kept, NORM_GROWTH_SLOT, lo, false, k -> normGrowth(ids.get(lo[k]), ids.get(hi[k])));
         }
         double[] pri = rootScores(prior, 1, lo, r0, byId, n);
         Reading best;
         boolean tailDecided = recipe.signal() == DirectionSignal.SPECTRAL_TAIL;
         if (recipe.signal() != DirectionSignal.ADAPTIVE) {
-            best = read(votes(s, recipe.signal(), ids, lo, hi), pri, null, lo, r0, byId, n, signs());
+            best = read(votes(kept, recipe.signal(), ids, lo, hi), pri, null, lo, r0, byId, n, signs());
         } else {
             // Each signal is read both ways; the one that orients the tree most consistently decides
             // (in a branching tree only the right root and reading make a signal agree on every
@@ -785,8 +874,8 @@ final class FamilyTreeBuilder {
             // weight-decay way (the child shed tail energy, the reading it was derived for).
             // Kurtosis, read either way, decides where it agrees better than both: Adam
             // fine-tunes of small MLPs, where neither the norm nor the tail holds.
-            double[] norm = votes(s, DirectionSignal.NORM, ids, lo, hi);
-            double[] tail = votes(s, DirectionSignal.SPECTRAL_TAIL, ids, lo, hi);
+            double[] norm = votes(kept, DirectionSignal.NORM, ids, lo, hi);
+            double[] tail = votes(kept, DirectionSignal.SPECTRAL_TAIL, ids, lo, hi);
             double product = 0;
             for (int k = 0; k < m; k++) {
                 product += norm[k] * tail[k];
@@ -799,7 +888,7 @@ final class FamilyTreeBuilder {
             Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
             tailDecided = byTail.score() > byNorm.score() + needed + 1e-9;
-            double[] kurt = votes(s, DirectionSignal.KURTOSIS, ids, lo, hi);
+            double[] kurt = votes(kept, DirectionSignal.KURTOSIS, ids, lo, hi);
             Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs());
             double rival = tailDecided ? byTail.score() : byNorm.score();
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
@@ -835,7 +924,7 @@ final class FamilyTreeBuilder {
                     alt = Math.min(alt, others == null ? s.table.get(v, c) : otherDistance[x]);
                 }
             }
-            double own = s.table.get(p, c);
+            double own = s.treeDistance != null ? s.treeDistance[t.edge[c]] : s.table.get(p, c);
             margin[c] = Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - own / alt);
             agreement[c] = bestSign * directed(ev, lo, t.edge[c], p);
             distance[c] = own;
@@ -1185,9 +1274,28 @@ final class FamilyTreeBuilder {
     }
 
     /** One signal's evidence on every tree edge, for the orientation lower id -> higher id. */
-    private double[] votes(SpanningState s, DirectionSignal signal, List<String> ids, int[] lo, int[] hi) {
-        return edgeValues(s, signal.ordinal(), lo, hi, true,
+    private double[] votes(double[][] kept, DirectionSignal signal, List<String> ids, int[] lo, int[] hi) {
+        return edgeValues(kept, signal.ordinal(), lo, true,
                 k -> evidence.evidence(ids.get(lo[k]), ids.get(hi[k]), signal));
+    }
+
+    /**
+     * What a sparse state kept of each tree edge's values (one lookup per edge, NaN where not
+     * computed yet), or null for a dense state, which keeps none.
+     */
+    private static double[][] keptValues(SpanningState s, int[] lo, int[] hi) {
+        if (!s.sparse()) {
+            return null;
+        }
+        double[][] kept = new double[lo.length][];
+        for (int k = 0; k < lo.length; k++) {
+            kept[k] = s.edgeValues.computeIfAbsent(SpanningState.edgeKey(lo[k], hi[k]), e -> {
+                double[] v = new double[NORM_GROWTH_SLOT + 1];
+                Arrays.fill(v, Double.NaN);
+                return v;
+            });
+        }
+        return kept;
     }
 
     /** Where {@link #edgeValues} keeps the norm growth. */
@@ -1197,23 +1305,17 @@ final class FamilyTreeBuilder {
      * A value per tree edge: computed, or for a sparse state read from what it kept of the edges
      * it had (the values of an edge never change, and a grown tree keeps most of its edges).
      */
-    private static double[] edgeValues(SpanningState s, int slot, int[] lo, int[] hi, boolean parallel,
+    private static double[] edgeValues(double[][] kept, int slot, int[] lo, boolean parallel,
             java.util.function.IntToDoubleFunction compute) {
         int m = lo.length;
         double[] out = new double[m];
-        if (!s.sparse()) {
+        if (kept == null) {
             java.util.stream.IntStream ks = java.util.stream.IntStream.range(0, m);
             (parallel ? ks.parallel() : ks).forEach(k -> out[k] = compute.applyAsDouble(k));
             return out;
         }
         List<Integer> missing = new ArrayList<>();
-        double[][] kept = new double[m][];
         for (int k = 0; k < m; k++) {
-            kept[k] = s.edgeValues.computeIfAbsent(((long) lo[k] << 32) | hi[k], e -> {
-                double[] v = new double[NORM_GROWTH_SLOT + 1];
-                Arrays.fill(v, Double.NaN);
-                return v;
-            });
             if (Double.isNaN(kept[k][slot])) {
                 missing.add(k);
             } else {

@@ -34,10 +34,59 @@ final class SpanningState {
     /** The tree's edges in ascending edge order (as {@link #tree} lists them), with their distances. */
     double[] treeDistance;
     /**
-     * Values the orientation reads per tree edge, by edge ({@code lower-id vertex << 32 | other}):
+     * Values the orientation reads per tree edge, by edge ({@link #edgeKey}):
      * the direction evidence per signal (by ordinal) and the norm growth (last), NaN until computed.
      */
     final Map<Long, double[]> edgeValues = new HashMap<>();
+
+    /**
+     * The key of tree edge (lower-id vertex, other vertex) in {@link #edgeValues}: the pair as one
+     * long times an odd constant (one to one), so that {@link Long#hashCode} spreads it; the pair
+     * itself as a long hashes to {@code lo ^ hi}, which collides for most edges of a hub.
+     */
+    static long edgeKey(int lo, int hi) {
+        return (((long) lo << 32) | (hi & 0xffffffffL)) * 0x9E3779B97F4A7C15L;
+    }
+
+    // ---- what the tree's edges were scored from, per child vertex (a sparse state grown by
+    // FamilyTreeBuilder.growSparse): each value is a function of the vertices named beside it alone,
+    // so it is computed again only when those change
+
+    /** Per child vertex: the parent its {@link #kind} was found for (-1: none yet). */
+    int[] kindParent = new int[0];
+    /** Per child vertex: the edge kind from {@link #kindParent}. */
+    EdgeKind[] kind = new EdgeKind[0];
+    /** Per child vertex: the grandparent and parent its {@link #continuation} was computed for. */
+    int[] continuationGrandparent = new int[0];
+    int[] continuationParent = new int[0];
+    double[] continuation = new double[0];
+    /** Per child vertex: the grandparent and parent its sibling check ({@link #lift}) was read for. */
+    int[] liftGrandparent = new int[0];
+    int[] liftParent = new int[0];
+    boolean[] lift = new boolean[0];
+    /** Per child vertex: the edge last made for it (reused while its values stay the same). */
+    LineageEdge[] edge = new LineageEdge[0];
+
+    /** Makes the per-child arrays hold at least n vertices (new entries unknown). */
+    void ensureEdgeCaches(int n) {
+        int old = kindParent.length;
+        if (old >= n) {
+            return;
+        }
+        int size = Math.max(n, old + (old >> 1) + 16);
+        kindParent = java.util.Arrays.copyOf(kindParent, size);
+        kind = java.util.Arrays.copyOf(kind, size);
+        continuationGrandparent = java.util.Arrays.copyOf(continuationGrandparent, size);
+        continuationParent = java.util.Arrays.copyOf(continuationParent, size);
+        continuation = java.util.Arrays.copyOf(continuation, size);
+        liftGrandparent = java.util.Arrays.copyOf(liftGrandparent, size);
+        liftParent = java.util.Arrays.copyOf(liftParent, size);
+        lift = java.util.Arrays.copyOf(lift, size);
+        edge = java.util.Arrays.copyOf(edge, size);
+        java.util.Arrays.fill(kindParent, old, size, -1);
+        java.util.Arrays.fill(continuationParent, old, size, -1);
+        java.util.Arrays.fill(liftParent, old, size, -1);
+    }
     /**
      * Where each vertex's candidate merge parents end ({@link MergeDetector.Reach}), once its merge
      * check ran since its candidates last shrank; absent: not known (a null value: fewer than six).
