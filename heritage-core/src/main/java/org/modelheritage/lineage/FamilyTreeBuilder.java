@@ -916,15 +916,25 @@ final class FamilyTreeBuilder {
                 continue;
             }
             double alt = Double.POSITIVE_INFINITY;
+            double own;
             int[] others = s.table.neighbours(c); // null: every vertex
-            double[] otherDistance = others == null ? null : s.table.neighbourDistances(c);
-            for (int x = 0, end = others == null ? n : others.length; x < end; x++) {
-                int v = others == null ? x : others[x];
-                if (v != p && v != c && (start[v] < start[c] || start[v] >= start[c] + size[c])) {
-                    alt = Math.min(alt, others == null ? s.table.get(v, c) : otherDistance[x]);
+            if (others == null) {
+                for (int v = 0; v < n; v++) {
+                    if (v != p && v != c && (start[v] < start[c] || start[v] >= start[c] + size[c])) {
+                        alt = Math.min(alt, s.table.get(v, c));
+                    }
                 }
+                own = s.table.get(p, c);
+            } else {
+                double[] otherDistance = s.table.neighbourDistances(c);
+                for (int x = 0; x < others.length; x++) {
+                    int v = others[x];
+                    if (v != p && v != c && (start[v] < start[c] || start[v] >= start[c] + size[c])) {
+                        alt = Math.min(alt, otherDistance[x]);
+                    }
+                }
+                own = s.treeDistance[t.edge[c]]; // the table's distance of the tree pair, kept
             }
-            double own = s.treeDistance != null ? s.treeDistance[t.edge[c]] : s.table.get(p, c);
             margin[c] = Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - own / alt);
             agreement[c] = bestSign * directed(ev, lo, t.edge[c], p);
             distance[c] = own;
@@ -1448,8 +1458,26 @@ final class FamilyTreeBuilder {
         }
     }
 
-    /** Sorts a neighbour list (and its edge numbers alongside) by rank; lists are short. */
+    /**
+     * Sorts a neighbour list (and its edge numbers alongside) by rank: insertion for short lists,
+     * keys packed as (rank, edge) and sorted for long ones (a hub's root has a third of the family).
+     */
     private static void sortByRank(int[] nbr, int[] via, int[] rank) {
+        if (nbr.length > 32) {
+            long[] keys = new long[nbr.length];
+            for (int i = 0; i < nbr.length; i++) {
+                keys[i] = ((long) rank[nbr[i]] << 32) | (i & 0xffffffffL);
+            }
+            Arrays.sort(keys);
+            int[] n0 = nbr.clone();
+            int[] v0 = via.clone();
+            for (int i = 0; i < nbr.length; i++) {
+                int from = (int) keys[i];
+                nbr[i] = n0[from];
+                via[i] = v0[from];
+            }
+            return;
+        }
         for (int i = 1; i < nbr.length; i++) {
             int v = nbr[i];
             int e = via[i];
