@@ -283,6 +283,47 @@ final class FamilyGroups {
         return signatures;
     }
 
+    /**
+     * Loads the largest family groups into the cache, as many as {@link #maxCachedModels} holds,
+     * each under its locks as a job would (a job waiting for a group waits at most for that
+     * group's load). Groups already cached are left as they are.
+     *
+     * @param stop asked between groups: true stops the warm-up
+     * @return the models loaded
+     */
+    int warmUp(java.util.function.BooleanSupplier stop) {
+        Map<String, Long> sizes = new HashMap<>();
+        for (int offset = 0; !stop.getAsBoolean(); offset += 500) {
+            List<org.modelheritage.store.Family> page = meta.families(offset, 500).items();
+            page.forEach(f -> sizes.merge(f.structuralHash(), f.memberCount(), Long::sum));
+            if (page.size() < 500) {
+                break;
+            }
+        }
+        List<Map.Entry<String, Long>> largest = new ArrayList<>(sizes.entrySet());
+        largest.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        long room = maxCachedModels;
+        int loaded = 0;
+        for (Map.Entry<String, Long> group : largest) {
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            if (group.getValue() < 2 || group.getValue() > room) {
+                continue; // a lone model needs no engine to be compared with; a group too large would push others out
+            }
+            synchronized (this) {
+                if (cache.containsKey(group.getKey())) {
+                    continue;
+                }
+            }
+            try (Group g = open(group.getKey(), null)) {
+                loaded += g.familyOf().size();
+                room -= group.getValue();
+            }
+        }
+        return loaded;
+    }
+
     /** The processed (READY) members of the families the store keys by {@code key}, by id. */
     private Map<String, Model> storedMembers(String key) {
         Map<String, Model> out = new TreeMap<>();
