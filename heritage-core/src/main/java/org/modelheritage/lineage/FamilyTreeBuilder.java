@@ -325,8 +325,9 @@ final class FamilyTreeBuilder {
      * (the new model's, and the ends of {@code lost}, the candidate pairs of the family the new
      * model pushed out of the candidate graph), and the spanning tree, which loses the lost pairs
      * it held (the pieces joined again over the pairs left) and gains the new vertex by one merge
-     * of its edges with the tree's (cycle property). Orienting the tree and scoring its edges is a
-     * pass over the tree's arrays, with every edge's direction evidence kept from earlier passes.
+     * of its edges with the tree's (cycle property). Orienting the tree is a pass over the tree's
+     * arrays, with every edge's direction evidence kept from earlier passes; scoring its edges reads
+     * pair values only for children whose parent or grandparent changed ({@link #finishGrown}).
      *
      * @return null when the model changes what the family is built on (it duplicates or quantises a
      *     member, is or makes a merge, tips the family into or out of the low-rank regime, or the
