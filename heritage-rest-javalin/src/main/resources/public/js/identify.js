@@ -2,121 +2,60 @@
 // where they would sit (family, parents, children, copies, nearest, each linked into the
 // catalog), and "Add to the lake" sends the same files to /api/models for real.
 
-import { ICONS, accessMessage, errorMessage, familyUrl, formatBytes, formatConfidence, html, kindBadge, modelUrl, raw, setHtml, storedToken } from './api.js';
+import { ICONS, accessMessage, errorMessage, familyUrl, formatConfidence, html, kindBadge, modelUrl, raw, setHtml } from './api.js';
+import { extensionOf, fileChooser, postFiles, progressBar } from './upload.js';
 
 const WEIGHT_EXTENSIONS = ['.safetensors', '.pt', '.pth', '.bin', '.json'];
 const byId = (id) => document.getElementById(id);
 const form = byId('identify-form');
-const dropzone = byId('dropzone');
-const fileInput = byId('file-input');
 const pick = byId('pick-files');
-const fileList = byId('file-list');
 const filesError = byId('files-error');
 const submit = byId('submit');
 const cancel = byId('cancel');
-const progress = byId('progress');
-const progressBar = byId('progress-bar');
-const progressFill = byId('progress-fill');
-const progressText = byId('progress-text');
-const progressPercent = byId('progress-percent');
 const answer = byId('answer');
 const errorBox = byId('identify-error');
 const addBox = byId('add-box');
 const nameInput = byId('name');
 const addButton = byId('add-to-lake');
 const addError = byId('add-error');
+const progress = progressBar({ box: byId('progress'), bar: byId('progress-bar'), fill: byId('progress-fill'),
+  text: byId('progress-text'), percent: byId('progress-percent') });
 
-let files = [];
 let xhr = null;
 
-const extensionOf = (name) => {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot).toLowerCase();
-};
-
-function addFiles(chosen) {
-  const byName = new Map(files.map((f) => [f.name, f]));
-  for (const f of chosen) byName.set(f.name, f);
-  files = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-  const first = files.find((f) => extensionOf(f.name) !== '.json') || files[0];
-  if (first) nameInput.value = first.name.replace(/\.(safetensors|pt|pth|bin|json)$/i, '');
-  renderFiles();
-}
-
-function renderFiles() {
-  setHtml(fileList, files.map((f, i) => html`<li class="file-item">
-      <span class="icon">${raw(ICONS.file)}</span>
-      <div class="meta"><div class="fname" title="${f.name}">${f.name}</div><div class="fsize">${formatBytes(f.size)}</div></div>
-      <button type="button" class="remove" data-index="${i}" aria-label="Remove ${f.name}">${raw(ICONS.close)}</button>
-    </li>`));
-  const bad = files.filter((f) => !WEIGHT_EXTENSIONS.includes(extensionOf(f.name)));
-  filesError.textContent = bad.length ? `${bad.map((f) => f.name).join(', ')}: not a weight file (use .safetensors, .pt, .pth or .bin).` : '';
-  dropzone.classList.toggle('has-files', files.length > 0);
-}
-
-fileList.addEventListener('click', (e) => {
-  const button = e.target.closest('button.remove');
-  if (!button || xhr) return;
-  files.splice(Number(button.dataset.index), 1);
-  renderFiles();
+const chooser = fileChooser({
+  dropzone: byId('dropzone'), fileInput: byId('file-input'), pick, fileList: byId('file-list'),
+  isBusy: () => xhr != null,
+  onAdd: (files) => {
+    const first = files.find((f) => extensionOf(f.name) !== '.json') || files[0];
+    if (first) nameInput.value = first.name.replace(/\.(safetensors|pt|pth|bin|json)$/i, '');
+  },
+  onChange: (files) => {
+    const bad = files.filter((f) => !WEIGHT_EXTENSIONS.includes(extensionOf(f.name)));
+    filesError.textContent = bad.length ? `${bad.map((f) => f.name).join(', ')}: not a weight file (use .safetensors, .pt, .pth or .bin).` : '';
+  },
 });
-pick.addEventListener('click', (e) => { e.stopPropagation(); fileInput.click(); });
-dropzone.addEventListener('click', (e) => { if (!xhr && e.target !== fileInput) fileInput.click(); });
-fileInput.addEventListener('change', () => { addFiles([...fileInput.files]); fileInput.value = ''; });
-for (const type of ['dragenter', 'dragover']) {
-  dropzone.addEventListener(type, (e) => { e.preventDefault(); if (!xhr) dropzone.classList.add('dragover'); });
-}
-dropzone.addEventListener('dragleave', (e) => { if (!dropzone.contains(e.relatedTarget)) dropzone.classList.remove('dragover'); });
-dropzone.addEventListener('drop', (e) => {
-  e.preventDefault();
-  dropzone.classList.remove('dragover');
-  if (!xhr && e.dataTransfer && e.dataTransfer.files.length) addFiles([...e.dataTransfer.files]);
-});
-window.addEventListener('dragover', (e) => e.preventDefault());
-window.addEventListener('drop', (e) => e.preventDefault());
-
-function setProgress(loaded, total, verb) {
-  const pct = total > 0 ? Math.min(100, Math.floor((loaded / total) * 100)) : 0;
-  progressFill.style.width = `${pct}%`;
-  progressBar.setAttribute('aria-valuenow', String(pct));
-  progressPercent.textContent = `${pct}%`;
-  progressText.textContent = loaded >= total && total > 0 ? 'Sent, the lake is reading the weights…' : `${verb} ${formatBytes(loaded)} of ${formatBytes(total)}`;
-}
 
 function setBusy(busy) {
   submit.disabled = busy;
   pick.disabled = busy;
   addButton.disabled = busy;
   cancel.hidden = !busy;
+  chooser.setBusy(busy);
 }
 
-/** Sends the files with a progress bar; calls back with (status, parsed body, request). */
-function send(path, extraFields, verb, done) {
-  const data = new FormData();
-  for (const [k, v] of extraFields) data.append(k, v);
-  for (const f of files) data.append('file', f, f.name);
-  xhr = new XMLHttpRequest();
-  xhr.open('POST', path);
-  xhr.setRequestHeader('Accept', 'application/json');
-  const token = storedToken();
-  if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
-  const total = files.reduce((sum, f) => sum + f.size, 0);
-  progress.hidden = false;
-  setProgress(0, total, verb);
+/** Sends the chosen files with a progress bar; calls back with (status, parsed body, request). */
+function send(path, fields, verb, done) {
+  const files = chooser.files();
+  const show = (loaded, total) => progress.show(loaded, total, verb, 'Sent, the lake is reading the weights…');
+  show(0, files.reduce((sum, f) => sum + f.size, 0));
   setBusy(true);
-  xhr.upload.addEventListener('progress', (ev) => { if (ev.lengthComputable) setProgress(ev.loaded, ev.total, verb); });
-  xhr.addEventListener('load', () => {
-    const request = xhr;
-    xhr = null;
-    setBusy(false);
-    progress.hidden = true;
-    let body = null;
-    try { body = request.responseText ? JSON.parse(request.responseText) : null; } catch (err) { body = null; }
-    done(request.status, body, request);
+  const finish = () => { xhr = null; setBusy(false); progress.hide(); };
+  xhr = postFiles(path, fields, files, {
+    progress: show,
+    done: (status, body, request) => { finish(); done(status, body, request); },
+    aborted: finish,
   });
-  xhr.addEventListener('error', () => { xhr = null; setBusy(false); progress.hidden = true; done(0, null, null); });
-  xhr.addEventListener('abort', () => { xhr = null; setBusy(false); progress.hidden = true; });
-  xhr.send(data);
 }
 
 function failure(box, title, status, body, request) {
@@ -160,7 +99,7 @@ form.addEventListener('submit', (e) => {
   e.preventDefault();
   if (xhr) return;
   errorBox.innerHTML = '';
-  if (!files.length) { filesError.textContent = 'Choose at least one weight file.'; pick.focus(); return; }
+  if (!chooser.files().length) { filesError.textContent = 'Choose at least one weight file.'; pick.focus(); return; }
   send('/api/identify', [], 'Sending', (status, body, request) => {
     if (status === 200 && body) {
       renderAnswer(body);
@@ -172,7 +111,7 @@ form.addEventListener('submit', (e) => {
 });
 
 addButton.addEventListener('click', () => {
-  if (xhr || !files.length) return;
+  if (xhr || !chooser.files().length) return;
   addError.innerHTML = '';
   if (!nameInput.value.trim()) { nameInput.focus(); return; }
   send('/api/models', [['name', nameInput.value.trim()]], 'Uploading', (status, body, request) => {

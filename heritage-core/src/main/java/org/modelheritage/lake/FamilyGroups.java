@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * owns, the one kept from the last job on the group (every change to the group went through this
  * lake, under this lock); on a store shared by processes, the kept one when the store holds the
  * same models (results depend only on the set of models, never on who added them or in which
- * order); else a new one restored from the signatures and cached pair values in the store. So an
+ * order), or the kept one brought up to date with the models other processes added since (their
+ * signatures and stored values read, nothing recomputed); else a new one restored from the
+ * signatures and the cached values the families are found from, the rest of a family's values read
+ * when its tree is first needed. So an
  * engine never works from a view another process has moved past. With the engine go the members'
  * families and the lineage edges as the store has them (read when first needed), so that a job
  * writes what changed without reading every member back. Engines are kept between jobs up to a
@@ -47,6 +50,7 @@ final class FamilyGroups {
     private final LinkedHashMap<String, Loaded> cache = new LinkedHashMap<>(16, 0.75f, true);
     private int cachedModels;
     private int loads;
+    private int catchUps;
 
     private record Loaded(LineageAdapter engine, Map<String, String> familyOf,
                           Map<String, Map<String, List<LineageEdge>>> edges) {
@@ -200,21 +204,50 @@ final class FamilyGroups {
             g.engine = kept.engine();
             return;
         }
-        Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
-        String version = prototype.statisticsVersion();
-        Map<String, byte[]> statistics = meta.statistics(stored.keySet(), version);
-        for (Model m : stored.values()) {
-            byte[] stats = statistics.get(m.id());
-            if (stats == null || m.structuralHash() == null) {
-                g.unreadable.add(m.id());
-                continue;
-            }
-            signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
-                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats, g.key));
-        }
         // the distances the families are found from now; a family's others when the engine first needs them
         List<String> now = prototype.metricsToRestore();
         List<String> later = prototype.distanceMetrics().stream().filter(m -> !now.contains(m)).toList();
+        java.util.function.Function<java.util.Collection<String>, List<PairDistance>> more = ids -> {
+            List<PairDistance> rows = new ArrayList<>();
+            if (ids.size() > 1) {
+                for (String metric : later) {
+                    rows.addAll(meta.distances(ids, metric));
+                }
+            }
+            return rows;
+        };
+        if (kept != null && stored.keySet().containsAll(kept.members())) {
+            // another process added models to the group: the kept engine takes them in, with their
+            // stored values, instead of the whole group being read again
+            Map<String, Model> added = new TreeMap<>(stored);
+            added.keySet().removeAll(kept.members());
+            List<String> unreadable = new ArrayList<>();
+            Map<String, LineageAdapter.Signature> signatures = signatures(added.values(), unreadable, g.key);
+            java.util.Set<String> fresh = signatures.keySet();
+            List<PairDistance> distances = new ArrayList<>();
+            java.util.Set<String> ids = new java.util.HashSet<>(kept.members());
+            ids.addAll(fresh);
+            for (String metric : now) {
+                for (PairDistance d : meta.distances(ids, metric)) {
+                    if (fresh.contains(d.modelA()) || fresh.contains(d.modelB())) {
+                        distances.add(d);
+                    }
+                }
+            }
+            Optional<Set<String>> rejected = kept.engine().catchUp(signatures, distances, more);
+            if (rejected.isPresent()) {
+                g.unreadable.addAll(unreadable);
+                g.unreadable.addAll(rejected.get());
+                g.unreadable.forEach(g.familyOf::remove);
+                g.engine = kept.engine();
+                synchronized (this) {
+                    catchUps++;
+                }
+                log.debug("family group {}: took in {} models added elsewhere", g.key, signatures.size());
+                return;
+            }
+        }
+        Map<String, LineageAdapter.Signature> signatures = signatures(stored.values(), g.unreadable, g.key);
         List<PairDistance> distances = new ArrayList<>();
         if (signatures.size() > 1) {
             for (String metric : now) {
@@ -222,15 +255,7 @@ final class FamilyGroups {
             }
         }
         LineageAdapter engine = prototype.fresh();
-        g.unreadable.addAll(engine.restore(signatures, distances, ids -> {
-            List<PairDistance> more = new ArrayList<>();
-            if (ids.size() > 1) {
-                for (String metric : later) {
-                    more.addAll(meta.distances(ids, metric));
-                }
-            }
-            return more;
-        }));
+        g.unreadable.addAll(engine.restore(signatures, distances, more));
         g.unreadable.forEach(g.familyOf::remove);
         g.engine = engine;
         synchronized (this) {
@@ -238,6 +263,65 @@ final class FamilyGroups {
         }
         log.debug("family group {}: loaded {} models and {} cached pair values from the store", g.key,
                 signatures.size(), distances.size());
+    }
+
+    /** The stored signatures of these models (one read); those without one go to {@code unreadable}. */
+    private Map<String, LineageAdapter.Signature> signatures(java.util.Collection<Model> models, List<String> unreadable,
+                                                             String key) {
+        Map<String, LineageAdapter.Signature> signatures = new LinkedHashMap<>();
+        String version = prototype.statisticsVersion();
+        Map<String, byte[]> statistics = meta.statistics(models.stream().map(Model::id).toList(), version);
+        for (Model m : models) {
+            byte[] stats = statistics.get(m.id());
+            if (stats == null || m.structuralHash() == null) {
+                unreadable.add(m.id());
+                continue;
+            }
+            signatures.put(m.id(), new LineageAdapter.Signature(m.parameterCount() == null ? 0 : m.parameterCount(),
+                    m.layerCount() == null ? 0 : m.layerCount(), m.structuralHash(), version, stats, key));
+        }
+        return signatures;
+    }
+
+    /**
+     * Loads the largest family groups into the cache, as many as {@link #maxCachedModels} holds,
+     * each under its locks as a job would (a job waiting for a group waits at most for that
+     * group's load). Groups already cached are left as they are.
+     *
+     * @param stop asked between groups: true stops the warm-up
+     * @return the models loaded
+     */
+    int warmUp(java.util.function.BooleanSupplier stop) {
+        Map<String, Long> sizes = new HashMap<>();
+        for (int offset = 0; !stop.getAsBoolean(); offset += 500) {
+            List<org.modelheritage.store.Family> page = meta.families(offset, 500).items();
+            page.forEach(f -> sizes.merge(f.structuralHash(), f.memberCount(), Long::sum));
+            if (page.size() < 500) {
+                break;
+            }
+        }
+        List<Map.Entry<String, Long>> largest = new ArrayList<>(sizes.entrySet());
+        largest.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        long room = maxCachedModels;
+        int loaded = 0;
+        for (Map.Entry<String, Long> group : largest) {
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            if (group.getValue() < 2 || group.getValue() > room) {
+                continue; // a lone model needs no engine to be compared with; a group too large would push others out
+            }
+            synchronized (this) {
+                if (cache.containsKey(group.getKey())) {
+                    continue;
+                }
+            }
+            try (Group g = open(group.getKey(), null)) {
+                loaded += g.familyOf().size();
+                room -= group.getValue();
+            }
+        }
+        return loaded;
     }
 
     /** The processed (READY) members of the families the store keys by {@code key}, by id. */
@@ -292,6 +376,11 @@ final class FamilyGroups {
     /** How many times an engine was restored from the store rather than reused (for tests). */
     synchronized int loads() {
         return loads;
+    }
+
+    /** How many times a kept engine took in models another process had added, instead of a load (for tests). */
+    synchronized int catchUps() {
+        return catchUps;
     }
 
     /** The kept engine of a group, if any (for tests in this package). */

@@ -64,11 +64,13 @@ final class IncrementalLineage implements LineageAdapter {
     /** The engine's trees the states in {@link #reported} were made from: a tree the engine kept is not looked at again. */
     private Map<List<String>, LineageTree> reportedTrees = Map.of();
     /**
-     * Families as {@link #restore} found them whose trees depend on their members only: their
-     * trees are not built (the store holds what they gave) until a change of members makes them
-     * other families. A restore for a probe or for an add to one family builds no other tree.
+     * Families as {@link #restore} or {@link #catchUp} found them, whose trees are not built: the
+     * store holds them. A family stays so until its members change (it is then another family), or,
+     * for a family built over candidate pairs, until the engine says a pair of it changed ({@link
+     * LineageIndex#treeInvalidated}). A restore for a probe or for an add to one family builds no
+     * other family's tree.
      */
-    private Set<List<String>> restoredUnbuilt = Set.of();
+    private Set<List<String>> restoredUnbuilt = new HashSet<>();
 
     IncrementalLineage() {
         this(MotherRecipe.defaults(), new FamilyClustering(), new SignatureExtractor());
@@ -118,8 +120,50 @@ final class IncrementalLineage implements LineageAdapter {
     @Override
     public Set<String> restore(Map<String, Signature> models, List<PairDistance> cachedDistances,
                                java.util.function.Function<java.util.Collection<String>, List<PairDistance>> moreDistances) {
+        Set<String> rejected = new java.util.TreeSet<>();
+        Map<String, ModelSignature> signatures = decode(models, rejected);
+        List<PairDistance> rows = rows(cachedDistances);
+        index = new LineageIndex(recipe, clustering, extractor);
+        index.restore(signatures, rows, moreDistances == null ? null : ids -> rows(moreDistances.apply(ids)));
+        reported = Map.of();
+        reportedTrees = Map.of();
+        restoredUnbuilt = new HashSet<>();
+        settle();
+        log.debug("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
+                index.families().size(), rows.size(), index.cacheSizes());
+        return rejected;
+    }
+
+    @Override
+    public java.util.Optional<Set<String>> catchUp(Map<String, Signature> models, List<PairDistance> cachedDistances,
+            java.util.function.Function<java.util.Collection<String>, List<PairDistance>> moreDistances) {
+        Set<String> rejected = new java.util.TreeSet<>();
+        Map<String, ModelSignature> signatures = decode(models, rejected);
+        index.catchUp(signatures, rows(cachedDistances), moreDistances == null ? null : ids -> rows(moreDistances.apply(ids)));
+        settle();
+        log.debug("lineage caught up with {} models added elsewhere", signatures.size());
+        return java.util.Optional.of(rejected);
+    }
+
+    /**
+     * After a restore or a catch-up, what the store holds is taken as reported: a family this
+     * engine has not reported as it is now stays unbuilt (see {@link #restoredUnbuilt}).
+     */
+    private void settle() {
+        for (ModelCluster f : index.families()) {
+            if (!reported.containsKey(f.members())) {
+                restoredUnbuilt.add(f.members());
+            }
+        }
+        Map<List<String>, LineageTree> trees = new HashMap<>();
+        reported = currentStates(trees);
+        reportedTrees = trees;
+    }
+
+    /** Signatures read back from their bytes, on every core; those that cannot be go to {@code rejected}. */
+    private static Map<String, ModelSignature> decode(Map<String, Signature> models, Set<String> rejected) {
         Map<String, ModelSignature> signatures = new java.util.concurrent.ConcurrentHashMap<>();
-        Set<String> rejected = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
+        Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         models.entrySet().parallelStream().forEach(m -> {
             String id = m.getKey();
             Signature s = m.getValue();
@@ -130,29 +174,11 @@ final class IncrementalLineage implements LineageAdapter {
                 signatures.put(id, ModelSignature.decode(s.statistics()));
             } catch (IllegalArgumentException e) {
                 log.warn("cannot read back the signature of model {}: {}", id, e.getMessage());
-                rejected.add(id);
+                failed.add(id);
             }
         });
-        List<PairDistance> rows = rows(cachedDistances);
-        index = new LineageIndex(recipe, clustering, extractor);
-        index.restore(new java.util.TreeMap<>(signatures), rows,
-                moreDistances == null ? null : ids -> rows(moreDistances.apply(ids)));
-        // Trees that depend on their members only stay unbuilt until their members change; the
-        // others (hub families over candidate pairs) are built now, and anything they need beyond
-        // the restored rows goes out with the next change.
-        restoredUnbuilt = new HashSet<>();
-        for (ModelCluster f : index.families()) {
-            if (index.treeDependsOnMembersOnly(f)) {
-                restoredUnbuilt.add(f.members());
-            }
-        }
-        reportedTrees = new HashMap<>();
-        Map<List<String>, FamilyState> states = currentStates(reportedTrees);
-        reported = states;
-        Map<String, Integer> cached = index.cacheSizes();
-        log.debug("lineage restored: {} models, {} families, {} cached pairwise rows ({})", signatures.size(),
-                states.size(), rows.size(), cached);
-        return rejected;
+        rejected.addAll(failed);
+        return new java.util.TreeMap<>(signatures);
     }
 
     @Override
@@ -229,7 +255,8 @@ final class IncrementalLineage implements LineageAdapter {
     /** Every family's state now; {@code treesOut} gets the trees they were made from. */
     private Map<List<String>, FamilyState> currentStates(Map<List<String>, LineageTree> treesOut) {
         List<ModelCluster> families = index.families();
-        List<LineageTree> trees = index.trees(f -> !restoredUnbuilt.contains(f.members()));
+        List<LineageTree> trees = index.trees(f -> !restoredUnbuilt.contains(f.members())
+                || index.treeInvalidated(f.members()));
         Map<List<String>, FamilyState> out = new HashMap<>();
         for (int i = 0; i < families.size(); i++) {
             ModelCluster f = families.get(i);
@@ -237,6 +264,7 @@ final class IncrementalLineage implements LineageAdapter {
             if (t == null) {
                 continue; // as restored: neither built nor changed
             }
+            restoredUnbuilt.remove(f.members()); // built now: reported like any other from here on
             FamilyState kept = reportedTrees.get(f.members()) == t ? reported.get(f.members()) : null;
             if (kept == null && !t.members().equals(f.members())) {
                 throw new IllegalStateException("trees out of family order: " + t.members() + " vs " + f.members());

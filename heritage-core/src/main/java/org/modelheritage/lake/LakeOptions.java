@@ -24,9 +24,13 @@ import org.modelheritage.read.ReadLimits;
  * @param jobLease       how long a worker's claim on a job holds unless renewed (renewed every third
  *                       of it while the worker lives); on a store shared by processes, a job whose
  *                       lease ran out (its process died) is taken over by another worker
+ * @param lineageWarmUp  whether the lake, once open, loads the largest family groups into its lineage
+ *                       cache in the background (up to {@code lineageCacheModels} models), so that
+ *                       the first upload or identify after a restart does not wait for its group
+ *                       to be read; for a long-running process (a server, a worker)
  */
 public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLimits readLimits,
-                          int lineageCacheModels, Duration jobLease) {
+                          int lineageCacheModels, Duration jobLease, boolean lineageWarmUp) {
     /** 5 GB, the default upload limit. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 5L * 1000 * 1000 * 1000;
     /** Models kept decoded between jobs by default. */
@@ -61,6 +65,23 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
         if (jobLease.toMillis() < 300) {
             throw new IllegalArgumentException("jobLease must be at least 300 ms, got " + jobLease);
         }
+    }
+
+    /**
+     * Options without the lineage warm-up.
+     *
+     * @param workers            processing threads, 0 to 256
+     * @param maxUploadBytes     the upload limit in bytes, at least 1
+     * @param workDir            the directory for temporary files, or null for the system temp directory
+     * @param readLimits         what the readers accept, not null
+     * @param lineageCacheModels the most models kept decoded between jobs, at least 0
+     * @param jobLease           how long a claim holds without renewal, at least 300 ms
+     * @throws IllegalArgumentException when a number is out of its range
+     * @throws NullPointerException when {@code readLimits} or {@code jobLease} is null
+     */
+    public LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLimits readLimits,
+                       int lineageCacheModels, Duration jobLease) {
+        this(workers, maxUploadBytes, workDir, readLimits, lineageCacheModels, jobLease, false);
     }
 
     /**
@@ -101,7 +122,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
      * @throws IllegalArgumentException when {@code n} is out of range
      */
     public LakeOptions withWorkers(int n) {
-        return new LakeOptions(n, maxUploadBytes, workDir, readLimits, lineageCacheModels, jobLease);
+        return new LakeOptions(n, maxUploadBytes, workDir, readLimits, lineageCacheModels, jobLease, lineageWarmUp);
     }
 
     /**
@@ -112,7 +133,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
      * @throws IllegalArgumentException when {@code n} is below 1
      */
     public LakeOptions withMaxUploadBytes(long n) {
-        return new LakeOptions(workers, n, workDir, readLimits, lineageCacheModels, jobLease);
+        return new LakeOptions(workers, n, workDir, readLimits, lineageCacheModels, jobLease, lineageWarmUp);
     }
 
     /**
@@ -123,7 +144,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
      * @throws NullPointerException when {@code dir} is null
      */
     public LakeOptions withWorkDir(Path dir) {
-        return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits, lineageCacheModels, jobLease);
+        return new LakeOptions(workers, maxUploadBytes, Objects.requireNonNull(dir, "dir"), readLimits, lineageCacheModels, jobLease, lineageWarmUp);
     }
 
     /**
@@ -134,7 +155,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
      * @throws NullPointerException when {@code limits} is null
      */
     public LakeOptions withReadLimits(ReadLimits limits) {
-        return new LakeOptions(workers, maxUploadBytes, workDir, limits, lineageCacheModels, jobLease);
+        return new LakeOptions(workers, maxUploadBytes, workDir, limits, lineageCacheModels, jobLease, lineageWarmUp);
     }
 
     /**
@@ -145,7 +166,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
      * @throws IllegalArgumentException when {@code n} is negative
      */
     public LakeOptions withLineageCacheModels(int n) {
-        return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, n, jobLease);
+        return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, n, jobLease, lineageWarmUp);
     }
 
     /**
@@ -157,6 +178,16 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
      * @throws NullPointerException when {@code lease} is null
      */
     public LakeOptions withJobLease(Duration lease) {
-        return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, lineageCacheModels, lease);
+        return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, lineageCacheModels, lease, lineageWarmUp);
+    }
+
+    /**
+     * These options with the lineage warm-up on or off.
+     *
+     * @param on whether the open lake loads the largest family groups into its lineage cache in the background
+     * @return new options; these are unchanged
+     */
+    public LakeOptions withLineageWarmUp(boolean on) {
+        return new LakeOptions(workers, maxUploadBytes, workDir, readLimits, lineageCacheModels, jobLease, on);
     }
 }

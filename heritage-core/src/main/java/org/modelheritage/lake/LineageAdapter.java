@@ -82,6 +82,25 @@ interface LineageAdapter {
         return restore(models, cachedDistances);
     }
 
+    /**
+     * Brings an engine restored earlier up to date with models another process sharing the store
+     * has added since (all it held are still there), given their signatures and the stored
+     * distances of {@link #metricsToRestore()} that involve them, the rest read through {@code
+     * moreDistances} as for a restore: the engine then holds what a restore of every model would
+     * give, and reports as changed only what changes after it. Empty when the engine cannot: the
+     * caller restores a fresh engine instead.
+     *
+     * @param models          the models added elsewhere, by id; none held here
+     * @param cachedDistances the stored distances of {@link #metricsToRestore()} involving them
+     * @param moreDistances   the stored distances of the other metrics among the given models
+     * @return the models whose statistics could not be read back (they must be processed again), or
+     *     empty when this engine does not catch up
+     */
+    default java.util.Optional<Set<String>> catchUp(Map<String, Signature> models, List<PairDistance> cachedDistances,
+            java.util.function.Function<java.util.Collection<String>, List<PairDistance>> moreDistances) {
+        return java.util.Optional.empty();
+    }
+
     /** The metrics whose cached distances {@link #restore(Map, List, java.util.function.Function)} is given at once. */
     default List<String> metricsToRestore() {
         return distanceMetrics();

@@ -128,6 +128,45 @@ public final class ModelLake implements AutoCloseable {
         return t;
     }
 
+    /** Loads the largest family groups into the lineage cache beside the open lake; null when not asked for. */
+    private final Thread warmUp;
+
+    private Thread startWarmUp() {
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            try {
+                int models = groups.warmUp(() -> closing);
+                if (models > 0 && !closing) {
+                    log.info("lineage warm-up: {} models of the largest family groups loaded in {} ms", models,
+                            (System.nanoTime() - start) / 1_000_000);
+                }
+            } catch (RuntimeException e) {
+                if (!closing) {
+                    log.warn("the lineage warm-up stopped: {}", e.toString());
+                }
+            }
+        }, "heritage-lineage-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Waits for the lineage warm-up ({@link LakeOptions#lineageWarmUp()}) to finish.
+     *
+     * @param timeout the longest wait
+     * @return true when it finished (or was not asked for), false on timeout
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitWarmUp(Duration timeout) throws InterruptedException {
+        if (warmUp != null) {
+            warmUp.join(timeout.toMillis());
+            return !warmUp.isAlive();
+        }
+        return true;
+    }
+
     /** Waits for the sweep of orphan blobs started when the lake opened (for tests); false on timeout. */
     boolean awaitOrphanSweep(Duration timeout) throws InterruptedException {
         if (orphanSweep != null) {
@@ -160,6 +199,7 @@ public final class ModelLake implements AutoCloseable {
             // model: what looks orphaned here may be its upload in flight, so only an owner collects.
             // The sweep reads every blob's name, so it runs beside the open lake, not before it.
             this.orphanSweep = meta.sharedByProcesses() ? null : startOrphanSweep();
+            this.warmUp = options.lineageWarmUp() && options.lineageCacheModels() > 0 ? startWarmUp() : null;
         } catch (RuntimeException e) {
             work.close();
             throw e;
@@ -1086,11 +1126,13 @@ public final class ModelLake implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        if (orphanSweep != null) {
-            try {
-                orphanSweep.join(30_000); // it stops at the next blob
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread t : new Thread[] {orphanSweep, warmUp}) {
+            if (t != null) {
+                try {
+                    t.join(30_000); // each stops at its next blob or family group
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         try {

@@ -118,6 +118,11 @@ public final class LineageIndex {
      * members, the first time the family's tree is needed; null when everything was given.
      */
     private java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> storedRows;
+    /**
+     * Families built over candidate pairs whose pairs changed (a model of another family took one)
+     * since their tree was last built, or since a restore if it was not: their trees may differ.
+     */
+    private final java.util.Set<List<String>> invalidated = new java.util.HashSet<>();
     /** Restored models whose cached pair values {@link #storedRows} has not been asked for yet. */
     private final java.util.Set<String> unfetched = new java.util.HashSet<>();
 
@@ -254,6 +259,7 @@ public final class LineageIndex {
             for (String[] p : lost) {
                 for (ModelCluster f : families) {
                     if (f != joined && f.members().size() > sparseAbove && f.contains(p[0]) && f.contains(p[1])) {
+                        invalidated.add(f.members());
                         trees.remove(f.members());
                         states.remove(f.members());
                         growths.remove(f.members());
@@ -625,6 +631,7 @@ public final class LineageIndex {
 
     private LineageTree buildTree(ModelCluster f) {
         fetchRows(f.members());
+        invalidated.remove(f.members());
         if (sparseRecipe() && f.members().size() > sparseAbove) {
             // a hub-sized family: grown by the new model's candidate pairs, or its candidate pairs
             // computed in parallel and a tree built on them
@@ -718,15 +725,21 @@ public final class LineageIndex {
     }
 
     /**
-     * Whether a family's tree depends on its members only, so that it stays the same while they
-     * do: true for a family compared over all its pairs; false for a hub-sized one built over
-     * candidate pairs, which models of other families can change.
+     * Whether the tree of the family of these members may have changed although they did not,
+     * since it was last built (or since the index was restored, if it was not): only a family
+     * built over candidate pairs can, when a model of another family takes one of its pairs.
+     * Building its tree clears it.
      *
-     * @param family a family
-     * @return true when only a change of its members changes its tree
+     * @param members a family's members, sorted
+     * @return true when its tree may differ from the one last built or restored
      */
-    public boolean treeDependsOnMembersOnly(ModelCluster family) {
-        return !(sparseRecipe() && family.members().size() > sparseAbove);
+    public synchronized boolean treeInvalidated(List<String> members) {
+        return invalidated.contains(members);
+    }
+
+    /** True when a family of this many models is built over candidate pairs. */
+    private boolean hubSized(int members) {
+        return sparseRecipe() && members > sparseAbove;
     }
 
     /** {@return every family's tree, in {@link #families()} order; trees not built yet are built now} */
@@ -899,6 +912,45 @@ public final class LineageIndex {
         trees.clear();
         states.clear();
         growths.clear();
+    }
+
+    /**
+     * Adds models that were added elsewhere (another process sharing the store) with the cached
+     * values the families are found from, as {@link #restore(Map, Collection, java.util.function.Function)}
+     * would hold them after restoring everything: their families are clustered again from cached
+     * correlations, their other values are read from {@code moreRows} when a family's tree is
+     * first needed, and nothing the store holds is computed again. Trees of families whose members
+     * did not change are kept, but for families built over candidate pairs, which the new models
+     * can change.
+     *
+     * @param signatures the models to add, by id; none may be in the index already
+     * @param rows       cached pairwise values involving them, as {@link #pairwiseValues()} gives them
+     * @param moreRows   given the ids of a family's members, the cached values among them; null to
+     *                   keep what {@link #restore} was given
+     * @throws IllegalArgumentException when a model id is already in the index
+     * @throws NullPointerException when a signature is null
+     */
+    public synchronized void catchUp(Map<String, ModelSignature> signatures, Collection<PairDistance> rows,
+            java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> moreRows) {
+        signatures.forEach((id, s) -> {
+            requireNew(id);
+            Objects.requireNonNull(s, "signature");
+        });
+        if (moreRows != null) {
+            storedRows = moreRows;
+        }
+        if (storedRows != null) {
+            unfetched.addAll(signatures.keySet());
+        }
+        Map<String, float[]> embeddings = new ConcurrentHashMap<>();
+        signatures.entrySet().parallelStream().forEach(e -> embeddings.put(e.getKey(), SketchEmbedding.of(e.getValue())));
+        families = null; // clustered once, from the cached correlations, when next asked
+        signatures.forEach((id, s) -> add(id, s, embeddings.get(id)));
+        putRows(rows);
+        trees.keySet().removeIf(members -> hubSized(members.size()));
+        states.keySet().removeIf(members -> hubSized(members.size()));
+        growths.clear();
+        invalidated.clear(); // the store holds what the models added elsewhere changed
     }
 
     /** The cached values among these models that {@link #storedRows} holds, read once per restored model. */

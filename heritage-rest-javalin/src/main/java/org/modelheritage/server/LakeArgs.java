@@ -60,6 +60,9 @@ final class LakeArgs {
                     + "process died is taken over after it (ISO-8601; env HERITAGE_JOB_LEASE; default: ${DEFAULT-VALUE}).")
     java.time.Duration jobLease;
 
+    /** Set by the long-running commands ({@code serve}, {@code worker}) from their --lineage-warm-up. */
+    boolean lineageWarmUp;
+
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:HERITAGE_LOG_FORMAT:-text}",
             description = "Log lines on stderr: dated text, or one JSON object a line for log shippers (env HERITAGE_LOG_FORMAT; default: ${DEFAULT-VALUE}).")
     String logFormat;
@@ -82,7 +85,7 @@ final class LakeArgs {
                 .withWorkDir(data.toAbsolutePath().resolve("work"))
                 .withReadLimits(ReadLimits.defaults().withMaxTensors(maxTensors)
                         .withMaxHeaderBytes(maxHeaderSize).withMaxMetadataBytes(maxMetadataSize))
-                .withLineageCacheModels(lineageCache).withJobLease(jobLease);
+                .withLineageCacheModels(lineageCache).withJobLease(jobLease).withLineageWarmUp(lineageWarmUp);
     }
 
     ModelLake open() throws IOException {

@@ -28,6 +28,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConnectionArgs connection = new ConnectionArgs();
 
+    @Option(names = "--lineage-warm-up", negatable = true, defaultValue = "${env:HERITAGE_LINEAGE_WARM_UP:-true}",
+            fallbackValue = "true", description = "Once open, load the largest family groups into the lineage cache in "
+                    + "the background, so that the first upload or identify after a start does not wait for its group "
+                    + "to be read (env HERITAGE_LINEAGE_WARM_UP; default: ${DEFAULT-VALUE}).")
+    boolean lineageWarmUp;
+
     @Option(names = "--port", defaultValue = "${env:HERITAGE_PORT:-5001}",
             description = "TCP port (env HERITAGE_PORT; default: ${DEFAULT-VALUE}).")
     int port;
@@ -95,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
         LakeMetrics metrics = new LakeMetrics();
         ModelLake modelLake;
         try {
+            lake.lineageWarmUp = lineageWarmUp;
             modelLake = lake.open(metrics);
         } catch (IOException | StoreException | IllegalArgumentException | java.io.UncheckedIOException e) {
             metrics.close();

@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import org.modelheritage.lake.ModelLake;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code worker}: processing only, no HTTP. On a lake that processes share (PostgreSQL and a
@@ -18,8 +19,15 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     LakeArgs lake = new LakeArgs();
 
+    @Option(names = "--lineage-warm-up", negatable = true, defaultValue = "${env:HERITAGE_LINEAGE_WARM_UP:-true}",
+            fallbackValue = "true", description = "Once open, load the largest family groups into the lineage cache in "
+                    + "the background, so that the first upload or identify after a start does not wait for its group "
+                    + "to be read (env HERITAGE_LINEAGE_WARM_UP; default: ${DEFAULT-VALUE}).")
+    boolean lineageWarmUp;
+
     @Override
     public Integer call() throws Exception {
+        lake.lineageWarmUp = lineageWarmUp;
         ModelLake modelLake = lake.open();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

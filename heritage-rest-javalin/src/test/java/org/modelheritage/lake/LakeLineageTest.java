@@ -225,6 +225,32 @@ class LakeLineageTest {
     }
 
     @Test
+    void theWarmUpLoadsTheLargestGroupsThatFitTheCacheBesideTheOpenLake() throws Exception {
+        Map<String, float[]> root = TestWeights.random(3, 16, 51);
+        try (ModelLake lake = open()) {
+            String r = add(lake, "root", root);
+            add(lake, "child", TestWeights.child(root, 0.002, 52));
+            add(lake, "other", TestWeights.random(3, 16, 53)); // the same group
+            add(lake, "wide", TestWeights.random(2, 24, 54)); // another architecture: a group of one
+            assertEquals(familyOf(lake, r), familyOf(lake, lake.models(null, 0, 10).items().stream()
+                    .filter(m -> m.name().equals("child")).findFirst().orElseThrow().id()));
+        }
+        try (ModelLake lake = ModelLake.open(dir.resolve("lake"), LakeOptions.defaults().withWorkers(1)
+                .withWorkDir(dir.resolve("work")).withLineageWarmUp(true))) {
+            assertTrue(lake.awaitWarmUp(Duration.ofSeconds(60)));
+            assertEquals(1, lake.groups().loads(), "the group of three loaded; a lone model needs none");
+            assertEquals(3, lake.groups().cachedModels());
+            add(lake, "grandchild", TestWeights.child(root, 0.002, 55));
+            assertEquals(1, lake.groups().loads(), "the upload found its group loaded");
+        }
+        try (ModelLake lake = ModelLake.open(dir.resolve("lake"), LakeOptions.defaults().withWorkers(1)
+                .withWorkDir(dir.resolve("work")).withLineageWarmUp(true).withLineageCacheModels(3))) {
+            assertTrue(lake.awaitWarmUp(Duration.ofSeconds(60)));
+            assertEquals(0, lake.groups().loads(), "four models do not fit a cache of three");
+        }
+    }
+
+    @Test
     void withNoCacheEveryJobLoadsItsGroupFromTheStoreAndTheTreesAreTheSame() throws Exception {
         Map<String, float[]> root = TestWeights.random(3, 16, 31);
         Map<String, float[]> child = TestWeights.child(root, 0.002, 32);
