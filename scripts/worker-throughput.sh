@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Processing throughput of one and of two worker processes on a shared lake (docs/scale-out.md):
 # PostgreSQL (a fresh schema per run) and a shared blob directory. The models are uploaded first by
-# an ingest that does not process (--workers 0); then K worker processes of one thread each are
-# started and timed from the moment all of them are ready until the last job is done.
+# an ingest that does not process (--workers 0), in the order a mixed lake receives them (one model
+# of each family in turn); then K worker processes of one thread each are started and timed from
+# the moment all of them are ready until the last job is done.
 # Needs PostgreSQL on 127.0.0.1:5432, database test, user postgres (or PGUSER), trust auth.
 # Usage: scripts/worker-throughput.sh [FAMILIES [PER_FAMILY]]   (default 8 25: 200 models)
 set -euo pipefail
@@ -20,8 +21,9 @@ for k in 1 2; do
     schema="throughput_${k}_$$"
     store="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema&user=$user"
     blobs="file:$work/blobs-$k"
+    mapfile -t mixed < <(cd "$work/files" && ls | sort -t- -k2,2 -k1,1 | sed "s|^|$work/files/|")
     java -Xmx512m -cp "$cp" org.modelheritage.server.Main ingest --workers 0 --timeout PT0S \
-        --store "$store" --blobs "$blobs" --data "$work/ingest-$k" "$work/files" > "$work/ingest-$k.log" 2>&1 || true
+        --store "$store" --blobs "$blobs" --data "$work/ingest-$k" "${mixed[@]}" > "$work/ingest-$k.log" 2>&1 || true
     queued=$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.jobs WHERE state = 'QUEUED'")
     [ "$queued" = "$total" ] || { echo "expected $total queued jobs, got $queued"; cat "$work/ingest-$k.log"; exit 1; }
     pids=()

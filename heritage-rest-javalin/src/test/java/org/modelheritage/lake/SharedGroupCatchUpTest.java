@@ -7,23 +7,18 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.lineage.LineageTree;
+import org.modelheritage.server.TestPostgres;
 import org.modelheritage.server.TestWeights;
 import org.modelheritage.store.Model;
 import org.modelheritage.store.ModelStatus;
-import org.modelheritage.testing.Prerequisites;
 
 /**
  * Two lakes on one PostgreSQL schema and one blob folder, as two processes would share them: one
@@ -32,11 +27,11 @@ import org.modelheritage.testing.Prerequisites;
  * elsewhere makes it load the group again.
  */
 class SharedGroupCatchUpTest {
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String PG = TestPostgres.URL;
 
     @Test
     void aKeptEngineCatchesUpWithModelsAddedByAnotherProcess(@TempDir Path dir) throws Exception {
-        String user = postgresUser();
+        String user = TestPostgres.user();
         String schema = "catchup_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         URI store = URI.create(PG + "?currentSchema=" + schema + "&user=" + user);
         URI blobs = dir.resolve("blobs").toUri();
@@ -68,9 +63,7 @@ class SharedGroupCatchUpTest {
             assertEquals(2, reader.groups().loads(), "a model gone elsewhere: the group read again");
             assertEquals(trees(worker), trees(reader));
         } finally {
-            try (Connection c = connect(user); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+            TestPostgres.dropSchema(user, schema);
         }
     }
 
@@ -107,25 +100,5 @@ class SharedGroupCatchUpTest {
             }
         }
         return out;
-    }
-
-    private static String postgresUser() {
-        List<String> errors = new ArrayList<>();
-        for (String candidate : List.of("postgres", "root")) {
-            try (Connection c = connect(candidate)) {
-                return candidate;
-            } catch (SQLException e) {
-                errors.add(candidate + ": " + e.getMessage());
-            }
-        }
-        Prerequisites.missing("PostgreSQL is not reachable at " + PG + " " + errors + " (start it, e.g. with .ci/run)");
-        throw new AssertionError("unreachable");
-    }
-
-    private static Connection connect(String user) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("connectTimeout", "3");
-        return DriverManager.getConnection(PG, p);
     }
 }

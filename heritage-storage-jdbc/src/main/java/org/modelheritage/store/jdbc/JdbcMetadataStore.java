@@ -805,6 +805,14 @@ public final class JdbcMetadataStore implements MetadataStore {
                         i++;
                     }
                     insertModels(tx, run);
+                } else if (list.get(i) instanceof Change.PutDistance) {
+                    // a run of cached values (a processed model's pairs): each model checked once, one batch
+                    List<PairDistance> run = new ArrayList<>();
+                    while (i < list.size() && list.get(i) instanceof Change.PutDistance c) {
+                        run.add(c.distance());
+                        i++;
+                    }
+                    putDistances(tx, run);
                 } else {
                     applyOne(tx, list.get(i++));
                 }
@@ -842,12 +850,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         } else if (change instanceof Change.UpdateLineage c) {
             updateLineage(tx, c);
         } else if (change instanceof Change.PutDistance c) {
-            PairDistance d = c.distance();
-            requireModel(tx, d.modelA());
-            requireModel(tx, d.modelB());
-            tx.update("INSERT INTO distances (model_a, model_b, metric, value) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (model_a, model_b, metric) DO UPDATE SET value = excluded.value",
-                    d.modelA(), d.modelB(), d.metric(), d.value());
+            putDistances(tx, List.of(c.distance()));
         } else if (change instanceof Change.PutStatistics c) {
             requireModel(tx, c.modelId());
             tx.update("INSERT INTO model_statistics (model_id, version, data) VALUES (?, ?, ?) "
@@ -889,6 +892,30 @@ public final class JdbcMetadataStore implements MetadataStore {
         } else {
             throw new IllegalArgumentException("unknown change " + change);
         }
+    }
+
+    private static final String PUT_DISTANCE = "INSERT INTO distances (model_a, model_b, metric, value) VALUES (?, ?, ?, ?) "
+            + "ON CONFLICT (model_a, model_b, metric) DO UPDATE SET value = excluded.value";
+
+    /** Cached values, their models checked once each, written as one batch. */
+    private static void putDistances(Tx tx, List<PairDistance> run) throws SQLException {
+        Set<String> models = new LinkedHashSet<>();
+        for (PairDistance d : run) {
+            models.add(d.modelA());
+            models.add(d.modelB());
+        }
+        for (String id : models) {
+            requireModel(tx, id);
+        }
+        PreparedStatement ps = tx.ps(PUT_DISTANCE);
+        for (PairDistance d : run) {
+            ps.setString(1, d.modelA());
+            ps.setString(2, d.modelB());
+            ps.setString(3, d.metric());
+            ps.setDouble(4, d.value());
+            ps.addBatch();
+        }
+        ps.executeBatch();
     }
 
     private static void requireModel(Tx tx, String id) throws SQLException {
