@@ -5,16 +5,18 @@
 # of each family in turn); then K worker processes of one thread each are started and timed from
 # the moment all of them are ready until the last job is done.
 # Needs PostgreSQL on 127.0.0.1:5432, database test, user postgres (or PGUSER), trust auth.
-# Usage: scripts/worker-throughput.sh [FAMILIES [PER_FAMILY]]   (default 8 25: 200 models)
+# Usage: scripts/worker-throughput.sh [FAMILIES [PER_FAMILY [SIDE]]]   (default 8 25 12: 200 small models;
+#        SIDE 128 gives two 128x128-and-up matrices a model, where the lineage work outweighs a job's round trips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 families=${1:-8}
 per_family=${2:-25}
+side=${3:-12}
 user=${PGUSER:-postgres}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cp=$(scripts/bench-classpath.sh)
-java -cp "$cp" org.modelheritage.benchmarks.ScaleOutBench files "$work/files" "$families" "$per_family"
+java -cp "$cp" org.modelheritage.benchmarks.ScaleOutBench files "$work/files" "$families" "$per_family" "$side"
 total=$((families * per_family))
 declare -A rate
 for k in 1 2; do

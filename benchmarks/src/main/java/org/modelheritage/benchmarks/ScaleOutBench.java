@@ -22,14 +22,15 @@ import org.modelheritage.store.ModelStatus;
  * The measurements of {@code docs/scale-out.md}, run by the scripts in {@code scripts/}:
  *
  * <pre>
- * ScaleOutBench files DIR FAMILIES PER_FAMILY      small safetensors files: families of fine-tunes,
- *                                                 each family its own architecture
+ * ScaleOutBench files DIR FAMILIES PER_FAMILY [SIDE] safetensors files: families of fine-tunes,
+ *                                                 each family its own architecture (matrices of SIDE + 2f,
+ *                                                 default 12: small models)
  * ScaleOutBench build LAKE_DIR FAMILIES PER_FAMILY a default lake (SQLite + blobs) of such models
  * ScaleOutBench reopen LAKE_DIR                    opens it again: time, heap, first read, first job
  * </pre>
  *
  * Every model is its parent plus Gaussian noise (a binary tree: model i's parent is (i - 1) / 2);
- * family f's matrices are (12 + 2f) x (12 + 2f), so families never share a family group.
+ * family f's matrices are (12 + 2f) x (12 + 2f) (or SIDE + 2f), so families never share a family group.
  */
 public final class ScaleOutBench {
     private ScaleOutBench() {
@@ -37,16 +38,25 @@ public final class ScaleOutBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "files" -> files(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "files" -> files(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : SMALL);
             case "build" -> build(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "reopen" -> reopen(Path.of(args[1]));
             default -> throw new IllegalArgumentException("files | build | reopen, got " + args[0]);
         }
     }
 
-    /** Model {@code i} of family {@code f}, as tensors. */
+    /** The side of family 0's matrices by default. */
+    static final int SMALL = 12;
+
+    /** Model {@code i} of family {@code f}, small, as tensors. */
     static List<SafetensorsWriter.Tensor> model(int family, int i) {
-        int d = 12 + 2 * family;
+        return model(family, i, SMALL);
+    }
+
+    /** Model {@code i} of family {@code f} with matrices of {@code side + 2 f}, as tensors. */
+    static List<SafetensorsWriter.Tensor> model(int family, int i, int side) {
+        int d = side + 2 * family;
         List<SafetensorsWriter.Tensor> out = new ArrayList<>();
         for (int layer = 0; layer < 2; layer++) {
             out.add(new SafetensorsWriter.Tensor("layers." + layer + ".weight", DType.F32, new long[] {d, d},
@@ -75,11 +85,11 @@ public final class ScaleOutBench {
         return w;
     }
 
-    static void files(Path dir, int families, int perFamily) throws IOException {
+    static void files(Path dir, int families, int perFamily, int side) throws IOException {
         Files.createDirectories(dir);
         for (int f = 0; f < families; f++) {
             for (int i = 0; i < perFamily; i++) {
-                SafetensorsWriter.write(dir.resolve(String.format("f%02d-m%04d.safetensors", f, i)), model(f, i), Map.of());
+                SafetensorsWriter.write(dir.resolve(String.format("f%02d-m%04d.safetensors", f, i)), model(f, i, side), Map.of());
             }
         }
     }

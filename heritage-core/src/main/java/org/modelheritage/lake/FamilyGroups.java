@@ -227,12 +227,8 @@ final class FamilyGroups {
             List<PairDistance> distances = new ArrayList<>();
             java.util.Set<String> ids = new java.util.HashSet<>(kept.members());
             ids.addAll(fresh);
-            for (String metric : now) {
-                for (PairDistance d : meta.distances(ids, metric)) {
-                    if (fresh.contains(d.modelA()) || fresh.contains(d.modelB())) {
-                        distances.add(d);
-                    }
-                }
+            for (String metric : prototype.distanceMetrics()) {
+                distances.addAll(meta.distancesInvolving(fresh, ids, metric));
             }
             Optional<Set<String>> rejected = kept.engine().catchUp(signatures, distances, more);
             if (rejected.isPresent()) {

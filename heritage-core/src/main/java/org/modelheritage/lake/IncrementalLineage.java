@@ -139,11 +139,32 @@ final class IncrementalLineage implements LineageAdapter {
             java.util.function.Function<java.util.Collection<String>, List<PairDistance>> moreDistances) {
         Set<String> rejected = new java.util.TreeSet<>();
         Map<String, ModelSignature> signatures = decode(models, rejected);
-        index.catchUp(signatures, rows(cachedDistances), moreDistances == null ? null : ids -> rows(moreDistances.apply(ids)));
-        settle();
+        List<PairDistance> rows = rows(cachedDistances);
+        if (signatures.size() <= ONE_BY_ONE) {
+            // a few models: added one by one as the other process added them, their values given,
+            // each family's tree grown from the kept one; the store holds what that changed
+            Map<String, List<PairDistance>> involving = new HashMap<>();
+            for (PairDistance r : rows) {
+                involving.computeIfAbsent(r.modelA(), k -> new ArrayList<>()).add(r);
+                involving.computeIfAbsent(r.modelB(), k -> new ArrayList<>()).add(r);
+            }
+            signatures.forEach((id, s) -> {
+                index.addKnown(id, s, involving.getOrDefault(id, List.of()));
+                index.trees(f -> f.contains(id));
+            });
+            Map<List<String>, LineageTree> trees = new HashMap<>();
+            reported = currentStates(trees);
+            reportedTrees = trees;
+        } else {
+            index.catchUp(signatures, rows, moreDistances == null ? null : ids -> rows(moreDistances.apply(ids)));
+            settle();
+        }
         log.debug("lineage caught up with {} models added elsewhere", signatures.size());
         return java.util.Optional.of(rejected);
     }
+
+    /** Up to this many models added elsewhere are taken in one by one (each tree grown); more, all at once. */
+    private static final int ONE_BY_ONE = 16;
 
     /**
      * After a restore or a catch-up, what the store holds is taken as reported: a family this

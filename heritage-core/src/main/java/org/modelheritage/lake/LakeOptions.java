@@ -47,6 +47,7 @@ public record LakeOptions(int workers, long maxUploadBytes, Path workDir, ReadLi
      * @param readLimits         not null
      * @param lineageCacheModels at least 0
      * @param jobLease           at least 300 ms
+     * @param lineageWarmUp      whether the open lake warms its lineage cache
      * @throws IllegalArgumentException when a number is out of its range
      * @throws NullPointerException when {@code readLimits} or {@code jobLease} is null
      */

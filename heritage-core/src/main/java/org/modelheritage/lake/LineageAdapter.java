@@ -91,7 +91,7 @@ interface LineageAdapter {
      * caller restores a fresh engine instead.
      *
      * @param models          the models added elsewhere, by id; none held here
-     * @param cachedDistances the stored distances of {@link #metricsToRestore()} involving them
+     * @param cachedDistances the stored distances involving them (of every metric, or of {@link #metricsToRestore()} at least)
      * @param moreDistances   the stored distances of the other metrics among the given models
      * @return the models whose statistics could not be read back (they must be processed again), or
      *     empty when this engine does not catch up

@@ -216,13 +216,35 @@ public final class LineageIndex {
         add(modelId, signature, SketchEmbedding.of(signature));
     }
 
+    /**
+     * Adds a model another index added already (another process sharing a store), with the cached
+     * values that index computed for it: as {@link #add(String, ModelSignature)}, computing only
+     * what {@code rows} do not hold. A family it joins has its tree grown when next asked for.
+     *
+     * @param modelId   the model's id; not yet in the index
+     * @param signature its signature, not null
+     * @param rows      cached pairwise values involving it, as {@link #pairwiseValues()} gives them
+     * @throws IllegalArgumentException if the id is taken
+     * @throws NullPointerException when {@code signature} is null
+     */
+    public synchronized void addKnown(String modelId, ModelSignature signature, Collection<PairDistance> rows) {
+        Objects.requireNonNull(signature, "signature");
+        add(modelId, signature, SketchEmbedding.of(signature), rows);
+    }
+
     /** As {@link #add(String, ModelSignature)}, its embedding ({@link SketchEmbedding#of}) given. */
     private synchronized void add(String modelId, ModelSignature signature, float[] embedding) {
+        add(modelId, signature, embedding, List.of());
+    }
+
+    /** As {@link #add(String, ModelSignature)}, its embedding given and the cached values of {@code rows} put first. */
+    private synchronized void add(String modelId, ModelSignature signature, float[] embedding, Collection<PairDistance> rows) {
         requireNew(modelId);
         String architecture = signature.architecture();
         // who it is compared with is decided before it is in, as a probe decides it
         java.util.Set<String> near = families == null ? null : familyCandidates(modelId, architecture, embedding);
         models.put(modelId, signature);
+        putRows(rows);
         List<String[]> lost = new ArrayList<>();
         for (String[] p : candidates.add(modelId, architecture, embedding)) {
             if (!candidates.isCandidatePair(p[0], p[1])) {

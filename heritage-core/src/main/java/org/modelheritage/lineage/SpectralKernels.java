@@ -200,9 +200,15 @@ public final class SpectralKernels {
                 double ci = xc[i];
                 double pi = xp[i];
                 int row = i * m;
-                for (int j = 0; j < m; j++) {
+                for (int j = i; j < m; j++) {
                     out[row + j] += ci * xc[j] - pi * xp[j];
                 }
+            }
+        }
+        // symmetric: entry (j, i) is the same sum of the same (commuted) products in the same order
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < i; j++) {
+                out[i * m + j] = out[j * m + i];
             }
         }
         return out;

@@ -37,12 +37,34 @@ final class ScalarKernels implements Kernels {
         double d2 = 0;
         double d3 = 0;
         double d4 = 0;
+        // four lanes of minima and maxima, seeded with the first value (a NaN there stays, as in a
+        // scan in order; a NaN later never replaces a number)
+        float lo0 = v[from];
+        float lo1 = lo0;
+        float lo2 = lo0;
+        float lo3 = lo0;
+        float hi0 = lo0;
+        float hi1 = lo0;
+        float hi2 = lo0;
+        float hi3 = lo0;
         int i = from;
         for (; i + 3 < to; i += 4) {
-            double w = v[i] - k;
-            double x = v[i + 1] - k;
-            double y = v[i + 2] - k;
-            double z = v[i + 3] - k;
+            float fw = v[i];
+            float fx = v[i + 1];
+            float fy = v[i + 2];
+            float fz = v[i + 3];
+            lo0 = fw < lo0 ? fw : lo0;
+            lo1 = fx < lo1 ? fx : lo1;
+            lo2 = fy < lo2 ? fy : lo2;
+            lo3 = fz < lo3 ? fz : lo3;
+            hi0 = fw > hi0 ? fw : hi0;
+            hi1 = fx > hi1 ? fx : hi1;
+            hi2 = fy > hi2 ? fy : hi2;
+            hi3 = fz > hi3 ? fz : hi3;
+            double w = fw - k;
+            double x = fx - k;
+            double y = fy - k;
+            double z = fz - k;
             double ww = w * w;
             double xx = x * x;
             double yy = y * y;
@@ -65,7 +87,10 @@ final class ScalarKernels implements Kernels {
             d4 += zz * zz;
         }
         for (; i < to; i++) {
-            double w = v[i] - k;
+            float f = v[i];
+            lo0 = f < lo0 ? f : lo0;
+            hi0 = f > hi0 ? f : hi0;
+            double w = f - k;
             double ww = w * w;
             a1 += w;
             a2 += ww;
@@ -76,8 +101,16 @@ final class ScalarKernels implements Kernels {
         out[1] = (a2 + b2) + (c2 + d2);
         out[2] = (a3 + b3) + (c3 + d3);
         out[3] = (a4 + b4) + (c4 + d4);
-        minMax[0] = min(v, from, to);
-        minMax[1] = max(v, from, to);
+        float lo = lo1 < lo0 ? lo1 : lo0;
+        lo = lo2 < lo ? lo2 : lo;
+        lo = lo3 < lo ? lo3 : lo;
+        float hi = hi1 > hi0 ? hi1 : hi0;
+        hi = hi2 > hi ? hi2 : hi;
+        hi = hi3 > hi ? hi3 : hi;
+        // a nonzero extreme has one bit pattern; a zero one could be +0 or -0, and the scan in order
+        // keeps the first zero it meets: rescan for those bits (rare: a slice whose extreme is 0)
+        minMax[0] = lo == 0.0f ? min(v, from, to) : lo;
+        minMax[1] = hi == 0.0f ? max(v, from, to) : hi;
     }
 
     /** Minimum, skipping NaN (comparisons with NaN are false; the power sums reveal it). */

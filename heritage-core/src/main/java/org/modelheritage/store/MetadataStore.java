@@ -186,6 +186,27 @@ public interface MetadataStore extends AutoCloseable {
     List<PairDistance> distances(Collection<String> modelIds, String metric);
 
     /**
+     * The cached distances under {@code metric} between two models of {@code among} of which at
+     * least one is in {@code involving}: a few models' values with a group, without the group's
+     * values among themselves (the default reads those too and leaves them out).
+     *
+     * @param involving the models one end must be; duplicates are ignored
+     * @param among     the models both ends must be; duplicates are ignored
+     * @param metric    the metric's name
+     * @return the cached rows, in no particular order
+     */
+    default List<PairDistance> distancesInvolving(Collection<String> involving, Collection<String> among, String metric) {
+        java.util.Set<String> some = new java.util.HashSet<>(involving);
+        List<PairDistance> out = new java.util.ArrayList<>();
+        for (PairDistance d : distances(among, metric)) {
+            if (some.contains(d.modelA()) || some.contains(d.modelB())) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
      * A copy of the statistics stored for the model under this version.
      *
      * @param modelId the model's id

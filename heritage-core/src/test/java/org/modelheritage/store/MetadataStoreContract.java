@@ -762,6 +762,31 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void distancesInvolvingSomeModelsAmongAGroup() {
+        for (String id : List.of("a", "b", "c", "d", "e")) {
+            store.insertModel(model(id, id));
+        }
+        ChangeSet.Builder put = ChangeSet.builder();
+        for (String[] p : new String[][] {{"a", "b"}, {"a", "c"}, {"b", "c"}, {"c", "d"}, {"d", "e"}, {"b", "e"}}) {
+            put.putDistance(p[0], p[1], "l2", p[0].charAt(0) * 10 + p[1].charAt(0));
+        }
+        put.putDistance("a", "c", "cos", 0.5);
+        store.apply(put.build());
+        java.util.function.Function<List<PairDistance>, Set<String>> pairs = rows -> {
+            Set<String> out = new HashSet<>();
+            rows.forEach(d -> out.add(d.modelA() + d.modelB() + "=" + d.value()));
+            return out;
+        };
+        // c's values with a, b and d (not e), on either side of the pair, of l2 only
+        assertEquals(Set.of("ac=1069.0", "bc=1079.0", "cd=1090.0"),
+                pairs.apply(store.distancesInvolving(List.of("c"), List.of("a", "b", "c", "d"), "l2")));
+        assertEquals(Set.of("ac=1069.0", "bc=1079.0", "ab=1068.0"),
+                pairs.apply(store.distancesInvolving(List.of("c", "a", "c"), List.of("a", "b", "c"), "l2")));
+        assertEquals(Set.of(), pairs.apply(store.distancesInvolving(List.of("e"), List.of("a", "b", "c"), "l2")));
+        assertEquals(Set.of("ac=0.5"), pairs.apply(store.distancesInvolving(List.of("c"), List.of("a", "c"), "cos")));
+    }
+
+    @Test
     void statisticsRoundTripByVersion() {
         store.insertModel(model("m", "m"));
         byte[] every = new byte[256];

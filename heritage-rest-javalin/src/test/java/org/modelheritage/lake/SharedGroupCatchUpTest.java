@@ -54,9 +54,18 @@ class SharedGroupCatchUpTest {
             same(worker, reader, probe);
             assertEquals(1, reader.groups().loads(), "the models added elsewhere were taken in, the group not read again");
             assertEquals(1, reader.groups().catchUps());
-            assertEquals(trees(worker), trees(reader), "the engine that caught up holds the trees of the one that added");
             IncrementalLineage caughtUp = (IncrementalLineage) reader.groups().cachedEngine(key(reader, r)).orElseThrow();
             assertEquals(java.util.Set.of(), caughtUp.rowsNotHandedOut(), "nothing the store holds computed again");
+            assertEquals(trees(worker), trees(reader), "the engine that caught up holds the trees of the one that added");
+
+            // more models than are taken in one by one: taken in at once
+            for (int i = 0; i < 18; i++) {
+                add(worker, worker, "more" + i, TestWeights.child(i % 2 == 0 ? c2 : root, 0.002, 60 + i));
+            }
+            same(worker, reader, probe);
+            assertEquals(1, reader.groups().loads());
+            assertEquals(2, reader.groups().catchUps());
+            assertEquals(trees(worker), trees(reader));
 
             assertTrue(worker.remove(m1));
             same(worker, reader, probe);

@@ -423,6 +423,37 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<PairDistance> distancesInvolving(Collection<String> involving, Collection<String> among, String metric) {
+        Set<String> all = new java.util.HashSet<>(among);
+        Set<String> some = new LinkedHashSet<>(involving);
+        some.retainAll(all);
+        if (some.isEmpty() || all.size() < 2) {
+            return List.of();
+        }
+        return read(tx -> {
+            Map<String, PairDistance> found = new LinkedHashMap<>();
+            for (List<String> chunk : chunks(some)) {
+                for (String end : List.of("model_a", "model_b")) {
+                    List<Object> params = new ArrayList<>();
+                    params.add(metric);
+                    params.addAll(chunk);
+                    try (ResultSet rs = tx.ps("SELECT model_a, model_b, value FROM distances WHERE metric = ? AND " + end
+                            + " IN (" + placeholders(chunk.size()) + ")", params.toArray()).executeQuery()) {
+                        while (rs.next()) {
+                            String a = rs.getString(1);
+                            String b = rs.getString(2);
+                            if (all.contains(a) && all.contains(b)) {
+                                found.put(a + '\u0000' + b, new PairDistance(a, b, metric, rs.getDouble(3)));
+                            }
+                        }
+                    }
+                }
+            }
+            return new ArrayList<>(found.values());
+        });
+    }
+
+    @Override
     public Optional<byte[]> statistics(String modelId, String version) {
         return read(tx -> {
             try (ResultSet rs = tx.ps("SELECT data FROM model_statistics WHERE model_id = ? AND version = ?",
