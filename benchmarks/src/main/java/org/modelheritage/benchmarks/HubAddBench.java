@@ -1,4 +1,4 @@
-package org.modelheritage.lineage;
+package org.modelheritage.benchmarks;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -7,29 +7,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.modelheritage.family.FamilyClustering;
+import org.modelheritage.lineage.LineageIndex;
+import org.modelheritage.lineage.MotherRecipe;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
 import org.modelheritage.testing.SyntheticModels;
 
 /**
- * Add time against the size of a hub family, in process: {@code -Dmh.hubAddBench=N} adds N synthetic
- * hub models (a third fine-tunes of the root, the rest of a random earlier member, as
- * {@link SparseLineageTest} makes them) one at a time to a {@link LineageIndex} with the default
- * settings, asking for the family's tree after each add as the lake does, and prints the median and
- * 99th percentile of the add (add + tree) per range of family sizes. Skipped without the property.
+ * Scripted: add time against the size of a hub family, in process. Adds N synthetic hub models (a
+ * third fine-tunes of the root, the rest of a random earlier member, as {@code SparseLineageTest}
+ * makes them) one at a time to a {@link LineageIndex} with the default settings, asking for the
+ * family's tree after each add as the lake does, and prints the median and 99th percentile of the
+ * add (add + tree) per range of family sizes.
  *
  * <pre>
- * mvn -B -o -pl heritage-core -am test -Dtest=HubAddBench -Dmh.hubAddBench=10000 -Dsurefire.failIfNoSpecifiedTests=false
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar org.modelheritage.benchmarks.HubAddBench 10000
  * </pre>
  */
-class HubAddBench {
-    @Test
-    void addTimeAgainstFamilySize() throws IOException {
-        int n = Integer.getInteger("mh.hubAddBench", 0);
-        Assumptions.assumeTrue(n > 0, "-Dmh.hubAddBench=N runs it");
+public final class HubAddBench {
+    private HubAddBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int[] parent = new int[n];
         SplittableRandom rng = new SplittableRandom(2026);
         parent[0] = -1;
