@@ -911,14 +911,12 @@ public final class LineageIndex {
      */
     public synchronized void restore(Map<String, ModelSignature> signatures, Collection<PairDistance> rows,
             java.util.function.Function<Collection<String>, ? extends Collection<PairDistance>> moreRows) {
+        signatures.values().forEach(s -> Objects.requireNonNull(s, "signature"));
         if (moreRows != null) {
             storedRows = moreRows;
             unfetched.addAll(signatures.keySet());
         }
-        signatures.values().forEach(s -> Objects.requireNonNull(s, "signature"));
-        // the embeddings are most of a restore's work, and independent: computed on every core first
-        Map<String, float[]> embeddings = new ConcurrentHashMap<>();
-        signatures.entrySet().parallelStream().forEach(e -> embeddings.put(e.getKey(), SketchEmbedding.of(e.getValue())));
+        Map<String, float[]> embeddings = embeddingsOf(signatures);
         if (models.isEmpty() && families == null) {
             // a new index: the candidate lists of each architecture built at once, not model by model
             Map<String, Map<String, float[]>> byArchitecture = new TreeMap<>();
@@ -964,8 +962,7 @@ public final class LineageIndex {
         if (storedRows != null) {
             unfetched.addAll(signatures.keySet());
         }
-        Map<String, float[]> embeddings = new ConcurrentHashMap<>();
-        signatures.entrySet().parallelStream().forEach(e -> embeddings.put(e.getKey(), SketchEmbedding.of(e.getValue())));
+        Map<String, float[]> embeddings = embeddingsOf(signatures);
         families = null; // clustered once, from the cached correlations, when next asked
         signatures.forEach((id, s) -> add(id, s, embeddings.get(id)));
         putRows(rows);
@@ -973,6 +970,13 @@ public final class LineageIndex {
         states.keySet().removeIf(members -> hubSized(members.size()));
         growths.clear();
         invalidated.clear(); // the store holds what the models added elsewhere changed
+    }
+
+    /** The models' embeddings, most of a restore's work and independent of one another: on every core. */
+    private static Map<String, float[]> embeddingsOf(Map<String, ModelSignature> signatures) {
+        Map<String, float[]> embeddings = new ConcurrentHashMap<>();
+        signatures.entrySet().parallelStream().forEach(e -> embeddings.put(e.getKey(), SketchEmbedding.of(e.getValue())));
+        return embeddings;
     }
 
     /** The cached values among these models that {@link #storedRows} holds, read once per restored model. */
