@@ -84,10 +84,7 @@ final class SpanningTrees {
         Arrays.sort(order, (x, y) -> less(cd[x], ca[x], cb[x], cd[y], ca[y], cb[y], rank) ? -1
                 : less(cd[y], ca[y], cb[y], cd[x], ca[x], cb[x], rank) ? 1 : 0);
         int n = added + 1;
-        int[] uf = new int[n];
-        for (int v = 0; v < n; v++) {
-            uf[v] = v;
-        }
+        int[] uf = singletons(n);
         int[] ea = new int[n - 1];
         int[] eb = new int[n - 1];
         int k = 0;
@@ -130,10 +127,7 @@ final class SpanningTrees {
                     : less(d[y], q[0], q[1], d[x], p[0], p[1], rank) ? 1 : 0;
         });
         int n = t.size();
-        int[] uf = new int[n];
-        for (int v = 0; v < n; v++) {
-            uf[v] = v;
-        }
+        int[] uf = singletons(n);
         int[] ea = new int[Math.max(0, n - 1)];
         int[] eb = new int[ea.length];
         int k = 0;
@@ -181,10 +175,7 @@ final class SpanningTrees {
         int[] ob = old.edges().b();
         double[] od = old.distance();
         int n = added + 1;
-        int[] uf = new int[n];
-        for (int v = 0; v < n; v++) {
-            uf[v] = v;
-        }
+        int[] uf = singletons(n);
         int[] ea = new int[n - 1];
         int[] eb = new int[n - 1];
         double[] ed = new double[n - 1];
@@ -226,10 +217,7 @@ final class SpanningTrees {
      * pieces. Linear in the pairs plus a sort of the crossing ones.
      */
     static Weighted reconnect(Weighted forest, DistanceTable t, int n, int[] rank) {
-        int[] uf = new int[n];
-        for (int v = 0; v < n; v++) {
-            uf[v] = v;
-        }
+        int[] uf = singletons(n);
         Edges f = forest.edges();
         for (int e = 0; e < f.size(); e++) {
             uf[find(uf, f.a()[e])] = find(uf, f.b()[e]);
@@ -297,6 +285,15 @@ final class SpanningTrees {
             return lo1 < lo2;
         }
         return Math.max(rank[u1], rank[v1]) < Math.max(rank[u2], rank[v2]);
+    }
+
+    /** A union-find forest of {@code n} vertices, each its own root. */
+    private static int[] singletons(int n) {
+        int[] uf = new int[n];
+        for (int v = 0; v < n; v++) {
+            uf[v] = v;
+        }
+        return uf;
     }
 
     private static int find(int[] p, int x) {
