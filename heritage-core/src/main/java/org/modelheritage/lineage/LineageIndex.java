@@ -766,11 +766,7 @@ public final class LineageIndex {
 
     /** {@return every family's tree, in {@link #families()} order; trees not built yet are built now} */
     public synchronized List<LineageTree> trees() {
-        List<LineageTree> out = new ArrayList<>();
-        for (ModelCluster f : families()) {
-            out.add(trees.computeIfAbsent(f.members(), m -> buildTree(f)));
-        }
-        return out;
+        return trees(f -> true);
     }
 
     private FamilyTreeBuilder builder() {
