@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -346,10 +347,17 @@ class ApiTest {
             try (Stream<Path> walk = Files.walk(other.resolve("lake").resolve("blobs"))) {
                 assertEquals(1, walk.filter(Files::isRegularFile).count(), "only the upload that fit is stored");
             }
-            // A declared length far over the limit is refused before the body is read.
-            byte[] huge = new byte[3 * 1024 * 1024];
-            TestServer.Reply h = small.upload("huge", "huge.safetensors", huge);
-            assertEquals(413, h.status());
+            // A declared length far over the limit is refused from the headers alone: the client
+            // sends none of the 3 MiB it announces and still gets the answer.
+            try (Socket socket = new Socket("127.0.0.1", small.server.port())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(("POST /api/models HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: " + 3 * 1024 * 1024
+                        + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+                assertTrue(answer.contains("limit of 1000 bytes"), answer);
+            }
         }
     }
 }
