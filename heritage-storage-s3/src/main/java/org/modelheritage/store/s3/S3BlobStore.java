@@ -39,18 +39,18 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>A put reads the stream one part at a time (8 MiB; the only buffer, whatever the blob's size)
  * while hashing it. A blob that fits in one part goes straight to its address. A larger one is a
  * multipart upload to a staging key, and once its hash is known it is copied to its address on the
- * server (part by part beyond 5 GiB, S3's single-copy limit) and the staging object deleted; a put
- * that fails aborts its upload and leaves nothing. Puts of the same bytes in one process are
- * serialised at publication, so exactly one reports "created"; across processes an object that is
- * already there is not written again (checked just before), but two processes racing on the very
- * same bytes may both report it.
+ * server (part by part) and the staging object deleted; a put that fails aborts its upload and
+ * leaves nothing. Every write to an address is conditional
+ * ({@code If-None-Match: *}, on the put and on the completion of the copy), so of puts of the
+ * same bytes exactly one reports "created", across processes too: the others get the server's 412
+ * and keep its object. (A server that ignores the condition overwrites the object with the same
+ * bytes; within one process puts of the same bytes are also serialised at publication.) A large put
+ * looks first whether its address is taken, to spare the server-side copy.
  */
 public final class S3BlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
     /** Part size of multipart uploads: the buffer a put holds. S3 wants at least 5 MiB but for the last part. */
     static final int PART_SIZE = 8 << 20;
-    /** The largest object S3 copies in one request. */
-    private static final long MAX_SINGLE_COPY = 5L << 30;
     private static final long COPY_PART = 1L << 30;
     private static final int LOCK_STRIPES = 64;
 
@@ -90,7 +90,7 @@ public final class S3BlobStore implements BlobStore {
         int first = fill(in, part, digest, maxBytes, 0);
         if (first < PART_SIZE) {
             String sha = HexFormat.of().formatHex(digest.digest());
-            return publish(sha, first, () -> s3.putObject(b -> b.bucket(bucket).key(keyOf(sha)),
+            return publish(sha, first, false, () -> s3.putObject(b -> b.bucket(bucket).key(keyOf(sha)).ifNoneMatch("*"),
                     RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, first), first)));
         }
         String staging = stagingPrefix() + UUID.randomUUID();
@@ -120,7 +120,7 @@ public final class S3BlobStore implements BlobStore {
             staged = true;
             String sha = HexFormat.of().formatHex(digest.digest());
             long total = size;
-            return publish(sha, total, () -> copy(staging, keyOf(sha), total));
+            return publish(sha, total, true, () -> copy(staging, keyOf(sha), total));
         } catch (SdkException e) {
             throw io("upload failed", e);
         } finally {
@@ -161,17 +161,31 @@ public final class S3BlobStore implements BlobStore {
         void run();
     }
 
-    /** Writes the object at its address unless it is there already; one writer per address in this process. */
-    private StoredBlob publish(String sha, long size, Write write) throws IOException {
+    /**
+     * Writes the object at its address with a conditional write; a 412 (or the 409 S3 answers while
+     * another conditional write of that key is in flight) means another put got there first, which
+     * the object being there confirms. One writer per address in this process.
+     */
+    private StoredBlob publish(String sha, long size, boolean lookFirst, Write write) throws IOException {
         ReentrantLock lock = publishLocks[Math.floorMod(sha.hashCode(), LOCK_STRIPES)];
         lock.lock();
         try {
-            Optional<BlobRef> existing = stat(sha);
-            if (existing.isPresent()) {
-                return new StoredBlob(existing.get(), false);
+            if (lookFirst) {
+                Optional<BlobRef> existing = stat(sha);
+                if (existing.isPresent()) {
+                    return new StoredBlob(existing.get(), false);
+                }
             }
             write.run();
             return new StoredBlob(new BlobRef(sha, size), true);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                Optional<BlobRef> existing = stat(sha);
+                if (existing.isPresent()) {
+                    return new StoredBlob(existing.get(), false);
+                }
+            }
+            throw io("cannot store blob " + sha, e);
         } catch (SdkException e) {
             throw io("cannot store blob " + sha, e);
         } finally {
@@ -179,12 +193,11 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    /** A server-side copy: one request up to 5 GiB, a multipart copy of 1 GiB ranges beyond. */
+    /**
+     * A server-side copy, conditional like a put: a multipart copy of 1 GiB ranges whose completion
+     * carries the condition (S3 and S3-compatible servers honour it there, not all on a plain copy).
+     */
     private void copy(String from, String to, long size) {
-        if (size <= MAX_SINGLE_COPY) {
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
-            return;
-        }
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(to)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
@@ -196,7 +209,7 @@ public final class S3BlobStore implements BlobStore {
                         .copyPartResult().eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId)
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId).ifNoneMatch("*")
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
         } catch (SdkException e) {
             s3.abortMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId));

@@ -1,6 +1,8 @@
 package org.modelheritage.store.s3;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +18,18 @@ import org.junit.jupiter.api.Test;
 import org.modelheritage.store.BlobRef;
 import org.modelheritage.store.BlobStoreContract;
 import org.modelheritage.store.StoreException;
+import org.modelheritage.store.StoredBlob;
 import org.modelheritage.store.Stores;
 import org.modelheritage.store.TestModels;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
 
 /** The blob store contract against a real S3 API: s3proxy, in this JVM, on a temp directory. */
 class S3BlobStoreTest extends BlobStoreContract {
@@ -77,5 +89,60 @@ class S3BlobStoreTest extends BlobStoreContract {
                 () -> Stores.openBlobs(server.blobUri("no-such-bucket", "x")));
         assertTrue(e.getMessage().contains("s3://no-such-bucket/x"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Stores.openBlobs(URI.create("s3:///prefix-only")));
+    }
+
+    /**
+     * Two processes putting the same bytes: the other one's object lands at the address after this
+     * store looked (a large put looks first) and before it writes. The conditional write loses, and
+     * only the first put reports "created"; the object keeps its bytes, nothing is left staged.
+     */
+    @Test
+    void ofTwoStoresPuttingTheSameBytesAtOnceOnlyOneCreatesTheBlob() throws Exception {
+        String prefix = "race" + COUNTER.incrementAndGet() + "/blobs";
+        for (int size : new int[] {1_000, S3BlobStore.PART_SIZE + 1_000}) {
+            byte[] data = TestModels.bytes(size, size);
+            try (S3BlobStore other = (S3BlobStore) Stores.openBlobs(server.blobUri("heritage", prefix));
+                    S3Client racing = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true)
+                            .region(Region.US_EAST_1).overrideConfiguration(o -> o.addExecutionInterceptor(
+                                    new OtherPutFirst(other, data))).build()) {
+                S3BlobStore store = new S3BlobStore(racing, "heritage", prefix, "racing store");
+                StoredBlob mine = store.put(new ByteArrayInputStream(data));
+                assertFalse(mine.created(), "the other store's put came first");
+                assertEquals(data.length, mine.ref().size());
+                try (var in = store.open(mine.ref().sha256())) {
+                    assertArrayEquals(data, in.readAllBytes());
+                }
+                assertFalse(other.put(new ByteArrayInputStream(data)).created());
+                assertEquals(0, store.stagedLeftovers());
+            }
+        }
+    }
+
+    /** Before this client writes to a blob's address, another store puts the same bytes there. */
+    private static final class OtherPutFirst implements ExecutionInterceptor {
+        private final S3BlobStore other;
+        private final byte[] data;
+        private boolean done;
+
+        OtherPutFirst(S3BlobStore other, byte[] data) {
+            this.other = other;
+            this.data = data;
+        }
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            SdkRequest request = context.request();
+            String key = request instanceof PutObjectRequest put ? put.key()
+                    : request instanceof UploadPartCopyRequest copy ? copy.destinationKey()
+                    : request instanceof CompleteMultipartUploadRequest complete ? complete.key() : "";
+            if (!done && key.contains("/sha256/")) {
+                done = true;
+                try {
+                    assertTrue(other.put(new ByteArrayInputStream(data)).created());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
     }
 }
