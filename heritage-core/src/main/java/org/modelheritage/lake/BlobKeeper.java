@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * must not delete bytes that another upload is about to commit. A blob is kept while a model lists
  * it or an upload holds it (uploads pin their blobs until they commit or give up); and while any
  * put is streaming — whose hash is not known until it ends — deletions wait, then run.
+ *
+ * <p>On a store other processes share, pins are also recorded there ({@link MetadataStore#holdBlob}),
+ * claimed before the put publishes the blob, and a deletion is decided by the store against every
+ * process's holds ({@link MetadataStore#deleteBlobIfUnused}): another process's deletion either
+ * comes before the claim, and the put stores the bytes again, or sees the hold.
  */
 final class BlobKeeper {
     private static final Logger log = LoggerFactory.getLogger(BlobKeeper.class);
@@ -27,10 +32,14 @@ final class BlobKeeper {
     private final Map<String, Integer> pins = new HashMap<>();
     private final Set<String> deferred = new LinkedHashSet<>();
     private int putsInFlight;
+    /** This lake's label on its holds in a shared store; null when the store is this process's alone. */
+    private final String holder;
 
     BlobKeeper(BlobStore blobs, MetadataStore meta) {
         this.blobs = blobs;
         this.meta = meta;
+        this.holder = meta.sharedByProcesses()
+                ? ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID() : null;
     }
 
     /** Streams bytes into the blob store and pins the blob for the caller. */
@@ -39,9 +48,23 @@ final class BlobKeeper {
             putsInFlight++;
         }
         try {
-            StoredBlob stored = blobs.put(in, maxBytes);
-            pin(stored.ref().sha256());
-            return stored;
+            if (holder == null) {
+                StoredBlob stored = blobs.put(in, maxBytes);
+                pin(stored.ref().sha256());
+                return stored;
+            }
+            String[] claimed = new String[1];
+            try {
+                return blobs.put(in, maxBytes, sha256 -> {
+                    pin(sha256); // holds it in the store first time round
+                    claimed[0] = sha256;
+                });
+            } catch (IOException | RuntimeException e) {
+                if (claimed[0] != null) {
+                    release(claimed[0]);
+                }
+                throw e;
+            }
         } finally {
             List<String> toCheck = List.of();
             synchronized (this) {
@@ -55,16 +78,20 @@ final class BlobKeeper {
     }
 
     synchronized void pin(String sha256) {
-        pins.merge(sha256, 1, Integer::sum);
+        if (pins.merge(sha256, 1, Integer::sum) == 1 && holder != null) {
+            meta.holdBlob(sha256, holder);
+        }
     }
 
     synchronized void unpin(String sha256) {
-        pins.computeIfPresent(sha256, (k, n) -> n == 1 ? null : n - 1);
+        if (pins.computeIfPresent(sha256, (k, n) -> n == 1 ? null : n - 1) == null && holder != null) {
+            meta.releaseBlob(sha256, holder);
+        }
     }
 
     /** Deletes the blob unless an upload holds it or a model lists it. */
     synchronized void deleteIfUnused(String sha256) {
-        if (pins.containsKey(sha256) || meta.blobReferenced(sha256)) {
+        if (pins.containsKey(sha256) || (holder == null && meta.blobReferenced(sha256))) {
             return;
         }
         if (putsInFlight > 0) {
@@ -72,7 +99,11 @@ final class BlobKeeper {
             return;
         }
         try {
-            blobs.delete(sha256);
+            if (holder == null) {
+                blobs.delete(sha256);
+            } else {
+                meta.deleteBlobIfUnused(sha256, () -> blobs.delete(sha256));
+            }
         } catch (IOException e) {
             // Left as an orphan; the next open of the lake collects it.
             log.warn("could not delete unused blob {}: {}", sha256, e.toString());

@@ -56,6 +56,47 @@ public interface BlobStore extends AutoCloseable {
     StoredBlob put(InputStream in, long maxBytes) throws IOException;
 
     /**
+     * As {@link #put(InputStream, long)}, and hands the blob's hash to {@code claim} once it is known
+     * and before the blob is looked up or made visible at its address. A caller that records its
+     * claim where deleters look ({@link MetadataStore#holdBlob}) is then safe from a deletion by
+     * another process: a deletion ordered before the claim is undone by this put, one ordered after
+     * it sees the claim. The default claims after the put and then checks that the blob is still
+     * there, failing rather than answering with a blob another process removed meanwhile.
+     *
+     * @param in       the bytes; read to the end (or until the limit is passed), not closed
+     * @param maxBytes the most bytes accepted; {@link Long#MAX_VALUE} for no limit
+     * @param claim    called once with the hash, before publication; what it throws fails the put
+     * @return the blob's ref, and whether this call created it
+     * @throws BlobTooLargeException when the stream holds more than {@code maxBytes} bytes
+     * @throws IOException when the stream, the store or the claim fails
+     */
+    default StoredBlob put(InputStream in, long maxBytes, Claim claim) throws IOException {
+        StoredBlob stored = put(in, maxBytes);
+        String sha256 = stored.ref().sha256();
+        claim.claim(sha256);
+        if (stat(sha256).isEmpty()) {
+            throw new java.nio.file.NoSuchFileException(sha256, null,
+                    "the blob was removed by another process while it was stored; send it again");
+        }
+        return stored;
+    }
+
+    /** What {@link #put(InputStream, long, Claim)} calls with a blob's hash before publishing it. */
+    @FunctionalInterface
+    interface Claim {
+        /** A claim that records nothing. */
+        Claim NONE = sha256 -> { };
+
+        /**
+         * Claims the blob.
+         *
+         * @param sha256 the hash of the bytes being stored
+         * @throws IOException when the claim cannot be recorded; the put fails
+         */
+        void claim(String sha256) throws IOException;
+    }
+
+    /**
      * Reads a blob.
      *
      * @param sha256 the blob's hash, 64 lower-case hex digits

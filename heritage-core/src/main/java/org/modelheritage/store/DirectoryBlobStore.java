@@ -77,6 +77,11 @@ public final class DirectoryBlobStore implements BlobStore {
 
     @Override
     public StoredBlob put(InputStream in, long maxBytes) throws IOException {
+        return put(in, maxBytes, Claim.NONE);
+    }
+
+    @Override
+    public StoredBlob put(InputStream in, long maxBytes, Claim claim) throws IOException {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must be >= 0");
         }
@@ -104,6 +109,7 @@ public final class DirectoryBlobStore implements BlobStore {
                 out.force(true);
                 sha256 = HexFormat.of().formatHex(digest.digest());
             }
+            claim.claim(sha256);
             Path target = pathOf(sha256);
             if (Files.exists(target)) {
                 return new StoredBlob(new BlobRef(sha256, Files.size(target)), false);

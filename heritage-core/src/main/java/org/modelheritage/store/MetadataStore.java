@@ -1,5 +1,6 @@
 package org.modelheritage.store;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -85,6 +86,59 @@ public interface MetadataStore extends AutoCloseable {
      * @return whether any stored model has a file with these bytes
      */
     boolean blobReferenced(String sha256);
+
+    /**
+     * Records that {@code holder} is storing or about to commit a model with this blob, so that no
+     * process deletes it meanwhile ({@link #deleteBlobIfUnused}); holding it again refreshes the
+     * hold. Only a store {@link #sharedByProcesses() shared by processes} needs holds: in one
+     * process the lake pins its blobs itself, and the default records nothing.
+     *
+     * @param sha256 the blob's hash
+     * @param holder a label unique to the holding process
+     */
+    default void holdBlob(String sha256, String holder) {
+    }
+
+    /**
+     * Drops {@code holder}'s hold on the blob (the model that lists it is committed, or the upload gave
+     * up); nothing when there is none.
+     *
+     * @param sha256 the blob's hash
+     * @param holder the label it was held under
+     */
+    default void releaseBlob(String sha256, String holder) {
+    }
+
+    /**
+     * Runs {@code delete} when no model lists the blob and no process holds it, ordered against every
+     * {@link #holdBlob} of the same blob by any process: a hold either comes first and the blob stays,
+     * or waits until the deletion is done (and the holder's put stores the bytes again). A hold older
+     * than a day is taken for one a dead process left. The default checks {@link #blobReferenced}
+     * only, enough for a store one process owns.
+     *
+     * @param sha256 the blob's hash
+     * @param delete deletes the blob from the blob store
+     * @return whether {@code delete} ran
+     * @throws IOException what {@code delete} throws
+     */
+    default boolean deleteBlobIfUnused(String sha256, BlobDeletion delete) throws IOException {
+        if (blobReferenced(sha256)) {
+            return false;
+        }
+        delete.run();
+        return true;
+    }
+
+    /** The blob store's side of {@link #deleteBlobIfUnused}. */
+    @FunctionalInterface
+    interface BlobDeletion {
+        /**
+         * Deletes the blob.
+         *
+         * @throws IOException when the blob store fails
+         */
+        void run() throws IOException;
+    }
 
     // ---- families and lineage
 

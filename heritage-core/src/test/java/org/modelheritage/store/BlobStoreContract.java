@@ -3,6 +3,7 @@ package org.modelheritage.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,30 @@ public abstract class BlobStoreContract {
         try (in) {
             return in.readAllBytes();
         }
+    }
+
+    @Test
+    void aPutHandsItsHashToTheClaimBeforeTheBlobIsThereAndAFailedClaimStoresNothing() throws IOException {
+        byte[] data = TestModels.bytes(200_000, 11);
+        List<String> claimed = new ArrayList<>();
+        StoredBlob put = blobs.put(new ByteArrayInputStream(data), Long.MAX_VALUE, sha256 -> {
+            assertFalse(blobs.exists(sha256), "claimed before it is published");
+            claimed.add(sha256);
+        });
+        assertEquals(List.of(sha(data)), claimed);
+        assertTrue(put.created());
+        StoredBlob again = blobs.put(new ByteArrayInputStream(data), Long.MAX_VALUE, claimed::add);
+        assertFalse(again.created());
+        assertEquals(List.of(sha(data), sha(data)), claimed, "a put of stored bytes claims them too");
+
+        byte[] other = TestModels.bytes(200_000, 12);
+        IOException refused = new IOException("no hold");
+        assertSame(refused, assertThrows(IOException.class,
+                () -> blobs.put(new ByteArrayInputStream(other), Long.MAX_VALUE, sha256 -> {
+                    throw refused;
+                })));
+        assertFalse(blobs.exists(sha(other)));
+        assertEquals(0, leftoverTempFiles());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -675,6 +676,32 @@ public abstract class MetadataStoreContract {
         assertNull(c.confidence());
         assertEquals(List.of(), store.children("r"));
         assertThrows(NoSuchRecordException.class, () -> store.apply(ChangeSet.builder().deleteFamily("fam").build()));
+    }
+
+    @Test
+    void aBlobIsDeletedOnlyWhenNoModelListsItAndOnAStoreProcessesShareNoProcessHoldsIt() throws Exception {
+        String sha = sha("file:m");
+        java.util.concurrent.atomic.AtomicInteger deletions = new java.util.concurrent.atomic.AtomicInteger();
+        store.insertModel(TestModels.model("m", "m"));
+        assertFalse(store.deleteBlobIfUnused(sha, deletions::incrementAndGet), "a model lists it");
+        store.deleteModel("m");
+        if (store.sharedByProcesses()) {
+            store.holdBlob(sha, "upload-1");
+            store.holdBlob(sha, "upload-2");
+            store.holdBlob(sha, "upload-1"); // again: refreshes, one hold
+            assertFalse(store.deleteBlobIfUnused(sha, deletions::incrementAndGet), "two uploads hold it");
+            store.releaseBlob(sha, "upload-1");
+            assertFalse(store.deleteBlobIfUnused(sha, deletions::incrementAndGet), "one upload holds it");
+            store.releaseBlob(sha, "upload-2");
+            store.releaseBlob(sha, "upload-2"); // nothing left to release
+        }
+        assertEquals(0, deletions.get());
+        assertTrue(store.deleteBlobIfUnused(sha, deletions::incrementAndGet));
+        assertEquals(1, deletions.get());
+        java.io.IOException failed = new java.io.IOException("blob store down");
+        assertSame(failed, assertThrows(java.io.IOException.class, () -> store.deleteBlobIfUnused(sha, () -> {
+            throw failed;
+        })), "the blob store's failure reaches the caller");
     }
 
     @Test

@@ -44,6 +44,14 @@ abstract class Dialect {
         return null;
     }
 
+    /**
+     * Takes, inside the transaction on {@code c}, the lock for {@code key} against every process on
+     * the database until the transaction ends; nothing when the dialect's write lock already
+     * serialises writers (one owner).
+     */
+    void lockInTransaction(Connection c, String key) throws SQLException {
+    }
+
     /** A held key lock: release it and give its connection back. */
     interface StoreLockHandle {
         void release() throws SQLException;

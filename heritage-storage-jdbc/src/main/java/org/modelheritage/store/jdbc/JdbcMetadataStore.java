@@ -1,5 +1,7 @@
 package org.modelheritage.store.jdbc;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -315,6 +317,45 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public boolean blobReferenced(String sha256) {
         return read(tx -> tx.exists("SELECT 1 FROM model_files WHERE sha256 = ?", sha256));
+    }
+
+    /** A hold older than this is taken for one a dead process left behind. */
+    private static final Duration STALE_HOLD = Duration.ofDays(1);
+
+    @Override
+    public void holdBlob(String sha256, String holder) {
+        write(tx -> {
+            dialect.lockInTransaction(tx.c, "blob:" + sha256);
+            return tx.update("INSERT INTO blob_holds (sha256, holder, since) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (sha256, holder) DO UPDATE SET since = excluded.since", sha256, holder, Instant.now());
+        });
+    }
+
+    @Override
+    public void releaseBlob(String sha256, String holder) {
+        write(tx -> tx.update("DELETE FROM blob_holds WHERE sha256 = ? AND holder = ?", sha256, holder));
+    }
+
+    @Override
+    public boolean deleteBlobIfUnused(String sha256, BlobDeletion delete) throws IOException {
+        try {
+            return write(tx -> {
+                dialect.lockInTransaction(tx.c, "blob:" + sha256);
+                tx.update("DELETE FROM blob_holds WHERE sha256 = ? AND since < ?", sha256, Instant.now().minus(STALE_HOLD));
+                if (tx.exists("SELECT 1 FROM model_files WHERE sha256 = ?", sha256)
+                        || tx.exists("SELECT 1 FROM blob_holds WHERE sha256 = ?", sha256)) {
+                    return false;
+                }
+                try {
+                    delete.run(); // inside the transaction: a hold of this blob waits for the lock until it is done
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return true;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private static final String FAMILY_SELECT = "SELECT f.id, f.structural_hash, f.root_model_id, "

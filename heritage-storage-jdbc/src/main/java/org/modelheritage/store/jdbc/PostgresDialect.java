@@ -65,6 +65,14 @@ final class PostgresDialect extends Dialect {
         };
     }
 
+    @Override
+    void lockInTransaction(java.sql.Connection c, String key) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, advisoryKey(key));
+            ps.execute();
+        }
+    }
+
     static long advisoryKey(String key) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")

@@ -45,7 +45,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
             try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 "
                     + "ORDER BY installed_rank DESC")) {
                 rs.next();
-                assertEquals("4", rs.getString(1), "V4 adds job leases");
+                assertEquals("5", rs.getString(1), "V5 adds blob holds");
             }
         }
         assertTrue(store.toString().contains("heritage.db"));

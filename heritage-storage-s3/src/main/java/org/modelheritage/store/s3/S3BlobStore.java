@@ -82,6 +82,11 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public StoredBlob put(InputStream in, long maxBytes) throws IOException {
+        return put(in, maxBytes, Claim.NONE);
+    }
+
+    @Override
+    public StoredBlob put(InputStream in, long maxBytes, Claim claim) throws IOException {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must be >= 0");
         }
@@ -90,7 +95,7 @@ public final class S3BlobStore implements BlobStore {
         int first = fill(in, part, digest, maxBytes, 0);
         if (first < PART_SIZE) {
             String sha = HexFormat.of().formatHex(digest.digest());
-            return publish(sha, first, false, () -> s3.putObject(b -> b.bucket(bucket).key(keyOf(sha)).ifNoneMatch("*"),
+            return publish(sha, first, false, claim, () -> s3.putObject(b -> b.bucket(bucket).key(keyOf(sha)).ifNoneMatch("*"),
                     RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, first), first)));
         }
         String staging = stagingPrefix() + UUID.randomUUID();
@@ -120,7 +125,7 @@ public final class S3BlobStore implements BlobStore {
             staged = true;
             String sha = HexFormat.of().formatHex(digest.digest());
             long total = size;
-            return publish(sha, total, true, () -> copy(staging, keyOf(sha), total));
+            return publish(sha, total, true, claim, () -> copy(staging, keyOf(sha), total));
         } catch (SdkException e) {
             throw io("upload failed", e);
         } finally {
@@ -166,7 +171,8 @@ public final class S3BlobStore implements BlobStore {
      * another conditional write of that key is in flight) means another put got there first, which
      * the object being there confirms. One writer per address in this process.
      */
-    private StoredBlob publish(String sha, long size, boolean lookFirst, Write write) throws IOException {
+    private StoredBlob publish(String sha, long size, boolean lookFirst, Claim claim, Write write) throws IOException {
+        claim.claim(sha);
         ReentrantLock lock = publishLocks[Math.floorMod(sha.hashCode(), LOCK_STRIPES)];
         lock.lock();
         try {
