@@ -20,7 +20,7 @@ final class FamilyHandlers {
     /** The last answer per family and format, with the tree it was written from. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
 
-    private record Written(FamilyTree tree, String body) {
+    private record Written(FamilyTree tree, byte[] body) {
     }
 
     FamilyHandlers(ModelLake lake) {
@@ -66,15 +66,15 @@ final class FamilyHandlers {
     }
 
     /** The tree written in a format: the answer written last when the lake handed out this same tree. */
-    private String body(String familyId, String format, FamilyTree tree) {
+    private byte[] body(String familyId, String format, FamilyTree tree) {
         String key = format + ':' + familyId;
         Written w = written.get(key);
         if (w != null && w.tree() == tree) {
             return w.body();
         }
-        String body = switch (format) {
-            case "graphml" -> TreeExport.graphml(tree);
-            case "dot" -> TreeExport.dot(tree);
+        byte[] body = switch (format) {
+            case "graphml" -> TreeExport.graphml(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case "dot" -> TreeExport.dot(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             default -> Json.write(Views.TreeView.of(tree));
         };
         if (written.size() >= 192) {

@@ -27,10 +27,13 @@ public final class Json {
         ctx.contentType(ContentType.APPLICATION_JSON).result(write(value));
     }
 
-    /** {@code value} as this configuration writes it. */
-    static String write(Object value) {
+    /**
+     * {@code value} as this configuration writes it, in UTF-8: written as bytes, where a String would
+     * be built (and its characters widened and narrowed again) only to be encoded for the response.
+     */
+    static byte[] write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
