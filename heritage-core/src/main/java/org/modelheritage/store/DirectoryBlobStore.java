@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>A put streams into a temp file while hashing, fsyncs it, then links it under its hash: the link
  * fails if the hash is already there, so exactly one of several concurrent puts of the same bytes
  * "creates" the blob, and a reader never sees a partial blob. Each writer holds a lock on its temp
- * file; temp files nobody holds (left by a crash) are removed when a store is opened. Several
- * processes may share one directory.
+ * file until the blob is published; temp files nobody holds (left by a crash) are removed when a
+ * store is opened. Several processes may share one directory.
  */
 public final class DirectoryBlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryBlobStore.class);
@@ -86,29 +86,28 @@ public final class DirectoryBlobStore implements BlobStore {
             throw new IllegalArgumentException("maxBytes must be >= 0");
         }
         Path temp = Files.createTempFile(tmp, "put-", ".tmp");
-        try {
-            String sha256;
+        // The lock marks the temp file as a live writer's until the blob is published: a store
+        // opened meanwhile (another process, a backup) sweeps only unlocked temp files.
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
+             FileLock ignored = out.lock()) {
             long size = 0;
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 FileLock ignored = out.lock()) {
-                MessageDigest digest = sha256();
-                byte[] buffer = new byte[BUFFER];
-                ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-                int n;
-                while ((n = in.read(buffer)) != -1) {
-                    size += n;
-                    if (size > maxBytes) {
-                        throw new BlobTooLargeException(maxBytes);
-                    }
-                    digest.update(buffer, 0, n);
-                    wrapped.clear().limit(n);
-                    while (wrapped.hasRemaining()) {
-                        out.write(wrapped);
-                    }
+            MessageDigest digest = sha256();
+            byte[] buffer = new byte[BUFFER];
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                size += n;
+                if (size > maxBytes) {
+                    throw new BlobTooLargeException(maxBytes);
                 }
-                out.force(true);
-                sha256 = HexFormat.of().formatHex(digest.digest());
+                digest.update(buffer, 0, n);
+                wrapped.clear().limit(n);
+                while (wrapped.hasRemaining()) {
+                    out.write(wrapped);
+                }
             }
+            out.force(true);
+            String sha256 = HexFormat.of().formatHex(digest.digest());
             claim.claim(sha256);
             Path target = pathOf(sha256);
             if (Files.exists(target)) {

@@ -52,6 +52,17 @@ class DirectoryBlobStoreTest extends BlobStoreContract {
         assertTrue(e.getMessage().contains("s3://bucket/prefix"), e.getMessage());
     }
 
+    /** A store opened while a put has hashed its bytes but not yet published them (a backup, another process). */
+    @Test
+    void aPutKeepsItsTempFileLockedUntilTheBlobIsPublished() throws IOException {
+        byte[] data = TestModels.bytes(100_000, 21);
+        StoredBlob put = blobs.put(new java.io.ByteArrayInputStream(data), Long.MAX_VALUE,
+                sha256 -> Stores.openBlobs(dir.toUri()).close()); // sweeps the temp files nobody holds
+        assertTrue(put.created());
+        assertTrue(blobs.exists(put.ref().sha256()));
+        assertEquals(0, leftoverTempFiles());
+    }
+
     @Test
     void abandonedTempFilesAreRemovedOnOpenButLiveOnesAreKept() throws IOException {
         Path tmp = dir.resolve("tmp");
