@@ -78,9 +78,10 @@ final class BlobKeeper {
     }
 
     synchronized void pin(String sha256) {
-        if (pins.merge(sha256, 1, Integer::sum) == 1 && holder != null) {
-            meta.holdBlob(sha256, holder);
+        if (holder != null && !pins.containsKey(sha256)) {
+            meta.holdBlob(sha256, holder); // first: a hold that fails leaves no pin behind
         }
+        pins.merge(sha256, 1, Integer::sum);
     }
 
     synchronized void unpin(String sha256) {
