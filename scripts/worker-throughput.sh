@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Processing throughput of one and of two worker processes on a shared lake (docs/scale-out.md):
-# PostgreSQL (a fresh schema per run) and a shared blob directory. The models are uploaded first by
-# an ingest that does not process (--workers 0), in the order a mixed lake receives them (one model
-# of each family in turn); then K worker processes of one thread each are started and timed from
-# the moment all of them are ready until the last job is done.
+# Processing throughput of one and of two workers on a shared lake (docs/scale-out.md): PostgreSQL
+# (a fresh schema per run) and a shared blob directory. The models are uploaded first by an ingest
+# that does not process (--workers 0), in the order a mixed lake receives them (one model of each
+# family in turn); then K worker processes of one thread each (MODE processes, the default), or one
+# worker process of K threads (MODE threads), are started and timed from the moment they are ready
+# until the last job is done.
 # Needs PostgreSQL on 127.0.0.1:5432, database test, user postgres (or PGUSER), trust auth.
-# Usage: scripts/worker-throughput.sh [FAMILIES [PER_FAMILY [SIDE]]]   (default 8 25 12: 200 small models;
-#        SIDE 128 gives two 128x128-and-up matrices a model, where the lineage work outweighs a job's round trips)
+# Usage: scripts/worker-throughput.sh [FAMILIES [PER_FAMILY [SIDE [MODE]]]]   (default 8 25 12 processes:
+#        200 small models; SIDE 128 gives two 128x128-and-up matrices a model, where the lineage work
+#        outweighs a job's round trips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 families=${1:-8}
 per_family=${2:-25}
 side=${3:-12}
+mode=${4:-processes}
+case "$mode" in processes|threads) ;; *) echo "MODE is processes or threads, not $mode" >&2; exit 2 ;; esac
 user=${PGUSER:-postgres}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -29,12 +33,13 @@ for k in 1 2; do
     queued=$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.jobs WHERE state = 'QUEUED'")
     [ "$queued" = "$total" ] || { echo "expected $total queued jobs, got $queued"; cat "$work/ingest-$k.log"; exit 1; }
     pids=()
-    for i in $(seq 1 "$k"); do
-        java -Xmx512m -cp "$cp" org.modelheritage.server.Main worker --workers 1 --store "$store" --blobs "$blobs" \
+    if [ "$mode" = threads ]; then processes=1; threads=$k; else processes=$k; threads=1; fi
+    for i in $(seq 1 "$processes"); do
+        java -Xmx512m -cp "$cp" org.modelheritage.server.Main worker --workers "$threads" --store "$store" --blobs "$blobs" \
             --data "$work/worker-$k-$i" > "$work/worker-$k-$i.log" 2>&1 &
         pids+=($!)
     done
-    for i in $(seq 1 "$k"); do
+    for i in $(seq 1 "$processes"); do
         until grep -q "Model Heritage worker:" "$work/worker-$k-$i.log"; do sleep 0.1; done
     done
     start=$(date +%s.%N)
@@ -48,8 +53,8 @@ for k in 1 2; do
     psql -h 127.0.0.1 -U "$user" -d test -qc "DROP SCHEMA $schema CASCADE"
     seconds=$(echo "$end - $start" | bc -l)
     rate[$k]=$(echo "$total / $seconds" | bc -l)
-    printf "%d worker process(es): %d models (%s ready, %s families) in %.1f s: %.2f models/s\n" \
-        "$k" "$total" "$ready" "$fams" "$seconds" "${rate[$k]}"
+    printf "%d worker(s), %s: %d models (%s ready, %s families) in %.1f s: %.2f models/s\n" \
+        "$k" "$mode" "$total" "$ready" "$fams" "$seconds" "${rate[$k]}"
 done
 printf "two workers / one worker: %.2f (machine: %s CPUs, %s)\n" "$(echo "${rate[2]} / ${rate[1]}" | bc -l)" \
     "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
