@@ -11,9 +11,10 @@ and fine-tunes: a third of them of the root (a hub), the rest of a uniformly cho
 each add is timed from the POST until the model reads READY (the worker's signature, family and
 tree work included). Everything stays on 127.0.0.1; the data folder is a fresh temporary one
 unless --data names one; the server is stopped at the end. Bounded: --models (default 600) and
---requests per client (default 200). The REST load runs in scripts/RestLoad.java (a Java client:
-Python threads would add their interpreter lock's waits to the measured latencies), after a warm-up
-of --warmup requests per client that is not measured. Every figure is printed with the machine's
+--requests per client (default 200). The REST load runs in scripts/RestLoad.java (a lean Java client
+over plain sockets, whose own CPU per request is printed: Python threads would add their interpreter
+lock's waits to the measured latencies, the JDK's HttpClient a millisecond of CPU a request on the
+server's cores), after a warm-up of --warmup requests per client that is not measured. Every figure is printed with the machine's
 load average at the time (1, 5, 15 minutes): on a shared machine compare figures of one run.
 
 The full run of the issue is --models 10000 --families 1 (hours on two cores).
@@ -271,7 +272,8 @@ def measure(data, own):
             sys.exit(f"RestLoad failed: {out.stderr}")
         res = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"  {label:>12}: p50 {res['p50']:6.1f} ms, p99 {res['p99']:6.1f} ms, max {res['max']:6.1f} ms, "
-              f"server CPU {1000 * cpu:5.2f} ms a request, {res['requests']} requests, statuses {res['statuses']} "
+              f"server CPU {1000 * cpu:5.2f} ms a request, client CPU {res['client_cpu_ms']:5.2f} ms, "
+              f"{res['requests']} requests, statuses {res['statuses']} "
               f"({load()})", flush=True)
     restarted.stop()
     if own:
