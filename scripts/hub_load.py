@@ -14,8 +14,9 @@ unless --data names one; the server is stopped at the end. Bounded: --models (de
 --requests per client (default 200). The REST load runs in scripts/RestLoad.java (a lean Java client
 over plain sockets, whose own CPU per request is printed: Python threads would add their interpreter
 lock's waits to the measured latencies, the JDK's HttpClient a millisecond of CPU a request on the
-server's cores), after a warm-up of --warmup requests per client that is not measured. Every figure is printed with the machine's
-load average at the time (1, 5, 15 minutes): on a shared machine compare figures of one run.
+server's cores), after a warm-up of --warmup requests per client that is not measured. Every figure
+is printed with the machine's load average at the time (1, 5, 15 minutes): on a shared machine
+compare figures of one run.
 
 The full run of the issue is --models 10000 --families 1 (hours on two cores).
 """
