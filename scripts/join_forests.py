@@ -4,7 +4,7 @@
 make_realistic.py draws every kind from its own random stream ("SEED-KIND"), so one seed can be
 trained as several processes, one per group of kinds (`--kinds cpt,star`), side by side on several
 cores; this script links their models into OUT/all/ (symbolic links, nothing copied) and writes
-OUT/all/ground_truth.json and OUT/kinds/<kind>/ground_truth.json as a single run would.
+OUT/all/ground_truth.json, OUT/kinds/<kind>/ground_truth.json and OUT/key.json as a single run would.
 
 A full run stopped early keeps the kinds it finished but writes no ground truth: with
 --stopped DIR KIND,KIND it is rebuilt from the model names (a name is its parent's name plus one
@@ -44,7 +44,7 @@ def main(argv):
         sys.exit(__doc__)
     out, argv = argv[0], argv[1:]
     os.makedirs(os.path.join(out, 'all'), exist_ok=True)
-    models, families = [], {}
+    models, families, keys, meta = [], {}, {}, None
 
     def link(src, name):
         dst = os.path.join(out, 'all', name)
@@ -69,12 +69,17 @@ def main(argv):
             families.setdefault(kind, []).append(m)
     for run in argv:
         truth = json.load(open(os.path.join(run, 'all', 'ground_truth.json')))
-        key = json.load(open(os.path.join(run, 'key.json')))['models']
+        whole = json.load(open(os.path.join(run, 'key.json')))
+        key = whole['models']
+        meta = meta or whole.get('_meta')
         for m in truth['models']:
+            keys[m['name']] = key[m['name']]
             link(os.path.join(run, 'all', m['path']), m['path'])
             models.append(m)
             families.setdefault(key[m['name']]['family'], []).append(m)
     json.dump({'models': models, 'edges': edges(models)}, open(os.path.join(out, 'all', 'ground_truth.json'), 'w'), indent=1)
+    if keys:  # what the runs say of each model, for SignalTable (the models of --stopped have none)
+        json.dump({'_meta': meta, 'models': keys}, open(os.path.join(out, 'key.json'), 'w'), indent=1)
     for kind, ms in families.items():
         os.makedirs(os.path.join(out, 'kinds', kind), exist_ok=True)
         ms = [dict(m, path='../../all/' + m['path']) for m in ms]
