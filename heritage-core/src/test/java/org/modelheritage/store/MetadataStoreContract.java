@@ -317,6 +317,12 @@ public abstract class MetadataStoreContract {
         Page<Model> filtered = store.searchModels(ModelQuery.all().withNameContaining("1").page(2, 3));
         assertEquals(List.of("model 11", "model 12", "model 13"), names(filtered));
         assertEquals(12, filtered.total()); // 01, 10-19, 21
+        Page<Model> lastFiltered = store.searchModels(ModelQuery.all().withNameContaining("1").page(10, 5));
+        assertEquals(List.of("model 19", "model 21"), names(lastFiltered));
+        assertEquals(12, lastFiltered.total());
+        assertEquals(12, store.searchModels(ModelQuery.all().withNameContaining("1").page(12, 5)).total());
+        assertEquals(12, store.searchModels(ModelQuery.all().withNameContaining("1").page(0, 12)).total());
+        assertEquals(0, store.searchModels(ModelQuery.all().withNameContaining("none").page(5, 5)).total());
     }
 
     @Test

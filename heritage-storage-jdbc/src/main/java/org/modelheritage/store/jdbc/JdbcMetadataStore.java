@@ -291,15 +291,18 @@ public final class JdbcMetadataStore implements MetadataStore {
             params.add(q.status());
         }
         return read(tx -> {
-            long total = tx.count("SELECT count(*) FROM models" + where, params.toArray());
             List<Model> items = List.of();
-            if (q.limit() > 0 && q.offset() < total) {
+            if (q.limit() > 0) {
                 List<Object> pageParams = new ArrayList<>(params);
                 pageParams.add((long) q.limit());
                 pageParams.add((long) q.offset());
                 items = loadModels(tx, "SELECT " + MODEL_COLUMNS + " FROM models" + where + NAME_ORDER
                         + " LIMIT ? OFFSET ?", pageParams.toArray());
             }
+            // a page that is not full holds the last matches, so it gives the total without the
+            // second scan a count costs (a search scans every name)
+            boolean last = q.limit() > 0 && (items.isEmpty() ? q.offset() == 0 : items.size() < q.limit());
+            long total = last ? q.offset() + items.size() : tx.count("SELECT count(*) FROM models" + where, params.toArray());
             return new Page<>(items, total, q.offset(), q.limit());
         });
     }
