@@ -57,6 +57,15 @@ abstract class Dialect {
         void release() throws SQLException;
     }
 
+    /**
+     * What keeps the query planner's statistics current, run when the store opens and again after
+     * every {@link JdbcMetadataStore#OPTIMIZE_EVERY} change sets; null where the database does it
+     * by itself (PostgreSQL's autovacuum analyses).
+     */
+    String optimize() {
+        return null;
+    }
+
     /** A unique-constraint violation: a concurrent writer won a race; retrying runs the explicit checks again. */
     abstract boolean isUniqueViolation(SQLException e);
 

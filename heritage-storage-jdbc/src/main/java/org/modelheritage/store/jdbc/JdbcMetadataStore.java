@@ -110,7 +110,23 @@ public final class JdbcMetadataStore implements MetadataStore {
         } finally {
             lock.unlock();
         }
-        return new JdbcMetadataStore(dialect, reads, writes, closePools, description);
+        JdbcMetadataStore store = new JdbcMetadataStore(dialect, reads, writes, closePools, description);
+        store.optimize();
+        return store;
+    }
+
+    /** Change sets between two runs of the dialect's {@link Dialect#optimize()}. */
+    static final int OPTIMIZE_EVERY = 1000;
+    private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+
+    private void optimize() {
+        String sql = dialect.optimize();
+        if (sql != null) {
+            write(tx -> {
+                Dialect.exec(tx.c, sql);
+                return null;
+            });
+        }
     }
 
     @Override
@@ -894,6 +910,9 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             return null;
         });
+        if (applied.incrementAndGet() % OPTIMIZE_EVERY == 0) {
+            optimize();
+        }
     }
 
     private void applyOne(Tx tx, Change change) throws SQLException {

@@ -26,6 +26,18 @@ final class SqliteDialect extends Dialect {
         return "classpath:db/migration/sqlite";
     }
 
+    /**
+     * SQLite plans without statistics until ANALYZE has run, and then takes an index on a family
+     * (a thousand rows) for one on a model (one row): a model page's edges in a 1,000-model family
+     * took 0.6 ms instead of 0.2. {@code PRAGMA optimize} analyses, with a bounded sample, only the
+     * tables whose statistics are missing or well out of date (0x10000: every table, not only those
+     * this connection has read), as SQLite's documentation advises for each opened database.
+     */
+    @Override
+    String optimize() {
+        return "PRAGMA optimize=0x10002";
+    }
+
     @Override
     Lock writeLock() {
         return writeLock;

@@ -11,9 +11,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modelheritage.lineage.EdgeKind;
+import org.modelheritage.lineage.LineageEdge;
+import org.modelheritage.store.ChangeSet;
 import org.modelheritage.store.MetadataStore;
 import org.modelheritage.store.MetadataStoreContract;
 import org.modelheritage.store.NoStoreProviderException;
@@ -49,6 +53,36 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
             }
         }
         assertTrue(store.toString().contains("heritage.db"));
+    }
+
+    @Test
+    void anOpenedDatabaseHasPlannerStatisticsSoAModelsEdgesAreFoundByTheModel() throws Exception {
+        // a family of 300 in a chain: by family, an edge lookup would read 299 edges; by child, one
+        ChangeSet.Builder b = ChangeSet.builder();
+        List<LineageEdge> edges = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            b.insertModel(TestModels.model("m" + i, "m" + i));
+            if (i > 0) {
+                edges.add(new LineageEdge("m" + (i - 1), "m" + i, 0.5, EdgeKind.FINE_TUNE));
+            }
+        }
+        store.apply(b.putFamily("fam", "h", "m0").replaceLineage("fam", edges).build());
+        store.close();
+        store = Stores.openMetadata(uri);
+        String file = uri.toString().substring("jdbc:sqlite:".length());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'lineage_edges'")) {
+                rs.next();
+                assertTrue(rs.getInt(1) > 0, "the lineage edges were analysed");
+            }
+            try (ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN SELECT parent_id FROM lineage_edges "
+                    + "WHERE child_id = 'm7' AND family_id = 'fam'")) {
+                rs.next();
+                assertTrue(rs.getString(4).contains("(child_id=?)"), rs.getString(4));
+            }
+        }
+        assertEquals(java.util.Set.of(new LineageEdge("m6", "m7", 0.5, EdgeKind.FINE_TUNE),
+                new LineageEdge("m7", "m8", 0.5, EdgeKind.FINE_TUNE)), java.util.Set.copyOf(store.lineageOf("fam", "m7")));
     }
 
     @Test
