@@ -3,6 +3,7 @@ package org.modelheritage.store.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -59,11 +60,11 @@ abstract class Dialect {
 
     /**
      * What keeps the query planner's statistics current, run when the store opens and again after
-     * every {@link JdbcMetadataStore#OPTIMIZE_EVERY} change sets; null where the database does it
+     * every {@link JdbcMetadataStore#OPTIMIZE_EVERY} change sets; none where the database does it
      * by itself (PostgreSQL's autovacuum analyses).
      */
-    String optimize() {
-        return null;
+    List<String> optimize() {
+        return List.of();
     }
 
     /** A unique-constraint violation: a concurrent writer won a race; retrying runs the explicit checks again. */

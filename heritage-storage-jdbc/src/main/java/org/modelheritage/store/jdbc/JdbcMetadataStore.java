@@ -120,10 +120,12 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
 
     private void optimize() {
-        String sql = dialect.optimize();
-        if (sql != null) {
+        List<String> statements = dialect.optimize();
+        if (!statements.isEmpty()) {
             write(tx -> {
-                Dialect.exec(tx.c, sql);
+                for (String sql : statements) {
+                    Dialect.exec(tx.c, sql);
+                }
                 return null;
             });
         }
