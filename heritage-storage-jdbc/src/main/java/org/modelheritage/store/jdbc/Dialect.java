@@ -59,12 +59,17 @@ abstract class Dialect {
     }
 
     /**
-     * What keeps the query planner's statistics current, run when the store opens and again after
-     * every {@link JdbcMetadataStore#OPTIMIZE_EVERY} change sets; none where the database does it
-     * by itself (PostgreSQL's autovacuum analyses).
+     * What keeps the query planner's statistics current, run after every
+     * {@link JdbcMetadataStore#OPTIMIZE_EVERY} change sets (and when a large store that has none
+     * opens); none where the database does it by itself (PostgreSQL's autovacuum analyses).
      */
     List<String> optimize() {
         return List.of();
+    }
+
+    /** A query that returns a row once {@link #optimize()} has gathered statistics; null when it gathers none. */
+    String statisticsProbe() {
+        return null;
     }
 
     /** A unique-constraint violation: a concurrent writer won a race; retrying runs the explicit checks again. */

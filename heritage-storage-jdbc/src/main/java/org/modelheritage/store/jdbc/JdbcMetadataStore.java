@@ -111,12 +111,26 @@ public final class JdbcMetadataStore implements MetadataStore {
             lock.unlock();
         }
         JdbcMetadataStore store = new JdbcMetadataStore(dialect, reads, writes, closePools, description);
-        store.optimize();
+        store.optimizeIfNeverDone();
         return store;
     }
 
     /** Change sets between two runs of the dialect's {@link Dialect#optimize()}. */
     static final int OPTIMIZE_EVERY = 1000;
+    /**
+     * A store with this many models, whose planner statistics were never gathered (one written
+     * before they were), gathers them when it opens. A smaller one waits for its next
+     * {@link #OPTIMIZE_EVERY} change sets: opening and reading a lake leaves its files as they were.
+     */
+    static final int OPTIMIZE_AT_OPEN_MODELS = 1000;
+
+    private void optimizeIfNeverDone() {
+        String probe = dialect.statisticsProbe();
+        if (probe != null && read(tx -> !tx.exists(probe)
+                && tx.count("SELECT count(*) FROM models") >= OPTIMIZE_AT_OPEN_MODELS)) {
+            optimize();
+        }
+    }
     private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
 
     private void optimize() {

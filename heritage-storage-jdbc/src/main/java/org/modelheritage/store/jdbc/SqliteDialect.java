@@ -42,6 +42,11 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
+    String statisticsProbe() {
+        return "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'";
+    }
+
+    @Override
     Lock writeLock() {
         return writeLock;
     }

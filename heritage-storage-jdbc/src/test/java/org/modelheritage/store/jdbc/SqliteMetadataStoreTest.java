@@ -56,11 +56,11 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
-    void anOpenedDatabaseHasPlannerStatisticsSoAModelsEdgesAreFoundByTheModel() throws Exception {
-        // a family of 300 in a chain: by family, an edge lookup would read 299 edges; by child, one
+    void aLargeStoreWithoutPlannerStatisticsGathersThemWhenItOpensSoAModelsEdgesAreFoundByTheModel() throws Exception {
+        // a family in a chain: by family, an edge lookup would read all its edges; by child, one
         ChangeSet.Builder b = ChangeSet.builder();
         List<LineageEdge> edges = new java.util.ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < JdbcMetadataStore.OPTIMIZE_AT_OPEN_MODELS; i++) {
             b.insertModel(TestModels.model("m" + i, "m" + i));
             if (i > 0) {
                 edges.add(new LineageEdge("m" + (i - 1), "m" + i, 0.5, EdgeKind.FINE_TUNE));
