@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -70,12 +71,23 @@ public final class JdbcMetadataStore implements MetadataStore {
     private static final String JOB_COLUMNS = "model_id, state, attempts, enqueued_at, started_at, finished_at, last_error, "
             + "owner, lease_until";
 
+    /** Change sets between two runs of the dialect's {@link Dialect#optimize()}. */
+    static final int OPTIMIZE_EVERY = 1000;
+    /**
+     * A store with this many models, whose planner statistics were never gathered (one written
+     * before they were), gathers them when it opens. A smaller one waits for its next
+     * {@link #OPTIMIZE_EVERY} change sets: opening and reading a lake leaves its files as they were.
+     */
+    static final int OPTIMIZE_AT_OPEN_MODELS = 1000;
+
     private final Dialect dialect;
     private final DataSource reads;
     private final DataSource writes;
     /** Closes the pools this store opened; nothing for a caller's data source. */
     private final Runnable closePools;
     private final String description;
+    /** Change sets applied since the store opened, for {@link #OPTIMIZE_EVERY}. */
+    private final AtomicLong applied = new AtomicLong();
 
     private JdbcMetadataStore(Dialect dialect, DataSource reads, DataSource writes, Runnable closePools,
                               String description) {
@@ -115,15 +127,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         return store;
     }
 
-    /** Change sets between two runs of the dialect's {@link Dialect#optimize()}. */
-    static final int OPTIMIZE_EVERY = 1000;
-    /**
-     * A store with this many models, whose planner statistics were never gathered (one written
-     * before they were), gathers them when it opens. A smaller one waits for its next
-     * {@link #OPTIMIZE_EVERY} change sets: opening and reading a lake leaves its files as they were.
-     */
-    static final int OPTIMIZE_AT_OPEN_MODELS = 1000;
-
+    /** Gathers the planner's statistics of a large store that has none (see {@link #OPTIMIZE_AT_OPEN_MODELS}). */
     private void optimizeIfNeverDone() {
         String probe = dialect.statisticsProbe();
         if (probe != null && read(tx -> !tx.exists(probe)
@@ -131,7 +135,6 @@ public final class JdbcMetadataStore implements MetadataStore {
             optimize();
         }
     }
-    private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
 
     private void optimize() {
         List<String> statements = dialect.optimize();
