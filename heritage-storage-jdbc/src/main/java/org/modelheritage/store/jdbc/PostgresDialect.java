@@ -73,6 +73,12 @@ final class PostgresDialect extends Dialect {
         }
     }
 
+    /**
+     * The advisory-lock id of a key: family groups' keys and {@code blob:} keys alike. The
+     * "heritage-family:" prefix is the namespace of every lock the store takes, named before blobs
+     * had locks; it stays, since processes of two versions over one database must take the same
+     * lock for the same key.
+     */
     static long advisoryKey(String key) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
