@@ -17,6 +17,7 @@ side=${3:-12}
 mode=${4:-processes}
 case "$mode" in processes|threads) ;; *) echo "MODE is processes or threads, not $mode" >&2; exit 2 ;; esac
 user=${PGUSER:-postgres}
+hz=$(getconf CLK_TCK)
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cp=$(scripts/bench-classpath.sh)
@@ -42,11 +43,16 @@ for k in 1 2; do
     for i in $(seq 1 "$processes"); do
         until grep -q "Model Heritage worker:" "$work/worker-$k-$i.log"; do sleep 0.1; done
     done
+    # CPU of the PostgreSQL server processes on this machine, in clock ticks
+    pg_ticks() { for p in $(pgrep -u postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | paste -sd+ | bc; }
+    pg0=$(pg_ticks)
     start=$(date +%s.%N)
     until [ "$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.jobs WHERE state = 'DONE'")" = "$total" ]; do
         sleep 0.2
     done
     end=$(date +%s.%N)
+    pg1=$(pg_ticks)
+    worker_ticks=$(for p in "${pids[@]}"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | paste -sd+ | bc)
     kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
     ready=$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.models WHERE status = 'READY'")
     fams=$(psql -h 127.0.0.1 -U "$user" -d test -tAc "SELECT count(*) FROM $schema.families")
@@ -55,6 +61,8 @@ for k in 1 2; do
     rate[$k]=$(echo "$total / $seconds" | bc -l)
     printf "%d worker(s), %s: %d models (%s ready, %s families) in %.1f s: %.2f models/s\n" \
         "$k" "$mode" "$total" "$ready" "$fams" "$seconds" "${rate[$k]}"
+    printf "  CPU: worker process(es) %.1f s (their whole life), PostgreSQL %.1f s during the run\n" \
+        "$(echo "$worker_ticks / $hz" | bc -l)" "$(echo "(${pg1:-0} - ${pg0:-0}) / $hz" | bc -l)"
 done
 printf "two workers / one worker: %.2f (machine: %s CPUs, %s)\n" "$(echo "${rate[2]} / ${rate[1]}" | bc -l)" \
     "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
