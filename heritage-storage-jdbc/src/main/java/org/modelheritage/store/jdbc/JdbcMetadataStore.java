@@ -352,9 +352,12 @@ public final class JdbcMetadataStore implements MetadataStore {
                 modelId));
     }
 
+    /** A row when some model lists the blob: what {@link #blobReferenced} and a deletion ask alike. */
+    private static final String BLOB_REFERENCED = "SELECT 1 FROM model_files WHERE sha256 = ?";
+
     @Override
     public boolean blobReferenced(String sha256) {
-        return read(tx -> tx.exists("SELECT 1 FROM model_files WHERE sha256 = ?", sha256));
+        return read(tx -> tx.exists(BLOB_REFERENCED, sha256));
     }
 
     /** A hold older than this is taken for one a dead process left behind. */
@@ -380,7 +383,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             return write(tx -> {
                 dialect.lockInTransaction(tx.c, "blob:" + sha256);
                 tx.update("DELETE FROM blob_holds WHERE sha256 = ? AND since < ?", sha256, Instant.now().minus(STALE_HOLD));
-                if (tx.exists("SELECT 1 FROM model_files WHERE sha256 = ?", sha256)
+                if (tx.exists(BLOB_REFERENCED, sha256)
                         || tx.exists("SELECT 1 FROM blob_holds WHERE sha256 = ?", sha256)) {
                     return false;
                 }
