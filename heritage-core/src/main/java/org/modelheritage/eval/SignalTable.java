@@ -27,7 +27,7 @@ import org.modelheritage.signature.SignatureExtractor;
  */
 public final class SignalTable {
     private static final List<DirectionSignal> SIGNALS = List.of(DirectionSignal.NORM, DirectionSignal.SPECTRAL_TAIL,
-            DirectionSignal.KURTOSIS, DirectionSignal.HEAD_ENERGY);
+            DirectionSignal.KURTOSIS, DirectionSignal.HEAD_ENERGY, DirectionSignal.ROW_DECAY);
 
     private SignalTable() {
     }
@@ -71,8 +71,8 @@ public final class SignalTable {
                     String row = kind.equals("fine-tune") && r != null && !r.isNull()
                             ? kind + ", " + r.path("optimizer").asText() + ", wd " + r.path("weight_decay").asText()
                             : kind;
-                    double[] counts = right.computeIfAbsent(row, k -> new double[SIGNALS.size()]);
-                    double[] all = right.computeIfAbsent("all edges", k -> new double[SIGNALS.size()]);
+                    double[] counts = right.computeIfAbsent(row, k -> new double[SIGNALS.size() + 2]);
+                    double[] all = right.computeIfAbsent("all edges", k -> new double[SIGNALS.size() + 2]);
                     edges.merge(row, 1, Integer::sum);
                     edges.merge("all edges", 1, Integer::sum);
                     for (int i = 0; i < SIGNALS.size(); i++) {
@@ -80,6 +80,10 @@ public final class SignalTable {
                         double score = e > 0 ? 1 : e == 0 ? 0.5 : 0;
                         counts[i] += score;
                         all[i] += score;
+                        if (SIGNALS.get(i) == DirectionSignal.ROW_DECAY && e != 0) {
+                            counts[SIGNALS.size() + (e > 0 ? 0 : 1)]++;
+                            all[SIGNALS.size() + (e > 0 ? 0 : 1)]++;
+                        }
                     }
                 }
             }
@@ -90,13 +94,16 @@ public final class SignalTable {
             head.append(' ').append(s.name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(" |");
             rule.append("---|");
         }
+        head.append(" row decay decides: right | wrong |");
+        rule.append("---|---|");
         System.out.println(head);
         System.out.println(rule);
         right.forEach((row, counts) -> {
             StringBuilder line = new StringBuilder("| " + row + " | " + edges.get(row) + " |");
-            for (double v : counts) {
-                line.append(String.format(Locale.ROOT, " %.2f |", v / edges.get(row)));
+            for (int i = 0; i < SIGNALS.size(); i++) {
+                line.append(String.format(Locale.ROOT, " %.2f |", counts[i] / edges.get(row)));
             }
+            line.append(String.format(Locale.ROOT, " %d | %d |", (int) counts[SIGNALS.size()], (int) counts[SIGNALS.size() + 1]));
             System.out.println(line);
         });
     }

@@ -1,6 +1,7 @@
 package org.modelheritage.lineage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.modelheritage.signature.MatrixSketch;
 import org.modelheritage.signature.ModelSignature;
@@ -36,6 +37,9 @@ public final class DirectionEvidence {
     public static double of(ModelSignature parent, ModelSignature child, DirectionSignal signal) {
         if (signal == DirectionSignal.ADAPTIVE) {
             throw new IllegalArgumentException("choose KURTOSIS or SPECTRAL_TAIL for one edge");
+        }
+        if (signal == DirectionSignal.ROW_DECAY) {
+            return rowDecay(parent, child);
         }
         // lineage matrices in name order, so neither the files' tensor order nor which model is
         // asked first changes what votes: evidence(a, b) = -evidence(b, a) bit for bit
@@ -97,6 +101,97 @@ public final class DirectionEvidence {
             sum += v;
         }
         return sum / voters.size();
+    }
+
+    /** Fewest rows that must share one decay factor before a matrix votes. */
+    static final int MIN_DECAYED_ROWS = Integer.getInteger("mh.decayRows", 2);
+    /**
+     * A row counts as a scaled copy when the sine of its angle to the other model's row is at most
+     * this many times the two dtypes' unit roundoffs summed: rounding a scaled row to the child's
+     * dtype leaves about 0.6 of the child's. Twice as loose let lightly touched attention rows of
+     * half-precision models through (a wrong vote on the development forest).
+     */
+    static final double DECAY_SINE = Double.parseDouble(System.getProperty("mh.decaySine", "1"));
+    /** The rows sharing the median log factor lie within this share of it. */
+    static final double DECAY_BAND = Double.parseDouble(System.getProperty("mh.decayBand", "0.25"));
+
+    /**
+     * {@link DirectionSignal#ROW_DECAY}: over every weight matrix (canonical names in order), the
+     * rows the two models share that differ only by a positive scale (the sine of their angle
+     * within the rounding noise of the two dtypes). Under weight decay the rows a fine-tune never
+     * touched all shrink by one factor; rows it touched lightly may pass the test too, but at
+     * scattered factors near one. A matrix votes when the median log factor of its scaled rows is
+     * clear of the rounding noise and at least half of those rows (and {@link #MIN_DECAYED_ROWS})
+     * share it: +1 when the child's rows are the smaller, -1 when the parent's are. Identical rows
+     * (no weight decay) do not vote. Antisymmetric exactly: the per-row quantities are symmetric or
+     * differences of the same two logarithms.
+     *
+     * @return the sign of the votes' sum: +1, -1, or 0 when no matrix votes or they cancel
+     */
+    static double rowDecay(ModelSignature parent, ModelSignature child) {
+        List<MatrixSketch> candidates = new ArrayList<>(parent.sketches().values());
+        candidates.sort(java.util.Comparator.comparing(MatrixSketch::name));
+        int sum = 0;
+        for (MatrixSketch a : candidates) {
+            MatrixSketch b = child.sketches().get(a.name());
+            MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
+            if (at == null || at.rows() < MIN_DECAYED_ROWS || at.cols() < 8) {
+                continue;
+            }
+            double u = ModelSignature.unitRoundoff(parent.tensor(a.name()).orElseThrow().dtype())
+                    + ModelSignature.unitRoundoff(child.tensor(a.name()).orElseThrow().dtype());
+            if (u >= 0.01) {
+                continue; // 8-bit floats and integers: their rounding hides any decay
+            }
+            sum += decayVote(at.valuesA(a), at.valuesB(b), at.rows(), at.cols(), u);
+        }
+        return Integer.signum(sum);
+    }
+
+    /** One matrix's {@link #rowDecay} vote over its rows x cols shared values (row-major). */
+    static int decayVote(float[] p, float[] c, int rows, int cols, double u) {
+        double maxSine = DECAY_SINE * u;
+        double[] logs = new double[rows];
+        int n = 0;
+        for (int i = 0; i < rows; i++) {
+            double pp = 0;
+            double cc = 0;
+            double pc = 0;
+            for (int j = i * cols, end = j + cols; j < end; j++) {
+                double x = p[j];
+                double y = c[j];
+                pp += x * x;
+                cc += y * y;
+                pc += x * y;
+            }
+            if (!(pp > 0 && cc > 0 && pc > 0)) {
+                continue;
+            }
+            double sine2 = 1 - pc / pp * (pc / cc);
+            if (sine2 <= maxSine * maxSine) {
+                logs[n++] = 0.5 * (Math.log(cc) - Math.log(pp));
+            }
+        }
+        if (n < MIN_DECAYED_ROWS) {
+            return 0;
+        }
+        double[] sorted = Arrays.copyOf(logs, n);
+        Arrays.sort(sorted);
+        // the median of values that are exactly negated when the models swap is exactly negated
+        double median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        // a row's log scale is known to about the rounding noise over the root of its length
+        double noise = u / Math.sqrt(cols);
+        if (Math.abs(median) <= noise) {
+            return 0;
+        }
+        double band = Math.abs(median) * DECAY_BAND;
+        int agree = 0;
+        for (int k = 0; k < n; k++) {
+            if (Math.abs(logs[k] - median) <= band) {
+                agree++;
+            }
+        }
+        return agree >= MIN_DECAYED_ROWS && 2 * agree >= n ? (median < 0 ? 1 : -1) : 0;
     }
 
     /** The squared Frobenius norm, summed in index order (so swapping the models negates differences exactly). */

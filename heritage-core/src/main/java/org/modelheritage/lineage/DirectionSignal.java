@@ -29,6 +29,14 @@ public enum DirectionSignal {
     /** The matrix's Frobenius norm grows from parent to child (noise and task signal add energy). */
     NORM,
     /**
+     * Rows a fine-tune never touched — an embedding's rows for the tokens its data lacks, which get
+     * no gradient — keep their values bit for bit under AdamW without weight decay, and under
+     * weight decay all shrink by one common factor: the model whose untouched rows are the other's
+     * times a factor below one is the child. Decides only where such rows are found (0 elsewhere),
+     * and then with near certainty.
+     */
+    ROW_DECAY,
+    /**
      * {@link #KURTOSIS} for families whose differences are low-rank (merged adapters leave the
      * tail directions untouched, so the spectral tail says nothing there). For families
      * fine-tuned in full, both are read and {@link #SPECTRAL_TAIL} decides only when it reads the

@@ -885,6 +885,14 @@ final class FamilyTreeBuilder {
             for (int k = 0; k < m; k++) {
                 tail[k] *= reading;
             }
+            // where weight decay left its footprint on untouched rows, it decides the edge under either reading
+            double[] decay = votes(kept, DirectionSignal.ROW_DECAY, ids, lo, hi);
+            for (int k = 0; k < m; k++) {
+                if (decay[k] != 0) {
+                    norm[k] = decay[k];
+                    tail[k] = decay[k];
+                }
+            }
             Reading byNorm = read(norm, pri, null, lo, r0, byId, n, forward(1));
             Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;

@@ -79,7 +79,7 @@ class OrderFreeMetricsTest {
         assertEquals(m, PairMetrics.between(cShuffled, pShuffled));
         assertEquals(m, PairMetrics.between(p, cShuffled));
         for (DirectionSignal s : List.of(DirectionSignal.KURTOSIS, DirectionSignal.SPECTRAL_TAIL,
-                DirectionSignal.HEAD_ENERGY, DirectionSignal.NORM)) {
+                DirectionSignal.HEAD_ENERGY, DirectionSignal.NORM, DirectionSignal.ROW_DECAY)) {
             double e = DirectionEvidence.of(p, c, s);
             assertEquals(-e, DirectionEvidence.of(c, p, s), 0.0, s + " antisymmetric bit for bit");
             assertEquals(e, DirectionEvidence.of(pShuffled, cShuffled, s), 0.0, s + " independent of file order");

@@ -1,0 +1,129 @@
+package org.modelheritage.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.modelheritage.family.ModelCluster;
+import org.modelheritage.read.DType;
+import org.modelheritage.signature.ModelSignature;
+import org.modelheritage.signature.SignatureExtractor;
+import org.modelheritage.testing.InMemoryWeightFile;
+import org.modelheritage.testing.SyntheticModels;
+
+/**
+ * {@link DirectionSignal#ROW_DECAY}: the embedding rows of tokens a fine-tune's data lacks get no
+ * gradient, so under weight decay they all shrink by one factor and without it they stay as they
+ * were. The embedding here has 300 rows (more than the sketch's 128: the rows compared are a
+ * sample) and a fine-tune touches the first 200.
+ */
+class RowDecayTest {
+    private static final int VOCAB = 300;
+    private static final int D = SyntheticModels.D;
+    private static final int TOUCHED = 200;
+
+    private static Map<String, float[]> base(long seed) {
+        Map<String, float[]> m = new LinkedHashMap<>(SyntheticModels.root(seed));
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        float[] e = new float[VOCAB * D];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = (float) (0.02 * rng.nextGaussian());
+        }
+        m.put("embed_tokens.weight", e);
+        return m;
+    }
+
+    /**
+     * A fine-tune with decoupled weight decay: every value times {@code keep}, then a step of
+     * standard deviation {@code step} on everything but the embedding rows from {@code touched} on.
+     */
+    private static Map<String, float[]> tune(Map<String, float[]> parent, double keep, double step, int touched,
+            long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> m = new LinkedHashMap<>();
+        parent.forEach((name, p) -> {
+            float[] v = new float[p.length];
+            boolean embedding = name.startsWith("embed");
+            for (int i = 0; i < v.length; i++) {
+                boolean untouched = embedding && i / D >= touched;
+                boolean decays = !name.endsWith("norm.weight") && !name.endsWith("bias");
+                double x = decays ? keep * p[i] : p[i];
+                v[i] = (float) (untouched ? x : x + step * rng.nextGaussian());
+            }
+            m.put(name, v);
+        });
+        return m;
+    }
+
+    private static InMemoryWeightFile file(Map<String, float[]> m, DType dtype) {
+        InMemoryWeightFile f = new InMemoryWeightFile(700);
+        Map<String, long[]> shapes = SyntheticModels.shapes();
+        m.forEach((name, v) -> f.put("model." + name, dtype,
+                shapes.getOrDefault(name, new long[] {v.length / D, D}), v));
+        return f;
+    }
+
+    private static ModelSignature signature(Map<String, float[]> m, DType dtype) throws IOException {
+        return new SignatureExtractor().extract(file(m, dtype));
+    }
+
+    @Test
+    void untouchedRowsShrunkByOneFactorMarkTheChild() throws IOException {
+        Map<String, float[]> parent = base(1);
+        ModelSignature p = signature(parent, DType.BF16);
+        for (DType childType : List.of(DType.F32, DType.F16, DType.BF16)) {
+            ModelSignature c = signature(tune(parent, 0.99, 0.002, TOUCHED, 2), childType);
+            assertEquals(1.0, DirectionEvidence.of(p, c, DirectionSignal.ROW_DECAY), 0.0, childType.name());
+            assertEquals(-1.0, DirectionEvidence.of(c, p, DirectionSignal.ROW_DECAY), 0.0, childType.name());
+        }
+    }
+
+    @Test
+    void noDecayNoTouchedRowsOrOnlyRoundingSayNothing() throws IOException {
+        Map<String, float[]> parent = base(3);
+        ModelSignature p = signature(parent, DType.F32);
+        // without weight decay the untouched rows stay as they were: no direction in them
+        ModelSignature plain = signature(tune(parent, 1.0, 0.002, TOUCHED, 4), DType.F32);
+        assertEquals(0.0, DirectionEvidence.of(p, plain, DirectionSignal.ROW_DECAY), 0.0);
+        // every row touched: nothing is only scaled
+        ModelSignature everywhere = signature(tune(parent, 0.99, 0.002, VOCAB, 5), DType.F32);
+        assertEquals(0.0, DirectionEvidence.of(p, everywhere, DirectionSignal.ROW_DECAY), 0.0);
+        // a cast to BF16: every row within rounding of the original, at no common factor
+        ModelSignature cast = signature(parent, DType.BF16);
+        assertEquals(0.0, DirectionEvidence.of(p, cast, DirectionSignal.ROW_DECAY), 0.0);
+        assertEquals(0.0, DirectionEvidence.of(cast, p, DirectionSignal.ROW_DECAY), 0.0);
+    }
+
+    /**
+     * A short fine-tune with strong weight decay ends with smaller weights than its parent, so the
+     * norm reads the edge backwards and makes the child the family's root; the decayed untouched
+     * rows turn it the right way.
+     */
+    @Test
+    void decayedRowsOutweighTheNormOnTheirEdge() throws IOException {
+        for (boolean untouchedRows : new boolean[] {false, true}) {
+            int touched = untouchedRows ? TOUCHED : VOCAB;
+            Map<String, float[]> base = base(7);
+            Map<String, float[]> decayed = tune(base, 0.97, 0.001, touched, 8);
+            Map<String, float[]> grown = tune(base, 1.0, 0.004, touched, 9);
+            Map<String, float[]> grandchild = tune(grown, 1.0, 0.004, touched, 10);
+            LineageIndex index = new LineageIndex();
+            SignatureExtractor extractor = new SignatureExtractor();
+            index.add("base", extractor.extract(file(base, DType.F32)));
+            index.add("decayed", extractor.extract(file(decayed, DType.F32)));
+            index.add("grown", extractor.extract(file(grown, DType.F32)));
+            index.add("grandchild", extractor.extract(file(grandchild, DType.F32)));
+            List<ModelCluster> families = index.families();
+            assertEquals(1, families.size(), families.toString());
+            LineageTree t = index.treeOf("base").orElseThrow();
+            assertEquals(untouchedRows ? List.of("base") : List.of("decayed"), t.roots(), t.edges().toString());
+            String decayedParent = t.parentEdge("decayed").map(LineageEdge::parentId).orElse(null);
+            assertEquals(untouchedRows ? "base" : null, decayedParent, t.edges().toString());
+            assertEquals("grown", t.parentEdge("grandchild").orElseThrow().parentId());
+        }
+    }
+}
