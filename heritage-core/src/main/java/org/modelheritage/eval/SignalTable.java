@@ -21,7 +21,8 @@ import org.modelheritage.signature.SignatureExtractor;
  * How often each direction signal points the right way along the true edges of generated forests,
  * per kind of derivation (and optimiser and weight decay for fine-tunes): the signal table of
  * {@code docs/lineage.md}. Reads {@code key.json} of forests made by {@code make_realistic.py}; an edge counts as
- * right for a signal when its evidence for parent -> child is positive, a tie (0) as half.
+ * right for a signal when its evidence for parent -> child is positive, a tie (0) as half. Row decay,
+ * which says nothing on most edges, is also counted as the edges it decides rightly and wrongly.
  *
  * <pre>java -cp heritage-server.jar org.modelheritage.eval.SignalTable FOREST...</pre>
  */

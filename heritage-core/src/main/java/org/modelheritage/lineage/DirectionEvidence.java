@@ -48,11 +48,7 @@ public final class DirectionEvidence {
         List<int[]> shapes = new ArrayList<>();
         // the norm is cheap and every weight matrix carries it: all of them vote (a 2-layer model
         // has only 8 square matrices, GPT-2's only 2); the spectral signals read the lineage matrices
-        List<MatrixSketch> candidates = parent.lineageMatrices();
-        if (signal == DirectionSignal.NORM) {
-            candidates = new ArrayList<>(parent.sketches().values());
-            candidates.sort(java.util.Comparator.comparing(MatrixSketch::name));
-        }
+        List<MatrixSketch> candidates = signal == DirectionSignal.NORM ? sketchesByName(parent) : parent.lineageMatrices();
         for (MatrixSketch a : candidates) {
             MatrixSketch b = child.sketches().get(a.name());
             MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
@@ -129,10 +125,8 @@ public final class DirectionEvidence {
      * @return the sign of the votes' sum: +1, -1, or 0 when no matrix votes or they cancel
      */
     static double rowDecay(ModelSignature parent, ModelSignature child) {
-        List<MatrixSketch> candidates = new ArrayList<>(parent.sketches().values());
-        candidates.sort(java.util.Comparator.comparing(MatrixSketch::name));
         int sum = 0;
-        for (MatrixSketch a : candidates) {
+        for (MatrixSketch a : sketchesByName(parent)) {
             MatrixSketch b = child.sketches().get(a.name());
             MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
             if (at == null || at.rows() < MIN_DECAYED_ROWS || at.cols() < 8) {
@@ -192,6 +186,13 @@ public final class DirectionEvidence {
             }
         }
         return agree >= MIN_DECAYED_ROWS && 2 * agree >= n ? (median < 0 ? 1 : -1) : 0;
+    }
+
+    /** Every weight matrix's sketch, in canonical-name order (not the file's). */
+    private static List<MatrixSketch> sketchesByName(ModelSignature s) {
+        List<MatrixSketch> out = new ArrayList<>(s.sketches().values());
+        out.sort(java.util.Comparator.comparing(MatrixSketch::name));
+        return out;
     }
 
     /** The squared Frobenius norm, summed in index order (so swapping the models negates differences exactly). */
