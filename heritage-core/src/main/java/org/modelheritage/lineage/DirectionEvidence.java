@@ -132,8 +132,7 @@ public final class DirectionEvidence {
             if (at == null || at.rows() < MIN_DECAYED_ROWS || at.cols() < 8) {
                 continue;
             }
-            double u = ModelSignature.unitRoundoff(parent.tensor(a.name()).orElseThrow().dtype())
-                    + ModelSignature.unitRoundoff(child.tensor(a.name()).orElseThrow().dtype());
+            double u = roundoff(parent, child, a.name());
             if (u >= 0.01) {
                 continue; // 8-bit floats and integers: their rounding hides any decay
             }
@@ -239,9 +238,14 @@ public final class DirectionEvidence {
         if (s == 0) {
             return true;
         }
-        double u = ModelSignature.unitRoundoff(pa.tensor(name).orElseThrow().dtype())
-                + ModelSignature.unitRoundoff(pb.tensor(name).orElseThrow().dtype());
+        double u = roundoff(pa, pb, name);
         double rel = Math.sqrt(s / Math.max(ref / 2, Double.MIN_NORMAL));
         return rel <= PairMetrics.DUPLICATE_NOISE_FACTOR * u;
+    }
+
+    /** The two models' unit roundoffs for one tensor, summed: the rounding noise their difference can hold. */
+    private static double roundoff(ModelSignature a, ModelSignature b, String name) {
+        return ModelSignature.unitRoundoff(a.tensor(name).orElseThrow().dtype())
+                + ModelSignature.unitRoundoff(b.tensor(name).orElseThrow().dtype());
     }
 }
