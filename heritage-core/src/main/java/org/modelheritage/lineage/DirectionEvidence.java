@@ -108,6 +108,12 @@ public final class DirectionEvidence {
      * half-precision models through (a wrong vote on the development forest).
      */
     static final double DECAY_SINE = Double.parseDouble(System.getProperty("mh.decaySine", "1"));
+    /**
+     * The least rounding noise a scaled row is allowed: an F32 row that weight decay multiplied
+     * once a step for a few hundred steps is a scaled copy only to a few unit roundoffs, while a
+     * row training touched at all moves by 1e-3 or more.
+     */
+    static final double DECAY_FLOOR = Double.parseDouble(System.getProperty("mh.decayFloor", "1.52587890625e-5"));
     /** The rows sharing the median log factor lie within this share of it. */
     static final double DECAY_BAND = Double.parseDouble(System.getProperty("mh.decayBand", "0.25"));
 
@@ -143,6 +149,7 @@ public final class DirectionEvidence {
 
     /** One matrix's {@link #rowDecay} vote over its rows x cols shared values (row-major). */
     static int decayVote(float[] p, float[] c, int rows, int cols, double u) {
+        u = Math.max(u, DECAY_FLOOR);
         double maxSine = DECAY_SINE * u;
         double[] logs = new double[rows];
         int n = 0;

@@ -28,6 +28,14 @@ final class FamilyTreeBuilder {
      * noise, reach down to about 0.45, so the cut is well below them.
      */
     static final double LOW_RANK_RATIO = 0.3;
+    /** Rows that must put a parent off its child's path before the child is lifted ({@link #offPath}). */
+    static final int OFF_PATH_ROWS = Integer.getInteger("mh.offPathRows", 2);
+    /** How many times the rows that read the other way the off-path rows must outnumber. */
+    static final int OFF_PATH_ODDS = 4;
+    /** Whether the lifting reads the rows a fine-tune never touched ({@link RowStates}); off only to measure what they do. */
+    static final boolean ROW_STATES = Boolean.parseBoolean(System.getProperty("mh.rowStates", "true"));
+    /** How many of a parent's ancestors {@link #offPath} compares a child with. */
+    static final int ROW_STATE_ANCESTORS = Integer.getInteger("mh.rowStateAncestors", 4);
     /** Share of the grandparent edge a chain may fall short by before the child is lifted ({@link #liftSiblings}). */
     static final double SIBLING_SHORTFALL = 0.25;
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -85,6 +93,9 @@ final class FamilyTreeBuilder {
         this.candidates = candidates;
         this.selfDots = selfDots;
     }
+
+    /** {@link RowStates#count} of the chains {@link #offPath} read in this build, by ancestor, parent and child. */
+    private final Map<String, RowStates.Count> rowStates = new HashMap<>();
 
     /** Membership sets of the lists {@link #comparable} was asked about (the lists are not modified meanwhile). */
     private final Map<List<String>, java.util.Set<String>> memberSets = new java.util.IdentityHashMap<>();
@@ -534,7 +545,8 @@ final class FamilyTreeBuilder {
                         s.liftGrandparent[c] = g;
                         s.liftParent[c] = p;
                     }
-                    if (s.lift[c]) {
+                    List<String> up = ancestry(p, v -> parent[v] < 0 ? null : parent[v], ids::get);
+                    if (offPath(up, ids.get(c), s.rowStates) || s.lift[c] && !heldByRows(up, ids.get(c), s.rowStates)) {
                         parent[c] = g;
                         changed = true;
                     }
@@ -1230,6 +1242,8 @@ final class FamilyTreeBuilder {
      * falls short of that by more than {@link #SIBLING_SHORTFALL} of {@code d(g, p)}, c is p's
      * sibling that took a similar step (the same domain, the same data), not its child: the
      * spanning tree chains such siblings because they are closer to each other than to their parent.
+     * A child is lifted too when the rows its fine-tune never touched put p off its path
+     * ({@link #offPath}); the rounds lift it further while they do.
      */
     private void liftSiblings(Map<String, String> parent, boolean lowRank) {
         List<String> children = new ArrayList<>(parent.keySet()); // the same children every round
@@ -1244,7 +1258,8 @@ final class FamilyTreeBuilder {
                 }
                 double gp = pm(g, p).distance(lowRank);
                 double shortfall = gp + pm(p, c).distance(lowRank) - pm(g, c).distance(lowRank);
-                if (gp > 0 && shortfall > SIBLING_SHORTFALL * gp) {
+                List<String> up = ancestry(p, parent::get, x -> x);
+                if (offPath(up, c, rowStates) || gp > 0 && shortfall > SIBLING_SHORTFALL * gp && !heldByRows(up, c, rowStates)) {
                     parent.put(c, g);
                     changed = true;
                 }
@@ -1253,6 +1268,72 @@ final class FamilyTreeBuilder {
                 return;
             }
         }
+    }
+
+    /**
+     * Whether the rows a fine-tune never touched put {@code p} off the path between {@code g} and
+     * {@code c}: when both hold rows that are scaled copies of p's, larger by a clear decay factor
+     * ({@link DirectionSignal#ROW_DECAY} reads p as a child of each), p came after both, and c
+     * cannot hang below p: weight decay only shrinks an untouched row, so no descendant of p gets
+     * it back.
+     */
+    /**
+     * The ancestry {@link #offPath} reads: {@code p} and up to {@link #ROW_STATE_ANCESTORS} of its
+     * ancestors, nearest first, as ids.
+     */
+    private static <V> List<String> ancestry(V p, Function<V, V> parentOf, Function<V, String> id) {
+        List<String> out = new ArrayList<>();
+        for (V v = p; v != null && out.size() <= ROW_STATE_ANCESTORS; v = parentOf.apply(v)) {
+            out.add(id.apply(v));
+        }
+        return out;
+    }
+
+    /**
+     * Whether the rows a fine-tune never touched put {@code p} (the first of {@code ancestry}) off
+     * the tree path between c and one of p's ancestors, so c cannot hang below p
+     * ({@link RowStates}): an ancestor and c hold one row's values up to scale that p changed
+     * ({@link #OFF_PATH_ROWS} such rows, and more than {@link #OFF_PATH_ODDS} times the rows that
+     * read the other way), or p's untouched rows are scaled copies of both its parent's and c's,
+     * smaller than both ({@link DirectionSignal#ROW_DECAY} reads p as a child of each): weight
+     * decay only shrinks an untouched row, so no descendant of p gets it back.
+     */
+    /**
+     * Whether the rows a fine-tune never touched hold {@code c} below {@code p} against the
+     * shortfall test: p and c share changed values of rows that p's parent holds unchanged
+     * ({@link #OFF_PATH_ROWS} such rows, and more than {@link #OFF_PATH_ODDS} times the rows that
+     * read the other way), so moving c to p's parent would put a model without the change between
+     * two with it.
+     */
+    private boolean heldByRows(List<String> ancestry, String c, Map<String, RowStates.Count> counted) {
+        if (!ROW_STATES) {
+            return false;
+        }
+        RowStates.Count rows = count(ancestry.get(1), ancestry.get(0), c, counted);
+        return rows.on() >= OFF_PATH_ROWS && rows.off() * OFF_PATH_ODDS < rows.on();
+    }
+
+    private RowStates.Count count(String a, String p, String c, Map<String, RowStates.Count> counted) {
+        return counted.computeIfAbsent(a + '\n' + p + '\n' + c,
+                k -> RowStates.count(signatures.apply(a), signatures.apply(p), signatures.apply(c)));
+    }
+
+    private boolean offPath(List<String> ancestry, String c, Map<String, RowStates.Count> counted) {
+        if (!ROW_STATES) {
+            return false;
+        }
+        String p = ancestry.get(0);
+        if (evidence.evidence(c, p, DirectionSignal.ROW_DECAY) > 0
+                && evidence.evidence(ancestry.get(1), p, DirectionSignal.ROW_DECAY) > 0) {
+            return true;
+        }
+        for (String a : ancestry.subList(1, ancestry.size())) {
+            RowStates.Count rows = count(a, p, c, counted);
+            if (rows.off() >= OFF_PATH_ROWS && rows.on() * OFF_PATH_ODDS < rows.off()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

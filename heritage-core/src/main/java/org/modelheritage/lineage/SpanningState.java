@@ -64,6 +64,8 @@ final class SpanningState {
     int[] liftGrandparent = new int[0];
     int[] liftParent = new int[0];
     boolean[] lift = new boolean[0];
+    /** {@link RowStates#count} of the chains read so far, by ancestor, parent and child ids: a function of the three signatures. */
+    final Map<String, RowStates.Count> rowStates = new HashMap<>();
     /** Per child vertex: the edge last made for it (reused while its values stay the same). */
     LineageEdge[] edge = new LineageEdge[0];
 

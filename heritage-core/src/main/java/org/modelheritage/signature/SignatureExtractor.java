@@ -20,7 +20,12 @@ import org.modelheritage.read.WeightFile;
 public final class SignatureExtractor {
     /** Default side of the sketch kept of each lineage matrix (whole when smaller). */
     public static final int DEFAULT_SKETCH_SIZE = Integer.getInteger("mh.sketchSize", 128);
-    /** Default side of the sketch of the other matrices, only used to tell families apart. */
+    /**
+     * Default number of columns kept of the other matrices (embeddings, heads, MLP weights). They
+     * keep as many rows as the lineage matrices: the row-wise signals ({@code ROW_DECAY}, the
+     * untouched rows of {@code RowStates}) read whole rows, and an embedding's untouched rows are
+     * the tokens a fine-tune's data lacks, a fraction of its vocabulary the sample must catch.
+     */
     public static final int DEFAULT_MINOR_SKETCH_SIZE = 32;
 
     private final int sketchSize;
@@ -28,7 +33,7 @@ public final class SignatureExtractor {
 
     /**
      * An extractor with the default sketch sizes: {@link #DEFAULT_SKETCH_SIZE} for lineage matrices,
-     * {@value #DEFAULT_MINOR_SKETCH_SIZE} for the others.
+     * as many rows and {@value #DEFAULT_MINOR_SKETCH_SIZE} columns for the others.
      */
     public SignatureExtractor() {
         this(DEFAULT_SKETCH_SIZE, DEFAULT_MINOR_SKETCH_SIZE);
@@ -36,10 +41,10 @@ public final class SignatureExtractor {
 
     /**
      * An extractor with its own sketch sizes. Signatures of one lake must all be taken with the
-     * same sizes, or their sketches do not meet.
+     * same sizes, or their sketches meet only on the rows and columns both kept.
      *
-     * @param sketchSize side of the sketch of each lineage matrix, at least 2
-     * @param minorSketchSize side of the sketch of the other weight matrices, at least 2
+     * @param sketchSize side of the sketch of each lineage matrix, and the rows kept of the others, at least 2
+     * @param minorSketchSize columns kept of the other weight matrices, at least 2
      * @throws IllegalArgumentException when a size is below 2
      */
     public SignatureExtractor(int sketchSize, int minorSketchSize) {
@@ -112,8 +117,8 @@ public final class SignatureExtractor {
             MomentAccumulator moments = new MomentAccumulator();
             SketchPlan plan = null;
             if (matrix && t.dtype().isFloatingPoint()) {
-                int size = isLineageMatrix(t, square) ? sketchSize : minorSketchSize;
-                plan = SketchPlan.of(name, t.shape(), size);
+                plan = isLineageMatrix(t, square) ? SketchPlan.of(name, t.shape(), sketchSize)
+                        : SketchPlan.of(name, t.shape(), Boolean.parseBoolean(System.getProperty("mh.tmpMinorRows", "true")) ? Math.max(sketchSize, minorSketchSize) : minorSketchSize, minorSketchSize);
             }
             if (plan == null) {
                 file.read(t.name(), moments);

@@ -61,16 +61,32 @@ public final class SketchPlan {
      * @throws IllegalArgumentException when {@code size} is below 1
      */
     public static SketchPlan of(String name, long[] shape, int size) {
-        if (size < 1) {
-            throw new IllegalArgumentException("sketch size " + size);
+        return of(name, shape, size, size);
+    }
+
+    /**
+     * The plan for a tensor that keeps up to {@code rowSize} rows and {@code colSize} columns
+     * ({@link #of(String, long[], int)} keeps as many of each). The rows of a smaller row size are
+     * among those of a larger one (bottom-k), so sketches of the two sizes still align.
+     *
+     * @param name    the tensor's canonical name
+     * @param shape   its shape
+     * @param rowSize the most rows kept, at least 1
+     * @param colSize the most columns kept, at least 1
+     * @return the plan, or null when the tensor is not a matrix
+     * @throws IllegalArgumentException when a size is below 1
+     */
+    public static SketchPlan of(String name, long[] shape, int rowSize, int colSize) {
+        if (rowSize < 1 || colSize < 1) {
+            throw new IllegalArgumentException("sketch size " + rowSize + " x " + colSize);
         }
         long[] m = matrixShape(shape);
         if (m.length == 0) {
             return null;
         }
         long seed = seed(name);
-        long[] r = sample(m[0], size, seed);
-        long[] c = sample(m[1], size, seed ^ 0x5bd1e9955bd1e995L);
+        long[] r = sample(m[0], rowSize, seed);
+        long[] c = sample(m[1], colSize, seed ^ 0x5bd1e9955bd1e995L);
         return new SketchPlan(name, m[0], m[1], r, c);
     }
 

@@ -26,10 +26,13 @@ class ModelSignatureTest {
         assertEquals(2 * (4 * 48 * 48 + 96 * 48 + 96 + 48), s.parameterCount());
         assertEquals(10, s.layerCount(), "8 attention matrices and 2 MLP weights are layers; biases and norms are not");
         assertEquals(14, s.tensors().size());
-        // square matrices are the lineage matrices, sketched at 16; the MLP weights at the minor size 8
+        // square matrices are the lineage matrices, sketched at 16 x 16; the MLP weights keep as many
+        // rows (row-wise signals read them) and the minor size's 8 columns
         assertEquals(8, s.lineageMatrices().size());
         assertEquals(16, s.sketches().get("layer.0.attention.query.weight").sketchRows());
-        assertEquals(8, s.sketches().get("layer.0.mlp.weight").sketchRows());
+        assertEquals(16, s.sketches().get("layer.0.attention.query.weight").sketchCols());
+        assertEquals(16, s.sketches().get("layer.0.mlp.weight").sketchRows());
+        assertEquals(8, s.sketches().get("layer.0.mlp.weight").sketchCols());
         TensorStatistics norm = s.tensor("layer.0.norm.weight").orElseThrow();
         assertEquals(1.0, norm.mean(), 0.0);
         assertEquals(0.0, norm.variance(), 0.0);

@@ -1,0 +1,151 @@
+package org.modelheritage.lineage;
+
+import org.modelheritage.signature.MatrixSketch;
+import org.modelheritage.signature.ModelSignature;
+
+/**
+ * The rows a fine-tune never touched, read as characters of a phylogeny. Training leaves the
+ * embedding rows of tokens its data never holds as they were (or, under weight decay, scaled by
+ * one common factor), and whatever a model changed in a row, every descendant inherits unless it
+ * trains that row again, when it lands anywhere but back on the old values. So the models holding
+ * one row's old values, up to scale, are joined in the true tree by a path along which every model
+ * holds them too: a model that changed the row cannot sit between two that did not.
+ *
+ * <p>{@link #count} counts, for a chain {@code g - p - c} the tree proposes, the rows that say p is
+ * off the path between g and c (g and c hold the row's old values, p changed it: c is p's sibling,
+ * not its child) and the rows that say it is on it (p and c hold the same changed values, g the
+ * old ones). Rows are matched by their index in the whole matrix, so a resized vocabulary compares
+ * the rows all three share.
+ */
+final class RowStates {
+    /** A row changed when the sine of its angle to the other model's is this many times the equality tolerance. */
+    static final double CHANGED = 4.0;
+
+    private RowStates() {
+    }
+
+    /**
+     * The rows of a proposed chain {@code g - p - c} that put p off the path between g and c, and
+     * those that put it on.
+     *
+     * @param off rows where g and c hold scaled copies of one row and p clearly another
+     * @param on  rows where p and c hold scaled copies of one row and g clearly another
+     */
+    record Count(int off, int on) {
+    }
+
+    /**
+     * Counts the rows of every weight matrix the three models share that read as {@link Count}.
+     * Two rows are scaled copies when the sine of their angle is within the two dtypes' rounding
+     * ({@link DirectionEvidence#DECAY_SINE} times their summed unit roundoffs, at least
+     * {@link DirectionEvidence#DECAY_FLOOR}) and their scale is positive; clearly different when it
+     * is {@link #CHANGED} times that. Matrices stored in 8 bits or as integers say nothing.
+     */
+    static Count count(ModelSignature g, ModelSignature p, ModelSignature c) {
+        int off = 0;
+        int on = 0;
+        for (MatrixSketch sg : g.sketches().values()) {
+            MatrixSketch sp = p.sketches().get(sg.name());
+            MatrixSketch sc = c.sketches().get(sg.name());
+            if (sp == null || sc == null) {
+                continue;
+            }
+            double ug = ModelSignature.unitRoundoff(g.tensor(sg.name()).orElseThrow().dtype());
+            double up = ModelSignature.unitRoundoff(p.tensor(sg.name()).orElseThrow().dtype());
+            double uc = ModelSignature.unitRoundoff(c.tensor(sg.name()).orElseThrow().dtype());
+            if (Math.max(ug, Math.max(up, uc)) >= 0.01) {
+                continue;
+            }
+            int[][] rows = common(sg.rowIndex(), sp.rowIndex(), sc.rowIndex());
+            int[][] cols = common(sg.colIndex(), sp.colIndex(), sc.colIndex());
+            if (rows[0].length == 0 || cols[0].length < 8) {
+                continue;
+            }
+            double tgc = tolerance(ug, uc);
+            double tgp = tolerance(ug, up);
+            double tpc = tolerance(up, uc);
+            float[] vg = sg.valuesView();
+            float[] vp = sp.valuesView();
+            float[] vc = sc.valuesView();
+            int ng = sg.sketchCols();
+            int np = sp.sketchCols();
+            int nc = sc.sketchCols();
+            for (int i = 0; i < rows[0].length; i++) {
+                int bg = rows[0][i] * ng;
+                int bp = rows[1][i] * np;
+                int bc = rows[2][i] * nc;
+                double gg = 0;
+                double pp = 0;
+                double cc = 0;
+                double gp = 0;
+                double gc = 0;
+                double pc = 0;
+                for (int j = 0; j < cols[0].length; j++) {
+                    double x = vg[bg + cols[0][j]];
+                    double y = vp[bp + cols[1][j]];
+                    double z = vc[bc + cols[2][j]];
+                    gg += x * x;
+                    pp += y * y;
+                    cc += z * z;
+                    gp += x * y;
+                    gc += x * z;
+                    pc += y * z;
+                }
+                double sgc = sine2(gg, cc, gc);
+                double sgp = sine2(gg, pp, gp);
+                double spc = sine2(pp, cc, pc);
+                if (same(sgc, gc, tgc) && changed(sgp, tgp) && changed(spc, tpc)) {
+                    off++;
+                } else if (same(spc, pc, tpc) && changed(sgp, tgp) && changed(sgc, tgc)) {
+                    on++;
+                }
+            }
+        }
+        return new Count(off, on);
+    }
+
+    private static double tolerance(double u1, double u2) {
+        return DirectionEvidence.DECAY_SINE * Math.max(u1 + u2, DirectionEvidence.DECAY_FLOOR);
+    }
+
+    /** The squared sine of the angle between two rows, from their inner products; 1 for a zero row. */
+    private static double sine2(double xx, double yy, double xy) {
+        return xx > 0 && yy > 0 ? 1 - xy / xx * (xy / yy) : 1.0;
+    }
+
+    private static boolean same(double sine2, double dot, double tolerance) {
+        return dot > 0 && sine2 <= tolerance * tolerance;
+    }
+
+    private static boolean changed(double sine2, double tolerance) {
+        return sine2 >= CHANGED * CHANGED * tolerance * tolerance;
+    }
+
+    /** Positions of the values all three sorted index arrays hold, in each. */
+    private static int[][] common(long[] x, long[] y, long[] z) {
+        int n = Math.min(x.length, Math.min(y.length, z.length));
+        int[] px = new int[n];
+        int[] py = new int[n];
+        int[] pz = new int[n];
+        int k = 0;
+        for (int i = 0, j = 0, l = 0; i < x.length && j < y.length && l < z.length; ) {
+            long m = Math.max(x[i], Math.max(y[j], z[l]));
+            if (x[i] == m && y[j] == m && z[l] == m) {
+                px[k] = i++;
+                py[k] = j++;
+                pz[k++] = l++;
+                continue;
+            }
+            if (x[i] < m) {
+                i++;
+            }
+            if (y[j] < m) {
+                j++;
+            }
+            if (z[l] < m) {
+                l++;
+            }
+        }
+        return new int[][] {java.util.Arrays.copyOf(px, k), java.util.Arrays.copyOf(py, k), java.util.Arrays.copyOf(pz, k)};
+    }
+}

@@ -1,0 +1,140 @@
+package org.modelheritage.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.modelheritage.read.DType;
+import org.modelheritage.signature.ModelSignature;
+import org.modelheritage.signature.SignatureExtractor;
+import org.modelheritage.testing.InMemoryWeightFile;
+import org.modelheritage.testing.SyntheticModels;
+
+/**
+ * {@link RowStates}: a model that changed an embedding row cannot sit between two that hold its
+ * old values. Two fine-tunes of one base on the same kind of data take steps in about the same
+ * direction, so the spanning tree chains them (the smaller step between the base and the larger);
+ * the rows only the smaller step's data touched show that it is the larger's sibling. The
+ * embedding has 300 rows, more than a sketch's 128: the rows compared are a sample.
+ */
+class RowStatesTest {
+    private static final int VOCAB = 300;
+    private static final int D = SyntheticModels.D;
+
+    private static Map<String, float[]> base(long seed) {
+        Map<String, float[]> m = new LinkedHashMap<>(SyntheticModels.root(seed));
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        float[] e = new float[VOCAB * D];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = (float) (0.02 * rng.nextGaussian());
+        }
+        m.put("embed_tokens.weight", e);
+        return m;
+    }
+
+    /** One direction per value, the same for every fine-tune on "the same data". */
+    private static Map<String, float[]> direction(Map<String, float[]> like, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> m = new LinkedHashMap<>();
+        like.forEach((name, p) -> {
+            float[] v = new float[p.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) rng.nextGaussian();
+            }
+            m.put(name, v);
+        });
+        return m;
+    }
+
+    /**
+     * A fine-tune: {@code shared} times the common direction plus {@code own} of its own noise, on
+     * every value but the embedding rows from {@code touched} on, which stay as they were.
+     */
+    private static Map<String, float[]> tune(Map<String, float[]> parent, Map<String, float[]> dir, double shared,
+            double own, int touched, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> m = new LinkedHashMap<>();
+        parent.forEach((name, p) -> {
+            float[] v = new float[p.length];
+            float[] d = dir.get(name);
+            boolean embedding = name.startsWith("embed");
+            for (int i = 0; i < v.length; i++) {
+                boolean untouched = embedding && i / D >= touched;
+                v[i] = untouched ? p[i] : (float) (p[i] + shared * d[i] + own * rng.nextGaussian());
+            }
+            m.put(name, v);
+        });
+        return m;
+    }
+
+    private static InMemoryWeightFile file(Map<String, float[]> m, DType dtype) {
+        InMemoryWeightFile f = new InMemoryWeightFile(700);
+        Map<String, long[]> shapes = SyntheticModels.shapes();
+        m.forEach((name, v) -> f.put("model." + name, dtype,
+                shapes.getOrDefault(name, new long[] {v.length / D, D}), v));
+        return f;
+    }
+
+    private static ModelSignature signature(Map<String, float[]> m, DType dtype) throws IOException {
+        return new SignatureExtractor().extract(file(m, dtype));
+    }
+
+    @Test
+    void rowsOnlyTheMiddleModelChangedPutItOffThePath() throws IOException {
+        Map<String, float[]> base = base(1);
+        Map<String, float[]> dir = direction(base, 2);
+        Map<String, float[]> wide = tune(base, dir, 0.002, 0.001, 200, 3); // its data holds tokens 0-199
+        Map<String, float[]> narrow = tune(base, dir, 0.004, 0.001, 150, 4); // tokens 0-149: a sibling
+        Map<String, float[]> below = tune(wide, dir, 0.002, 0.001, 150, 5); // tokens 0-149, from wide: a child
+        for (DType child : List.of(DType.F32, DType.F16, DType.BF16)) {
+            ModelSignature g = signature(base, DType.BF16);
+            ModelSignature p = signature(wide, DType.F32);
+            RowStates.Count sibling = RowStates.count(g, p, signature(narrow, child));
+            assertTrue(sibling.off() >= 4, child + " " + sibling);
+            assertEquals(0, sibling.on(), child + " " + sibling);
+            RowStates.Count chain = RowStates.count(g, p, signature(below, child));
+            assertEquals(0, chain.off(), child + " " + chain);
+            assertTrue(chain.on() >= 4, child + " " + chain);
+        }
+        // rows all three hold unchanged, or all three changed, say nothing
+        ModelSignature g = signature(base, DType.F32);
+        RowStates.Count none = RowStates.count(g, signature(tune(base, dir, 0.002, 0.001, 150, 6), DType.F32),
+                signature(tune(base, dir, 0.004, 0.001, 150, 7), DType.F32));
+        assertEquals(new RowStates.Count(0, 0), none);
+    }
+
+    /**
+     * The spanning tree puts the smaller same-data step between the base and the larger; the rows
+     * only the smaller one's data touched move the larger up to the base, while a true child of the
+     * smaller one stays.
+     */
+    @Test
+    void aSameDataSiblingChainedBelowTheSmallerStepMovesUpToTheBase() throws IOException {
+        Map<String, float[]> base = base(11);
+        Map<String, float[]> dir = direction(base, 12);
+        Map<String, float[]> small = tune(base, dir, 0.002, 0.0005, 200, 13);
+        Map<String, float[]> large = tune(base, dir, 0.004, 0.0005, 150, 14);
+        Map<String, float[]> child = tune(small, direction(base, 15), 0.002, 0.0005, 150, 16);
+        for (boolean rowsTell : new boolean[] {false, true}) {
+            // without rows only "small" touched, nothing tells the sibling from a child
+            Map<String, float[]> l = rowsTell ? large : tune(base, dir, 0.004, 0.0005, 200, 14);
+            LineageIndex index = new LineageIndex();
+            SignatureExtractor extractor = new SignatureExtractor();
+            index.add("base", extractor.extract(file(base, DType.F32)));
+            index.add("small", extractor.extract(file(small, DType.F32)));
+            index.add("large", extractor.extract(file(l, DType.F32)));
+            index.add("child", extractor.extract(file(child, DType.F32)));
+            LineageTree t = index.treeOf("base").orElseThrow();
+            assertEquals(List.of("base"), t.roots(), t.edges().toString());
+            assertEquals("base", t.parentEdge("small").orElseThrow().parentId(), t.edges().toString());
+            assertEquals(rowsTell ? "base" : "small", t.parentEdge("large").orElseThrow().parentId(),
+                    t.edges().toString());
+            assertEquals("small", t.parentEdge("child").orElseThrow().parentId(), t.edges().toString());
+        }
+    }
+}
