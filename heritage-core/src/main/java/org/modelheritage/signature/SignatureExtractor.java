@@ -118,7 +118,7 @@ public final class SignatureExtractor {
             SketchPlan plan = null;
             if (matrix && t.dtype().isFloatingPoint()) {
                 plan = isLineageMatrix(t, square) ? SketchPlan.of(name, t.shape(), sketchSize)
-                        : SketchPlan.of(name, t.shape(), Boolean.parseBoolean(System.getProperty("mh.tmpMinorRows", "true")) ? Math.max(sketchSize, minorSketchSize) : minorSketchSize, minorSketchSize);
+                        : SketchPlan.of(name, t.shape(), Math.max(sketchSize, minorSketchSize), minorSketchSize);
             }
             if (plan == null) {
                 file.read(t.name(), moments);

@@ -57,15 +57,23 @@ class RowStatesTest {
      */
     private static Map<String, float[]> tune(Map<String, float[]> parent, Map<String, float[]> dir, double shared,
             double own, int touched, long seed) {
+        return tune(parent, dir, 1.0, shared, own, touched, seed);
+    }
+
+    /** The same under decoupled weight decay: every weight matrix's value times {@code keep} first. */
+    private static Map<String, float[]> tune(Map<String, float[]> parent, Map<String, float[]> dir, double keep,
+            double shared, double own, int touched, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, float[]> m = new LinkedHashMap<>();
         parent.forEach((name, p) -> {
             float[] v = new float[p.length];
             float[] d = dir.get(name);
             boolean embedding = name.startsWith("embed");
+            boolean decays = !name.endsWith("norm.weight") && !name.endsWith("bias");
             for (int i = 0; i < v.length; i++) {
                 boolean untouched = embedding && i / D >= touched;
-                v[i] = untouched ? p[i] : (float) (p[i] + shared * d[i] + own * rng.nextGaussian());
+                double x = decays ? keep * p[i] : p[i];
+                v[i] = (float) (untouched ? x : x + shared * d[i] + own * rng.nextGaussian());
             }
             m.put(name, v);
         });
@@ -135,6 +143,65 @@ class RowStatesTest {
             assertEquals(rowsTell ? "base" : "small", t.parentEdge("large").orElseThrow().parentId(),
                     t.edges().toString());
             assertEquals("small", t.parentEdge("child").orElseThrow().parentId(), t.edges().toString());
+        }
+    }
+
+    /**
+     * Two same-data fine-tunes touching the same rows, the smaller step with weight decay: its
+     * untouched rows are smaller than the base's and than the other's, so it came after both and
+     * the other cannot hang below it. Without weight decay nothing tells them apart.
+     */
+    @Test
+    void aDecayedMiddleModelIsAValley() throws IOException {
+        Map<String, float[]> base = base(21);
+        Map<String, float[]> dir = direction(base, 22);
+        for (boolean decayed : new boolean[] {false, true}) {
+            Map<String, float[]> small = tune(base, dir, decayed ? 0.99 : 1.0, 0.002, 0.0005, 200, 23);
+            Map<String, float[]> large = tune(base, dir, 1.0, 0.004, 0.0005, 200, 24);
+            LineageIndex index = new LineageIndex();
+            SignatureExtractor extractor = new SignatureExtractor();
+            index.add("base", extractor.extract(file(base, DType.F32)));
+            index.add("small", extractor.extract(file(small, DType.F32)));
+            index.add("large", extractor.extract(file(large, DType.F32)));
+            LineageTree t = index.treeOf("base").orElseThrow();
+            assertEquals(List.of("base"), t.roots(), t.edges().toString());
+            assertEquals("base", t.parentEdge("small").orElseThrow().parentId(), t.edges().toString());
+            assertEquals(decayed ? "base" : "small", t.parentEdge("large").orElseThrow().parentId(),
+                    t.edges().toString());
+        }
+    }
+
+    /**
+     * A child that takes back most of its parent's step falls short of the chain's distance and
+     * would be lifted to the grandparent; the embedding rows its data never touched still hold the
+     * parent's changed values, so it stays below the parent.
+     */
+    @Test
+    void rowsTheParentAndChildShareChangedHoldTheChain() throws IOException {
+        Map<String, float[]> base = base(31);
+        Map<String, float[]> mid = tune(base, direction(base, 32), 0.004, 0.0005, 200, 33);
+        for (boolean rowsTell : new boolean[] {false, true}) {
+            int touched = rowsTell ? 150 : 200;
+            SplittableRandom rng = new SplittableRandom(34);
+            Map<String, float[]> back = new LinkedHashMap<>();
+            mid.forEach((name, m) -> {
+                float[] b = base.get(name);
+                float[] v = new float[m.length];
+                for (int i = 0; i < v.length; i++) {
+                    boolean untouched = name.startsWith("embed") && i / D >= touched;
+                    v[i] = untouched ? m[i] : (float) (m[i] - 0.3 * (m[i] - b[i]) + 0.0036 * rng.nextGaussian());
+                }
+                back.put(name, v);
+            });
+            LineageIndex index = new LineageIndex();
+            SignatureExtractor extractor = new SignatureExtractor();
+            index.add("base", extractor.extract(file(base, DType.F32)));
+            index.add("mid", extractor.extract(file(mid, DType.F32)));
+            index.add("back", extractor.extract(file(back, DType.F32)));
+            LineageTree t = index.treeOf("base").orElseThrow();
+            assertEquals("base", t.parentEdge("mid").orElseThrow().parentId(), t.edges().toString());
+            assertEquals(rowsTell ? "mid" : "base", t.parentEdge("back").orElseThrow().parentId(),
+                    t.edges().toString());
         }
     }
 }
