@@ -1,6 +1,9 @@
 package org.modelheritage.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.modelheritage.lineage.VocabularyModels.base;
+import static org.modelheritage.lineage.VocabularyModels.file;
+import static org.modelheritage.lineage.VocabularyModels.signature;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -12,8 +15,6 @@ import org.modelheritage.family.ModelCluster;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
-import org.modelheritage.testing.InMemoryWeightFile;
-import org.modelheritage.testing.SyntheticModels;
 
 /**
  * {@link DirectionSignal#ROW_DECAY}: the embedding rows of tokens a fine-tune's data lacks get no
@@ -22,20 +23,10 @@ import org.modelheritage.testing.SyntheticModels;
  * sample) and a fine-tune touches the first 200.
  */
 class RowDecayTest {
-    private static final int VOCAB = 300;
-    private static final int D = SyntheticModels.D;
+    private static final int VOCAB = VocabularyModels.VOCAB;
+    private static final int D = VocabularyModels.D;
     private static final int TOUCHED = 200;
 
-    private static Map<String, float[]> base(long seed) {
-        Map<String, float[]> m = new LinkedHashMap<>(SyntheticModels.root(seed));
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        float[] e = new float[VOCAB * D];
-        for (int i = 0; i < e.length; i++) {
-            e[i] = (float) (0.02 * rng.nextGaussian());
-        }
-        m.put("embed_tokens.weight", e);
-        return m;
-    }
 
     /**
      * A fine-tune with decoupled weight decay: every value times {@code keep}, then a step of
@@ -59,17 +50,7 @@ class RowDecayTest {
         return m;
     }
 
-    private static InMemoryWeightFile file(Map<String, float[]> m, DType dtype) {
-        InMemoryWeightFile f = new InMemoryWeightFile(700);
-        Map<String, long[]> shapes = SyntheticModels.shapes();
-        m.forEach((name, v) -> f.put("model." + name, dtype,
-                shapes.getOrDefault(name, new long[] {v.length / D, D}), v));
-        return f;
-    }
 
-    private static ModelSignature signature(Map<String, float[]> m, DType dtype) throws IOException {
-        return new SignatureExtractor().extract(file(m, dtype));
-    }
 
     @Test
     void untouchedRowsShrunkByOneFactorMarkTheChild() throws IOException {

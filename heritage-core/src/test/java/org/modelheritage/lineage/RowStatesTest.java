@@ -2,6 +2,9 @@ package org.modelheritage.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.modelheritage.lineage.VocabularyModels.base;
+import static org.modelheritage.lineage.VocabularyModels.file;
+import static org.modelheritage.lineage.VocabularyModels.signature;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -12,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
-import org.modelheritage.testing.InMemoryWeightFile;
-import org.modelheritage.testing.SyntheticModels;
 
 /**
  * {@link RowStates}: a model that changed an embedding row cannot sit between two that hold its
@@ -23,19 +24,9 @@ import org.modelheritage.testing.SyntheticModels;
  * embedding has 300 rows, more than a sketch's 128: the rows compared are a sample.
  */
 class RowStatesTest {
-    private static final int VOCAB = 300;
-    private static final int D = SyntheticModels.D;
+    private static final int VOCAB = VocabularyModels.VOCAB;
+    private static final int D = VocabularyModels.D;
 
-    private static Map<String, float[]> base(long seed) {
-        Map<String, float[]> m = new LinkedHashMap<>(SyntheticModels.root(seed));
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        float[] e = new float[VOCAB * D];
-        for (int i = 0; i < e.length; i++) {
-            e[i] = (float) (0.02 * rng.nextGaussian());
-        }
-        m.put("embed_tokens.weight", e);
-        return m;
-    }
 
     /** One direction per value, the same for every fine-tune on "the same data". */
     private static Map<String, float[]> direction(Map<String, float[]> like, long seed) {
@@ -80,17 +71,7 @@ class RowStatesTest {
         return m;
     }
 
-    private static InMemoryWeightFile file(Map<String, float[]> m, DType dtype) {
-        InMemoryWeightFile f = new InMemoryWeightFile(700);
-        Map<String, long[]> shapes = SyntheticModels.shapes();
-        m.forEach((name, v) -> f.put("model." + name, dtype,
-                shapes.getOrDefault(name, new long[] {v.length / D, D}), v));
-        return f;
-    }
 
-    private static ModelSignature signature(Map<String, float[]> m, DType dtype) throws IOException {
-        return new SignatureExtractor().extract(file(m, dtype));
-    }
 
     @Test
     void rowsOnlyTheMiddleModelChangedPutItOffThePath() throws IOException {
