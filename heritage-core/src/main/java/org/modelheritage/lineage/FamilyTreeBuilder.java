@@ -28,8 +28,11 @@ final class FamilyTreeBuilder {
      * noise, reach down to about 0.45, so the cut is well below them.
      */
     static final double LOW_RANK_RATIO = 0.3;
-    /** Rows that must put a parent off its child's path before the child is lifted ({@link #offPath}). */
-    static final int OFF_PATH_ROWS = Integer.getInteger("mh.offPathRows", 2);
+    /**
+     * Rows that must put a parent off its child's path (or hold the child below it): one row two
+     * models hold within rounding and the model between them moved by four times that is no coincidence.
+     */
+    static final int OFF_PATH_ROWS = Integer.getInteger("mh.offPathRows", 1);
     /** How many times the rows that read the other way the off-path rows must outnumber. */
     static final int OFF_PATH_ODDS = 4;
     /** Whether the lifting reads the rows a fine-tune never touched ({@link RowStates}); off only to measure what they do. */

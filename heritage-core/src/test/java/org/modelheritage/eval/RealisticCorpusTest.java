@@ -41,16 +41,16 @@ class RealisticCorpusTest {
         assertEquals(0, k.get("quantized_roots"));
         assertEquals(0, k.get("quantized_parents"));
         assertEquals(k.get("merges"), k.get("merges_complete"), k.toString());
-        assertTrue(r.undirectedAccuracy() >= 0.88, "undirected " + r.undirectedAccuracy());
-        assertTrue(r.directedAccuracy() >= 0.86, "directed " + r.directedAccuracy());
+        assertTrue(r.undirectedAccuracy() >= 0.91, "undirected " + r.undirectedAccuracy());
+        assertTrue(r.directedAccuracy() >= 0.90, "directed " + r.directedAccuracy());
         assertTrue(r.rootAccuracy() >= 0.90, "roots " + r.rootAccuracy());
         // the star's two "licenses" children: the spanning tree chains them (same text, the smaller step
         // between the base and the larger); the smaller one's decayed untouched rows lift the other (RowStates)
         assertTrue(r.edges().stream().anyMatch(e -> e.parent().equals("star-b0") && e.child().equals("star-b0-c6")),
                 r.edges().toString());
         // the binned calibration error of one forest's 73 edges moves by several hundredths between fits
-        // of equal quality (this forest is one of the three the confidence model is fitted on: 0.05 now,
-        // 0.10 to 0.15 for earlier fits that scored alike on the held-out forests); the mean log loss of the
+        // of equal quality (this forest is one of the three the confidence model is fitted on: 0.05 to 0.08
+        // for the last fits, 0.10 to 0.15 for earlier ones that scored alike on the held-out forests); the mean log loss of the
         // confidences (a proper score) is the steadier check
         assertTrue(r.expectedCalibrationError() <= 0.10, "calibration error " + r.expectedCalibrationError());
         java.util.Set<java.util.List<String>> truth = new java.util.HashSet<>(GroundTruth.read(realistic("all")).edges());
