@@ -35,7 +35,7 @@ final class FamilyTreeBuilder {
     static final int OFF_PATH_ROWS = Integer.getInteger("mh.offPathRows", 1);
     /** How many times the rows that read the other way the off-path rows must outnumber. */
     static final int OFF_PATH_ODDS = 4;
-    /** Whether the lifting reads the rows a fine-tune never touched ({@link RowStates}); off only to measure what they do. */
+    /** Whether lifting reads the rows a fine-tune never touched ({@link RowStates}); off only to measure them. */
     static final boolean ROW_STATES = Boolean.parseBoolean(System.getProperty("mh.rowStates", "true"));
     /** How many of a parent's ancestors {@link #offPath} compares a child with. */
     static final int ROW_STATE_ANCESTORS = Integer.getInteger("mh.rowStateAncestors", 4);
@@ -549,7 +549,8 @@ final class FamilyTreeBuilder {
                         s.liftParent[c] = p;
                     }
                     List<String> up = ancestry(p, v -> parent[v] < 0 ? null : parent[v], ids::get);
-                    if (offPath(up, ids.get(c), s.rowStates) || s.lift[c] && !heldByRows(up, ids.get(c), s.rowStates)) {
+                    String child = ids.get(c);
+                    if (offPath(up, child, s.rowStates) || s.lift[c] && !heldByRows(up, child, s.rowStates)) {
                         parent[c] = g;
                         changed = true;
                     }
@@ -1262,7 +1263,8 @@ final class FamilyTreeBuilder {
                 double gp = pm(g, p).distance(lowRank);
                 double shortfall = gp + pm(p, c).distance(lowRank) - pm(g, c).distance(lowRank);
                 List<String> up = ancestry(p, parent::get, x -> x);
-                if (offPath(up, c, rowStates) || gp > 0 && shortfall > SIBLING_SHORTFALL * gp && !heldByRows(up, c, rowStates)) {
+                boolean fallsShort = gp > 0 && shortfall > SIBLING_SHORTFALL * gp;
+                if (offPath(up, c, rowStates) || fallsShort && !heldByRows(up, c, rowStates)) {
                     parent.put(c, g);
                     changed = true;
                 }
@@ -1273,13 +1275,6 @@ final class FamilyTreeBuilder {
         }
     }
 
-    /**
-     * Whether the rows a fine-tune never touched put {@code p} off the path between {@code g} and
-     * {@code c}: when both hold rows that are scaled copies of p's, larger by a clear decay factor
-     * ({@link DirectionSignal#ROW_DECAY} reads p as a child of each), p came after both, and c
-     * cannot hang below p: weight decay only shrinks an untouched row, so no descendant of p gets
-     * it back.
-     */
     /**
      * The ancestry {@link #offPath} reads: {@code p} and up to {@link #ROW_STATE_ANCESTORS} of its
      * ancestors, nearest first, as ids.
@@ -1292,15 +1287,6 @@ final class FamilyTreeBuilder {
         return out;
     }
 
-    /**
-     * Whether the rows a fine-tune never touched put {@code p} (the first of {@code ancestry}) off
-     * the tree path between c and one of p's ancestors, so c cannot hang below p
-     * ({@link RowStates}): an ancestor and c hold one row's values up to scale that p changed
-     * ({@link #OFF_PATH_ROWS} such rows, and more than {@link #OFF_PATH_ODDS} times the rows that
-     * read the other way), or p's untouched rows are scaled copies of both its parent's and c's,
-     * smaller than both ({@link DirectionSignal#ROW_DECAY} reads p as a child of each): weight
-     * decay only shrinks an untouched row, so no descendant of p gets it back.
-     */
     /**
      * Whether the rows a fine-tune never touched hold {@code c} below {@code p} against the
      * shortfall test: p and c share changed values of rows that p's parent holds unchanged
@@ -1321,6 +1307,15 @@ final class FamilyTreeBuilder {
                 k -> RowStates.count(signatures.apply(a), signatures.apply(p), signatures.apply(c)));
     }
 
+    /**
+     * Whether the rows a fine-tune never touched put {@code p} (the first of {@code ancestry}) off
+     * the tree path between c and one of p's ancestors, so c cannot hang below p
+     * ({@link RowStates}): an ancestor and c hold one row's values up to scale that p changed
+     * ({@link #OFF_PATH_ROWS} such rows, and more than {@link #OFF_PATH_ODDS} times the rows that
+     * read the other way), or p's untouched rows are scaled copies of both its parent's and c's,
+     * smaller than both ({@link DirectionSignal#ROW_DECAY} reads p as a child of each): weight
+     * decay only shrinks an untouched row, so no descendant of p gets it back.
+     */
     private boolean offPath(List<String> ancestry, String c, Map<String, RowStates.Count> counted) {
         if (!ROW_STATES) {
             return false;
