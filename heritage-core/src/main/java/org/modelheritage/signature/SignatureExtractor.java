@@ -116,8 +116,9 @@ public final class SignatureExtractor {
             }
             MomentAccumulator moments = new MomentAccumulator();
             SketchPlan plan = null;
+            boolean lineage = isLineageMatrix(t, square);
             if (matrix && t.dtype().isFloatingPoint()) {
-                plan = isLineageMatrix(t, square) ? SketchPlan.of(name, t.shape(), sketchSize)
+                plan = lineage ? SketchPlan.of(name, t.shape(), sketchSize)
                         : SketchPlan.of(name, t.shape(), Math.max(sketchSize, minorSketchSize), minorSketchSize);
             }
             if (plan == null) {
@@ -126,7 +127,7 @@ public final class SignatureExtractor {
                 SketchPlan.Collector collector = plan.collector();
                 // the lineage matrices are probed for a quantisation grid (quantisers leave the
                 // embeddings and heads alone; in a model without square matrices every matrix is one)
-                if (isLineageMatrix(t, square)) {
+                if (lineage) {
                     QuantizationProbe probe = new QuantizationProbe(plan.rowIndex(), plan.cols(), t.dtype());
                     file.read(t.name(), (values, length) -> {
                         moments.accept(values, length);
