@@ -41,6 +41,10 @@ final class FamilyTreeBuilder {
     static final int ROW_STATE_ANCESTORS = Integer.getInteger("mh.rowStateAncestors", 4);
     /** Share of the grandparent edge a chain may fall short by before the child is lifted ({@link #liftSiblings}). */
     static final double SIBLING_SHORTFALL = 0.25;
+    /** How deep below a lifted child {@link #reanchor} looks for a member nearer its new parent. */
+    static final int REANCHOR_DEPTH = Integer.getInteger("mh.reanchorDepth", 2);
+    /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
+    static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
     static final double KURTOSIS_MARGIN = 0.0;
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
@@ -529,6 +533,8 @@ final class FamilyTreeBuilder {
             byId[s.rank[v]] = v;
         }
         int[] parent = b.parent().clone();
+        double[] margin = b.margin().clone();
+        double[] agreement = b.agreement().clone();
         if (!s.lowRank && recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL) {
             // liftSiblings: the same rounds, the children in id order, parents moved in place
             for (int round = 0; round < 3; round++) {
@@ -552,6 +558,24 @@ final class FamilyTreeBuilder {
                     String child = ids.get(c);
                     if (offPath(up, child, s.rowStates) || s.lift[c] && !heldByRows(up, child, s.rowStates)) {
                         parent[c] = g;
+                        List<Integer> path = reanchor(g, c, v -> childrenOf(parent, byId, v),
+                                (x, y) -> pm(ids.get(x), ids.get(y)).distance(false));
+                        if (!path.isEmpty()) {
+                            double[] m = new double[path.size()];
+                            double[] a = new double[path.size()];
+                            for (int i = 0; i < path.size(); i++) {
+                                m[i] = margin[path.get(i)];
+                                a[i] = agreement[path.get(i)];
+                            }
+                            for (int i = 0; i + 1 < path.size(); i++) {
+                                parent[path.get(i + 1)] = path.get(i);
+                                margin[path.get(i + 1)] = m[i];
+                                agreement[path.get(i + 1)] = -a[i];
+                            }
+                            parent[path.get(0)] = g;
+                            margin[path.get(0)] = m[path.size() - 1];
+                            agreement[path.get(0)] = a[path.size() - 1];
+                        }
                         changed = true;
                     }
                 }
@@ -589,7 +613,7 @@ final class FamilyTreeBuilder {
                 }
                 continuation = s.continuation[c];
             }
-            double confidence = Confidence.of(pid, cid, kind, b.margin()[c], b.agreement()[c], b.consensus(),
+            double confidence = Confidence.of(pid, cid, kind, margin[c], agreement[c], b.consensus(),
                     b.tailDecided(), continuation);
             LineageEdge e = s.edge[c];
             if (e == null || e.parentId() != pid || e.kind() != kind
@@ -1137,7 +1161,7 @@ final class FamilyTreeBuilder {
             }
         }
         if (!lowRank && recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL) {
-            liftSiblings(parent, lowRank);
+            liftSiblings(parent, margin, agreement, lowRank);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
         // merges, in id order; a merge's parents may be merges found earlier
@@ -1249,7 +1273,8 @@ final class FamilyTreeBuilder {
      * A child is lifted too when the rows its fine-tune never touched put p off its path
      * ({@link #offPath}); the rounds lift it further while they do.
      */
-    private void liftSiblings(Map<String, String> parent, boolean lowRank) {
+    private void liftSiblings(Map<String, String> parent, Map<String, Double> margins, Map<String, Double> agreements,
+            boolean lowRank) {
         List<String> children = new ArrayList<>(parent.keySet()); // the same children every round
         children.sort(Comparator.naturalOrder());
         for (int round = 0; round < 3; round++) {
@@ -1266,6 +1291,25 @@ final class FamilyTreeBuilder {
                 boolean fallsShort = gp > 0 && shortfall > SIBLING_SHORTFALL * gp;
                 if (offPath(up, c, rowStates) || fallsShort && !heldByRows(up, c, rowStates)) {
                     parent.put(c, g);
+                    List<String> path = reanchor(g, c, v -> childrenOf(parent, v),
+                            (a, b) -> pm(a, b).distance(lowRank));
+                    if (!path.isEmpty()) {
+                        // x, ..., c: each edge turns round, keeping its margin and reversing its agreement
+                        double[] m = new double[path.size()];
+                        double[] a = new double[path.size()];
+                        for (int i = 0; i < path.size(); i++) {
+                            m[i] = margins.get(path.get(i));
+                            a[i] = agreements.get(path.get(i));
+                        }
+                        for (int i = 0; i + 1 < path.size(); i++) {
+                            parent.put(path.get(i + 1), path.get(i));
+                            margins.put(path.get(i + 1), m[i]);
+                            agreements.put(path.get(i + 1), -a[i]);
+                        }
+                        parent.put(path.get(0), g);
+                        margins.put(path.get(0), m[path.size() - 1]);
+                        agreements.put(path.get(0), a[path.size() - 1]);
+                    }
                     changed = true;
                 }
             }
@@ -1273,6 +1317,71 @@ final class FamilyTreeBuilder {
                 return;
             }
         }
+    }
+
+    /**
+     * Where a subtree lifted to a new parent {@code g} attaches: the spanning tree joined c's subtree
+     * to the rest through c because c was nearest its old parent, and a lift leaves that choice
+     * unchecked against g. When a member x of the subtree, at most {@link #REANCHOR_DEPTH} edges
+     * below c, is nearer g than c is, the subtree hangs from g through x instead (the cut property
+     * of the spanning tree, applied to the new edge) and the path from x up to c turns round. This is
+     * what a long step (continued pre-training) with small fine-tunes below it needs: the tree
+     * crosses from the base's side to the long step's side at whichever pair of models two
+     * fine-tunes on the same text pulled together, and a lift then hangs the long step's
+     * fine-tune, not the long step, from the base.
+     *
+     * @return the path x, ..., c (x to hang from g, each the new parent of the next); empty when c
+     *     stays the subtree's top
+     */
+    private static <V> List<V> reanchor(V g, V c, Function<V, List<V>> childrenOf,
+            java.util.function.ToDoubleBiFunction<V, V> distance) {
+        if (!REANCHOR) {
+            return List.of();
+        }
+        double best = distance.applyAsDouble(g, c);
+        List<V> bestPath = List.of();
+        List<List<V>> level = List.of(List.of(c));
+        for (int depth = 1; depth <= REANCHOR_DEPTH; depth++) {
+            List<List<V>> next = new ArrayList<>();
+            for (List<V> path : level) {
+                for (V x : childrenOf.apply(path.get(0))) {
+                    List<V> longer = new ArrayList<>(path.size() + 1);
+                    longer.add(x);
+                    longer.addAll(path);
+                    next.add(longer);
+                    double d = distance.applyAsDouble(g, x);
+                    if (d < best) {
+                        best = d;
+                        bestPath = longer;
+                    }
+                }
+            }
+            level = next;
+        }
+        return bestPath;
+    }
+
+    /** c's children in {@code parent} (vertices; {@code byId} lists them in id order), in id order. */
+    private static List<Integer> childrenOf(int[] parent, int[] byId, int c) {
+        List<Integer> out = new ArrayList<>();
+        for (int v : byId) {
+            if (parent[v] == c) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** c's children in {@code parent}, in id order. */
+    private static List<String> childrenOf(Map<String, String> parent, String c) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : parent.entrySet()) {
+            if (e.getValue().equals(c)) {
+                out.add(e.getKey());
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
     }
 
     /**

@@ -3,8 +3,10 @@ package org.modelheritage.lineage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.modelheritage.lineage.VocabularyModels.base;
+import static org.modelheritage.lineage.VocabularyModels.direction;
 import static org.modelheritage.lineage.VocabularyModels.file;
 import static org.modelheritage.lineage.VocabularyModels.signature;
+import static org.modelheritage.lineage.VocabularyModels.tune;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -24,54 +26,7 @@ import org.modelheritage.signature.SignatureExtractor;
  * embedding has 300 rows, more than a sketch's 128: the rows compared are a sample.
  */
 class RowStatesTest {
-    private static final int VOCAB = VocabularyModels.VOCAB;
     private static final int D = VocabularyModels.D;
-
-
-    /** One direction per value, the same for every fine-tune on "the same data". */
-    private static Map<String, float[]> direction(Map<String, float[]> like, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Map<String, float[]> m = new LinkedHashMap<>();
-        like.forEach((name, p) -> {
-            float[] v = new float[p.length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) rng.nextGaussian();
-            }
-            m.put(name, v);
-        });
-        return m;
-    }
-
-    /**
-     * A fine-tune: {@code shared} times the common direction plus {@code own} of its own noise, on
-     * every value but the embedding rows from {@code touched} on, which stay as they were.
-     */
-    private static Map<String, float[]> tune(Map<String, float[]> parent, Map<String, float[]> dir, double shared,
-            double own, int touched, long seed) {
-        return tune(parent, dir, 1.0, shared, own, touched, seed);
-    }
-
-    /** The same under decoupled weight decay: every weight matrix's value times {@code keep} first. */
-    private static Map<String, float[]> tune(Map<String, float[]> parent, Map<String, float[]> dir, double keep,
-            double shared, double own, int touched, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Map<String, float[]> m = new LinkedHashMap<>();
-        parent.forEach((name, p) -> {
-            float[] v = new float[p.length];
-            float[] d = dir.get(name);
-            boolean embedding = name.startsWith("embed");
-            boolean decays = !name.endsWith("norm.weight") && !name.endsWith("bias");
-            for (int i = 0; i < v.length; i++) {
-                boolean untouched = embedding && i / D >= touched;
-                double x = decays ? keep * p[i] : p[i];
-                v[i] = (float) (untouched ? x : x + shared * d[i] + own * rng.nextGaussian());
-            }
-            m.put(name, v);
-        });
-        return m;
-    }
-
-
 
     @Test
     void rowsOnlyTheMiddleModelChangedPutItOffThePath() throws IOException {
