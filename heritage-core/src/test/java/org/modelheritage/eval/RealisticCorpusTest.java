@@ -41,12 +41,19 @@ class RealisticCorpusTest {
         assertEquals(0, k.get("quantized_roots"));
         assertEquals(0, k.get("quantized_parents"));
         assertEquals(k.get("merges"), k.get("merges_complete"), k.toString());
-        assertTrue(r.undirectedAccuracy() >= 0.91, "undirected " + r.undirectedAccuracy());
-        assertTrue(r.directedAccuracy() >= 0.90, "directed " + r.directedAccuracy());
+        assertTrue(r.undirectedAccuracy() >= 0.92, "undirected " + r.undirectedAccuracy());
+        assertTrue(r.directedAccuracy() >= 0.92, "directed " + r.directedAccuracy());
         assertTrue(r.rootAccuracy() >= 0.90, "roots " + r.rootAccuracy());
         // the star's two "licenses" children: the spanning tree chains them (same text, the smaller step
         // between the base and the larger); the smaller one's decayed untouched rows lift the other (RowStates)
         assertTrue(r.edges().stream().anyMatch(e -> e.parent().equals("star-b0") && e.child().equals("star-b0-c6")),
+                r.edges().toString());
+        // the continued pre-training hangs from its base, and its first "python" fine-tune from it: the tree
+        // crosses from the base's side at the two python fine-tunes, and re-anchoring the lifted subtree
+        // turns that round
+        assertTrue(r.edges().stream().anyMatch(e -> e.parent().equals("cpt-b0") && e.child().equals("cpt-b0-cpt")),
+                r.edges().toString());
+        assertTrue(r.edges().stream().anyMatch(e -> e.parent().equals("cpt-b0-cpt") && e.child().equals("cpt-b0-cpt-c0")),
                 r.edges().toString());
         // the binned calibration error of one forest's 73 edges moves by several hundredths between fits
         // of equal quality (this forest is one of the three the confidence model is fitted on: 0.05 to 0.08
@@ -60,7 +67,7 @@ class RealisticCorpusTest {
             logLoss -= truth.contains(java.util.List.of(e.parent(), e.child())) ? Math.log(p) : Math.log(1 - p);
         }
         logLoss /= r.edges().size();
-        assertTrue(logLoss <= 0.26, "log loss " + logLoss);
+        assertTrue(logLoss <= 0.22, "log loss " + logLoss);
     }
 
     @Test
