@@ -43,6 +43,8 @@ final class FamilyTreeBuilder {
     static final double SIBLING_SHORTFALL = 0.25;
     /** How deep below a lifted child {@link #reanchor} looks for a member nearer its new parent. */
     static final int REANCHOR_DEPTH = Integer.getInteger("mh.reanchorDepth", 2);
+    /** Whether a resized vocabulary orients its edge ({@link #vocabularyGrowth}); off only to measure what it does. */
+    static final boolean VOCABULARY_GROWS = Boolean.parseBoolean(System.getProperty("mh.vocabularyGrows", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -933,6 +935,15 @@ final class FamilyTreeBuilder {
                     tail[k] = decay[k];
                 }
             }
+            // a vocabulary grows from parent to child (a pad token, padding to a multiple of 8 or 64):
+            // where an edge's two models differ in a tensor's shape, the larger one is the child
+            for (int k = 0; k < m; k++) {
+                double grown = VOCABULARY_GROWS ? vocabularyGrowth(ids.get(lo[k]), ids.get(hi[k])) : 0;
+                if (grown != 0) {
+                    norm[k] = grown;
+                    tail[k] = grown;
+                }
+            }
             Reading byNorm = read(norm, pri, null, lo, r0, byId, n, forward(1));
             Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
@@ -1462,6 +1473,18 @@ final class FamilyTreeBuilder {
             return 0.0;
         }
         return Math.max(-1.0, Math.min(1.0, (pc - pp - gc + gp) / Math.sqrt(step * next)));
+    }
+
+    /**
+     * The vote of a resized vocabulary on the edge a -> b: +1 when b holds more parameters than a
+     * with a tensor of a different shape (b grew the vocabulary), -1 when fewer, 0 when no tensor
+     * differs in shape.
+     */
+    private double vocabularyGrowth(String a, String b) {
+        if (!resized(a, b)) {
+            return 0;
+        }
+        return Long.signum(signatures.apply(b).parameterCount() - signatures.apply(a).parameterCount());
     }
 
     /** True when a tensor both models have (by canonical name) differs in shape: a resized vocabulary. */
