@@ -43,7 +43,7 @@ final class FamilyTreeBuilder {
     static final double SIBLING_SHORTFALL = 0.25;
     /** How deep below a lifted child {@link #reanchor} looks for a member nearer its new parent. */
     static final int REANCHOR_DEPTH = Integer.getInteger("mh.reanchorDepth", 2);
-    /** How many members of a lifted subtree {@link #reanchor} compares with the new parent at most, nearest levels first. */
+    /** How many members of a lifted subtree {@link #reanchor} compares with the new parent, nearest levels first. */
     static final int REANCHOR_MEMBERS = 32;
     /** Whether a resized vocabulary orients its edge ({@link #vocabularyGrowth}); off only to measure what it does. */
     static final boolean VOCABULARY_GROWS = Boolean.parseBoolean(System.getProperty("mh.vocabularyGrows", "true"));
@@ -1336,8 +1336,9 @@ final class FamilyTreeBuilder {
      * Where a subtree lifted to a new parent {@code g} attaches: the spanning tree joined c's subtree
      * to the rest through c because c was nearest its old parent, and a lift leaves that choice
      * unchecked against g. When a member x of the subtree, at most {@link #REANCHOR_DEPTH} edges
-     * below c (and among the first {@link #REANCHOR_MEMBERS} in level and id order), is nearer g than c is, the subtree hangs from g through x instead (the cut property
-     * of the spanning tree, applied to the new edge) and the path from x up to c turns round. This is
+     * below c (and among the first {@link #REANCHOR_MEMBERS} in level and id order), is nearer g
+     * than c is, the subtree hangs from g through x instead (the cut property of the spanning tree,
+     * applied to the new edge) and the path from x up to c turns round. This is
      * what a long step (continued pre-training) with small fine-tunes below it needs: the tree
      * crosses from the base's side to the long step's side at whichever pair of models two
      * fine-tunes on the same text pulled together, and a lift then hangs the long step's
