@@ -47,6 +47,8 @@ final class FamilyTreeBuilder {
     static final int REANCHOR_MEMBERS = 32;
     /** Whether a resized vocabulary orients its edge ({@link #vocabularyGrowth}); off only to measure what it does. */
     static final boolean VOCABULARY_GROWS = Boolean.parseBoolean(System.getProperty("mh.vocabularyGrows", "true"));
+    /** Whether a child moves below the model whose own changes it holds ({@link #attachByRows}); off only to measure it. */
+    static final boolean ATTACH_BY_ROWS = Boolean.parseBoolean(System.getProperty("mh.attachByRows", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -587,6 +589,22 @@ final class FamilyTreeBuilder {
                     break;
                 }
             }
+            List<Integer> order = new ArrayList<>(n);
+            for (int v : byId) {
+                order.add(v);
+            }
+            attachByRows(order, v -> parent[v] < 0 ? null : parent[v], (c, x) -> parent[c] = x, ids::get, c -> {
+                int[] near = s.table.neighbours(c);
+                if (near == null) {
+                    return order;
+                }
+                List<Integer> out = new ArrayList<>(near.length);
+                for (int v : near) {
+                    out.add(v);
+                }
+                out.sort(Comparator.comparingInt(v -> s.rank[v]));
+                return out;
+            }, (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
         }
         List<LineageEdge> edges = new ArrayList<>(n);
         List<String> roots = new ArrayList<>();
@@ -1175,6 +1193,12 @@ final class FamilyTreeBuilder {
         }
         if (!lowRank && recipe.distance() == MotherRecipe.DistanceMeasure.SPECTRAL) {
             liftSiblings(parent, margin, agreement, lowRank);
+            List<String> children = new ArrayList<>(parent.keySet());
+            children.sort(Comparator.naturalOrder());
+            List<String> members = new ArrayList<>(b.ids());
+            members.sort(Comparator.naturalOrder());
+            attachByRows(children, parent::get, parent::put, x -> x, c -> comparable(c, members),
+                    (x, y) -> pm(x, y).distance(false), rowStates);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
         // merges, in id order; a merge's parents may be merges found earlier
@@ -1333,6 +1357,74 @@ final class FamilyTreeBuilder {
     }
 
     /**
+     * Hangs a child below the model whose own changes it holds. Rows a fine-tune never touched are
+     * inherited unchanged ({@link RowStates}): when x and c hold the same changed values of rows
+     * that x's parent holds unchanged ({@link #OFF_PATH_ROWS} such rows, and more than
+     * {@link #OFF_PATH_ODDS} times the rows that read the other way), x's own change reached c, so c
+     * descends from x (or x from c). The rule applies to a child that nothing holds where it is (its
+     * parent's own changes are not in it, or its parent is a root) and moves it, with its subtree,
+     * below the nearest such x that is neither above nor below it and lies between c's parent and
+     * c ({@code d(p, x) < d(p, c)}: of two relatives sharing changes, the one nearer the old parent
+     * is the ancestor). This is what a fine-tune of a fine-tune needs when it trained on the same
+     * text as a cousin: the distances put it beside the cousin, the rows its own parent changed
+     * and it never trained say where it comes from.
+     */
+    private <V> void attachByRows(List<V> children, Function<V, V> parentOf, java.util.function.BiConsumer<V, V> setParent,
+            Function<V, String> id, Function<V, List<V>> others, java.util.function.ToDoubleBiFunction<V, V> distance,
+            Map<String, RowStates.Count> counted) {
+        if (!ROW_STATES || !ATTACH_BY_ROWS) {
+            return;
+        }
+        for (V c : children) {
+            V p = parentOf.apply(c);
+            if (p == null) {
+                continue;
+            }
+            V gp = parentOf.apply(p);
+            if (gp != null && holds(count(id.apply(gp), id.apply(p), id.apply(c), counted))) {
+                continue;
+            }
+            java.util.Set<V> above = new java.util.HashSet<>();
+            for (V v = p; v != null; v = parentOf.apply(v)) {
+                above.add(v);
+            }
+            double pc = distance.applyAsDouble(p, c);
+            V best = null;
+            double nearest = Double.POSITIVE_INFINITY;
+            for (V x : others.apply(c)) {
+                V gx = parentOf.apply(x);
+                if (x.equals(c) || gx == null || above.contains(x) || !(distance.applyAsDouble(p, x) < pc)
+                        || below(x, c, parentOf) || !holds(count(id.apply(gx), id.apply(x), id.apply(c), counted))) {
+                    continue;
+                }
+                double d = distance.applyAsDouble(x, c);
+                if (d < nearest) {
+                    nearest = d;
+                    best = x;
+                }
+            }
+            if (best != null) {
+                setParent.accept(c, best);
+            }
+        }
+    }
+
+    /** Whether the rows hold a child below a parent: enough shared changes, few rows against. */
+    private static boolean holds(RowStates.Count rows) {
+        return rows.on() >= OFF_PATH_ROWS && rows.off() * OFF_PATH_ODDS < rows.on();
+    }
+
+    /** Whether x lies in c's subtree. */
+    private static <V> boolean below(V x, V c, Function<V, V> parentOf) {
+        for (V v = x; v != null; v = parentOf.apply(v)) {
+            if (v.equals(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Where a subtree lifted to a new parent {@code g} attaches: the spanning tree joined c's subtree
      * to the rest through c because c was nearest its old parent, and a lift leaves that choice
      * unchecked against g. When a member x of the subtree, at most {@link #REANCHOR_DEPTH} edges
@@ -1425,8 +1517,7 @@ final class FamilyTreeBuilder {
         if (!ROW_STATES) {
             return false;
         }
-        RowStates.Count rows = count(ancestry.get(1), ancestry.get(0), c, counted);
-        return rows.on() >= OFF_PATH_ROWS && rows.off() * OFF_PATH_ODDS < rows.on();
+        return holds(count(ancestry.get(1), ancestry.get(0), c, counted));
     }
 
     private RowStates.Count count(String a, String p, String c, Map<String, RowStates.Count> counted) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
@@ -72,6 +73,12 @@ final class VocabularyModels {
     /** The same under decoupled weight decay: every weight matrix's value times {@code keep} first. */
     static Map<String, float[]> tune(Map<String, float[]> parent, Map<String, float[]> dir, double keep,
             double shared, double own, int touched, long seed) {
+        return tune(parent, dir, keep, shared, own, row -> row < touched, seed);
+    }
+
+    /** The same with the embedding rows its data holds given one by one. */
+    static Map<String, float[]> tune(Map<String, float[]> parent, Map<String, float[]> dir, double keep,
+            double shared, double own, IntPredicate touched, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, float[]> m = new LinkedHashMap<>();
         parent.forEach((name, p) -> {
@@ -80,7 +87,7 @@ final class VocabularyModels {
             boolean embedding = name.startsWith("embed");
             boolean decays = !name.endsWith("norm.weight") && !name.endsWith("bias");
             for (int i = 0; i < v.length; i++) {
-                boolean untouched = embedding && i / D >= touched;
+                boolean untouched = embedding && !touched.test(i / D);
                 double x = decays ? keep * p[i] : p[i];
                 v[i] = (float) (untouched ? x : x + shared * d[i] + own * rng.nextGaussian());
             }
