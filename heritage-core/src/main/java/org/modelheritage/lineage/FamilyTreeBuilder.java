@@ -604,7 +604,8 @@ final class FamilyTreeBuilder {
                 }
                 out.sort(Comparator.comparingInt(v -> s.rank[v]));
                 return out;
-            }, (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
+            }, (x, y) -> s.table.neighbours(x) == null || s.table.contains(x, y),
+                    (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
         }
         List<LineageEdge> edges = new ArrayList<>(n);
         List<String> roots = new ArrayList<>();
@@ -1198,7 +1199,8 @@ final class FamilyTreeBuilder {
             List<String> members = new ArrayList<>(b.ids());
             members.sort(Comparator.naturalOrder());
             attachByRows(children, parent::get, parent::put, x -> x, c -> comparable(c, members),
-                    (x, y) -> pm(x, y).distance(false), rowStates);
+                    (x, y) -> candidates == null || candidates.apply(x).contains(y), (x, y) -> pm(x, y).distance(false),
+                    rowStates);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
         // merges, in id order; a merge's parents may be merges found earlier
@@ -1367,11 +1369,12 @@ final class FamilyTreeBuilder {
      * c ({@code d(p, x) < d(p, c)}: of two relatives sharing changes, the one nearer the old parent
      * is the ancestor). This is what a fine-tune of a fine-tune needs when it trained on the same
      * text as a cousin: the distances put it beside the cousin, the rows its own parent changed
-     * and it never trained say where it comes from.
+     * and it never trained say where it comes from. A sparse build looks only at pairs it compared
+     * (c's candidates that are also its parent's), so no pair is computed for this.
      */
     private <V> void attachByRows(List<V> children, Function<V, V> parentOf, java.util.function.BiConsumer<V, V> setParent,
-            Function<V, String> id, Function<V, List<V>> others, java.util.function.ToDoubleBiFunction<V, V> distance,
-            Map<String, RowStates.Count> counted) {
+            Function<V, String> id, Function<V, List<V>> others, java.util.function.BiPredicate<V, V> compared,
+            java.util.function.ToDoubleBiFunction<V, V> distance, Map<String, RowStates.Count> counted) {
         if (!ROW_STATES || !ATTACH_BY_ROWS) {
             return;
         }
@@ -1393,7 +1396,8 @@ final class FamilyTreeBuilder {
             double nearest = Double.POSITIVE_INFINITY;
             for (V x : others.apply(c)) {
                 V gx = parentOf.apply(x);
-                if (x.equals(c) || gx == null || above.contains(x) || !(distance.applyAsDouble(p, x) < pc)
+                if (x.equals(c) || gx == null || above.contains(x) || !compared.test(p, x)
+                        || !(distance.applyAsDouble(p, x) < pc)
                         || below(x, c, parentOf) || !holds(count(id.apply(gx), id.apply(x), id.apply(c), counted))) {
                     continue;
                 }
