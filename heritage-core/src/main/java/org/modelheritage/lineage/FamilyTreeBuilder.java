@@ -109,6 +109,8 @@ final class FamilyTreeBuilder {
 
     /** {@link RowStates#count} of the chains {@link #offPath} read in this build, by ancestor, parent and child. */
     private final Map<String, RowStates.Count> rowStates = new HashMap<>();
+    /** {@link RowStates#shares} of the pairs read so far, by their ids in order. */
+    private final Map<String, Boolean> rowShares = new HashMap<>();
 
     /** Membership sets of the lists {@link #comparable} was asked about (the lists are not modified meanwhile). */
     private final Map<List<String>, java.util.Set<String>> memberSets = new java.util.IdentityHashMap<>();
@@ -605,6 +607,8 @@ final class FamilyTreeBuilder {
                 out.sort(Comparator.comparingInt(v -> s.rank[v]));
                 return out;
             }, (x, y) -> s.table.neighbours(x) == null || s.table.contains(x, y),
+                    (x, y) -> s.rowShares.computeIfAbsent(SpanningState.edgeKey(Math.min(x, y), Math.max(x, y)),
+                            k -> RowStates.shares(signatures.apply(ids.get(x)), signatures.apply(ids.get(y)))),
                     (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
         }
         List<LineageEdge> edges = new ArrayList<>(n);
@@ -1199,8 +1203,10 @@ final class FamilyTreeBuilder {
             List<String> members = new ArrayList<>(b.ids());
             members.sort(Comparator.naturalOrder());
             attachByRows(children, parent::get, parent::put, x -> x, c -> comparable(c, members),
-                    (x, y) -> candidates == null || candidates.apply(x).contains(y), (x, y) -> pm(x, y).distance(false),
-                    rowStates);
+                    (x, y) -> candidates == null || candidates.apply(x).contains(y),
+                    (x, y) -> rowShares.computeIfAbsent(x.compareTo(y) < 0 ? x + '\n' + y : y + '\n' + x,
+                            k -> RowStates.shares(signatures.apply(x), signatures.apply(y))),
+                    (x, y) -> pm(x, y).distance(false), rowStates);
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
         // merges, in id order; a merge's parents may be merges found earlier
@@ -1374,7 +1380,8 @@ final class FamilyTreeBuilder {
      */
     private <V> void attachByRows(List<V> children, Function<V, V> parentOf, java.util.function.BiConsumer<V, V> setParent,
             Function<V, String> id, Function<V, List<V>> others, java.util.function.BiPredicate<V, V> compared,
-            java.util.function.ToDoubleBiFunction<V, V> distance, Map<String, RowStates.Count> counted) {
+            java.util.function.BiPredicate<V, V> sharesRow, java.util.function.ToDoubleBiFunction<V, V> distance,
+            Map<String, RowStates.Count> counted) {
         if (!ROW_STATES || !ATTACH_BY_ROWS) {
             return;
         }
@@ -1387,18 +1394,29 @@ final class FamilyTreeBuilder {
             if (gp != null && holds(count(id.apply(gp), id.apply(p), id.apply(c), counted))) {
                 continue;
             }
-            java.util.Set<V> above = new java.util.HashSet<>();
-            for (V v = p; v != null; v = parentOf.apply(v)) {
-                above.add(v);
-            }
-            double pc = distance.applyAsDouble(p, c);
+            double pc = Double.NaN;
+            java.util.Set<V> above = null;
             V best = null;
             double nearest = Double.POSITIVE_INFINITY;
+            // the cheap tests first: a hub's children are looked at on every add
             for (V x : others.apply(c)) {
-                V gx = parentOf.apply(x);
-                if (x.equals(c) || gx == null || above.contains(x) || !compared.test(p, x)
-                        || !(distance.applyAsDouble(p, x) < pc)
-                        || below(x, c, parentOf) || !holds(count(id.apply(gx), id.apply(x), id.apply(c), counted))) {
+                V gx = x.equals(c) || x.equals(p) ? null : parentOf.apply(x);
+                if (gx == null || !sharesRow.test(x, c) || !compared.test(p, x)) {
+                    continue;
+                }
+                if (Double.isNaN(pc)) {
+                    pc = distance.applyAsDouble(p, c);
+                }
+                if (!(distance.applyAsDouble(p, x) < pc) || !holds(count(id.apply(gx), id.apply(x), id.apply(c), counted))) {
+                    continue;
+                }
+                if (above == null) {
+                    above = new java.util.HashSet<>();
+                    for (V v = p; v != null; v = parentOf.apply(v)) {
+                        above.add(v);
+                    }
+                }
+                if (above.contains(x) || below(x, c, parentOf)) {
                     continue;
                 }
                 double d = distance.applyAsDouble(x, c);

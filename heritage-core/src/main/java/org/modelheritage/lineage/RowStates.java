@@ -104,6 +104,54 @@ final class RowStates {
         return new Count(off, on);
     }
 
+    /**
+     * Whether two models hold one row of a weight matrix they share as scaled copies (within the
+     * rounding {@link #count} reads): without such a row neither is the middle or the end of a chain
+     * whose rows hold it below the other, so {@link #count} with the two in those places finds no
+     * row on.
+     */
+    static boolean shares(ModelSignature a, ModelSignature b) {
+        for (MatrixSketch sa : a.sketches().values()) {
+            MatrixSketch sb = b.sketches().get(sa.name());
+            if (sb == null) {
+                continue;
+            }
+            double ua = ModelSignature.unitRoundoff(a.tensor(sa.name()).orElseThrow().dtype());
+            double ub = ModelSignature.unitRoundoff(b.tensor(sa.name()).orElseThrow().dtype());
+            if (Math.max(ua, ub) >= 0.01) {
+                continue;
+            }
+            int[][] rows = common(sa.rowIndex(), sb.rowIndex(), sb.rowIndex());
+            int[][] cols = common(sa.colIndex(), sb.colIndex(), sb.colIndex());
+            if (rows[0].length == 0 || cols[0].length < 8) {
+                continue;
+            }
+            double t = tolerance(ua, ub);
+            float[] va = sa.valuesView();
+            float[] vb = sb.valuesView();
+            int na = sa.sketchCols();
+            int nb = sb.sketchCols();
+            for (int i = 0; i < rows[0].length; i++) {
+                int ba = rows[0][i] * na;
+                int bb = rows[1][i] * nb;
+                double aa = 0;
+                double bbs = 0;
+                double ab = 0;
+                for (int j = 0; j < cols[0].length; j++) {
+                    double x = va[ba + cols[0][j]];
+                    double y = vb[bb + cols[1][j]];
+                    aa += x * x;
+                    bbs += y * y;
+                    ab += x * y;
+                }
+                if (same(sine2(aa, bbs, ab), ab, t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static double tolerance(double u1, double u2) {
         return DirectionEvidence.DECAY_SINE * Math.max(u1 + u2, DirectionEvidence.DECAY_FLOOR);
     }

@@ -66,6 +66,8 @@ final class SpanningState {
     boolean[] lift = new boolean[0];
     /** {@link RowStates#count} of the chains read so far, by ancestor, parent and child ids: a function of the three signatures. */
     final Map<String, RowStates.Count> rowStates = new HashMap<>();
+    /** {@link RowStates#shares} of the vertex pairs read so far, by {@link #edgeKey} (lower vertex first). */
+    final Map<Long, Boolean> rowShares = new HashMap<>();
     /** Per child vertex: the edge last made for it (reused while its values stay the same). */
     LineageEdge[] edge = new LineageEdge[0];
 
