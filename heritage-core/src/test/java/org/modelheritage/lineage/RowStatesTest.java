@@ -1,6 +1,7 @@
 package org.modelheritage.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.modelheritage.lineage.VocabularyModels.base;
 import static org.modelheritage.lineage.VocabularyModels.direction;
@@ -50,6 +51,23 @@ class RowStatesTest {
         RowStates.Count none = RowStates.count(g, signature(tune(base, dir, 0.002, 0.001, 150, 6), DType.F32),
                 signature(tune(base, dir, 0.004, 0.001, 150, 7), DType.F32));
         assertEquals(new RowStates.Count(0, 0), none);
+    }
+
+    @Test
+    void modelsShareARowWhenOneHoldsItAsTheOtherDoes() throws IOException {
+        Map<String, float[]> base = base(11);
+        Map<String, float[]> dir = direction(base, 12);
+        ModelSignature root = signature(base, DType.BF16);
+        // its data holds tokens 0-199: rows 200-299 stay the base's, exactly in F32 and to rounding in F16
+        for (DType dtype : List.of(DType.F32, DType.F16)) {
+            ModelSignature partial = signature(tune(base, dir, 0.002, 0.001, 200, 13), dtype);
+            assertTrue(RowStates.shares(root, partial), dtype.toString());
+            assertTrue(RowStates.shares(partial, root), dtype.toString());
+        }
+        // every row trained: none left to share
+        ModelSignature everyRow = signature(tune(base, dir, 0.002, 0.001, VocabularyModels.VOCAB, 14), DType.F32);
+        assertFalse(RowStates.shares(root, everyRow));
+        assertFalse(RowStates.shares(everyRow, root));
     }
 
     /**
