@@ -596,6 +596,15 @@ final class FamilyTreeBuilder {
                 order.add(v);
             }
             attachByRows(order, v -> parent[v] < 0 ? null : parent[v], (c, x) -> parent[c] = x, ids::get, c -> {
+                int p = parent[c];
+                int g = parent[p];
+                if (s.attachGrandparent[c] != g || s.attachParent[c] != p) {
+                    s.attachHeld[c] = g >= 0 && holds(count(ids.get(g), ids.get(p), ids.get(c), s.rowStates));
+                    s.attachGrandparent[c] = g;
+                    s.attachParent[c] = p;
+                }
+                return s.attachHeld[c];
+            }, c -> {
                 int[] near = s.table.neighbours(c);
                 if (near == null) {
                     return order;
@@ -604,9 +613,8 @@ final class FamilyTreeBuilder {
                 for (int v : near) {
                     out.add(v);
                 }
-                out.sort(Comparator.comparingInt(v -> s.rank[v]));
                 return out;
-            }, (x, y) -> s.table.neighbours(x) == null || s.table.contains(x, y),
+            }, Comparator.comparingInt(v -> s.rank[v]), (x, y) -> !s.table.isSparse() || s.table.contains(x, y),
                     (x, y) -> s.rowShares.computeIfAbsent(SpanningState.edgeKey(Math.min(x, y), Math.max(x, y)),
                             k -> RowStates.shares(signatures.apply(ids.get(x)), signatures.apply(ids.get(y)))),
                     (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
@@ -1202,7 +1210,10 @@ final class FamilyTreeBuilder {
             children.sort(Comparator.naturalOrder());
             List<String> members = new ArrayList<>(b.ids());
             members.sort(Comparator.naturalOrder());
-            attachByRows(children, parent::get, parent::put, x -> x, c -> comparable(c, members),
+            attachByRows(children, parent::get, parent::put, x -> x, c -> {
+                String gp = parent.get(parent.get(c));
+                return gp != null && holds(count(gp, parent.get(c), c, rowStates));
+            }, c -> comparable(c, members), Comparator.naturalOrder(),
                     (x, y) -> candidates == null || candidates.apply(x).contains(y),
                     (x, y) -> rowShares.computeIfAbsent(x.compareTo(y) < 0 ? x + '\n' + y : y + '\n' + x,
                             k -> RowStates.shares(signatures.apply(x), signatures.apply(y))),
@@ -1379,19 +1390,15 @@ final class FamilyTreeBuilder {
      * (c's candidates that are also its parent's), so no pair is computed for this.
      */
     private <V> void attachByRows(List<V> children, Function<V, V> parentOf, java.util.function.BiConsumer<V, V> setParent,
-            Function<V, String> id, Function<V, List<V>> others, java.util.function.BiPredicate<V, V> compared,
-            java.util.function.BiPredicate<V, V> sharesRow, java.util.function.ToDoubleBiFunction<V, V> distance,
-            Map<String, RowStates.Count> counted) {
+            Function<V, String> id, java.util.function.Predicate<V> held, Function<V, Iterable<V>> others,
+            Comparator<V> order, java.util.function.BiPredicate<V, V> compared, java.util.function.BiPredicate<V, V> sharesRow,
+            java.util.function.ToDoubleBiFunction<V, V> distance, Map<String, RowStates.Count> counted) {
         if (!ROW_STATES || !ATTACH_BY_ROWS) {
             return;
         }
         for (V c : children) {
             V p = parentOf.apply(c);
-            if (p == null) {
-                continue;
-            }
-            V gp = parentOf.apply(p);
-            if (gp != null && holds(count(id.apply(gp), id.apply(p), id.apply(c), counted))) {
+            if (p == null || held.test(c)) {
                 continue;
             }
             double pc = Double.NaN;
@@ -1420,7 +1427,7 @@ final class FamilyTreeBuilder {
                     continue;
                 }
                 double d = distance.applyAsDouble(x, c);
-                if (d < nearest) {
+                if (d < nearest || d == nearest && order.compare(x, best) < 0) {
                     nearest = d;
                     best = x;
                 }

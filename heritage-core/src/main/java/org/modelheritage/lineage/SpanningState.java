@@ -64,6 +64,11 @@ final class SpanningState {
     int[] liftGrandparent = new int[0];
     int[] liftParent = new int[0];
     boolean[] lift = new boolean[0];
+    /** Per child vertex: the grandparent and parent its rows were read for ({@link #attachHeld}). */
+    int[] attachGrandparent = new int[0];
+    int[] attachParent = new int[0];
+    /** Per child vertex: whether the rows hold it below its parent (FamilyTreeBuilder.attachByRows leaves it). */
+    boolean[] attachHeld = new boolean[0];
     /** {@link RowStates#count} of the chains read so far, by ancestor, parent and child ids: a function of the three signatures. */
     final Map<String, RowStates.Count> rowStates = new HashMap<>();
     /** {@link RowStates#shares} of the vertex pairs read so far, by {@link #edgeKey} (lower vertex first). */
@@ -86,10 +91,14 @@ final class SpanningState {
         liftGrandparent = java.util.Arrays.copyOf(liftGrandparent, size);
         liftParent = java.util.Arrays.copyOf(liftParent, size);
         lift = java.util.Arrays.copyOf(lift, size);
+        attachGrandparent = java.util.Arrays.copyOf(attachGrandparent, size);
+        attachParent = java.util.Arrays.copyOf(attachParent, size);
+        attachHeld = java.util.Arrays.copyOf(attachHeld, size);
         edge = java.util.Arrays.copyOf(edge, size);
         java.util.Arrays.fill(kindParent, old, size, -1);
         java.util.Arrays.fill(continuationParent, old, size, -1);
         java.util.Arrays.fill(liftParent, old, size, -1);
+        java.util.Arrays.fill(attachParent, old, size, -1);
     }
     /**
      * Where each vertex's candidate merge parents end ({@link MergeDetector.Reach}), once its merge
