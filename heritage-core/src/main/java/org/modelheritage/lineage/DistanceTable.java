@@ -21,6 +21,8 @@ final class DistanceTable {
     private int[][] nbr;
     private double[][] nbrDistance;
     private int[] degree;
+    /** A sparse table's count of changes to each vertex's neighbours (a vertex's list is the same while it is). */
+    private int[] changes;
 
     /** A table of {@code n} vertices holding only the pairs {@link #put} gives (a candidate graph). */
     static DistanceTable sparse(int n) {
@@ -31,6 +33,7 @@ final class DistanceTable {
         t.nbr = new int[capacity][];
         t.nbrDistance = new double[capacity][];
         t.degree = new int[capacity];
+        t.changes = new int[capacity];
         for (int i = 0; i < n; i++) {
             t.nbr[i] = new int[4];
             t.nbrDistance[i] = new double[4];
@@ -80,6 +83,7 @@ final class DistanceTable {
             nbr = Arrays.copyOf(nbr, capacity);
             nbrDistance = Arrays.copyOf(nbrDistance, capacity);
             degree = Arrays.copyOf(degree, capacity);
+            changes = Arrays.copyOf(changes, capacity);
         }
         nbr[size] = new int[4];
         nbrDistance[size] = new double[4];
@@ -93,6 +97,7 @@ final class DistanceTable {
         }
         nbr[i][degree[i]] = j;
         nbrDistance[i][degree[i]++] = d;
+        changes[i]++;
     }
 
     private void setLinked(int i, int j, double d) {
@@ -113,6 +118,12 @@ final class DistanceTable {
         System.arraycopy(nbr[i], at + 1, nbr[i], at, tail);
         System.arraycopy(nbrDistance[i], at + 1, nbrDistance[i], at, tail);
         degree[i]--;
+        changes[i]++;
+    }
+
+    /** How many times a sparse table's neighbours of v changed: equal counts, the same neighbours. */
+    int changes(int v) {
+        return changes[v];
     }
 
     private static long key(int i, int j) {

@@ -595,6 +595,11 @@ final class FamilyTreeBuilder {
             for (int v : byId) {
                 order.add(v);
             }
+            java.util.function.BiPredicate<Integer, Integer> sharesRow = (x, y) -> s.rowShares.computeIfAbsent(
+                    SpanningState.edgeKey(Math.min(x, y), Math.max(x, y)),
+                    k -> RowStates.shares(signatures.apply(ids.get(x)), signatures.apply(ids.get(y))));
+            // a child stays where the rows hold it, and (over candidate pairs) where it shares no row
+            // with any of its candidates: both are kept per child until what they read changes
             attachByRows(order, v -> parent[v] < 0 ? null : parent[v], (c, x) -> parent[c] = x, ids::get, c -> {
                 int p = parent[c];
                 int g = parent[p];
@@ -603,7 +608,21 @@ final class FamilyTreeBuilder {
                     s.attachGrandparent[c] = g;
                     s.attachParent[c] = p;
                 }
-                return s.attachHeld[c];
+                if (s.attachHeld[c] || !s.table.isSparse()) {
+                    return s.attachHeld[c];
+                }
+                if (s.attachChanges[c] != s.table.changes(c)) {
+                    boolean any = false;
+                    for (int x : s.table.neighbours(c)) {
+                        if (sharesRow.test(x, c)) {
+                            any = true;
+                            break;
+                        }
+                    }
+                    s.attachShares[c] = any;
+                    s.attachChanges[c] = s.table.changes(c);
+                }
+                return !s.attachShares[c];
             }, c -> {
                 int[] near = s.table.neighbours(c);
                 if (near == null) {
@@ -614,9 +633,7 @@ final class FamilyTreeBuilder {
                     out.add(v);
                 }
                 return out;
-            }, Comparator.comparingInt(v -> s.rank[v]), (x, y) -> !s.table.isSparse() || s.table.contains(x, y),
-                    (x, y) -> s.rowShares.computeIfAbsent(SpanningState.edgeKey(Math.min(x, y), Math.max(x, y)),
-                            k -> RowStates.shares(signatures.apply(ids.get(x)), signatures.apply(ids.get(y)))),
+            }, Comparator.comparingInt(v -> s.rank[v]), (x, y) -> !s.table.isSparse() || s.table.contains(x, y), sharesRow,
                     (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
         }
         List<LineageEdge> edges = new ArrayList<>(n);

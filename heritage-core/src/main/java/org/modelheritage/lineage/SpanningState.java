@@ -69,6 +69,10 @@ final class SpanningState {
     int[] attachParent = new int[0];
     /** Per child vertex: whether the rows hold it below its parent (FamilyTreeBuilder.attachByRows leaves it). */
     boolean[] attachHeld = new boolean[0];
+    /** Per child vertex: the table's change count of its candidates when {@link #attachShares} was read (-1: never). */
+    int[] attachChanges = new int[0];
+    /** Per child vertex: whether it shares a row ({@link RowStates#shares}) with one of its candidates. */
+    boolean[] attachShares = new boolean[0];
     /** {@link RowStates#count} of the chains read so far, by ancestor, parent and child ids: a function of the three signatures. */
     final Map<String, RowStates.Count> rowStates = new HashMap<>();
     /** {@link RowStates#shares} of the vertex pairs read so far, by {@link #edgeKey} (lower vertex first). */
@@ -94,11 +98,14 @@ final class SpanningState {
         attachGrandparent = java.util.Arrays.copyOf(attachGrandparent, size);
         attachParent = java.util.Arrays.copyOf(attachParent, size);
         attachHeld = java.util.Arrays.copyOf(attachHeld, size);
+        attachChanges = java.util.Arrays.copyOf(attachChanges, size);
+        attachShares = java.util.Arrays.copyOf(attachShares, size);
         edge = java.util.Arrays.copyOf(edge, size);
         java.util.Arrays.fill(kindParent, old, size, -1);
         java.util.Arrays.fill(continuationParent, old, size, -1);
         java.util.Arrays.fill(liftParent, old, size, -1);
         java.util.Arrays.fill(attachParent, old, size, -1);
+        java.util.Arrays.fill(attachChanges, old, size, -1);
     }
     /**
      * Where each vertex's candidate merge parents end ({@link MergeDetector.Reach}), once its merge
