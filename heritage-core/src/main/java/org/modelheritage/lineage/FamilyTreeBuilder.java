@@ -1422,16 +1422,17 @@ final class FamilyTreeBuilder {
             java.util.Set<V> above = null;
             V best = null;
             double nearest = Double.POSITIVE_INFINITY;
-            // the cheap tests first: a hub's children are looked at on every add
+            // the cheap tests first (cached distances, then one pass over two models' rows, then three)
             for (V x : others.apply(c)) {
                 V gx = x.equals(c) || x.equals(p) ? null : parentOf.apply(x);
-                if (gx == null || !sharesRow.test(x, c) || !compared.test(p, x)) {
+                if (gx == null || !compared.test(p, x)) {
                     continue;
                 }
                 if (Double.isNaN(pc)) {
                     pc = distance.applyAsDouble(p, c);
                 }
-                if (!(distance.applyAsDouble(p, x) < pc) || !holds(count(id.apply(gx), id.apply(x), id.apply(c), counted))) {
+                if (!(distance.applyAsDouble(p, x) < pc) || !sharesRow.test(x, c)
+                        || !holds(count(id.apply(gx), id.apply(x), id.apply(c), counted))) {
                     continue;
                 }
                 if (above == null) {
