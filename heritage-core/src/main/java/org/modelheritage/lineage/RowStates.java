@@ -44,23 +44,15 @@ final class RowStates {
     static Count count(ModelSignature g, ModelSignature p, ModelSignature c) {
         int off = 0;
         int on = 0;
-        for (MatrixSketch sg : g.sketches().values()) {
-            MatrixSketch sp = p.sketches().get(sg.name());
-            MatrixSketch sc = c.sketches().get(sg.name());
-            if (sp == null || sc == null) {
-                continue;
-            }
-            double ug = ModelSignature.unitRoundoff(g.tensor(sg.name()).orElseThrow().dtype());
-            double up = ModelSignature.unitRoundoff(p.tensor(sg.name()).orElseThrow().dtype());
-            double uc = ModelSignature.unitRoundoff(c.tensor(sg.name()).orElseThrow().dtype());
-            if (Math.max(ug, Math.max(up, uc)) >= 0.01) {
-                continue;
-            }
-            int[][] rows = common(sg.rowIndex(), sp.rowIndex(), sc.rowIndex());
-            int[][] cols = common(sg.colIndex(), sp.colIndex(), sc.colIndex());
-            if (rows[0].length == 0 || cols[0].length < 8) {
-                continue;
-            }
+        for (Shared m : shared(g, p, c)) {
+            MatrixSketch sg = m.sketches()[0];
+            MatrixSketch sp = m.sketches()[1];
+            MatrixSketch sc = m.sketches()[2];
+            double ug = m.roundoff()[0];
+            double up = m.roundoff()[1];
+            double uc = m.roundoff()[2];
+            int[][] rows = m.rows();
+            int[][] cols = m.cols();
             double tgc = tolerance(ug, uc);
             double tgp = tolerance(ug, up);
             double tpc = tolerance(up, uc);
@@ -111,22 +103,12 @@ final class RowStates {
      * row on.
      */
     static boolean shares(ModelSignature a, ModelSignature b) {
-        for (MatrixSketch sa : a.sketches().values()) {
-            MatrixSketch sb = b.sketches().get(sa.name());
-            if (sb == null) {
-                continue;
-            }
-            double ua = ModelSignature.unitRoundoff(a.tensor(sa.name()).orElseThrow().dtype());
-            double ub = ModelSignature.unitRoundoff(b.tensor(sa.name()).orElseThrow().dtype());
-            if (Math.max(ua, ub) >= 0.01) {
-                continue;
-            }
-            int[][] rows = common(sa.rowIndex(), sb.rowIndex(), sb.rowIndex());
-            int[][] cols = common(sa.colIndex(), sb.colIndex(), sb.colIndex());
-            if (rows[0].length == 0 || cols[0].length < 8) {
-                continue;
-            }
-            double t = tolerance(ua, ub);
+        for (Shared m : shared(a, b, b)) {
+            MatrixSketch sa = m.sketches()[0];
+            MatrixSketch sb = m.sketches()[1];
+            int[][] rows = m.rows();
+            int[][] cols = m.cols();
+            double t = tolerance(m.roundoff()[0], m.roundoff()[1]);
             float[] va = sa.valuesView();
             float[] vb = sb.valuesView();
             int na = sa.sketchCols();
@@ -150,6 +132,38 @@ final class RowStates {
             }
         }
         return false;
+    }
+
+    /** A weight matrix three models share: their sketches and unit roundoffs, and the rows and columns all three sketches hold. */
+    private record Shared(MatrixSketch[] sketches, double[] roundoff, int[][] rows, int[][] cols) {
+    }
+
+    /**
+     * The matrices the rows are read in (in x's order): every model has a sketch of it, none stores
+     * it in 8 bits or as integers, and the sketches meet in a row and at least 8 columns.
+     */
+    private static java.util.List<Shared> shared(ModelSignature x, ModelSignature y, ModelSignature z) {
+        java.util.List<Shared> out = new java.util.ArrayList<>();
+        for (MatrixSketch sx : x.sketches().values()) {
+            MatrixSketch sy = y.sketches().get(sx.name());
+            MatrixSketch sz = z.sketches().get(sx.name());
+            if (sy == null || sz == null) {
+                continue;
+            }
+            double ux = ModelSignature.unitRoundoff(x.tensor(sx.name()).orElseThrow().dtype());
+            double uy = ModelSignature.unitRoundoff(y.tensor(sx.name()).orElseThrow().dtype());
+            double uz = ModelSignature.unitRoundoff(z.tensor(sx.name()).orElseThrow().dtype());
+            if (Math.max(ux, Math.max(uy, uz)) >= 0.01) {
+                continue;
+            }
+            int[][] rows = common(sx.rowIndex(), sy.rowIndex(), sz.rowIndex());
+            int[][] cols = common(sx.colIndex(), sy.colIndex(), sz.colIndex());
+            if (rows[0].length == 0 || cols[0].length < 8) {
+                continue;
+            }
+            out.add(new Shared(new MatrixSketch[] {sx, sy, sz}, new double[] {ux, uy, uz}, rows, cols));
+        }
+        return out;
     }
 
     private static double tolerance(double u1, double u2) {
