@@ -1404,10 +1404,12 @@ final class FamilyTreeBuilder {
      * is the ancestor). This is what a fine-tune of a fine-tune needs when it trained on the same
      * text as a cousin: the distances put it beside the cousin, the rows its own parent changed
      * and it never trained say where it comes from. A sparse build looks only at pairs it compared
-     * (c's candidates that are also its parent's), so no pair is computed for this.
+     * (c's candidates that are also its parent's), so no pair is computed for this. {@code stays}
+     * says which children are left where they are without a look at others: those the rows hold,
+     * and (growing over candidate pairs) those that share no row with any candidate.
      */
     private <V> void attachByRows(List<V> children, Function<V, V> parentOf, java.util.function.BiConsumer<V, V> setParent,
-            Function<V, String> id, java.util.function.Predicate<V> held, Function<V, Iterable<V>> others,
+            Function<V, String> id, java.util.function.Predicate<V> stays, Function<V, Iterable<V>> others,
             Comparator<V> order, java.util.function.BiPredicate<V, V> compared, java.util.function.BiPredicate<V, V> sharesRow,
             java.util.function.ToDoubleBiFunction<V, V> distance, Map<String, RowStates.Count> counted) {
         if (!ROW_STATES || !ATTACH_BY_ROWS) {
@@ -1415,7 +1417,7 @@ final class FamilyTreeBuilder {
         }
         for (V c : children) {
             V p = parentOf.apply(c);
-            if (p == null || held.test(c)) {
+            if (p == null || stays.test(c)) {
                 continue;
             }
             double pc = Double.NaN;
