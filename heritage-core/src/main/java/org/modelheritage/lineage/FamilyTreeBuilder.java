@@ -604,7 +604,7 @@ final class FamilyTreeBuilder {
                 int p = parent[c];
                 int g = parent[p];
                 if (s.attachGrandparent[c] != g || s.attachParent[c] != p) {
-                    s.attachHeld[c] = g >= 0 && holds(count(ids.get(g), ids.get(p), ids.get(c), s.rowStates));
+                    s.attachHeld[c] = g >= 0 && heldByRows(List.of(ids.get(p), ids.get(g)), ids.get(c), s.rowStates);
                     s.attachGrandparent[c] = g;
                     s.attachParent[c] = p;
                 }
@@ -1229,7 +1229,7 @@ final class FamilyTreeBuilder {
             members.sort(Comparator.naturalOrder());
             attachByRows(children, parent::get, parent::put, x -> x, c -> {
                 String gp = parent.get(parent.get(c));
-                return gp != null && holds(count(gp, parent.get(c), c, rowStates));
+                return gp != null && heldByRows(List.of(parent.get(c), gp), c, rowStates);
             }, c -> comparable(c, members), Comparator.naturalOrder(),
                     (x, y) -> candidates == null || candidates.apply(x).contains(y),
                     (x, y) -> rowShares.computeIfAbsent(x.compareTo(y) < 0 ? x + '\n' + y : y + '\n' + x,
