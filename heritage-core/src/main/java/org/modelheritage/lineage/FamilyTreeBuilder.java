@@ -49,6 +49,11 @@ final class FamilyTreeBuilder {
     static final boolean VOCABULARY_GROWS = Boolean.parseBoolean(System.getProperty("mh.vocabularyGrows", "true"));
     /** Whether a child moves below the model whose own changes it holds ({@link #attachByRows}); off only to measure it. */
     static final boolean ATTACH_BY_ROWS = Boolean.parseBoolean(System.getProperty("mh.attachByRows", "true"));
+    /**
+     * Whether what comes after a merge is placed by the tree's own distance (the spectral tail) rather
+     * than the relative energy ({@link #special}); off only to measure it.
+     */
+    static final boolean DOWNSTREAM_BY_TAIL = Boolean.parseBoolean(System.getProperty("mh.downstreamByTail", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -177,7 +182,7 @@ final class FamilyTreeBuilder {
         NearestNeighbours nearest = NearestNeighbours.of(reps, this::pm, x -> comparable(x, vertices));
         boolean lowRank = nearest.lowRank();
         if (recipe.method() == MotherRecipe.TreeMethod.SPANNING_TREE) {
-            Special special = special(reps);
+            Special special = special(reps, lowRank);
             List<String> backbone = special.backbone();
             int b = backbone.size();
             DistanceTable table = candidates == null ? denseTable(backbone, lowRank) : sparseTable(backbone, lowRank);
@@ -326,7 +331,7 @@ final class FamilyTreeBuilder {
         }
         List<String> all = new ArrayList<>(previous.ids);
         all.add(added);
-        if (!special(all).isEmpty()) {
+        if (!special(all, previous.lowRank).isEmpty()) {
             return null; // a merge appeared: only a full build places it
         }
         double[] row = new double[n];
@@ -1111,7 +1116,7 @@ final class FamilyTreeBuilder {
      * (always leaves: hubs keep 99 % of quantised models childless) and merges (several parents).
      * Only for our recipe; the paper's sees every model as a candidate parent.
      */
-    private Special special(List<String> reps) {
+    private Special special(List<String> reps, boolean lowRank) {
         if (recipe.distance() != MotherRecipe.DistanceMeasure.SPECTRAL) {
             return new Special(reps, List.of(), Map.of(), List.of());
         }
@@ -1136,7 +1141,7 @@ final class FamilyTreeBuilder {
         Map<String, String> nearest = new HashMap<>();
         if (!merges.isEmpty()) {
             for (String r : rest) {
-                nearest.put(r, nearestByEnergy(r, comparable(r, rest))); // once: it does not change between rounds
+                nearest.put(r, nearestAfterMerge(r, comparable(r, rest), lowRank)); // once: it does not change between rounds
             }
         }
         boolean grew = !merges.isEmpty();
@@ -1188,12 +1193,23 @@ final class FamilyTreeBuilder {
         };
     }
 
-    private String nearestByEnergy(String x, List<String> among) {
+    /**
+     * The distance that places what comes after a merge: the tree's own. A fine-tune of a merge
+     * carries one run's high-rank change, which the spectral tail sees against the merge it came
+     * from, while in relative energy a merge's other parents and siblings can come out nearer
+     * (averaging cancels the parents' independent steps, so the merges sit close to each other and
+     * to their parents).
+     */
+    private double afterMerge(String a, String b, boolean lowRank) {
+        return DOWNSTREAM_BY_TAIL ? pm(a, b).distance(lowRank) : pm(a, b).energy();
+    }
+
+    private String nearestAfterMerge(String x, List<String> among, boolean lowRank) {
         String best = null;
         double e = Double.POSITIVE_INFINITY;
         for (String o : among) {
             if (!o.equals(x)) {
-                double v = pm(o, x).energy();
+                double v = afterMerge(o, x, lowRank);
                 if (v < e || (v == e && o.compareTo(best) < 0)) {
                     e = v;
                     best = o;
@@ -1258,7 +1274,7 @@ final class FamilyTreeBuilder {
                     if (candidates != null && !candidates.apply(x).contains(y) && placed.size() > 1) {
                         continue; // a sparse build compares candidates (the first merge always)
                     }
-                    double v = pm(y, x).energy();
+                    double v = afterMerge(y, x, lowRank);
                     if (v < e) {
                         e = v;
                         bestX = x;
@@ -1269,7 +1285,7 @@ final class FamilyTreeBuilder {
             if (bestX == null) { // no candidate pair left between them: compare all
                 for (String x : waiting) {
                     for (String y : placed) {
-                        double v = pm(y, x).energy();
+                        double v = afterMerge(y, x, lowRank);
                         if (v < e) {
                             e = v;
                             bestX = x;
@@ -1282,7 +1298,7 @@ final class FamilyTreeBuilder {
             String y = bestY;
             double alt = Double.POSITIVE_INFINITY;
             for (String o : comparable(x, b.ids())) {
-                alt = Math.min(alt, pm(o, x).energy());
+                alt = Math.min(alt, afterMerge(o, x, lowRank));
             }
             parent.put(x, y);
             margin.put(x, Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - e / alt));
