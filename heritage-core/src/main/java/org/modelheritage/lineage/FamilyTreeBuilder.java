@@ -1300,6 +1300,13 @@ final class FamilyTreeBuilder {
             for (String o : comparable(x, b.ids())) {
                 alt = Math.min(alt, afterMerge(o, x, lowRank));
             }
+            // the other merges (and what hangs from them) are alternatives too: a fine-tune of one
+            // merge can lie nearly as near another
+            for (String o : placed) {
+                if (!o.equals(y) && (candidates == null || candidates.apply(x).contains(o))) {
+                    alt = Math.min(alt, afterMerge(o, x, lowRank));
+                }
+            }
             parent.put(x, y);
             margin.put(x, Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - e / alt));
             agreement.put(x, evidence.evidence(y, x, DirectionSignal.NORM));
