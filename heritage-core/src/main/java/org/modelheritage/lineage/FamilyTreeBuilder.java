@@ -56,6 +56,11 @@ final class FamilyTreeBuilder {
     static final boolean DOWNSTREAM_BY_TAIL = Boolean.parseBoolean(System.getProperty("mh.downstreamByTail", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
+    /**
+     * A root gives way to a neighbour with more neighbours than it has when the vote on their edge
+     * is at most this (the mean vote over the matrices, in [0, 1]); negative: never, only to measure it.
+     */
+    static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.125"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
     static final double KURTOSIS_MARGIN = 0.0;
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
@@ -1019,6 +1024,22 @@ final class FamilyTreeBuilder {
         double[] ev = best.votes();
         int bestRoot = best.root();
         int bestSign = best.sign();
+        double score = best.score();
+        // a root hung from a model with more neighbours than it has by a vote too weak to read (a
+        // short fine-tune of the base: a few matrices' norms moved either way) gives way to that model
+        int yieldTo = -1;
+        for (int i = 0; i < nbr[bestRoot].length; i++) {
+            int h = nbr[bestRoot][i];
+            double vote = bestSign * directed(ev, lo, via[bestRoot][i], bestRoot);
+            if (nbr[h].length > nbr[bestRoot].length && Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9
+                    && (yieldTo < 0 || nbr[h].length > nbr[yieldTo].length)) {
+                yieldTo = h;
+            }
+        }
+        if (yieldTo >= 0) {
+            bestRoot = yieldTo;
+            score = best.scores()[yieldTo];
+        }
         Rooted t = root(nbr, via, bestRoot, n);
         // c's subtree: the vertices at positions start[c] .. start[c] + size[c] - 1 of a preorder
         int[] start = new int[n];
@@ -1057,7 +1078,7 @@ final class FamilyTreeBuilder {
         // how unanimous the family's direction evidence is for the chosen orientation: the net
         // agreement per edge, in [-1, 1]
         return new Backbone(ids, parentOf, margin, agreement, distance,
-                bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, best.score() / m, tailDecided);
+                bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, score / m, tailDecided);
     }
 
     /**
@@ -1262,7 +1283,7 @@ final class FamilyTreeBuilder {
                 edges.add(new LineageEdge(p, merge.child(), conf, EdgeKind.MERGE, merge.weights().get(k)));
             }
         }
-        // what came after a merge hangs from the merges outward, nearest first (Prim by energy)
+        // what came after a merge hangs from the merges outward, nearest first (Prim by afterMerge)
         List<String> placed = new ArrayList<>(special.merges().keySet());
         List<String> waiting = new ArrayList<>(special.downstream());
         while (!waiting.isEmpty()) {
