@@ -60,7 +60,7 @@ final class FamilyTreeBuilder {
      * A root gives way to a neighbour with more neighbours than it has when the vote on their edge
      * is at most this (the mean vote over the matrices, in [0, 1]); negative: never, only to measure it.
      */
-    static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.125"));
+    static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.0625"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
     static final double KURTOSIS_MARGIN = 0.0;
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
