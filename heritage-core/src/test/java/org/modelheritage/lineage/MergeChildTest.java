@@ -35,20 +35,6 @@ class MergeChildTest {
         return out;
     }
 
-    /** {@code wa * a + (1 - wa) * b}: a linear merge. */
-    private static Map<String, float[]> merge(Map<String, float[]> a, double wa, Map<String, float[]> b) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        a.forEach((name, v) -> {
-            float[] w = b.get(name);
-            float[] m = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                m[i] = (float) (wa * v[i] + (1 - wa) * w[i]);
-            }
-            out.put(name, m);
-        });
-        return out;
-    }
-
     /** A task's step: low rank, on the attention's query and value. */
     private static Map<String, float[]> task(Map<String, float[]> parent, long seed) {
         return SyntheticModels.lora(parent, 4, 0.02, seed);
@@ -68,10 +54,10 @@ class MergeChildTest {
         Map<String, float[]> c0 = run(t0, 73);
         Map<String, float[]> c1 = run(t1, 75);
         Map<String, float[]> c2 = run(t2, 77);
-        Map<String, float[]> avg = merge(c0, 0.5, c1);
-        Map<String, float[]> lin = merge(c2, 0.7, c0);
+        Map<String, float[]> avg = SyntheticModels.merge(c0, 0.5, c1);
+        Map<String, float[]> lin = SyntheticModels.merge(c2, 0.7, c0);
         // its own task's step, and most of the way to the other merge's tasks, and its own run
-        Map<String, float[]> ft = run(plus(task(avg, 78), 0.8, merge(t2, 0.7, t0), merge(t0, 0.5, t1)), 79);
+        Map<String, float[]> ft = run(plus(task(avg, 78), 0.8, SyntheticModels.merge(t2, 0.7, t0), SyntheticModels.merge(t0, 0.5, t1)), 79);
         Map<String, Map<String, float[]>> models = new LinkedHashMap<>();
         models.put("base", base);
         models.put("c0", c0);

@@ -82,19 +82,6 @@ class WildDerivativesTest {
         return out;
     }
 
-    private static Map<String, float[]> merge(Map<String, float[]> a, double wa, Map<String, float[]> b) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        a.forEach((name, v) -> {
-            float[] w = b.get(name);
-            float[] m = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                m[i] = (float) (wa * v[i] + (1 - wa) * w[i]);
-            }
-            out.put(name, m);
-        });
-        return out;
-    }
-
     @Test
     void recoversKindsParentsAndMergeWeights() throws IOException {
         Map<String, float[]> base = withEmbedding(SyntheticModels.root(1), gaussian(VOCAB * SyntheticModels.D, 0.02, 2));
@@ -128,7 +115,7 @@ class WildDerivativesTest {
         files.put("c2-module", file(c2, "module.model."));    // DataParallel's copy of c2
         files.put("c3-resized", file(resized, "model."));
         files.put("c1-int8", file(int8(c1), "model."));
-        files.put("merge", file(merge(c2, 0.7, c3), "base_model.model.model."));
+        files.put("merge", file(SyntheticModels.merge(c2, 0.7, c3), "base_model.model.model."));
         files.put("other", file(other, "model."));
 
         LineageIndex index = new LineageIndex();

@@ -92,6 +92,20 @@ public final class SyntheticModels {
         return m;
     }
 
+    /** A linear weight-space merge, {@code wa * a + (1 - wa) * b} value by value (a uniform average at 0.5). */
+    public static Map<String, float[]> merge(Map<String, float[]> a, double wa, Map<String, float[]> b) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        a.forEach((name, v) -> {
+            float[] w = b.get(name);
+            float[] m = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                m[i] = (float) (wa * v[i] + (1 - wa) * w[i]);
+            }
+            out.put(name, m);
+        });
+        return out;
+    }
+
     /** The model as an in-memory weight file of the given dtype. */
     public static InMemoryWeightFile file(Map<String, float[]> model, DType dtype) {
         InMemoryWeightFile f = new InMemoryWeightFile(700);
