@@ -8,7 +8,11 @@ each other model c whose true parent is g (a sibling of p) or p (a child of p) i
   - cos: cosine of the changes p - g and c - g over all lineage matrices;
   - tau: how much of p's own high-rank change c carries (the difference p - g projected on its
     trailing half of singular directions; 1 for a true child that kept p's change, 0 for an
-    unrelated sibling).
+    unrelated sibling);
+  - slope low / high: the least-squares slope of c - g on p - g over the entries in the smallest
+    and in the largest fifth of |p - g|. A child inherits p's change entry for entry, its small
+    (noise-like) entries as much as its large ones; two runs on the same text share theirs at one
+    slope too, so a same-text sibling reads as a point further along p's own path.
 A sibling the engine would chain shows d_tail(c, p) < d_tail(c, g): it is the rows marked CHAINED.
 
 Usage: /usr/bin/python3 scripts/sibling_study.py FOREST KIND[,KIND...]
@@ -101,6 +105,16 @@ def main(forest, kinds):
                 total += np.sum(s[int(len(s) * 0.75):] ** 2) / s.size
             return total / len(keys) * 1e6
 
+        def slopes(c, p, g):
+            dp = np.concatenate([(w(p, k) - w(g, k)).ravel() for k in keys])
+            dc = np.concatenate([(w(c, k) - w(g, k)).ravel() for k in keys])
+            a = np.abs(dp)
+            lo, hi = np.quantile(a, [0.2, 0.8])
+            out = []
+            for s in (a <= lo, a >= hi):
+                out.append(np.dot(dc[s], dp[s]) / np.dot(dp[s], dp[s]))
+            return out
+
         def cos_and_tau(c, p, g):
             dot = pp = cc = num = den = 0.0
             for k in keys:
@@ -124,9 +138,11 @@ def main(forest, kinds):
                 relation = 'child' if parent[c] == p else 'sibling'
                 to_g, to_p = tail(c, g), tail(c, p)
                 cos, tau = cos_and_tau(c, p, g)
+                low, high = slopes(c, p, g)
                 chained = relation == 'sibling' and to_p < to_g
                 print(f'{kind:10s} {relation:7s} g={g:22s} p={p:22s} c={c:22s} '
-                      f'd_tail(c,g)={to_g:7.2f} d_tail(c,p)={to_p:7.2f} cos={cos:5.2f} tau={tau:6.2f}'
+                      f'd_tail(c,g)={to_g:7.2f} d_tail(c,p)={to_p:7.2f} cos={cos:5.2f} tau={tau:6.2f} '
+                      f'slope low={low:5.2f} high={high:5.2f}'
                       + ('  CHAINED' if chained else ''))
 
 
