@@ -117,6 +117,15 @@ final class FamilyTreeBuilder {
         this.selfDots = selfDots;
     }
 
+    /**
+     * For a representative of duplicates that hold the same weights in the same dtype (see
+     * {@link #collapseDuplicates}): how many such copies it has. Which of them is the original is a
+     * coin toss, and so is which of them the family's edges to and from the group belong to.
+     */
+    private final Map<String, Integer> sameWeightCopies = new HashMap<>();
+    /** The copies {@link #sameWeightCopies} counts (the children of the coin-toss duplicate edges). */
+    private final java.util.Set<String> coinTossed = new java.util.HashSet<>();
+
     /** {@link RowStates#count} of the chains {@link #offPath} read in this build, by ancestor, parent and child. */
     private final Map<String, RowStates.Count> rowStates = new HashMap<>();
     /** {@link RowStates#shares} of the pairs read so far, by their ids in order. */
@@ -754,6 +763,10 @@ final class FamilyTreeBuilder {
                             || signatures.apply(a).parameterCount() != signatures.apply(b).parameterCount();
                     double evidence = kind == EdgeKind.DUPLICATE ? (known ? 1.0 : 0.0) : inside;
                     edges.add(new LineageEdge(a, b, Confidence.of(a, b, kind, evidence, 1.0), kind));
+                    if (kind == EdgeKind.DUPLICATE && !known) {
+                        sameWeightCopies.merge(a, 1, Integer::sum);
+                        coinTossed.add(b);
+                    }
                 }
             }
         }
@@ -1375,9 +1388,26 @@ final class FamilyTreeBuilder {
             edges.add(new LineageEdge(best, q, Confidence.of(best, q, EdgeKind.QUANTIZED, m, 1.0),
                     EdgeKind.QUANTIZED));
         }
+        if (!sameWeightCopies.isEmpty()) {
+            edges.replaceAll(this::shareAmongCopies);
+        }
         edges.sort(Comparator.comparing(LineageEdge::childId).thenComparing(LineageEdge::parentId));
         roots.sort(Comparator.naturalOrder());
         return new LineageTree(family.members(), roots, edges, lowRank, b.mode());
+    }
+
+    /**
+     * An edge to or from a model that has copies of the same weights in the same dtype is right only
+     * if that model, not one of its copies, is the original: a chance of one in the number of copies,
+     * for each such end (the coin-toss edges between the copies keep theirs).
+     */
+    private LineageEdge shareAmongCopies(LineageEdge e) {
+        if (coinTossed.contains(e.childId())) {
+            return e;
+        }
+        double share = 1.0 / (1 + sameWeightCopies.getOrDefault(e.parentId(), 0))
+                / (1 + sameWeightCopies.getOrDefault(e.childId(), 0));
+        return share == 1.0 ? e : new LineageEdge(e.parentId(), e.childId(), e.confidence() * share, e.kind(), e.weight());
     }
 
     /**

@@ -248,9 +248,15 @@ class LineageIndexTest {
         assertEquals("g>g-bf16 DUPLICATE", show(byChild.get("g-bf16")));
         assertEquals("r>c FINE_TUNE", show(byChild.get("c")));
         assertEquals("c>g FINE_TUNE", show(byChild.get("g")));
-        // which of two identical copies came first, the weights cannot tell; a cast's direction they can
+        // which of two identical copies came first, the weights cannot tell
         assertEquals(0.5, byChild.get("z-c-copy").confidence(), 1e-12, "identical weights: a coin toss");
-        assertTrue(byChild.get("a-c-bf16").confidence() > 0.9, "a cast: " + byChild.get("a-c-bf16"));
+        // a cast's direction they can; but c has an identical copy, so every other edge of c (the
+        // cast's, its own, its child's) is right only if c rather than z-c-copy is the original
+        for (String x : List.of("a-c-bf16", "c", "g")) {
+            double confidence = byChild.get(x).confidence();
+            assertTrue(confidence > 0.4 && confidence <= 0.5, "one of two identical copies: " + byChild.get(x));
+        }
+        assertTrue(byChild.get("g-bf16").confidence() > 0.9, "a cast of a model without copies: " + byChild.get("g-bf16"));
     }
 
     private static String show(LineageEdge e) {
