@@ -109,8 +109,8 @@ public final class Confidence {
     static final double[] TREE = {1.6004, 1.4714, 0.0883, 0.8017, 0.8469, -2.0407};
     static final double[] ADAPTER = {3.9148, 1.7930, 1.2982, 1.8766, 0.0, 0.0539};
     // duplicates: margin is 1 when the copies differ in precision or vocabulary (the direction is
-    // known), 0 for the same weights in the same dtype (a coin toss). Too few in the forests (8 in
-    // the four development forests) to fit: a prior, 0.5 and 0.95
+    // known), 0 for the same weights in the same dtype (a coin toss). Too few in the forests (3 with
+    // a known direction in the three development forests) to fit: a prior, 0.5 and 0.95
     static final double[] DUPLICATE = {0.0, 2.944, 0.0, 0.0, 0.0, 0.0};
     static final double[] QUANTIZED = {4.7280, 2.0108, 0.0, 0.0, 0.0, 0.0};
     static final double[] MERGE = {3.0263, 2.9895, 0.0, 0.0, 0.0, 0.0};
