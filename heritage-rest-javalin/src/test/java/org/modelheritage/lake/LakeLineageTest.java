@@ -85,7 +85,7 @@ class LakeLineageTest {
         try (ModelLake lake = open()) {
             for (int i = 0; i < 14; i++) {
                 Map<String, float[]> w = i == 0 ? TestWeights.random(3, 16, 7)
-                        : i == 9 ? TestWeights.merge(weights.get(2), weights.get(5), 0.5)
+                        : i == 9 ? org.modelheritage.testing.SyntheticModels.merge(weights.get(2), 0.5, weights.get(5))
                         : TestWeights.child(weights.get(rng.nextInt(i)), 0.002, 100 + i);
                 weights.add(w);
                 add(lake, "m" + i, w);

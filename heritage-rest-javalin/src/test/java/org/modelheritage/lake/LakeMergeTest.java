@@ -38,7 +38,7 @@ class LakeMergeTest {
         weights.put("base", base);
         weights.put("c1", c1);
         weights.put("c2", c2);
-        weights.put("m", TestWeights.merge(c1, c2, 0.3));
+        weights.put("m", org.modelheritage.testing.SyntheticModels.merge(c1, 0.3, c2));
         try (ModelLake lake = ModelLake.open(dir.resolve("lake"), LakeOptions.defaults().withWorkDir(dir.resolve("work")))) {
             Map<String, String> ids = new LinkedHashMap<>();
             for (var e : weights.entrySet()) {

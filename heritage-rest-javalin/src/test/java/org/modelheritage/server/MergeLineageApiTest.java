@@ -45,7 +45,7 @@ class MergeLineageApiTest {
             files.put("merge-c1", TestWeights.safetensors(c1));
             files.put("merge-c2", TestWeights.safetensors(c2));
             files.put("merge-q", TestWeights.safetensors(TestWeights.quantized(c1, 1.0 / 512)));
-            files.put("merge-m", TestWeights.safetensors(TestWeights.merge(c1, c2, 0.6)));
+            files.put("merge-m", TestWeights.safetensors(org.modelheritage.testing.SyntheticModels.merge(c1, 0.6, c2)));
             return files;
         }
 

@@ -67,20 +67,6 @@ public final class TestWeights {
         return out;
     }
 
-    /** A merge: {@code wa · a + (1 − wa) · b}, tensor by tensor (a and b of the same shapes). */
-    public static Map<String, float[]> merge(Map<String, float[]> a, Map<String, float[]> b, double wa) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        a.forEach((name, x) -> {
-            float[] y = b.get(name);
-            float[] m = new float[x.length];
-            for (int j = 0; j < m.length; j++) {
-                m[j] = (float) (wa * x[j] + (1 - wa) * y[j]);
-            }
-            out.put(name, m);
-        });
-        return out;
-    }
-
     /** The parent rounded to a grid of {@code step}, as a quantised then dequantised copy is. */
     public static Map<String, float[]> quantized(Map<String, float[]> parent, double step) {
         Map<String, float[]> out = new LinkedHashMap<>();
