@@ -11,15 +11,97 @@ const COLORS = {
   failed: { background: '#fdecea', border: '#b42318', highlight: { background: '#fbd9d5', border: '#b42318' }, hover: { background: '#fbd9d5', border: '#b42318' } },
 };
 
+const FONT_FACE = 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
+const NODE_HEIGHT = 42; // a box of 14px text with 8px margins
+const LEVEL_GAP_UD = 92; // between levels drawn top-down: room for an edge label between the boxes
+const ROW_GAP_LR = 58; // between siblings drawn left to right
+const EDGE_ROOM_LR = 72; // between a level's widest box and the next level drawn left to right: an edge label
+const PAD = 40; // the margin fit() leaves around the drawing
+const READABLE_SCALE = 0.75; // below this the names on the canvas get hard to read
+const MANY_NODES = 80; // beyond this the tree is an overview to zoom into, not something to read at once
+
+/** A box's width for a label of 14px system-ui: about 7.4px a character, 31px of margins and border. */
+function boxWidth(label) {
+  return Math.min(320, 7.5 * Math.max(2, label.length) + 34);
+}
+
 /**
  * Draws `tree` ({nodes, edges, rootId} from readTree) into `container`, highlighting `currentId`.
  * Returns the vis Network, or null when there is nothing to draw.
+ *
+ * The names must stay readable at the panel's width: the tree is laid out top-down and, when that
+ * has to be shrunk below READABLE_SCALE to fit, also left to right (a wide star reads down a
+ * phone), then with the start every member's name shares left out (on a phone); the layout drawn at
+ * the largest scale wins, top-down and whole names first. The panel is made as tall as the winner
+ * needs, within a share of the window that leaves room to scroll the page past it.
  */
 export function drawFamilyGraph(container, tree, currentId = null) {
   if (!window.vis || !window.vis.Network) {
     throw new Error('The graph library (vis-network) did not load.');
   }
-  const narrow = container.clientWidth < 560;
+  const whole = new Map(tree.nodes.map((n) => [n.id, String(n.name ?? '')]));
+  const width = Math.max(240, container.clientWidth || 0);
+  const narrow = width < 560;
+  const minHeight = narrow ? 300 : 360;
+  const maxHeight = Math.max(minHeight, Math.round((window.innerHeight || 800) * (narrow ? 0.75 : 0.8)));
+  const tries = [{ labels: whole, direction: 'UD' }];
+  if (tree.nodes.length <= MANY_NODES) {
+    tries.push({ labels: whole, direction: 'LR' });
+    const shorter = elideSharedPrefix(tree, whole);
+    if (shorter) tries.push({ labels: shorter, direction: 'UD' }, { labels: shorter, direction: 'LR' });
+  }
+  let chosen = null;
+  for (const t of tries) {
+    // measure each layout as vis-network places it (positions exist once it is built, before drawing)
+    const network = buildNetwork(container, tree, currentId, t.labels, t.direction);
+    const extent = layoutExtent(network, t.labels);
+    network.destroy();
+    t.scale = Math.min(1, width / (extent.width + PAD), (maxHeight - PAD) / (extent.height + PAD));
+    t.height = Math.round(Math.min(maxHeight, Math.max(minHeight, extent.height * t.scale + 2 * PAD)));
+    if (chosen == null || t.scale > chosen.scale * 1.1) chosen = t;
+    if (chosen.scale >= READABLE_SCALE) break;
+  }
+  if (tree.nodes.length > MANY_NODES) chosen.height = null; // the stylesheet's panel: an overview
+  if (chosen.height != null) container.style.height = `${chosen.height}px`;
+  const network = buildNetwork(container, tree, currentId, chosen.labels, chosen.direction);
+  container.dataset.direction = chosen.direction;
+  network.on('click', (params) => {
+    if (params.nodes && params.nodes.length === 1) {
+      window.location.href = modelUrl(params.nodes[0]);
+    }
+  });
+  network.on('hoverNode', () => { container.style.cursor = 'pointer'; });
+  network.on('blurNode', () => { container.style.cursor = ''; });
+  network.once('afterDrawing', () => {
+    network.fit({ animation: false });
+    // A small family would otherwise be blown up to fill the whole panel.
+    if (network.getScale() > 1.1) network.moveTo({ scale: 1.1, animation: false });
+    container.dataset.scale = network.getScale().toFixed(2);
+    container.dataset.drawn = 'true';
+  });
+  container.dataset.nodeCount = String(tree.nodes.length);
+  container.dataset.edgeCount = String(tree.edges.length);
+  window.heritageGraph = network;
+  return network;
+}
+
+/** The size of a built network's drawing: node centres and the boxes around them. */
+function layoutExtent(network, labels) {
+  const positions = network.getPositions();
+  let minX = Infinity; let maxX = -Infinity; let minY = Infinity; let maxY = -Infinity;
+  for (const [id, p] of Object.entries(positions)) {
+    const half = boxWidth(labels.get(id) ?? '') / 2;
+    minX = Math.min(minX, p.x - half);
+    maxX = Math.max(maxX, p.x + half);
+    minY = Math.min(minY, p.y - NODE_HEIGHT / 2);
+    maxY = Math.max(maxY, p.y + NODE_HEIGHT / 2);
+  }
+  return Number.isFinite(minX) ? { width: maxX - minX, height: maxY - minY } : { width: 0, height: 0 };
+}
+
+/** A vis Network of `tree` in `container` (emptied first), its boxes labelled by `labels`, laid out towards `direction`. */
+function buildNetwork(container, tree, currentId, labels, direction) {
+  const widest = Math.max(...[...labels.values()].map(boxWidth));
   const nodes = tree.nodes.map((n) => {
     const isCurrent = currentId != null && n.id === String(currentId);
     const isRoot = n.id === tree.rootId;
@@ -28,11 +110,11 @@ export function drawFamilyGraph(container, tree, currentId = null) {
       n.status ? `status: ${n.status}` : null, 'click to open'].filter(Boolean).join('\n');
     return {
       id: n.id,
-      label: n.name,
+      label: labels.get(n.id),
       title: tip,
       color,
       borderWidth: isCurrent || isRoot ? 2.5 : 1.5,
-      font: { color: isCurrent ? '#ffffff' : '#1b2233', size: 14, face: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif', bold: isCurrent ? { color: '#ffffff' } : undefined },
+      font: { color: isCurrent ? '#ffffff' : '#1b2233', size: 14, face: FONT_FACE, bold: isCurrent ? { color: '#ffffff' } : undefined },
       shape: 'box',
       margin: { top: 8, right: 12, bottom: 8, left: 12 },
       shapeProperties: { borderRadius: 6 },
@@ -62,17 +144,18 @@ export function drawFamilyGraph(container, tree, currentId = null) {
   });
 
   const data = { nodes: new window.vis.DataSet(nodes), edges: new window.vis.DataSet(edges) };
+  const across = direction === 'LR';
   const options = {
     autoResize: true,
     layout: {
       hierarchical: {
         enabled: true,
-        direction: narrow ? 'LR' : 'UD',
+        direction,
         sortMethod: 'directed',
         shakeTowards: 'roots',
-        levelSeparation: narrow ? 150 : 110,
-        nodeSpacing: narrow ? 60 : 170,
-        treeSpacing: 120,
+        levelSeparation: across ? Math.round(widest + EDGE_ROOM_LR) : LEVEL_GAP_UD,
+        nodeSpacing: across ? ROW_GAP_LR : Math.round(widest + 24),
+        treeSpacing: across ? 2 * ROW_GAP_LR : Math.round(widest + 60),
       },
     },
     physics: false,
@@ -81,30 +164,36 @@ export function drawFamilyGraph(container, tree, currentId = null) {
       arrows: { to: { enabled: true, scaleFactor: 0.6 } },
       color: { color: '#9aa6c4', highlight: '#3b4fd8', hover: '#3b4fd8' },
       width: 1.5,
-      smooth: { enabled: true, type: 'cubicBezier', forceDirection: narrow ? 'horizontal' : 'vertical', roundness: 0.45 },
-      font: { size: 12, color: '#556079', strokeWidth: 0, background: '#ffffff', align: 'horizontal', face: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif' },
+      smooth: { enabled: true, type: 'cubicBezier', forceDirection: across ? 'horizontal' : 'vertical', roundness: 0.45 },
+      font: { size: 12, color: '#556079', strokeWidth: 0, background: '#ffffff', align: 'horizontal', face: FONT_FACE },
     },
   };
-
   container.innerHTML = '';
-  const network = new window.vis.Network(container, data, options);
-  network.on('click', (params) => {
-    if (params.nodes && params.nodes.length === 1) {
-      window.location.href = modelUrl(params.nodes[0]);
-    }
+  return new window.vis.Network(container, data, options);
+}
+
+/**
+ * Labels without the start every member's name shares up to a separator (`star-b0-c3` becomes
+ * `…c3` beside the root's `star-b0`), the root keeping its whole name; null when nothing
+ * worth dropping is shared. The tooltips and the member list keep the whole names.
+ */
+function elideSharedPrefix(tree, labels) {
+  const names = [...labels].filter(([id]) => id !== tree.rootId).map(([, label]) => label);
+  if (names.length < 2) return null;
+  let prefix = names.reduce((a, b) => {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return a.slice(0, i);
   });
-  network.on('hoverNode', () => { container.style.cursor = 'pointer'; });
-  network.on('blurNode', () => { container.style.cursor = ''; });
-  network.once('afterDrawing', () => {
-    network.fit({ animation: false });
-    // A small family would otherwise be blown up to fill the whole panel.
-    if (network.getScale() > 1.1) network.moveTo({ scale: 1.1, animation: false });
-    container.dataset.drawn = 'true';
-  });
-  container.dataset.nodeCount = String(nodes.length);
-  container.dataset.edgeCount = String(edges.length);
-  window.heritageGraph = network;
-  return network;
+  // cut after the last separator, so that a name is never split inside a word or number
+  const cut = Math.max(...['-', '_', '.', '/', ' '].map((c) => prefix.lastIndexOf(c)));
+  prefix = cut >= 0 ? prefix.slice(0, cut + 1) : '';
+  if (prefix.length < 4) return null;
+  const out = new Map();
+  for (const [id, label] of labels) {
+    out.set(id, id === tree.rootId || label.length === prefix.length ? label : `…${label.slice(prefix.length)}`);
+  }
+  return out;
 }
 
 /** A line sample per edge kind present in `tree`, in EDGE_KINDS order, into `element` (if any). */

@@ -362,6 +362,106 @@ class WebPagesBrowserTest extends BrowserPageTest {
         }
     }
 
+    // ------------------------------------------------------------------ a graph one can read
+
+    /**
+     * The family graph keeps the models' names readable at the panel's width: a deep chain is drawn
+     * top-down on a desktop and on a phone (not squeezed into one unreadable row), a wide star
+     * across a desktop and down a phone, the panel as tall as the tree needs within the window, and
+     * on a phone a wide tree drops the start all its members' names share (the tooltip keeps the
+     * whole name). Synthetic trees drawn by the page's own module into a panel of the page's width.
+     */
+    @Test
+    @Order(7)
+    void familyGraphsKeepNamesReadableOnADesktopAndAPhone() {
+        List<String> chain = new ArrayList<>(List.of("chain-half-b0"));
+        for (int i = 1; i < 8; i++) {
+            chain.add("chain-half-b0-s" + i);
+        }
+        Map<String, String> chainParents = new LinkedHashMap<>();
+        for (int i = 1; i < chain.size(); i++) {
+            chainParents.put(chain.get(i), chain.get(i - 1));
+        }
+        Map<String, String> star = new LinkedHashMap<>();
+        for (int i = 0; i < 8; i++) {
+            star.put("star-b0-c" + i, "star-b0");
+        }
+        Map<String, String> wide = new LinkedHashMap<>();
+        for (String c : List.of("renamed-b0-c0", "renamed-b0-c1", "renamed-b0-c2", "renamed-b0-copy")) {
+            wide.put(c, "renamed-b0");
+        }
+        wide.put("renamed-b0-c0-bf16", "renamed-b0-c0");
+        wide.put("renamed-b0-c0-g0", "renamed-b0-c0");
+        try {
+            for (Browser.Dimension size : List.of(Browser.DESKTOP, Browser.PHONE)) {
+                b.viewport(size);
+                b.open(base + "/family.html");
+                b.waitUntil(d -> Boolean.TRUE.equals(b.js("return !!(window.vis && window.vis.Network);")) ? true : null);
+                boolean phone = size == Browser.PHONE;
+
+                Map<String, Object> drawn = drawTestGraph("chain-half-b0", chainParents);
+                assertEquals("UD", drawn.get("direction"), size + ": a chain reads down the page " + drawn);
+                assertTrue(scale(drawn) >= (phone ? 0.75 : 0.9), size + ": " + drawn);
+                assertTrue(((Number) drawn.get("height")).doubleValue() <= (phone ? 0.75 : 0.8) * ((Number) drawn.get("window")).doubleValue() + 1,
+                        size + ": the panel leaves room to scroll past it " + drawn);
+                assertEquals(chain, drawn.get("labels"), "names in full when they fit");
+
+                drawn = drawTestGraph("star-b0", star);
+                assertEquals(phone ? "LR" : "UD", drawn.get("direction"), size + ": " + drawn);
+                assertTrue(scale(drawn) >= 0.9, size + ": " + drawn);
+
+                drawn = drawTestGraph("renamed-b0", wide);
+                List<String> full = new ArrayList<>(List.of("renamed-b0"));
+                full.addAll(wide.keySet());
+                assertEquals(full, drawn.get("titles"), "the tooltips name every model in full");
+                assertEquals(phone
+                        ? List.of("renamed-b0", "…c0", "…c1", "…c2", "…copy", "…c0-bf16", "…c0-g0")
+                        : full, drawn.get("labels"), size + ": " + drawn);
+                assertTrue(scale(drawn) >= (phone ? 0.55 : 0.9), size + ": " + drawn);
+            }
+        } finally {
+            b.viewport(Browser.DESKTOP);
+        }
+    }
+
+    static double scale(Map<String, Object> drawn) {
+        return Double.parseDouble(String.valueOf(drawn.get("scale")));
+    }
+
+    /**
+     * Draws a tree of {@code child -> parent} names (ids are the names) with graph.js into a panel
+     * added to the page's main column and returns how it was drawn: direction, scale, panel height,
+     * window height, node labels and the first line of each node's tooltip, in the nodes' order.
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> drawTestGraph(String root, Map<String, String> parents) {
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        nodes.add(Map.of("id", root, "name", root, "status", "ready"));
+        List<Map<String, Object>> edges = new ArrayList<>();
+        parents.forEach((child, parent) -> {
+            nodes.add(Map.of("id", child, "name", child, "status", "ready"));
+            edges.add(Map.of("from", parent, "to", child, "kind", "fine-tune", "confidence", 0.9, "weight", 1.0));
+        });
+        Map<String, Object> tree = Map.of("nodes", nodes, "edges", edges, "rootId", root);
+        b.js("""
+                window.testGraphDrawn = false;
+                import('./js/graph.js').then((m) => {
+                  document.getElementById('test-graph')?.remove();
+                  const c = document.createElement('div');
+                  c.id = 'test-graph';
+                  c.className = 'graph';
+                  document.querySelector('main').prepend(c);
+                  m.drawFamilyGraph(c, arguments[0], null);
+                  window.testGraphDrawn = true;
+                });""", tree);
+        b.waitUntil(d -> Boolean.TRUE.equals(b.js("return window.testGraphDrawn && document.getElementById('test-graph').dataset.drawn === 'true';")) ? true : null);
+        return (Map<String, Object>) b.js("""
+                const c = document.getElementById('test-graph');
+                const nodes = window.heritageGraph.body.data.nodes.get();
+                return { direction: c.dataset.direction, scale: c.dataset.scale, height: c.clientHeight, window: window.innerHeight,
+                  labels: nodes.map((n) => n.label), titles: nodes.map((n) => n.title.split('\\n')[0]) };""");
+    }
+
     /** Each lineage item as "id name data-kind badge confidence". */
     List<String> lineageItems(String css) {
         List<String> out = new ArrayList<>();
