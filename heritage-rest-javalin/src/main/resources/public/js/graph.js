@@ -44,14 +44,12 @@ export function drawFamilyGraph(container, tree, currentId = null) {
   const narrow = width < 560;
   const minHeight = narrow ? 300 : 360;
   const maxHeight = Math.max(minHeight, Math.round((window.innerHeight || 800) * (narrow ? 0.75 : 0.8)));
-  const tries = [{ labels: whole, direction: 'UD' }];
-  if (tree.nodes.length <= MANY_NODES) {
-    tries.push({ labels: whole, direction: 'LR' });
-    const shorter = elideSharedPrefix(tree, whole);
-    if (shorter) tries.push({ labels: shorter, direction: 'UD' }, { labels: shorter, direction: 'LR' });
-  }
-  let chosen = null;
-  for (const t of tries) {
+  const tries = [{ labels: whole, direction: 'UD' }, { labels: whole, direction: 'LR' }];
+  const shorter = elideSharedPrefix(tree, whole);
+  if (shorter) tries.push({ labels: shorter, direction: 'UD' }, { labels: shorter, direction: 'LR' });
+  // a large family is drawn top-down as an overview in the stylesheet's panel, without measuring
+  let chosen = tree.nodes.length > MANY_NODES ? { labels: whole, direction: 'UD', height: null } : null;
+  for (const t of chosen ? [] : tries) {
     // measure each layout as vis-network places it (positions exist once it is built, before drawing)
     const network = buildNetwork(container, tree, currentId, t.labels, t.direction);
     const extent = layoutExtent(network, t.labels);
@@ -61,7 +59,6 @@ export function drawFamilyGraph(container, tree, currentId = null) {
     if (chosen == null || t.scale > chosen.scale * 1.1) chosen = t;
     if (chosen.scale >= READABLE_SCALE) break;
   }
-  if (tree.nodes.length > MANY_NODES) chosen.height = null; // the stylesheet's panel: an overview
   if (chosen.height != null) container.style.height = `${chosen.height}px`;
   const network = buildNetwork(container, tree, currentId, chosen.labels, chosen.direction);
   container.dataset.direction = chosen.direction;
