@@ -13,7 +13,8 @@ const COLORS = {
 
 const FONT_FACE = 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
 const NODE_HEIGHT = 42; // a box of 14px text with 8px margins
-const LEVEL_GAP_UD = 92; // between levels drawn top-down: room for an edge label between the boxes
+const LEVEL_GAP_UD = 110; // between levels drawn top-down: room for the edge labels between the boxes
+const LEVEL_GAP_UD_NARROW = 92; // the same on a phone, where height is scarcer
 const ROW_GAP_LR = 58; // between siblings drawn left to right
 const EDGE_ROOM_LR = 72; // between a level's widest box and the next level drawn left to right: an edge label
 const PAD = 40; // the margin fit() leaves around the drawing
@@ -51,7 +52,7 @@ export function drawFamilyGraph(container, tree, currentId = null) {
   let chosen = tree.nodes.length > MANY_NODES ? { labels: whole, direction: 'UD', height: null } : null;
   for (const t of chosen ? [] : tries) {
     // measure each layout as vis-network places it (positions exist once it is built, before drawing)
-    const network = buildNetwork(container, tree, currentId, t.labels, t.direction);
+    const network = buildNetwork(container, tree, currentId, t.labels, t.direction, narrow);
     const extent = layoutExtent(network, t.labels);
     network.destroy();
     t.scale = Math.min(1, width / (extent.width + PAD), (maxHeight - PAD) / (extent.height + PAD));
@@ -60,7 +61,7 @@ export function drawFamilyGraph(container, tree, currentId = null) {
     if (chosen.scale >= READABLE_SCALE) break;
   }
   if (chosen.height != null) container.style.height = `${chosen.height}px`;
-  const network = buildNetwork(container, tree, currentId, chosen.labels, chosen.direction);
+  const network = buildNetwork(container, tree, currentId, chosen.labels, chosen.direction, narrow);
   container.dataset.direction = chosen.direction;
   network.on('click', (params) => {
     if (params.nodes && params.nodes.length === 1) {
@@ -96,8 +97,11 @@ function layoutExtent(network, labels) {
   return Number.isFinite(minX) ? { width: maxX - minX, height: maxY - minY } : { width: 0, height: 0 };
 }
 
-/** A vis Network of `tree` in `container` (emptied first), its boxes labelled by `labels`, laid out towards `direction`. */
-function buildNetwork(container, tree, currentId, labels, direction) {
+/**
+ * A vis Network of `tree` in `container` (emptied first), its boxes labelled by `labels`, laid out
+ * towards `direction`, its levels closer together when `narrow`.
+ */
+function buildNetwork(container, tree, currentId, labels, direction, narrow) {
   const widest = Math.max(...[...labels.values()].map(boxWidth));
   const nodes = tree.nodes.map((n) => {
     const isCurrent = currentId != null && n.id === String(currentId);
@@ -150,7 +154,7 @@ function buildNetwork(container, tree, currentId, labels, direction) {
         direction,
         sortMethod: 'directed',
         shakeTowards: 'roots',
-        levelSeparation: across ? Math.round(widest + EDGE_ROOM_LR) : LEVEL_GAP_UD,
+        levelSeparation: across ? Math.round(widest + EDGE_ROOM_LR) : narrow ? LEVEL_GAP_UD_NARROW : LEVEL_GAP_UD,
         nodeSpacing: across ? ROW_GAP_LR : Math.round(widest + 24),
         treeSpacing: across ? 2 * ROW_GAP_LR : Math.round(widest + 60),
       },

@@ -401,7 +401,7 @@ class WebPagesBrowserTest extends BrowserPageTest {
 
                 Map<String, Object> drawn = drawTestGraph("chain-half-b0", chainParents);
                 assertEquals("UD", drawn.get("direction"), size + ": a chain reads down the page " + drawn);
-                assertTrue(scale(drawn) >= (phone ? 0.75 : 0.9), size + ": " + drawn);
+                assertTrue(scale(drawn) >= 0.75, size + ": " + drawn);
                 assertTrue(((Number) drawn.get("height")).doubleValue() <= (phone ? 0.75 : 0.8) * ((Number) drawn.get("window")).doubleValue() + 1,
                         size + ": the panel leaves room to scroll past it " + drawn);
                 assertEquals(chain, drawn.get("labels"), "names in full when they fit");
