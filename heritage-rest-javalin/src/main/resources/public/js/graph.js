@@ -33,8 +33,8 @@ function boxWidth(label) {
  * The names must stay readable at the panel's width: the tree is laid out top-down and, when that
  * has to be shrunk below READABLE_SCALE to fit, also left to right (a wide star reads down a
  * phone), then with the start every member's name shares left out (a wide tree on a phone); the
- * layout drawn at the largest scale wins, top-down and whole names first. The panel is made as tall as the winner
- * needs, within a share of the window that leaves room to scroll the page past it.
+ * layout drawn at the largest scale wins, top-down and whole names first. The panel is made as
+ * tall as the winner needs, within a share of the window that leaves room to scroll past it.
  */
 export function drawFamilyGraph(container, tree, currentId = null) {
   if (!window.vis || !window.vis.Network) {
