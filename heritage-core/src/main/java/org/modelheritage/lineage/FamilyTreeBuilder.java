@@ -731,15 +731,18 @@ final class FamilyTreeBuilder {
                 continue;
             }
             // the finest precision is the original, then the smaller vocabulary (a resize grows
-            // it), then the smaller id: the weights cannot tell more
+            // it), then the smaller id: the weights cannot tell more. Copies holding the very same
+            // values wherever they meet differ in storage only (an F32 file of BF16 values was
+            // cast up from them), so precision says nothing between them
             // (a quantised copy is never the original: an int8 copy of a BF16 model can sit inside
             // the BF16 rounding band, and it may be stored in a finer dtype)
             int rep = g.get(0);
             for (int k : g) {
                 ModelSignature sk = signatures.apply(members.get(k));
                 ModelSignature sr = signatures.apply(members.get(rep));
-                boolean finer = sk.unitRoundoff() < sr.unitRoundoff()
-                        || (sk.unitRoundoff() == sr.unitRoundoff() && sk.parameterCount() < sr.parameterCount());
+                boolean sameValues = k != rep && pm(members.get(k), members.get(rep)).maxRelativeRms() == 0;
+                boolean finer = !sameValues && sk.unitRoundoff() < sr.unitRoundoff()
+                        || ((sameValues || sk.unitRoundoff() == sr.unitRoundoff()) && sk.parameterCount() < sr.parameterCount());
                 if (sk.quantized() != sr.quantized() ? sr.quantized() : finer) {
                     rep = k;
                 }
@@ -758,8 +761,8 @@ final class FamilyTreeBuilder {
                             : signatures.apply(b).quantized() && !signatures.apply(a).quantized()
                                     ? EdgeKind.QUANTIZED : EdgeKind.DUPLICATE;
                     // a duplicate's direction is known when the copies differ in precision (or
-                    // vocabulary) and a coin toss when they are the same weights in the same dtype
-                    boolean known = signatures.apply(a).unitRoundoff() != signatures.apply(b).unitRoundoff()
+                    // vocabulary) and a coin toss when they hold the same values in either dtype
+                    boolean known = p.maxRelativeRms() > 0 && signatures.apply(a).unitRoundoff() != signatures.apply(b).unitRoundoff()
                             || signatures.apply(a).parameterCount() != signatures.apply(b).parameterCount();
                     double evidence = kind == EdgeKind.DUPLICATE ? (known ? 1.0 : 0.0) : inside;
                     edges.add(new LineageEdge(a, b, Confidence.of(a, b, kind, evidence, 1.0), kind));

@@ -47,6 +47,10 @@ class WildDerivativesTest {
     }
 
     private static InMemoryWeightFile file(Map<String, float[]> m, String prefix) {
+        return file(m, prefix, DType.F32);
+    }
+
+    private static InMemoryWeightFile file(Map<String, float[]> m, String prefix, DType dtype) {
         InMemoryWeightFile f = new InMemoryWeightFile(700);
         Map<String, long[]> shapes = SyntheticModels.shapes();
         for (Map.Entry<String, float[]> e : m.entrySet()) {
@@ -54,7 +58,7 @@ class WildDerivativesTest {
             if (shape == null) { // the embedding
                 shape = new long[] {e.getValue().length / SyntheticModels.D, SyntheticModels.D};
             }
-            f.put(prefix + e.getKey(), DType.F32, shape, e.getValue());
+            f.put(prefix + e.getKey(), dtype, shape, e.getValue());
         }
         return f;
     }
@@ -157,5 +161,68 @@ class WildDerivativesTest {
                 assertTrue(e.confidence() > 0.5, "every other edge here is right and should say so: " + e);
             }
         }
+    }
+
+    /**
+     * A BF16 base whose vocabulary was grown and saved in F32 (resize_token_embeddings on the model
+     * loaded in F32, the old rows kept exactly): the F32 file is finer storage of the same values,
+     * so it is not the original, the grown vocabulary says which came first, and the base's own
+     * fine-tune hangs from the base. An F32 file of the base's values with nothing resized says
+     * nothing about which came first: a coin toss, as copies in one dtype are.
+     */
+    @Test
+    void aCopyStoredFinerButHoldingTheSameValuesIsNotTheOriginal() throws IOException {
+        int d = SyntheticModels.D;
+        Map<String, float[]> base = withEmbedding(SyntheticModels.root(31), gaussian(VOCAB * d, 0.02, 32));
+        Map<String, float[]> held = new LinkedHashMap<>(); // the values the BF16 file holds
+        base.forEach((name, v) -> {
+            float[] r = v.clone();
+            for (int i = 0; i < r.length; i++) {
+                r[i] = InMemoryWeightFile.toBf16(r[i]);
+            }
+            held.put(name, r);
+        });
+        float[] grown = java.util.Arrays.copyOf(held.get("embed_tokens.weight"), (VOCAB + 4) * d);
+        float[] extra = gaussian(4 * d, 0.02, 33);
+        System.arraycopy(extra, 0, grown, VOCAB * d, extra.length);
+        Map<String, float[]> resized = new LinkedHashMap<>(held);
+        resized.put("embed_tokens.weight", grown);
+
+        Map<String, InMemoryWeightFile> files = new TreeMap<>();
+        files.put("a-resized", file(resized, "model.", DType.F32)); // sorts before the base: ids do not decide
+        files.put("base", file(base, "model.", DType.BF16));
+        files.put("tune", file(tune(held, 34), "model.", DType.F32));
+        LineageTree t = treeOf(files);
+        assertEquals(List.of("base"), t.roots());
+        assertEquals(List.of("base>a-resized resize", "base>tune fine-tune"), shown(t));
+        for (LineageEdge e : t.edges()) {
+            assertTrue(e.confidence() > 0.9, "the grown vocabulary decides: " + e);
+        }
+
+        files.put("a-f32", file(held, "model.", DType.F32));
+        t = treeOf(files);
+        assertEquals(List.of("a-f32"), t.roots(), "the same values, the same vocabulary: the smaller id");
+        assertEquals(List.of("a-f32>a-resized resize", "a-f32>base duplicate", "a-f32>tune fine-tune"), shown(t));
+        assertEquals(0.5, t.parentEdge("base").orElseThrow().confidence(), 1e-12, "a coin toss");
+    }
+
+    private static LineageTree treeOf(Map<String, InMemoryWeightFile> files) throws IOException {
+        LineageIndex index = new LineageIndex();
+        SignatureExtractor extractor = new SignatureExtractor();
+        for (Map.Entry<String, InMemoryWeightFile> e : files.entrySet()) {
+            index.add(e.getKey(), extractor.extract(e.getValue()));
+        }
+        List<ModelCluster> families = index.families();
+        assertEquals(1, families.size(), families.toString());
+        return index.treeOf(families.get(0).firstMember()).orElseThrow();
+    }
+
+    private static List<String> shown(LineageTree t) {
+        List<String> out = new ArrayList<>();
+        for (LineageEdge e : t.edges()) {
+            out.add(e.parentId() + ">" + e.childId() + " " + e.kind().label());
+        }
+        out.sort(null);
+        return out;
     }
 }
