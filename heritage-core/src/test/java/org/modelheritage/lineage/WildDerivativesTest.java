@@ -122,11 +122,7 @@ class WildDerivativesTest {
         files.put("merge", file(SyntheticModels.merge(c2, 0.7, c3), "base_model.model.model."));
         files.put("other", file(other, "model."));
 
-        LineageIndex index = new LineageIndex();
-        SignatureExtractor extractor = new SignatureExtractor();
-        for (Map.Entry<String, InMemoryWeightFile> e : files.entrySet()) {
-            index.add(e.getKey(), extractor.extract(e.getValue()));
-        }
+        LineageIndex index = indexOf(files);
         List<ModelCluster> families = index.families();
         assertEquals(2, families.size(), families.toString());
         assertEquals(List.of("other"), families.get(1).members());
@@ -206,12 +202,17 @@ class WildDerivativesTest {
         assertEquals(0.5, t.parentEdge("base").orElseThrow().confidence(), 1e-12, "a coin toss");
     }
 
-    private static LineageTree treeOf(Map<String, InMemoryWeightFile> files) throws IOException {
+    private static LineageIndex indexOf(Map<String, InMemoryWeightFile> files) throws IOException {
         LineageIndex index = new LineageIndex();
         SignatureExtractor extractor = new SignatureExtractor();
         for (Map.Entry<String, InMemoryWeightFile> e : files.entrySet()) {
             index.add(e.getKey(), extractor.extract(e.getValue()));
         }
+        return index;
+    }
+
+    private static LineageTree treeOf(Map<String, InMemoryWeightFile> files) throws IOException {
+        LineageIndex index = indexOf(files);
         List<ModelCluster> families = index.families();
         assertEquals(1, families.size(), families.toString());
         return index.treeOf(families.get(0).firstMember()).orElseThrow();
