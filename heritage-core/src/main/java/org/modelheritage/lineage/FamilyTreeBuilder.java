@@ -61,6 +61,8 @@ final class FamilyTreeBuilder {
      * is at most this (the mean vote over the matrices, in [0, 1]); negative: never, only to measure it.
      */
     static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.0625"));
+    /** The weak root vote is judged again on the tree the structural repairs left. */
+    static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
     static final double KURTOSIS_MARGIN = 0.0;
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
@@ -654,6 +656,27 @@ final class FamilyTreeBuilder {
                 return out;
             }, Comparator.comparingInt(v -> s.rank[v]), (x, y) -> !s.table.isSparse() || s.table.contains(x, y), sharesRow,
                     (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
+            if (WEAK_ROOT_AFTER_REPAIRS) {
+                List<Integer> members = new ArrayList<>(n);
+                for (int v : byId) {
+                    members.add(v);
+                }
+                yieldWeakRoot(b, members, v -> v, v -> parent[v] < 0 ? null : parent[v],
+                        (c, x) -> parent[c] = x == null ? -1 : x, new EdgeState<>() {
+                            public double margin(Integer c) {
+                                return margin[c];
+                            }
+
+                            public double agreement(Integer c) {
+                                return agreement[c];
+                            }
+
+                            public void set(Integer c, double m, double a) {
+                                margin[c] = m;
+                                agreement[c] = a;
+                            }
+                        });
+            }
         }
         List<LineageEdge> edges = new ArrayList<>(n);
         List<String> roots = new ArrayList<>();
@@ -1288,6 +1311,32 @@ final class FamilyTreeBuilder {
                     (x, y) -> rowShares.computeIfAbsent(x.compareTo(y) < 0 ? x + '\n' + y : y + '\n' + x,
                             k -> RowStates.shares(signatures.apply(x), signatures.apply(y))),
                     (x, y) -> pm(x, y).distance(false), rowStates);
+            if (WEAK_ROOT_AFTER_REPAIRS) {
+                Map<String, Integer> index = new HashMap<>();
+                for (int v = 0; v < b.ids().size(); v++) {
+                    index.put(b.ids().get(v), v);
+                }
+                yieldWeakRoot(b, members, index::get, parent::get, (c, x) -> {
+                    if (x == null) {
+                        parent.remove(c);
+                    } else {
+                        parent.put(c, x);
+                    }
+                }, new EdgeState<>() {
+                    public double margin(String c) {
+                        return margin.get(c);
+                    }
+
+                    public double agreement(String c) {
+                        return agreement.get(c);
+                    }
+
+                    public void set(String c, double m, double a) {
+                        margin.put(c, m);
+                        agreement.put(c, a);
+                    }
+                });
+            }
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
         // merges, in id order; a merge's parents may be merges found earlier
@@ -1397,6 +1446,65 @@ final class FamilyTreeBuilder {
         edges.sort(Comparator.comparing(LineageEdge::childId).thenComparing(LineageEdge::parentId));
         roots.sort(Comparator.naturalOrder());
         return new LineageTree(family.members(), roots, edges, lowRank, b.mode());
+    }
+
+    /** The margin and agreement kept per child while the repairs move it. */
+    private interface EdgeState<V> {
+        double margin(V child);
+
+        double agreement(V child);
+
+        void set(V child, double margin, double agreement);
+    }
+
+    /**
+     * The weak root vote of {@link #orient} judged again on the tree the structural repairs left:
+     * they can move the neighbours the vote was judged by (the spanning tree crossing a gap at the
+     * base's short fine-tune gives that fine-tune two neighbours until the rows re-hang the far side
+     * below the base). A root whose edge to a child with more neighbours carries a vote too weak
+     * to read gives way to that child; the vote is the backbone's, so only a backbone edge counts.
+     * Members walk in id order, as both callers keep them.
+     */
+    private <V> void yieldWeakRoot(Backbone b, List<V> members, java.util.function.ToIntFunction<V> index,
+            Function<V, V> parentOf, java.util.function.BiConsumer<V, V> setParent, EdgeState<V> state) {
+        Map<V, Integer> children = new HashMap<>();
+        V root = null;
+        for (V v : members) {
+            V p = parentOf.apply(v);
+            if (p == null) {
+                if (root != null) {
+                    return;
+                }
+                root = v;
+            } else {
+                children.merge(p, 1, Integer::sum);
+            }
+        }
+        if (root == null) {
+            return;
+        }
+        int r = index.applyAsInt(root);
+        V yieldTo = null;
+        int most = children.getOrDefault(root, 0);
+        for (V h : members) {
+            if (!root.equals(parentOf.apply(h))) {
+                continue;
+            }
+            int c = index.applyAsInt(h);
+            double vote = b.parent()[c] == r ? b.agreement()[c] : b.parent()[r] == c ? -b.agreement()[r] : Double.NaN;
+            int neighbours = children.getOrDefault(h, 0) + 1;
+            if (Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9 && neighbours > most) {
+                yieldTo = h;
+                most = neighbours;
+            }
+        }
+        if (yieldTo != null) {
+            double m = state.margin(yieldTo);
+            double a = state.agreement(yieldTo);
+            setParent.accept(yieldTo, null);
+            setParent.accept(root, yieldTo);
+            state.set(root, m, -a);
+        }
     }
 
     /**
