@@ -661,21 +661,13 @@ final class FamilyTreeBuilder {
                 for (int v : byId) {
                     members.add(v);
                 }
-                yieldWeakRoot(b, members, v -> v, v -> parent[v] < 0 ? null : parent[v],
-                        (c, x) -> parent[c] = x == null ? -1 : x, new EdgeState<>() {
-                            public double margin(Integer c) {
-                                return margin[c];
-                            }
-
-                            public double agreement(Integer c) {
-                                return agreement[c];
-                            }
-
-                            public void set(Integer c, double m, double a) {
-                                margin[c] = m;
-                                agreement[c] = a;
-                            }
-                        });
+                RootYield<Integer> y = weakRootYield(b, members, v -> v, v -> parent[v] < 0 ? null : parent[v]);
+                if (y != null) {
+                    parent[y.to()] = -1;
+                    parent[y.root()] = y.to();
+                    margin[y.root()] = margin[y.to()];
+                    agreement[y.root()] = -agreement[y.to()];
+                }
             }
         }
         List<LineageEdge> edges = new ArrayList<>(n);
@@ -1316,26 +1308,13 @@ final class FamilyTreeBuilder {
                 for (int v = 0; v < b.ids().size(); v++) {
                     index.put(b.ids().get(v), v);
                 }
-                yieldWeakRoot(b, members, index::get, parent::get, (c, x) -> {
-                    if (x == null) {
-                        parent.remove(c);
-                    } else {
-                        parent.put(c, x);
-                    }
-                }, new EdgeState<>() {
-                    public double margin(String c) {
-                        return margin.get(c);
-                    }
-
-                    public double agreement(String c) {
-                        return agreement.get(c);
-                    }
-
-                    public void set(String c, double m, double a) {
-                        margin.put(c, m);
-                        agreement.put(c, a);
-                    }
-                });
+                RootYield<String> y = weakRootYield(b, members, index::get, parent::get);
+                if (y != null) {
+                    parent.remove(y.to());
+                    parent.put(y.root(), y.to());
+                    margin.put(y.root(), margin.get(y.to()));
+                    agreement.put(y.root(), -agreement.get(y.to()));
+                }
             }
         }
         List<LineageEdge> edges = new ArrayList<>(duplicates);
@@ -1448,13 +1427,8 @@ final class FamilyTreeBuilder {
         return new LineageTree(family.members(), roots, edges, lowRank, b.mode());
     }
 
-    /** The margin and agreement kept per child while the repairs move it. */
-    private interface EdgeState<V> {
-        double margin(V child);
-
-        double agreement(V child);
-
-        void set(V child, double margin, double agreement);
+    /** The root that gives way, and the child that takes its place (the root then hangs below it). */
+    private record RootYield<V>(V root, V to) {
     }
 
     /**
@@ -1464,16 +1438,18 @@ final class FamilyTreeBuilder {
      * below the base). A root whose edge to a child with more neighbours carries a vote too weak
      * to read gives way to that child; the vote is the backbone's, so only a backbone edge counts.
      * Members walk in id order, as both callers keep them.
+     *
+     * @return the yield, or null when the root stays
      */
-    private <V> void yieldWeakRoot(Backbone b, List<V> members, java.util.function.ToIntFunction<V> index,
-            Function<V, V> parentOf, java.util.function.BiConsumer<V, V> setParent, EdgeState<V> state) {
+    private <V> RootYield<V> weakRootYield(Backbone b, List<V> members, java.util.function.ToIntFunction<V> index,
+            Function<V, V> parentOf) {
         Map<V, Integer> children = new HashMap<>();
         V root = null;
         for (V v : members) {
             V p = parentOf.apply(v);
             if (p == null) {
                 if (root != null) {
-                    return;
+                    return null;
                 }
                 root = v;
             } else {
@@ -1481,7 +1457,7 @@ final class FamilyTreeBuilder {
             }
         }
         if (root == null) {
-            return;
+            return null;
         }
         int r = index.applyAsInt(root);
         V yieldTo = null;
@@ -1498,13 +1474,7 @@ final class FamilyTreeBuilder {
                 most = neighbours;
             }
         }
-        if (yieldTo != null) {
-            double m = state.margin(yieldTo);
-            double a = state.agreement(yieldTo);
-            setParent.accept(yieldTo, null);
-            setParent.accept(root, yieldTo);
-            state.set(root, m, -a);
-        }
+        return yieldTo == null ? null : new RootYield<>(root, yieldTo);
     }
 
     /**
