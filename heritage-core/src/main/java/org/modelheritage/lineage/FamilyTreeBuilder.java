@@ -657,11 +657,7 @@ final class FamilyTreeBuilder {
             }, Comparator.comparingInt(v -> s.rank[v]), (x, y) -> !s.table.isSparse() || s.table.contains(x, y), sharesRow,
                     (x, y) -> pm(ids.get(x), ids.get(y)).distance(false), s.rowStates);
             if (WEAK_ROOT_AFTER_REPAIRS) {
-                List<Integer> members = new ArrayList<>(n);
-                for (int v : byId) {
-                    members.add(v);
-                }
-                RootYield<Integer> y = weakRootYield(b, members, v -> v, v -> parent[v] < 0 ? null : parent[v]);
+                RootYield<Integer> y = weakRootYield(b, order, v -> v, v -> parent[v] < 0 ? null : parent[v]);
                 if (y != null) {
                     parent[y.to()] = -1;
                     parent[y.root()] = y.to();
