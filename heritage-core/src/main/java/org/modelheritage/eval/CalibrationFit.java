@@ -143,7 +143,7 @@ public final class CalibrationFit {
      */
     static final double LIGHT_RIDGE = 0.01;
 
-    /** Logistic regression on (1, margin[, agreement, consensus, tail decided, continuation]) by Newton's method, ridged. */
+    /** Logistic regression on {@link Confidence#inputs} (only 1 and the margin without agreement) by Newton's method, ridged. */
     static double[] fit(List<Sample> samples, boolean withAgreement, double ridge) {
         int p = withAgreement ? 6 : 2;
         double[] w = new double[p];
@@ -151,10 +151,11 @@ public final class CalibrationFit {
             double[] grad = new double[p];
             double[][] hess = new double[p][p];
             for (Sample s : samples) {
-                double[] x = withAgreement
-                        ? new double[] {1, s.margin(), s.agreement(), s.consensus(), s.tailDecided() ? 1 : 0,
-                            s.continuation()}
-                        : new double[] {1, s.margin()};
+                double[] x = Confidence.inputs(s.margin(), s.agreement(), s.consensus(), s.tailDecided(),
+                        s.continuation());
+                if (!withAgreement) {
+                    x = new double[] {x[0], x[1]};
+                }
                 double z = 0;
                 for (int i = 0; i < p; i++) {
                     z += w[i] * x[i];
