@@ -64,6 +64,12 @@ public final class Confidence {
      * difference between small and large cosines (left one forest out at a time, the sign fits the
      * tree edges with a log loss of 0.303 against 0.318 for the cosine; docs/lineage.md).
      *
+     * @param margin in [0, 1]: how clearly the parent beats the next-best one
+     * @param agreement in [-1, 1]: the direction evidence along the edge
+     * @param consensus in [-1, 1]: the family's net direction agreement per tree edge
+     * @param tailDecided whether the spectral tail rather than the norm oriented the family
+     * @param continuation in [0, 1]: the cosine of the child's change with its parent's own change, 0
+     *     when negative or when the parent is a root
      * @return the six inputs the coefficients multiply
      */
     public static double[] inputs(double margin, double agreement, double consensus, boolean tailDecided,
