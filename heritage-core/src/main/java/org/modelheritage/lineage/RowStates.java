@@ -86,7 +86,7 @@ final class RowStates {
                 double sgc = sine2(gg, cc, gc);
                 double sgp = sine2(gg, pp, gp);
                 double spc = sine2(pp, cc, pc);
-                if (same(sgc, gc, tgc) && changed(sgp, tgp) && changed(spc, tpc)) {
+                if (same(sgc, gc, tgc) && changed(sgp, offTolerance(tgp, up, ug, uc, sgc)) && changed(spc, offTolerance(tpc, up, ug, uc, sgc))) {
                     off++;
                 } else if (same(spc, pc, tpc) && changed(sgp, tgp) && changed(sgc, tgc)) {
                     on++;
@@ -165,6 +165,22 @@ final class RowStates {
         }
         return out;
     }
+
+    /**
+     * How far p must stand from g's and c's common row to be off the path between them. Rounding
+     * only loses digits: had p lain between g and c, one of them would hold p's values, rounded
+     * again only by dtypes no coarser than p's own. So when p's dtype is coarser than both of theirs
+     * and they agree more closely than p's rounding, that rounding is what sets p apart, and the
+     * yardstick is how closely they agree (at least the floor), not p's tolerance.
+     */
+    private static double offTolerance(double withP, double up, double ug, double uc, double sgc2) {
+        if (!FINER_PAIR || up <= Math.max(ug, uc)) {
+            return withP;
+        }
+        return Math.min(withP, Math.max(Math.sqrt(Math.max(sgc2, 0)), DirectionEvidence.DECAY_SINE * DirectionEvidence.DECAY_FLOOR));
+    }
+
+    static final boolean FINER_PAIR = Boolean.parseBoolean(System.getProperty("mh.rowsFinerPair", "true"));
 
     private static double tolerance(double u1, double u2) {
         return DirectionEvidence.DECAY_SINE * Math.max(u1 + u2, DirectionEvidence.DECAY_FLOOR);

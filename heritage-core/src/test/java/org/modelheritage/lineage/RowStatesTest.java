@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
+import org.modelheritage.testing.InMemoryWeightFile;
 
 /**
  * {@link RowStates}: a model that changed an embedding row cannot sit between two that hold its
@@ -97,6 +98,51 @@ class RowStatesTest {
             assertEquals(rowsTell ? "base" : "small", t.parentEdge("large").orElseThrow().parentId(),
                     t.edges().toString());
             assertEquals("small", t.parentEdge("child").orElseThrow().parentId(), t.edges().toString());
+        }
+    }
+
+    /**
+     * Two same-data fine-tunes touching the same rows, the smaller step published in BF16, the base
+     * and the larger in a finer dtype. The rows neither touched hold the base's values in the larger
+     * to all its digits, while the smaller's rounding lost some: had the larger been fine-tuned from
+     * the smaller's file, it would hold the smaller's rounded values. So the larger moves up to the
+     * base, and a true child of the BF16 model, started from its published values, stays below it.
+     * When the smaller is saved as finely as the others, nothing tells them apart.
+     */
+    @Test
+    void digitsTheMiddleModelsRoundingLostPutItOffThePath() throws IOException {
+        Map<String, float[]> base = base(41);
+        Map<String, float[]> dir = direction(base, 42);
+        Map<String, float[]> small = tune(base, dir, 0.002, 0.0005, 200, 43);
+        Map<String, float[]> large = tune(base, dir, 0.004, 0.0005, 200, 44);
+        Map<String, float[]> published = new LinkedHashMap<>();
+        small.forEach((name, v) -> {
+            float[] r = new float[v.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = InMemoryWeightFile.toBf16(v[i]);
+            }
+            published.put(name, r);
+        });
+        Map<String, float[]> child = tune(published, direction(base, 45), 0.002, 0.0005, 200, 46);
+        SignatureExtractor extractor = new SignatureExtractor();
+        for (DType fine : List.of(DType.F32, DType.F16)) {
+            for (DType middle : List.of(fine, DType.BF16)) {
+                LineageIndex index = new LineageIndex();
+                index.add("base", extractor.extract(file(base, fine)));
+                index.add("small", extractor.extract(file(small, middle)));
+                index.add("large", extractor.extract(file(large, fine)));
+                LineageTree t = index.treeOf("base").orElseThrow();
+                String at = fine + " " + middle + " " + t.edges();
+                assertEquals(List.of("base"), t.roots(), at);
+                assertEquals("base", t.parentEdge("small").orElseThrow().parentId(), at);
+                assertEquals(middle == DType.BF16 ? "base" : "small", t.parentEdge("large").orElseThrow().parentId(), at);
+            }
+            LineageIndex index = new LineageIndex();
+            index.add("base", extractor.extract(file(base, fine)));
+            index.add("small", extractor.extract(file(small, DType.BF16)));
+            index.add("child", extractor.extract(file(child, fine)));
+            LineageTree t = index.treeOf("base").orElseThrow();
+            assertEquals("small", t.parentEdge("child").orElseThrow().parentId(), fine + " " + t.edges());
         }
     }
 
