@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.modelheritage.lineage.VocabularyModels.base;
 import static org.modelheritage.lineage.VocabularyModels.direction;
 import static org.modelheritage.lineage.VocabularyModels.file;
+import static org.modelheritage.lineage.VocabularyModels.publishedInBf16;
 import static org.modelheritage.lineage.VocabularyModels.signature;
 import static org.modelheritage.lineage.VocabularyModels.tune;
 
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
-import org.modelheritage.testing.InMemoryWeightFile;
 
 /**
  * {@link RowStates}: a model that changed an embedding row cannot sit between two that hold its
@@ -115,15 +115,7 @@ class RowStatesTest {
         Map<String, float[]> dir = direction(base, 42);
         Map<String, float[]> small = tune(base, dir, 0.002, 0.0005, 200, 43);
         Map<String, float[]> large = tune(base, dir, 0.004, 0.0005, 200, 44);
-        Map<String, float[]> published = new LinkedHashMap<>();
-        small.forEach((name, v) -> {
-            float[] r = new float[v.length];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = InMemoryWeightFile.toBf16(v[i]);
-            }
-            published.put(name, r);
-        });
-        Map<String, float[]> child = tune(published, direction(base, 45), 0.002, 0.0005, 200, 46);
+        Map<String, float[]> child = tune(publishedInBf16(small), direction(base, 45), 0.002, 0.0005, 200, 46);
         SignatureExtractor extractor = new SignatureExtractor();
         for (DType fine : List.of(DType.F32, DType.F16)) {
             for (DType middle : List.of(fine, DType.BF16)) {

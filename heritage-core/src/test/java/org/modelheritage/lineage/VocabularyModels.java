@@ -43,6 +43,19 @@ final class VocabularyModels {
         return f;
     }
 
+    /** The values a BF16 file of the model holds, as a fine-tune of that file starts from them. */
+    static Map<String, float[]> publishedInBf16(Map<String, float[]> m) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        m.forEach((name, v) -> {
+            float[] r = new float[v.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = InMemoryWeightFile.toBf16(v[i]);
+            }
+            out.put(name, r);
+        });
+        return out;
+    }
+
     static ModelSignature signature(Map<String, float[]> m, DType dtype) throws IOException {
         return new SignatureExtractor().extract(file(m, dtype));
     }
