@@ -88,7 +88,7 @@ final class RowStates {
                 double spc = sine2(pp, cc, pc);
                 if (same(sgc, gc, tgc) && changed(sgp, offTolerance(tgp, up, ug, uc, sgc)) && changed(spc, offTolerance(tpc, up, ug, uc, sgc))) {
                     off++;
-                } else if (same(spc, pc, tpc) && changed(sgp, onTolerance(tgp, up, ug, uc, spc)) && changed(sgc, onTolerance(tgc, up, ug, uc, spc))) {
+                } else if (same(spc, pc, tpc) && changed(sgp, tgp) && changed(sgc, tgc)) {
                     on++;
                 }
             }
@@ -179,12 +179,6 @@ final class RowStates {
         }
         return Math.min(withP, Math.max(Math.sqrt(Math.max(sgc2, 0)), DirectionEvidence.DECAY_SINE * DirectionEvidence.DECAY_FLOOR));
     }
-
-    private static double onTolerance(double withG, double up, double ug, double uc, double spc2) {
-        return FINER_ON ? offTolerance(withG, up, ug, uc, spc2) : withG;
-    }
-
-    static final boolean FINER_ON = Boolean.parseBoolean(System.getProperty("mh.rowsFinerOn", "false"));
 
     static final boolean FINER_PAIR = Boolean.parseBoolean(System.getProperty("mh.rowsFinerPair", "true"));
 
