@@ -114,8 +114,6 @@ public final class DirectionEvidence {
      * row training touched at all moves by 1e-3 or more.
      */
     static final double DECAY_FLOOR = Double.parseDouble(System.getProperty("mh.decayFloor", "1.52587890625e-5"));
-    /** Whether a matrix's decay factor is judged against its scaled rows' own spread rather than the dtypes' rounding alone. */
-    static final boolean OBSERVED_NOISE = Boolean.parseBoolean(System.getProperty("mh.decayObservedNoise", "true"));
     /** The rows sharing the median log factor lie within this share of it. */
     static final double DECAY_BAND = Double.parseDouble(System.getProperty("mh.decayBand", "0.25"));
 
@@ -155,7 +153,6 @@ public final class DirectionEvidence {
         double maxSine = DECAY_SINE * u;
         double[] logs = new double[rows];
         int n = 0;
-        double worstSine2 = 0;
         for (int i = 0; i < rows; i++) {
             double pp = 0;
             double cc = 0;
@@ -173,7 +170,6 @@ public final class DirectionEvidence {
             double sine2 = 1 - pc / pp * (pc / cc);
             if (sine2 <= maxSine * maxSine) {
                 logs[n++] = 0.5 * (Math.log(cc) - Math.log(pp));
-                worstSine2 = Math.max(worstSine2, sine2);
             }
         }
         if (n < MIN_DECAYED_ROWS) {
@@ -183,11 +179,8 @@ public final class DirectionEvidence {
         Arrays.sort(sorted);
         // the median of values that are exactly negated when the models swap is exactly negated
         double median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-        // a row's log scale is known to about its distance from a scaled copy over the root of its
-        // length: the rounding noise at most, far less where one model's rows are the other's values
-        // scaled exactly (a fine-tune saved in F32 from an F16 file: no rounding came between them)
-        double spread = OBSERVED_NOISE ? Math.min(u, Math.max(Math.sqrt(Math.max(worstSine2, 0)), DECAY_FLOOR)) : u;
-        double noise = spread / Math.sqrt(cols);
+        // a row's log scale is known to about the rounding noise over the root of its length
+        double noise = u / Math.sqrt(cols);
         if (Math.abs(median) <= noise) {
             return 0;
         }
