@@ -20,6 +20,11 @@ import org.modelheritage.signature.ModelSignature;
 final class RowStates {
     /** A row changed when the sine of its angle to the other model's is this many times the equality tolerance. */
     static final double CHANGED = 4.0;
+    /**
+     * Whether a middle model stored coarser than both ends is off the path when the ends agree more
+     * closely than its rounding ({@link #count}).
+     */
+    static final boolean COARSE_MIDDLE = Boolean.parseBoolean(System.getProperty("mh.rowsFinerPair", "true"));
 
     private RowStates() {
     }
@@ -39,7 +44,10 @@ final class RowStates {
      * Two rows are scaled copies when the sine of their angle is within the two dtypes' rounding
      * ({@link DirectionEvidence#DECAY_SINE} times their summed unit roundoffs, at least
      * {@link DirectionEvidence#DECAY_FLOOR}) and their scale is positive; clearly different when it
-     * is {@link #CHANGED} times that. Matrices stored in 8 bits or as integers say nothing.
+     * is {@link #CHANGED} times that. A middle model stored coarser than both ends is set apart by
+     * its rounding alone: it is clearly different when it stands {@link #CHANGED} times further from
+     * each end than the ends stand from each other (and than the floor). Matrices stored in 8 bits
+     * or as integers say nothing.
      */
     static Count count(ModelSignature g, ModelSignature p, ModelSignature c) {
         int off = 0;
@@ -56,6 +64,9 @@ final class RowStates {
             double tgc = tolerance(ug, uc);
             double tgp = tolerance(ug, up);
             double tpc = tolerance(up, uc);
+            // rounding only loses digits: had p lain between g and c, one of them would hold p's
+            // values, rounded again only by dtypes no coarser than p's own
+            boolean coarseMiddle = COARSE_MIDDLE && up > Math.max(ug, uc);
             float[] vg = sg.valuesView();
             float[] vp = sp.valuesView();
             float[] vc = sc.valuesView();
@@ -86,7 +97,10 @@ final class RowStates {
                 double sgc = sine2(gg, cc, gc);
                 double sgp = sine2(gg, pp, gp);
                 double spc = sine2(pp, cc, pc);
-                if (same(sgc, gc, tgc) && changed(sgp, offTolerance(tgp, up, ug, uc, sgc)) && changed(spc, offTolerance(tpc, up, ug, uc, sgc))) {
+                double apart = coarseMiddle
+                        ? Math.max(Math.sqrt(Math.max(sgc, 0)), DirectionEvidence.DECAY_SINE * DirectionEvidence.DECAY_FLOOR)
+                        : Double.POSITIVE_INFINITY;
+                if (same(sgc, gc, tgc) && changed(sgp, Math.min(tgp, apart)) && changed(spc, Math.min(tpc, apart))) {
                     off++;
                 } else if (same(spc, pc, tpc) && changed(sgp, tgp) && changed(sgc, tgc)) {
                     on++;
@@ -165,22 +179,6 @@ final class RowStates {
         }
         return out;
     }
-
-    /**
-     * How far p must stand from g's and c's common row to be off the path between them. Rounding
-     * only loses digits: had p lain between g and c, one of them would hold p's values, rounded
-     * again only by dtypes no coarser than p's own. So when p's dtype is coarser than both of theirs
-     * and they agree more closely than p's rounding, that rounding is what sets p apart, and the
-     * yardstick is how closely they agree (at least the floor), not p's tolerance.
-     */
-    private static double offTolerance(double withP, double up, double ug, double uc, double sgc2) {
-        if (!FINER_PAIR || up <= Math.max(ug, uc)) {
-            return withP;
-        }
-        return Math.min(withP, Math.max(Math.sqrt(Math.max(sgc2, 0)), DirectionEvidence.DECAY_SINE * DirectionEvidence.DECAY_FLOOR));
-    }
-
-    static final boolean FINER_PAIR = Boolean.parseBoolean(System.getProperty("mh.rowsFinerPair", "true"));
 
     private static double tolerance(double u1, double u2) {
         return DirectionEvidence.DECAY_SINE * Math.max(u1 + u2, DirectionEvidence.DECAY_FLOOR);
