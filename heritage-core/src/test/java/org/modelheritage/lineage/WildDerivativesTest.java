@@ -170,14 +170,7 @@ class WildDerivativesTest {
     void aCopyStoredFinerButHoldingTheSameValuesIsNotTheOriginal() throws IOException {
         int d = SyntheticModels.D;
         Map<String, float[]> base = withEmbedding(SyntheticModels.root(31), gaussian(VOCAB * d, 0.02, 32));
-        Map<String, float[]> held = new LinkedHashMap<>(); // the values the BF16 file holds
-        base.forEach((name, v) -> {
-            float[] r = v.clone();
-            for (int i = 0; i < r.length; i++) {
-                r[i] = InMemoryWeightFile.toBf16(r[i]);
-            }
-            held.put(name, r);
-        });
+        Map<String, float[]> held = VocabularyModels.publishedInBf16(base);
         float[] grown = java.util.Arrays.copyOf(held.get("embed_tokens.weight"), (VOCAB + 4) * d);
         float[] extra = gaussian(4 * d, 0.02, 33);
         System.arraycopy(extra, 0, grown, VOCAB * d, extra.length);
