@@ -100,7 +100,7 @@ public final class DirectionEvidence {
     }
 
     /** Fewest rows that must share one decay factor before a matrix votes. */
-    static final int MIN_DECAYED_ROWS = Integer.getInteger("mh.decayRows", 2);
+    static final int MIN_DECAYED_ROWS = Integer.getInteger("mh.decayRows", 1);
     /**
      * A row counts as a scaled copy when the sine of its angle to the other model's row is at most
      * this many times the two dtypes' unit roundoffs summed: rounding a scaled row to the child's

@@ -56,6 +56,8 @@ final class FamilyTreeBuilder {
     static final boolean DOWNSTREAM_BY_TAIL = Boolean.parseBoolean(System.getProperty("mh.downstreamByTail", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
+    /** Whether the spanning tree loses its decay valleys before it is oriented ({@link #withoutDecayValleys}). */
+    static final boolean DECAY_VALLEYS = Boolean.parseBoolean(System.getProperty("mh.decayValleys", "true"));
     /**
      * A root gives way to a neighbour with more neighbours than it has when the vote on their edge
      * is at most this (the mean vote over the matrices, in [0, 1]); negative: never, only to measure it.
@@ -941,6 +943,12 @@ final class FamilyTreeBuilder {
             byId[rank[v]] = v;
         }
         SpanningTrees.Edges tree = s.tree;
+        double[] treeDistance = s.treeDistance;
+        if (recipe.signal() == DirectionSignal.ADAPTIVE && ROW_STATES && DECAY_VALLEYS && !s.lowRank) {
+            RepairedTree repaired = withoutDecayValleys(s, rank);
+            tree = repaired.edges();
+            treeDistance = repaired.distance();
+        }
         int m = tree.size();
         // adjacency: neighbours and edge numbers, each list in id order
         int[][] nbr = new int[n][];
@@ -1096,7 +1104,7 @@ final class FamilyTreeBuilder {
                         alt = Math.min(alt, otherDistance[x]);
                     }
                 }
-                own = s.treeDistance[t.edge[c]]; // the table's distance of the tree pair, kept
+                own = treeDistance[t.edge[c]]; // the table's distance of the tree pair, kept
             }
             margin[c] = Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - own / alt);
             agreement[c] = bestSign * directed(ev, lo, t.edge[c], p);
@@ -1106,6 +1114,89 @@ final class FamilyTreeBuilder {
         // agreement per edge, in [-1, 1]
         return new Backbone(ids, parentOf, margin, agreement, distance,
                 bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, score / m, tailDecided);
+    }
+
+    /** A spanning tree with its edges' distances (null for a dense state, which reads its table). */
+    private record RepairedTree(SpanningTrees.Edges edges, double[] distance) {
+    }
+
+    /**
+     * The spanning tree with its decay valleys taken out. A model whose untouched rows are smaller
+     * scaled copies of two tree neighbours' rows ({@link DirectionSignal#ROW_DECAY} reads it as a
+     * child of each) is not on the path between them: weight decay only shrinks an untouched row,
+     * so no descendant of it holds the larger rows again, and no orientation could honour both
+     * votes. Of its edges to such neighbours the shortest stays (its parent, most likely), and each
+     * other such neighbour joins that one instead (still a spanning tree: the edge replaced was
+     * the only link between the two sides). This is what two fine-tunes of one base on the same
+     * text need when one of them decayed and the other did not: the distances chain them, and the
+     * decayed one's votes would otherwise turn the base below it. Valleys are taken out one at a
+     * time, vertices in id order, as long as any is left (each repair is checked again).
+     */
+    private RepairedTree withoutDecayValleys(SpanningState s, int[] rank) {
+        int n = s.ids.size();
+        int m = s.tree.size();
+        int[] a = s.tree.a().clone();
+        int[] b = s.tree.b().clone();
+        double[] distance = s.treeDistance == null ? null : s.treeDistance.clone();
+        int[] byId = new int[n];
+        for (int v = 0; v < n; v++) {
+            byId[rank[v]] = v;
+        }
+        Map<Long, Integer> decayed = new HashMap<>(); // the edge's decayed end, -1 for none
+        boolean changed = false;
+        for (int round = 0; round < n; round++) {
+            int[] childOf = new int[m]; // per edge: the end ROW_DECAY reads as the child, or -1
+            int[] count = new int[n];
+            for (int k = 0; k < m; k++) {
+                int lo = rank[a[k]] < rank[b[k]] ? a[k] : b[k];
+                int hi = lo == a[k] ? b[k] : a[k];
+                childOf[k] = decayed.computeIfAbsent(SpanningState.edgeKey(lo, hi), key -> {
+                    double vote = evidence.evidence(s.ids.get(lo), s.ids.get(hi), DirectionSignal.ROW_DECAY);
+                    return vote > 0 ? hi : vote < 0 ? lo : -1;
+                });
+                if (childOf[k] >= 0) {
+                    count[childOf[k]]++;
+                }
+            }
+            int valley = -1;
+            for (int v : byId) {
+                if (count[v] >= 2) {
+                    valley = v;
+                    break;
+                }
+            }
+            if (valley < 0) {
+                break;
+            }
+            int keep = -1;
+            for (int k = 0; k < m; k++) {
+                if (childOf[k] == valley && (keep < 0 || edgeDistance(s, a[k], b[k]) < edgeDistance(s, a[keep], b[keep]))) {
+                    keep = k;
+                }
+            }
+            int move = -1;
+            for (int k = 0; k < m && move < 0; k++) {
+                if (childOf[k] == valley && k != keep) {
+                    move = k;
+                }
+            }
+            int parent = a[keep] == valley ? b[keep] : a[keep];
+            int other = a[move] == valley ? b[move] : a[move];
+            a[move] = parent;
+            b[move] = other;
+            if (distance != null) {
+                distance[move] = edgeDistance(s, parent, other);
+            }
+            changed = true;
+        }
+        return changed ? new RepairedTree(new SpanningTrees.Edges(a, b), distance)
+                : new RepairedTree(s.tree, s.treeDistance);
+    }
+
+    /** The distance the tree is built on, for any pair (a sparse table lacks the pairs it did not compare). */
+    private double edgeDistance(SpanningState s, int x, int y) {
+        double d = s.table.get(x, y);
+        return Double.isInfinite(d) ? pm(s.ids.get(x), s.ids.get(y)).distance(s.lowRank) : d;
     }
 
     /**

@@ -41,8 +41,8 @@ class RealisticCorpusTest {
         assertEquals(0, k.get("quantized_roots"));
         assertEquals(0, k.get("quantized_parents"));
         assertEquals(k.get("merges"), k.get("merges_complete"), k.toString());
-        assertTrue(r.undirectedAccuracy() >= 0.92, "undirected " + r.undirectedAccuracy());
-        assertTrue(r.directedAccuracy() >= 0.92, "directed " + r.directedAccuracy());
+        assertTrue(r.undirectedAccuracy() >= 0.95, "undirected " + r.undirectedAccuracy());
+        assertTrue(r.directedAccuracy() >= 0.95, "directed " + r.directedAccuracy());
         assertTrue(r.rootAccuracy() >= 0.90, "roots " + r.rootAccuracy());
         // the star's two "licenses" children: the spanning tree chains them (same text, the smaller step
         // between the base and the larger); the smaller one's decayed untouched rows lift the other (RowStates)
@@ -55,6 +55,13 @@ class RealisticCorpusTest {
                 r.edges().toString());
         assertTrue(r.edges().stream().anyMatch(e -> e.parent().equals("cpt-b0-cpt") && e.child().equals("cpt-b0-cpt-c0")),
                 r.edges().toString());
+        // the merge family's three "man" fine-tunes: the tree chains them, the one that decayed most
+        // between the other two; its decayed rows read it as a child of both, so the valley comes out
+        // before the tree is oriented and the base keeps all three
+        for (String c : new String[] {"merge-b0-c1", "merge-b0-c2"}) {
+            assertTrue(r.edges().stream().anyMatch(e -> e.parent().equals("merge-b0") && e.child().equals(c)),
+                    c + " " + r.edges());
+        }
         // the binned calibration error of one forest's 73 edges moves by several hundredths between fits
         // of equal quality (this forest is one of the three the confidence model is fitted on: 0.05 to 0.08
         // for the last fits, 0.10 to 0.15 for earlier ones that scored alike on the held-out forests); the mean log loss of the

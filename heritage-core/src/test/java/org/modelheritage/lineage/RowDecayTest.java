@@ -15,6 +15,7 @@ import org.modelheritage.family.ModelCluster;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
+import org.modelheritage.testing.InMemoryWeightFile;
 
 /**
  * {@link DirectionSignal#ROW_DECAY}: the embedding rows of tokens a fine-tune's data lacks get no
@@ -61,6 +62,34 @@ class RowDecayTest {
             assertEquals(1.0, DirectionEvidence.of(p, c, DirectionSignal.ROW_DECAY), 0.0, childType.name());
             assertEquals(-1.0, DirectionEvidence.of(c, p, DirectionSignal.ROW_DECAY), 0.0, childType.name());
         }
+    }
+
+    /**
+     * A short fine-tune whose data left a single row of a matrix untouched: that row is the parent's
+     * times the decay factor to the child's digits, every other row moved. One such row votes (a row
+     * training touched at all moves by far more than the rounding allows a scaled copy); the same
+     * row taken back to the parent's values, or moved like the rest, says nothing.
+     */
+    @Test
+    void oneUntouchedRowIsEnoughForAVote() {
+        int rows = 20;
+        int cols = 64;
+        SplittableRandom rng = new SplittableRandom(17);
+        float[] parent = new float[rows * cols];
+        float[] child = new float[rows * cols];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = InMemoryWeightFile.toBf16((float) (0.02 * rng.nextGaussian()));
+            child[i] = (float) (0.9986 * parent[i] + (i / cols == 7 ? 0 : 0.001 * rng.nextGaussian()));
+        }
+        double u = ModelSignature.unitRoundoff(DType.BF16) + ModelSignature.unitRoundoff(DType.F32);
+        assertEquals(1, DirectionEvidence.decayVote(parent, child, rows, cols, u));
+        assertEquals(-1, DirectionEvidence.decayVote(child, parent, rows, cols, u));
+        float[] kept = child.clone();
+        System.arraycopy(parent, 7 * cols, kept, 7 * cols, cols);
+        assertEquals(0, DirectionEvidence.decayVote(parent, kept, rows, cols, u));
+        float[] moved = child.clone();
+        moved[7 * cols] += 0.001f;
+        assertEquals(0, DirectionEvidence.decayVote(parent, moved, rows, cols, u));
     }
 
     @Test

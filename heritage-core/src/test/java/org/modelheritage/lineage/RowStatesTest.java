@@ -164,6 +164,32 @@ class RowStatesTest {
     }
 
     /**
+     * Two same-data fine-tunes of one base, both with weight decay, the smaller step decayed more:
+     * the spanning tree chains them (base - smaller - larger), and the decayed rows read the smaller
+     * as a child of both neighbours. No orientation honours both votes, and which one loses used to
+     * fall to whatever else the tree's edges said: most often the base ended up below a fine-tune.
+     * Taking the valley out of the tree before it is oriented (the smaller keeps its shorter edge,
+     * the larger joins the base) leaves votes that all agree.
+     */
+    @Test
+    void aDecayValleyComesOutBeforeTheTreeIsOriented() throws IOException {
+        SignatureExtractor extractor = new SignatureExtractor();
+        for (long seed : new long[] {60, 66, 69, 72}) {
+            Map<String, float[]> base = base(seed);
+            Map<String, float[]> dir = direction(base, seed + 1);
+            LineageIndex index = new LineageIndex();
+            index.add("base", extractor.extract(file(base, DType.F32)));
+            index.add("small", extractor.extract(file(tune(base, dir, 0.98, 0.001, 0.0003, 200, seed + 2), DType.F32)));
+            index.add("large", extractor.extract(file(tune(base, dir, 0.985, 0.002, 0.0003, 200, seed + 3), DType.F32)));
+            LineageTree t = index.treeOf("base").orElseThrow();
+            String at = seed + " " + t.edges();
+            assertEquals(List.of("base"), t.roots(), at);
+            assertEquals("base", t.parentEdge("small").orElseThrow().parentId(), at);
+            assertEquals("base", t.parentEdge("large").orElseThrow().parentId(), at);
+        }
+    }
+
+    /**
      * A child that takes back most of its parent's step falls short of the chain's distance and
      * would be lifted to the grandparent; the embedding rows its data never touched still hold the
      * parent's changed values, so it stays below the parent.
