@@ -100,7 +100,7 @@ public final class DirectionEvidence {
     }
 
     /** Fewest rows that must share one decay factor before a matrix votes. */
-    static final int MIN_DECAYED_ROWS = Integer.getInteger("mh.decayRows", 1);
+    static final int MIN_DECAYED_ROWS = Integer.getInteger("mh.decayRows", 2);
     /**
      * A row counts as a scaled copy when the sine of its angle to the other model's row is at most
      * this many times the two dtypes' unit roundoffs summed: rounding a scaled row to the child's
@@ -114,6 +114,13 @@ public final class DirectionEvidence {
      * row training touched at all moves by 1e-3 or more.
      */
     static final double DECAY_FLOOR = Double.parseDouble(System.getProperty("mh.decayFloor", "1.52587890625e-5"));
+    /**
+     * A row votes alone when its log factor is at least this many times the sine of its angle: a
+     * row the child computed from the parent's (decay, then storage in a dtype as fine as the
+     * parent's or finer) is a scaled copy to the child's digits, while rounding to a coarser dtype
+     * turns a row by about sqrt(cols) times more than it scales it.
+     */
+    static final double EXACT_ROW = Double.parseDouble(System.getProperty("mh.decayExactRow", "4"));
     /** The rows sharing the median log factor lie within this share of it. */
     static final double DECAY_BAND = Double.parseDouble(System.getProperty("mh.decayBand", "0.25"));
 
@@ -124,7 +131,10 @@ public final class DirectionEvidence {
      * touched all shrink by one factor; rows it touched lightly may pass the test too, but at
      * scattered factors near one. A matrix votes when the median log factor of its scaled rows is
      * clear of the rounding noise and at least half of those rows (and {@link #MIN_DECAYED_ROWS})
-     * share it: +1 when the child's rows are the smaller, -1 when the parent's are. Identical rows
+     * share it: +1 when the child's rows are the smaller, -1 when the parent's are. Failing that,
+     * rows scaled exactly ({@link #EXACT_ROW}) decide, one row enough, when they all point one
+     * way: a row the fine-tune never touched, in a model saved at least as finely as its parent,
+     * is its parent's row times the decay factor to the last digit. Identical rows
      * (no weight decay) do not vote. Antisymmetric exactly: the per-row quantities are symmetric or
      * differences of the same two logarithms.
      *
@@ -153,6 +163,9 @@ public final class DirectionEvidence {
         double maxSine = DECAY_SINE * u;
         double[] logs = new double[rows];
         int n = 0;
+        int exactSmaller = 0; // rows scaled exactly (EXACT_ROW), c's the smaller
+        int exactLarger = 0;
+        double noise = u / Math.sqrt(cols); // a row's log scale is known to about the rounding noise over the root of its length
         for (int i = 0; i < rows; i++) {
             double pp = 0;
             double cc = 0;
@@ -169,20 +182,28 @@ public final class DirectionEvidence {
             }
             double sine2 = 1 - pc / pp * (pc / cc);
             if (sine2 <= maxSine * maxSine) {
-                logs[n++] = 0.5 * (Math.log(cc) - Math.log(pp));
+                double log = 0.5 * (Math.log(cc) - Math.log(pp));
+                logs[n++] = log;
+                if (Math.abs(log) > noise && Math.abs(log) >= EXACT_ROW * Math.sqrt(Math.max(sine2, 0))) {
+                    if (log < 0) {
+                        exactSmaller++;
+                    } else {
+                        exactLarger++;
+                    }
+                }
             }
         }
+        // rows scaled exactly, all one way, decide (even one) when the shared factor does not
+        int exact = exactSmaller > 0 && exactLarger == 0 ? 1 : exactLarger > 0 && exactSmaller == 0 ? -1 : 0;
         if (n < MIN_DECAYED_ROWS) {
-            return 0;
+            return exact;
         }
         double[] sorted = Arrays.copyOf(logs, n);
         Arrays.sort(sorted);
         // the median of values that are exactly negated when the models swap is exactly negated
         double median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-        // a row's log scale is known to about the rounding noise over the root of its length
-        double noise = u / Math.sqrt(cols);
         if (Math.abs(median) <= noise) {
-            return 0;
+            return exact;
         }
         double band = Math.abs(median) * DECAY_BAND;
         int agree = 0;
@@ -191,7 +212,7 @@ public final class DirectionEvidence {
                 agree++;
             }
         }
-        return agree >= MIN_DECAYED_ROWS && 2 * agree >= n ? (median < 0 ? 1 : -1) : 0;
+        return agree >= MIN_DECAYED_ROWS && 2 * agree >= n ? (median < 0 ? 1 : -1) : exact;
     }
 
     /** Every weight matrix's sketch, in canonical-name order (not the file's). */

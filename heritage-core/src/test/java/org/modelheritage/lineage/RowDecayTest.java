@@ -68,7 +68,8 @@ class RowDecayTest {
      * A short fine-tune whose data left a single row of a matrix untouched: that row is the parent's
      * times the decay factor to the child's digits, every other row moved. One such row votes (a row
      * training touched at all moves by far more than the rounding allows a scaled copy); the same
-     * row taken back to the parent's values, or moved like the rest, says nothing.
+     * row taken back to the parent's values, or moved like the rest, says nothing, and neither does
+     * a row that only rounding to a coarser dtype scaled.
      */
     @Test
     void oneUntouchedRowIsEnoughForAVote() {
@@ -90,6 +91,17 @@ class RowDecayTest {
         float[] moved = child.clone();
         moved[7 * cols] += 0.001f;
         assertEquals(0, DirectionEvidence.decayVote(parent, moved, rows, cols, u));
+        // an F32 model's row rounded to BF16: scaled a little, but turned far more than scaled
+        for (long seed = 0; seed < 20; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            float[] fine = new float[rows * cols];
+            float[] rounded = new float[rows * cols];
+            for (int i = 0; i < fine.length; i++) {
+                fine[i] = (float) (0.02 * r.nextGaussian());
+                rounded[i] = i / cols == 7 ? InMemoryWeightFile.toBf16(fine[i]) : (float) (fine[i] + 0.001 * r.nextGaussian());
+            }
+            assertEquals(0, DirectionEvidence.decayVote(fine, rounded, rows, cols, u), "seed " + seed);
+        }
     }
 
     @Test
