@@ -1143,6 +1143,19 @@ final class FamilyTreeBuilder {
             byId[rank[v]] = v;
         }
         Map<Long, Integer> decayed = new HashMap<>(); // the edge's decayed end, -1 for none
+        {
+            int[] lo = new int[m];
+            int[] hi = new int[m];
+            for (int k = 0; k < m; k++) {
+                lo[k] = rank[a[k]] < rank[b[k]] ? a[k] : b[k];
+                hi[k] = lo[k] == a[k] ? b[k] : a[k];
+            }
+            // the tree's own edges as the orientation reads them (a sparse state keeps them)
+            double[] vote = votes(keptValues(s, lo, hi), DirectionSignal.ROW_DECAY, s.ids, lo, hi);
+            for (int k = 0; k < m; k++) {
+                decayed.put(SpanningState.edgeKey(lo[k], hi[k]), vote[k] > 0 ? hi[k] : vote[k] < 0 ? lo[k] : -1);
+            }
+        }
         boolean changed = false;
         for (int round = 0; round < n; round++) {
             int[] childOf = new int[m]; // per edge: the end ROW_DECAY reads as the child, or -1
