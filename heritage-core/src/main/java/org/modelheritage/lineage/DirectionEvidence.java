@@ -115,10 +115,13 @@ public final class DirectionEvidence {
      */
     static final double DECAY_FLOOR = Double.parseDouble(System.getProperty("mh.decayFloor", "1.52587890625e-5"));
     /**
-     * A row votes alone when its log factor is at least this many times the sine of its angle: a
-     * row the child computed from the parent's (decay, then storage in a dtype as fine as the
-     * parent's or finer) is a scaled copy to the child's digits, while rounding to a coarser dtype
-     * turns a row by about sqrt(cols) times more than it scales it.
+     * A row votes alone when its log factor is at least this many times the sine of its angle, and
+     * beyond twice the two dtypes' rounding: a row the child computed from the parent's (decay,
+     * then storage in a dtype as fine as the parent's or finer) is a scaled copy to the child's
+     * digits, while rounding to a coarser dtype turns a row by about sqrt(cols) times more than it
+     * scales it. The factor must also lie beyond the coarser dtype's rounding: an F16 child of an
+     * F32 model whose row is an F16 row scaled by a factor within F16's rounding rounds that row
+     * back to the F16 values exactly, larger than its parent's.
      */
     static final double EXACT_ROW = Double.parseDouble(System.getProperty("mh.decayExactRow", "4"));
     /** The rows sharing the median log factor lie within this share of it. */
@@ -184,7 +187,7 @@ public final class DirectionEvidence {
             if (sine2 <= maxSine * maxSine) {
                 double log = 0.5 * (Math.log(cc) - Math.log(pp));
                 logs[n++] = log;
-                if (Math.abs(log) > noise && Math.abs(log) >= EXACT_ROW * Math.sqrt(Math.max(sine2, 0))) {
+                if (Math.abs(log) > 2 * u && Math.abs(log) >= EXACT_ROW * Math.sqrt(Math.max(sine2, 0))) {
                     if (log < 0) {
                         exactSmaller++;
                     } else {

@@ -65,8 +65,9 @@ class RowDecayTest {
     }
 
     /**
-     * A short fine-tune whose data left a single row of a matrix untouched: that row is the parent's
-     * times the decay factor to the child's digits, every other row moved. One such row votes (a row
+     * A short fine-tune, saved in F32, of an F16 model, whose data left a single row of a matrix
+     * untouched: that row is the parent's times the decay factor to the child's digits, every
+     * other row moved. One such row votes (a row
      * training touched at all moves by far more than the rounding allows a scaled copy); the same
      * row taken back to the parent's values, or moved like the rest, says nothing, and neither does
      * a row that only rounding to a coarser dtype scaled.
@@ -79,10 +80,10 @@ class RowDecayTest {
         float[] parent = new float[rows * cols];
         float[] child = new float[rows * cols];
         for (int i = 0; i < parent.length; i++) {
-            parent[i] = InMemoryWeightFile.toBf16((float) (0.02 * rng.nextGaussian()));
+            parent[i] = onF16Grid(0.02 * rng.nextGaussian());
             child[i] = (float) (0.9986 * parent[i] + (i / cols == 7 ? 0 : 0.001 * rng.nextGaussian()));
         }
-        double u = ModelSignature.unitRoundoff(DType.BF16) + ModelSignature.unitRoundoff(DType.F32);
+        double u = ModelSignature.unitRoundoff(DType.F16) + ModelSignature.unitRoundoff(DType.F32);
         assertEquals(1, DirectionEvidence.decayVote(parent, child, rows, cols, u));
         assertEquals(-1, DirectionEvidence.decayVote(child, parent, rows, cols, u));
         float[] kept = child.clone();
@@ -91,6 +92,15 @@ class RowDecayTest {
         float[] moved = child.clone();
         moved[7 * cols] += 0.001f;
         assertEquals(0, DirectionEvidence.decayVote(parent, moved, rows, cols, u));
+        // an F16 child of that F32 model rounds a factor within F16's rounding back: its row is the
+        // F16 row again, larger than its parent's, and as exactly scaled as a decayed one
+        float[] tiny = child.clone();
+        float[] back = child.clone();
+        for (int j = 7 * cols; j < 8 * cols; j++) {
+            tiny[j] = (float) (0.999918 * parent[j]);
+            back[j] = parent[j];
+        }
+        assertEquals(0, DirectionEvidence.decayVote(tiny, back, rows, cols, u));
         // an F32 model's row rounded to BF16: scaled a little, but turned far more than scaled
         for (long seed = 0; seed < 20; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
@@ -100,8 +110,14 @@ class RowDecayTest {
                 fine[i] = (float) (0.02 * r.nextGaussian());
                 rounded[i] = i / cols == 7 ? InMemoryWeightFile.toBf16(fine[i]) : (float) (fine[i] + 0.001 * r.nextGaussian());
             }
-            assertEquals(0, DirectionEvidence.decayVote(fine, rounded, rows, cols, u), "seed " + seed);
+            assertEquals(0, DirectionEvidence.decayVote(fine, rounded, rows, cols,
+                    ModelSignature.unitRoundoff(DType.F32) + ModelSignature.unitRoundoff(DType.BF16)), "seed " + seed);
         }
+    }
+
+    /** A value F16 holds exactly (eleven significant bits, well inside its normal range). */
+    private static float onF16Grid(double x) {
+        return (float) (Math.max(-2047, Math.min(2047, Math.rint(x * 65536))) / 65536);
     }
 
     @Test
