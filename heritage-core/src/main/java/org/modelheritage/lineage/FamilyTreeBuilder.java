@@ -1142,35 +1142,25 @@ final class FamilyTreeBuilder {
         for (int v = 0; v < n; v++) {
             byId[rank[v]] = v;
         }
-        Map<Long, Integer> decayed = new HashMap<>(); // the edge's decayed end, -1 for none
-        {
-            int[] lo = new int[m];
-            int[] hi = new int[m];
-            for (int k = 0; k < m; k++) {
-                lo[k] = rank[a[k]] < rank[b[k]] ? a[k] : b[k];
-                hi[k] = lo[k] == a[k] ? b[k] : a[k];
-            }
-            // the tree's own edges as the orientation reads them (a sparse state keeps them)
-            double[] vote = votes(keptValues(s, lo, hi), DirectionSignal.ROW_DECAY, s.ids, lo, hi);
-            for (int k = 0; k < m; k++) {
-                decayed.put(SpanningState.edgeKey(lo[k], hi[k]), vote[k] > 0 ? hi[k] : vote[k] < 0 ? lo[k] : -1);
+        // per edge, the end ROW_DECAY reads as the child (-1: neither); per vertex, how many edges do.
+        // The tree's own edges as the orientation reads them (a sparse state keeps them)
+        int[] lo = new int[m];
+        int[] hi = new int[m];
+        for (int k = 0; k < m; k++) {
+            lo[k] = rank[a[k]] < rank[b[k]] ? a[k] : b[k];
+            hi[k] = lo[k] == a[k] ? b[k] : a[k];
+        }
+        double[] vote = votes(keptValues(s, lo, hi), DirectionSignal.ROW_DECAY, s.ids, lo, hi);
+        int[] childOf = new int[m];
+        int[] count = new int[n];
+        for (int k = 0; k < m; k++) {
+            childOf[k] = vote[k] > 0 ? hi[k] : vote[k] < 0 ? lo[k] : -1;
+            if (childOf[k] >= 0) {
+                count[childOf[k]]++;
             }
         }
         boolean changed = false;
         for (int round = 0; round < n; round++) {
-            int[] childOf = new int[m]; // per edge: the end ROW_DECAY reads as the child, or -1
-            int[] count = new int[n];
-            for (int k = 0; k < m; k++) {
-                int lo = rank[a[k]] < rank[b[k]] ? a[k] : b[k];
-                int hi = lo == a[k] ? b[k] : a[k];
-                childOf[k] = decayed.computeIfAbsent(SpanningState.edgeKey(lo, hi), key -> {
-                    double vote = evidence.evidence(s.ids.get(lo), s.ids.get(hi), DirectionSignal.ROW_DECAY);
-                    return vote > 0 ? hi : vote < 0 ? lo : -1;
-                });
-                if (childOf[k] >= 0) {
-                    count[childOf[k]]++;
-                }
-            }
             int valley = -1;
             for (int v : byId) {
                 if (count[v] >= 2) {
@@ -1199,6 +1189,14 @@ final class FamilyTreeBuilder {
             b[move] = other;
             if (distance != null) {
                 distance[move] = edgeDistance(s, parent, other);
+            }
+            count[valley]--;
+            int l = rank[parent] < rank[other] ? parent : other;
+            int h = l == parent ? other : parent;
+            double v = evidence.evidence(s.ids.get(l), s.ids.get(h), DirectionSignal.ROW_DECAY);
+            childOf[move] = v > 0 ? h : v < 0 ? l : -1;
+            if (childOf[move] >= 0) {
+                count[childOf[move]]++;
             }
             changed = true;
         }
