@@ -67,10 +67,9 @@ class RowDecayTest {
     /**
      * A short fine-tune, saved in F32, of an F16 model, whose data left a single row of a matrix
      * untouched: that row is the parent's times the decay factor to the child's digits, every
-     * other row moved. One such row votes (a row
-     * training touched at all moves by far more than the rounding allows a scaled copy); the same
-     * row taken back to the parent's values, or moved like the rest, says nothing, and neither does
-     * a row that only rounding to a coarser dtype scaled.
+     * other row moved. One such row votes (a row training touched at all moves by far more than
+     * the rounding allows a scaled copy); the same row taken back to the parent's values, or moved
+     * like the rest, says nothing, and neither does a row that only rounding scaled.
      */
     @Test
     void oneUntouchedRowIsEnoughForAVote() {

@@ -166,10 +166,10 @@ class RowStatesTest {
     /**
      * Two same-data fine-tunes of one base, both with weight decay, the smaller step decayed more:
      * the spanning tree chains them (base - smaller - larger), and the decayed rows read the smaller
-     * as a child of both neighbours. No orientation honours both votes, and which one loses used to
-     * fall to whatever else the tree's edges said: most often the base ended up below a fine-tune.
-     * Taking the valley out of the tree before it is oriented (the smaller keeps its shorter edge,
-     * the larger joins the base) leaves votes that all agree.
+     * as a child of both neighbours. No orientation honours both votes; left in the tree, which one
+     * loses falls to whatever else its edges say, and in each of these seeds the base ends up below a
+     * fine-tune. Taken out before the tree is oriented (the smaller keeps its shorter edge, the
+     * larger joins the base), the valley leaves votes that all agree.
      */
     @Test
     void aDecayValleyComesOutBeforeTheTreeIsOriented() throws IOException {
