@@ -945,7 +945,7 @@ final class FamilyTreeBuilder {
         SpanningTrees.Edges tree = s.tree;
         double[] treeDistance = s.treeDistance;
         if (recipe.signal() == DirectionSignal.ADAPTIVE && ROW_STATES && DECAY_VALLEYS && !s.lowRank) {
-            RepairedTree repaired = withoutDecayValleys(s, rank);
+            RepairedTree repaired = withoutDecayValleys(s, rank, byId);
             tree = repaired.edges();
             treeDistance = repaired.distance();
         }
@@ -1132,16 +1132,12 @@ final class FamilyTreeBuilder {
      * decayed one's votes would otherwise turn the base below it. Valleys are taken out one at a
      * time, vertices in id order, as long as any is left (each repair is checked again).
      */
-    private RepairedTree withoutDecayValleys(SpanningState s, int[] rank) {
+    private RepairedTree withoutDecayValleys(SpanningState s, int[] rank, int[] byId) {
         int n = s.ids.size();
         int m = s.tree.size();
         int[] a = s.tree.a().clone();
         int[] b = s.tree.b().clone();
         double[] distance = s.treeDistance == null ? null : s.treeDistance.clone();
-        int[] byId = new int[n];
-        for (int v = 0; v < n; v++) {
-            byId[rank[v]] = v;
-        }
         // per edge, the end ROW_DECAY reads as the child (-1: neither); per vertex, how many edges do.
         // The tree's own edges as the orientation reads them (a sparse state keeps them)
         int[] lo = new int[m];
