@@ -2,7 +2,7 @@
 """Left-one-forest-out check of the tree edges' confidence model, for a range of ridges.
 
 Records every found tree edge's inputs (margin, agreement, consensus, tail decided, continuation,
-read as Confidence.inputs reads it: its sign)
+read as Confidence.inputs reads it: its sign; held by rows)
 and whether it is right with CalibrationFit --samples, one folder at a time; then, for each ridge,
 fits the logistic model (as CalibrationFit does: Newton's method, the ridge on every coefficient)
 on all folders but one language-model forest, predicts that forest's tree edges, and prints the
@@ -30,7 +30,7 @@ def samples(jar, folder):
         if t and t[0] == 'sample' and t[1] in TREE_KINDS:
             # Confidence.inputs: the continuation enters as its sign
             x = [1.0, float(t[2]), float(t[3]), float(t[4]), 1.0 if t[5] == 'true' else 0.0,
-                 1.0 if float(t[6]) > 0 else 0.0]
+                 1.0 if float(t[6]) > 0 else 0.0, 1.0 if len(t) > 8 and t[8] == 'true' else 0.0]
             rows.append((x, 1.0 if t[7] == 'true' else 0.0))
     return rows
 

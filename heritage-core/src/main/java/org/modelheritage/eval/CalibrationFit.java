@@ -29,7 +29,7 @@ public final class CalibrationFit {
 
     /** One edge's inputs and whether it is right. */
     record Sample(EdgeKind kind, double margin, double agreement, double consensus, boolean tailDecided,
-            double continuation, boolean right) {
+            double continuation, boolean heldByRows, boolean right) {
     }
 
     /**
@@ -55,8 +55,8 @@ public final class CalibrationFit {
         }
         if (print) {
             for (Sample s : samples) {
-                System.out.printf(Locale.ROOT, "sample %s %.4f %.4f %.4f %b %.4f %b%n", s.kind(), s.margin(),
-                        s.agreement(), s.consensus(), s.tailDecided(), s.continuation(), s.right());
+                System.out.printf(Locale.ROOT, "sample %s %.4f %.4f %.4f %b %.4f %b %b%n", s.kind(), s.margin(),
+                        s.agreement(), s.consensus(), s.tailDecided(), s.continuation(), s.right(), s.heldByRows());
             }
         }
         Map<String, List<Sample>> groups = new HashMap<>();
@@ -67,8 +67,8 @@ public final class CalibrationFit {
             boolean withAgreement = g.getKey().equals("TREE") || g.getKey().equals("ADAPTER");
             double[] c = fit(g.getValue(), withAgreement, g.getKey().equals("TREE") ? RIDGE : LIGHT_RIDGE);
             long right = g.getValue().stream().filter(Sample::right).count();
-            System.out.printf(Locale.ROOT, "static final double[] %s = {%.4f, %.4f, %.4f, %.4f, %.4f, %.4f}; // %d edges, %d right%n",
-                    g.getKey(), c[0], c[1], c[2], c[3], c[4], c[5], g.getValue().size(), right);
+            System.out.printf(Locale.ROOT, "static final double[] %s = {%.4f, %.4f, %.4f, %.4f, %.4f, %.4f, %.4f}; // %d edges, %d right%n",
+                    g.getKey(), c[0], c[1], c[2], c[3], c[4], c[5], c[6], g.getValue().size(), right);
         }
     }
 
@@ -87,9 +87,9 @@ public final class CalibrationFit {
         Map<String, String> nameOf = new HashMap<>();
         List<Object[]> seen = new ArrayList<>();
         LineageEvaluation evaluation = LineageEvaluation.defaults();
-        Confidence.recording((parent, child, kind, margin, agreement, consensus, tailDecided, continuation) -> {
+        Confidence.recording((parent, child, kind, margin, agreement, consensus, tailDecided, continuation, held) -> {
             synchronized (seen) {
-                seen.add(new Object[] {parent, child, kind, margin, agreement, consensus, tailDecided, continuation});
+                seen.add(new Object[] {parent, child, kind, margin, agreement, consensus, tailDecided, continuation, held});
             }
         }, () -> evaluation.run(dir, nameOf));
         Set<List<String>> truth = new HashSet<>(GroundTruth.read(dir).edges());
@@ -122,7 +122,7 @@ public final class CalibrationFit {
                     }
                 }
                 last.put(edge, new Sample((EdgeKind) r[2], (double) r[3], (double) r[4], (double) r[5],
-                        (boolean) r[6], (double) r[7], right));
+                        (boolean) r[6], (double) r[7], (boolean) r[8], right));
             }
         }
         return new ArrayList<>(last.values());
@@ -144,14 +144,14 @@ public final class CalibrationFit {
 
     /** Logistic regression on {@link Confidence#inputs} (only 1 and the margin without agreement) by Newton's method, ridged. */
     static double[] fit(List<Sample> samples, boolean withAgreement, double ridge) {
-        int p = withAgreement ? 6 : 2;
+        int p = withAgreement ? 7 : 2;
         double[] w = new double[p];
         for (int iter = 0; iter < 50; iter++) {
             double[] grad = new double[p];
             double[][] hess = new double[p][p];
             for (Sample s : samples) {
                 double[] x = Confidence.inputs(s.margin(), s.agreement(), s.consensus(), s.tailDecided(),
-                        s.continuation());
+                        s.continuation(), s.heldByRows());
                 if (!withAgreement) {
                     x = new double[] {x[0], x[1]};
                 }
@@ -181,7 +181,7 @@ public final class CalibrationFit {
                 break;
             }
         }
-        return withAgreement ? w : new double[] {w[0], w[1], 0, 0, 0, 0};
+        return withAgreement ? w : new double[] {w[0], w[1], 0, 0, 0, 0, 0};
     }
 
     private static double[] solve(double[][] a, double[] b) {

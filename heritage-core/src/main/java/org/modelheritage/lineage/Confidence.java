@@ -22,7 +22,7 @@ public final class Confidence {
      *     matrix agrees)
      */
     static double of(String parent, String child, EdgeKind kind, double margin, double agreement) {
-        return of(parent, child, kind, margin, agreement, 1.0, false, 0.0);
+        return of(parent, child, kind, margin, agreement, 1.0, false, 0.0, false);
     }
 
     /**
@@ -34,20 +34,23 @@ public final class Confidence {
      *     (the cosine of {@code child - parent} with {@code parent - grandparent}, 0 when negative or
      *     when the parent is a root). A child of a model fine-tuned on the same data and a sibling of
      *     that model that took a longer step on it look alike here, so such edges are less certain
+     * @param heldByRows whether rows the child's fine-tune never touched hold it below this parent:
+     *     the child holds the parent's own changes to rows the grandparent holds unchanged
+     *     ({@link RowStates}), so the parent's change reached the child
      */
     static double of(String parent, String child, EdgeKind kind, double margin, double agreement,
-            double consensus, boolean tailDecided, double continuation) {
+            double consensus, boolean tailDecided, double continuation, boolean heldByRows) {
         Recorder r = recorder;
         if (r != null) {
-            r.record(parent, child, kind, margin, agreement, consensus, tailDecided, continuation);
+            r.record(parent, child, kind, margin, agreement, consensus, tailDecided, continuation, heldByRows);
         }
-        return of(kind, margin, agreement, consensus, tailDecided, continuation);
+        return of(kind, margin, agreement, consensus, tailDecided, continuation, heldByRows);
     }
 
     static double of(EdgeKind kind, double margin, double agreement, double consensus, boolean tailDecided,
-            double continuation) {
+            double continuation, boolean heldByRows) {
         double[] c = coefficients(kind);
-        double[] x = inputs(margin, agreement, consensus, tailDecided, continuation);
+        double[] x = inputs(margin, agreement, consensus, tailDecided, continuation, heldByRows);
         double z = 0;
         for (int i = 0; i < x.length; i++) {
             z += c[i] * x[i];
@@ -58,7 +61,7 @@ public final class Confidence {
     /**
      * What the logistic model reads of an edge, in the coefficients' order: 1, the margin, the
      * agreement, the consensus, whether the tail decided, and whether the child continues its
-     * parent's change at all. The continuation enters as that sign, not as the cosine: on the
+     * parent's change at all, and whether the rows hold the child below its parent. The continuation enters as that sign, not as the cosine: on the
      * development forests a child whose change has any positive cosine with its parent's is right
      * about three times in four and one whose change does not about nineteen in twenty, with little
      * difference between small and large cosines (left one forest out at a time, the sign fits the
@@ -70,11 +73,14 @@ public final class Confidence {
      * @param tailDecided whether the spectral tail rather than the norm oriented the family
      * @param continuation in [0, 1]: the cosine of the child's change with its parent's own change, 0
      *     when negative or when the parent is a root
-     * @return the six inputs the coefficients multiply
+     * @param heldByRows whether the child holds its parent's own changes to rows its grandparent
+     *     holds unchanged
+     * @return the seven inputs the coefficients multiply
      */
     public static double[] inputs(double margin, double agreement, double consensus, boolean tailDecided,
-            double continuation) {
-        return new double[] {1, margin, agreement, consensus, tailDecided ? 1 : 0, continuation > 0 ? 1 : 0};
+            double continuation, boolean heldByRows) {
+        return new double[] {1, margin, agreement, consensus, tailDecided ? 1 : 0, continuation > 0 ? 1 : 0,
+            heldByRows ? 1 : 0};
     }
 
     /** Sees every edge's inputs as its confidence is computed: for fitting the coefficients only. */
@@ -92,9 +98,11 @@ public final class Confidence {
          * @param tailDecided whether the spectral tail rather than the norm oriented the family
          * @param continuation in [0, 1]: how far the child's change continues its parent's own change
          *     (0 when the parent is a root)
+         * @param heldByRows  whether the child holds its parent's own changes to rows its grandparent
+         *     holds unchanged
          */
         void record(String parent, String child, EdgeKind kind, double margin, double agreement,
-                double consensus, boolean tailDecided, double continuation);
+                double consensus, boolean tailDecided, double continuation, boolean heldByRows);
     }
 
     private static volatile Recorder recorder;
@@ -129,14 +137,14 @@ public final class Confidence {
         };
     }
 
-    // intercept, margin, agreement, consensus, tail decided, continues (inputs): CalibrationFit over the development
+    // intercept, margin, agreement, consensus, tail decided, continues, held by rows (inputs): CalibrationFit over the development
     // forests named in docs/lineage.md
-    static final double[] TREE = {1.5013, 1.3048, 0.4782, 0.3354, 1.0964, -1.1923};
-    static final double[] ADAPTER = {4.0191, 1.8986, 1.0902, 1.9101, 0.0, 0.3133};
+    static final double[] TREE = {1.5013, 1.3048, 0.4782, 0.3354, 1.0964, -1.1923, 0.0};
+    static final double[] ADAPTER = {4.0191, 1.8986, 1.0902, 1.9101, 0.0, 0.3133, 0.0};
     // duplicates: margin is 1 when the copies differ in precision or vocabulary (the direction is
     // known), 0 for the same weights in the same dtype (a coin toss). Too few in the forests (3 with
     // a known direction in the three development forests) to fit: a prior, 0.5 and 0.95
-    static final double[] DUPLICATE = {0.0, 2.944, 0.0, 0.0, 0.0, 0.0};
-    static final double[] QUANTIZED = {4.5963, 2.1572, 0.0, 0.0, 0.0, 0.0};
-    static final double[] MERGE = {3.0092, 2.9928, 0.0, 0.0, 0.0, 0.0};
+    static final double[] DUPLICATE = {0.0, 2.944, 0.0, 0.0, 0.0, 0.0, 0.0};
+    static final double[] QUANTIZED = {4.5963, 2.1572, 0.0, 0.0, 0.0, 0.0, 0.0};
+    static final double[] MERGE = {3.0092, 2.9928, 0.0, 0.0, 0.0, 0.0, 0.0};
 }

@@ -689,6 +689,7 @@ final class FamilyTreeBuilder {
             EdgeKind kind = s.kind[c];
             int g = parent[p];
             double continuation = 0.0;
+            boolean held = false;
             if (g >= 0) {
                 if (s.continuationGrandparent[c] != g || s.continuationParent[c] != p) {
                     s.continuation[c] = Math.max(0.0, continuation(ids.get(g), pid, cid));
@@ -696,9 +697,10 @@ final class FamilyTreeBuilder {
                     s.continuationParent[c] = p;
                 }
                 continuation = s.continuation[c];
+                held = ROW_STATES && holds(count(ids.get(g), pid, cid, s.rowStates));
             }
             double confidence = Confidence.of(pid, cid, kind, margin[c], agreement[c], b.consensus(),
-                    b.tailDecided(), continuation);
+                    b.tailDecided(), continuation, held);
             LineageEdge e = s.edge[c];
             if (e == null || e.parentId() != pid || e.kind() != kind
                     || Double.doubleToLongBits(e.confidence()) != Double.doubleToLongBits(confidence)) {
@@ -1488,8 +1490,9 @@ final class FamilyTreeBuilder {
                     : EdgeKind.FINE_TUNE;
             String g = parent.get(p);
             double continuation = g == null ? 0.0 : Math.max(0.0, continuation(g, p, c));
+            boolean held = g != null && ROW_STATES && holds(count(g, p, c, rowStates));
             edges.add(new LineageEdge(p, c, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus(),
-                    b.tailDecided(), continuation), kind));
+                    b.tailDecided(), continuation, held), kind));
         }
         // quantised copies: leaves of their nearest full-precision model
         List<String> sources = new ArrayList<>(b.ids());

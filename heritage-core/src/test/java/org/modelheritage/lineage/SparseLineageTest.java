@@ -262,7 +262,7 @@ class SparseLineageTest {
             grown.add(id, models.get(id));
             added.put(id, models.get(id));
             List<LineageTree> trees = Confidence.recording(
-                    (parent, child, kind, margin, agreement, c, tail, continuation) -> consensus.add(c), grown::trees);
+                    (parent, child, kind, margin, agreement, c, tail, continuation, held) -> consensus.add(c), grown::trees);
             if (added.size() % 11 == 0 || added.size() == order.size()) {
                 assertEquals(index(added).trees(), trees, "after " + added.size() + " models");
             }
