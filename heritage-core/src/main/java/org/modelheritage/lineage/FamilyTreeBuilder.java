@@ -56,6 +56,8 @@ final class FamilyTreeBuilder {
     static final boolean DOWNSTREAM_BY_TAIL = Boolean.parseBoolean(System.getProperty("mh.downstreamByTail", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
+    /** Whether a model holding a weight matrix two tree relatives lack is off their path ({@link #addedMatrix}). */
+    static final boolean ADDED_MATRICES = Boolean.parseBoolean(System.getProperty("mh.addedMatrices", "true"));
     /** Whether the spanning tree loses its decay valleys before it is oriented ({@link #withoutDecayValleys}). */
     static final boolean DECAY_VALLEYS = Boolean.parseBoolean(System.getProperty("mh.decayValleys", "true"));
     /**
@@ -1833,7 +1835,8 @@ final class FamilyTreeBuilder {
      * ({@link #OFF_PATH_ROWS} such rows, and more than {@link #OFF_PATH_ODDS} times the rows that
      * read the other way), or p's untouched rows are scaled copies of both its parent's and c's,
      * smaller than both ({@link DirectionSignal#ROW_DECAY} reads p as a child of each): weight
-     * decay only shrinks an untouched row, so no descendant of p gets it back.
+     * decay only shrinks an untouched row, so no descendant of p gets it back. So is a p holding a
+     * weight matrix that c and an ancestor lack ({@link #addedMatrix}).
      */
     private boolean offPath(List<String> ancestry, String c, Map<String, RowStates.Count> counted) {
         if (!ROW_STATES) {
@@ -1845,8 +1848,50 @@ final class FamilyTreeBuilder {
             return true;
         }
         for (String a : ancestry.subList(1, ancestry.size())) {
+            if (ADDED_MATRICES && addedMatrix(a, p, c)) {
+                return true;
+            }
             RowStates.Count rows = count(a, p, c, counted);
             if (rows.off() >= OFF_PATH_ROWS && rows.on() * OFF_PATH_ODDS < rows.off()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether p holds a weight matrix that neither a nor c has, with more weight matrices than
+     * either: an untied head (a separate {@code lm_head} where the others tie it to the embedding),
+     * a head added for a new task. A derivative keeps its parent's matrices, so the model that
+     * gained one is off the path between two that lack it: c would have had to drop it again. A
+     * matrix holding the very values of another of p's (a tied head saved twice) says nothing, nor
+     * does a name the three models spell differently (the counts then match).
+     */
+    private boolean addedMatrix(String a, String p, String c) {
+        ModelSignature sa = signatures.apply(a);
+        ModelSignature sp = signatures.apply(p);
+        ModelSignature sc = signatures.apply(c);
+        int np = sp.sketches().size();
+        if (np <= sa.sketches().size() || np <= sc.sketches().size()) {
+            return false;
+        }
+        for (MatrixSketch m : sp.sketches().values()) {
+            if (sa.tensor(m.name()).isPresent() || sc.tensor(m.name()).isPresent()) {
+                continue;
+            }
+            TensorStatistics t = sp.tensor(m.name()).orElseThrow();
+            if (!copiesAnother(sp, t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether another tensor of s has t's shape and the same moments: the same values saved twice. */
+    private static boolean copiesAnother(ModelSignature s, TensorStatistics t) {
+        for (TensorStatistics u : s.tensors()) {
+            if (u != t && !u.name().equals(t.name()) && Arrays.equals(u.shape(), t.shape()) && u.mean() == t.mean()
+                    && u.variance() == t.variance() && u.min() == t.min() && u.max() == t.max()) {
                 return true;
             }
         }
