@@ -56,6 +56,8 @@ final class FamilyTreeBuilder {
     static final boolean DOWNSTREAM_BY_TAIL = Boolean.parseBoolean(System.getProperty("mh.downstreamByTail", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
+    /** Whether a child the rows put between its parent and grandparent takes its parent's place ({@link #middleIsChild}). */
+    static final boolean SWAP_MIDDLE = Boolean.parseBoolean(System.getProperty("mh.swapMiddle", "true"));
     /** Whether a model holding a weight matrix two tree relatives lack is off their path ({@link #addedMatrix}). */
     static final boolean ADDED_MATRICES = Boolean.parseBoolean(System.getProperty("mh.addedMatrices", "true"));
     /** Whether the spanning tree loses its decay valleys before it is oriented ({@link #withoutDecayValleys}). */
@@ -609,6 +611,16 @@ final class FamilyTreeBuilder {
                             margin[path.get(0)] = m[path.size() - 1];
                             agreement[path.get(0)] = a[path.size() - 1];
                         }
+                        changed = true;
+                    } else if (middleIsChild(ids.get(g), ids.get(p), child, s.rowStates)) {
+                        parent[c] = g;
+                        parent[p] = c;
+                        double m = margin[c];
+                        double a = agreement[c];
+                        margin[c] = margin[p];
+                        agreement[c] = agreement[p];
+                        margin[p] = m;
+                        agreement[p] = -a;
                         changed = true;
                     }
                 }
@@ -1638,6 +1650,16 @@ final class FamilyTreeBuilder {
                         agreements.put(path.get(0), a[path.size() - 1]);
                     }
                     changed = true;
+                } else if (middleIsChild(g, p, c, rowStates)) {
+                    parent.put(c, g);
+                    parent.put(p, c);
+                    double m = margins.get(c);
+                    double a = agreements.get(c);
+                    margins.put(c, margins.get(p));
+                    agreements.put(c, agreements.get(p));
+                    margins.put(p, m);
+                    agreements.put(p, -a);
+                    changed = true;
                 }
             }
             if (!changed) {
@@ -1857,6 +1879,29 @@ final class FamilyTreeBuilder {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the rows put c, not p, in the middle of a chain {@code g -> p -> c} the tree
+     * proposes: rows put p off the path between g and c ({@link #OFF_PATH_ROWS}, though too few
+     * against the rows that put it on for a lift), while with c in the middle no row is off and
+     * some are on. Of three models on a path, the middle one is the one no row puts off it (a
+     * changed row is inherited, never changed back). The case is a spanning tree that crosses a
+     * long step (continued pre-training) at one of its fine-tunes: that fine-tune holds the long
+     * step's changes and its own, so it reads as the middle only through the rows its own
+     * training changed, and the long step belongs between the base and it. Then c takes p's place
+     * and p hangs below c, each keeping its other children.
+     */
+    private boolean middleIsChild(String g, String p, String c, Map<String, RowStates.Count> counted) {
+        if (!ROW_STATES || !SWAP_MIDDLE) {
+            return false;
+        }
+        RowStates.Count proposed = count(g, p, c, counted);
+        if (proposed.off() < OFF_PATH_ROWS) {
+            return false;
+        }
+        RowStates.Count swapped = count(g, c, p, counted);
+        return swapped.off() == 0 && swapped.on() >= OFF_PATH_ROWS;
     }
 
     /**
