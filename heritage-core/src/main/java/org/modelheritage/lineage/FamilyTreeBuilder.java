@@ -711,7 +711,9 @@ final class FamilyTreeBuilder {
                     s.continuationParent[c] = p;
                 }
                 continuation = s.continuation[c];
-                held = ROW_STATES && holds(count(ids.get(g), pid, cid, s.rowStates));
+                // what attachByRows read for this child, when its parent and grandparent are still those
+                held = s.attachGrandparent[c] == g && s.attachParent[c] == p ? s.attachHeld[c]
+                        : ROW_STATES && holds(count(ids.get(g), pid, cid, s.rowStates));
             }
             double confidence = Confidence.of(pid, cid, kind, margin[c], agreement[c], b.consensus(),
                     b.tailDecided(), continuation, held);
