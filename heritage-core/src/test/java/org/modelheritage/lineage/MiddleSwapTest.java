@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.SignatureExtractor;
 
@@ -62,16 +61,7 @@ class MiddleSwapTest {
         models.put("base", extractor.extract(file(base, DType.F32)));
         models.put("long", extractor.extract(file(longStep, DType.F32)));
         models.put("tune", extractor.extract(file(fineTune, DType.F32)));
-        // built at once over all pairs, and grown model by model over candidate pairs
-        LineageIndex built = new LineageIndex();
-        LineageIndex grown = new LineageIndex(MotherRecipe.defaults(), new FamilyClustering(), extractor, 0);
-        models.forEach(built::add);
-        models.forEach((id, signature) -> {
-            grown.add(id, signature);
-            grown.trees();
-        });
-        assertEquals(2, grown.treeBuilds().get("grown"), grown.treeBuilds().toString());
-        for (LineageIndex index : List.of(built, grown)) {
+        for (LineageIndex index : VocabularyModels.builtAndGrown(models, extractor, 2)) {
             LineageTree t = index.treeOf("base").orElseThrow();
             assertEquals(List.of("base"), t.roots(), t.edges().toString());
             assertEquals("base", t.parentEdge("long").orElseThrow().parentId(), t.edges().toString());

@@ -56,6 +56,26 @@ final class VocabularyModels {
         return out;
     }
 
+    /**
+     * The models' lineage built at once over all pairs, and grown model by model over candidate
+     * pairs (the trees asked for after every add, as the lake does), with the number of grown
+     * builds expected: {@code List.of(built, grown)}.
+     */
+    static java.util.List<LineageIndex> builtAndGrown(Map<String, ModelSignature> models, SignatureExtractor extractor,
+            int grownBuilds) {
+        LineageIndex built = new LineageIndex();
+        LineageIndex grown = new LineageIndex(MotherRecipe.defaults(), new org.modelheritage.family.FamilyClustering(),
+                extractor, 0);
+        models.forEach(built::add);
+        models.forEach((id, signature) -> {
+            grown.add(id, signature);
+            grown.trees();
+        });
+        org.junit.jupiter.api.Assertions.assertEquals(grownBuilds, grown.treeBuilds().get("grown"),
+                grown.treeBuilds().toString());
+        return java.util.List.of(built, grown);
+    }
+
     static ModelSignature signature(Map<String, float[]> m, DType dtype) throws IOException {
         return new SignatureExtractor().extract(file(m, dtype));
     }

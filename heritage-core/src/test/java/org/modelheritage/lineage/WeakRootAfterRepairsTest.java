@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.SignatureExtractor;
 
@@ -57,17 +56,7 @@ class WeakRootAfterRepairsTest {
             Map<String, float[]> tuned = tune(base, texts.get(i - 1), 1.0, 0.002, 0.0004, row -> row < 150, 75 + i);
             models.put("t" + i, extractor.extract(file(tuned, DType.F32)));
         }
-        // built at once over all pairs, and grown model by model over candidate pairs (the trees
-        // asked for after every add, as the lake does)
-        LineageIndex built = new LineageIndex();
-        LineageIndex grown = new LineageIndex(MotherRecipe.defaults(), new FamilyClustering(), extractor, 0);
-        models.forEach(built::add);
-        models.forEach((id, signature) -> {
-            grown.add(id, signature);
-            grown.trees();
-        });
-        assertEquals(4, grown.treeBuilds().get("grown"), grown.treeBuilds().toString());
-        for (LineageIndex index : List.of(built, grown)) {
+        for (LineageIndex index : VocabularyModels.builtAndGrown(models, extractor, 4)) {
             LineageTree t = index.treeOf("base").orElseThrow();
             assertEquals(List.of("base"), t.roots(), t.edges().toString());
             for (String child : List.of("short", "t1", "t2", "t3")) {
