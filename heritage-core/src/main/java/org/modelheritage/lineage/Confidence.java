@@ -61,11 +61,13 @@ public final class Confidence {
     /**
      * What the logistic model reads of an edge, in the coefficients' order: 1, the margin, the
      * agreement, the consensus, whether the tail decided, and whether the child continues its
-     * parent's change at all, and whether the rows hold the child below its parent. The continuation enters as that sign, not as the cosine: on the
-     * development forests a child whose change has any positive cosine with its parent's is right
-     * about three times in four and one whose change does not about nineteen in twenty, with little
-     * difference between small and large cosines (left one forest out at a time, the sign fits the
-     * tree edges with a log loss of 0.303 against 0.318 for the cosine; docs/lineage.md).
+     * parent's change at all, and whether the rows hold the child below its parent. The
+     * continuation enters as that sign, not as the cosine: on the development forests a child whose
+     * change has any positive cosine with its parent's is right about three times in four and one
+     * whose change does not about nineteen in twenty, with little difference between small and
+     * large cosines (left one forest out at a time, the sign fits the tree edges with a log loss of
+     * 0.303 against 0.318 for the cosine; docs/lineage.md). A continuing child the rows hold is a
+     * child, not a same-text sibling: all 68 held tree edges of the development forests are right.
      *
      * @param margin in [0, 1]: how clearly the parent beats the next-best one
      * @param agreement in [-1, 1]: the direction evidence along the edge
