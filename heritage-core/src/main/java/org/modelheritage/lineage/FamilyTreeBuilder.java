@@ -713,7 +713,7 @@ final class FamilyTreeBuilder {
                 continuation = s.continuation[c];
                 // what attachByRows read for this child, when its parent and grandparent are still those
                 held = s.attachGrandparent[c] == g && s.attachParent[c] == p ? s.attachHeld[c]
-                        : ROW_STATES && holds(count(ids.get(g), pid, cid, s.rowStates));
+                        : heldByRows(List.of(pid, ids.get(g)), cid, s.rowStates);
             }
             double confidence = Confidence.of(pid, cid, kind, margin[c], agreement[c], b.consensus(),
                     b.tailDecided(), continuation, held);
@@ -1506,7 +1506,7 @@ final class FamilyTreeBuilder {
                     : EdgeKind.FINE_TUNE;
             String g = parent.get(p);
             double continuation = g == null ? 0.0 : Math.max(0.0, continuation(g, p, c));
-            boolean held = g != null && ROW_STATES && holds(count(g, p, c, rowStates));
+            boolean held = g != null && heldByRows(List.of(p, g), c, rowStates);
             edges.add(new LineageEdge(p, c, Confidence.of(p, c, kind, margin.get(c), agreement.get(c), b.consensus(),
                     b.tailDecided(), continuation, held), kind));
         }
