@@ -46,7 +46,7 @@ final class IncrementalLineage implements LineageAdapter {
      * the sketch sizes they were taken with. Bump it when either changes; a model stored under
      * another version is read again from its blobs when the lake reopens.
      */
-    static final String VERSION = "mhsg2-sketch" + SignatureExtractor.DEFAULT_SKETCH_SIZE + "x"
+    static final String VERSION = "mhsg3-sketch" + SignatureExtractor.DEFAULT_SKETCH_SIZE + "x"
             + SignatureExtractor.DEFAULT_MINOR_SKETCH_SIZE;
     /**
      * Cached pairwise rows are stored as distances named {@code PREFIX + engine metric}; the

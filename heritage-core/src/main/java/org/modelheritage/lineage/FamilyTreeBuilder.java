@@ -41,6 +41,13 @@ final class FamilyTreeBuilder {
     static final int ROW_STATE_ANCESTORS = Integer.getInteger("mh.rowStateAncestors", 4);
     /** Share of the grandparent edge a chain may fall short by before the child is lifted ({@link #liftSiblings}). */
     static final double SIBLING_SHORTFALL = 0.25;
+    /**
+     * A duplicate edge's evidence (its confidence's margin input) when the copies hold the same values
+     * and the child's tensor names carry more of a tool's wrappers: how models are re-saved, not a
+     * measurement of them, so it reads about 0.9 ({@link Confidence#DUPLICATE}), between the coin
+     * toss (0, 0.5) and a known precision or vocabulary (1, 0.95).
+     */
+    static final double WRAPPED_COPY_EVIDENCE = 0.75;
     /** How deep below a lifted child {@link #reanchor} looks for a member nearer its new parent. */
     static final int REANCHOR_DEPTH = Integer.getInteger("mh.reanchorDepth", 2);
     /** How many members of a lifted subtree {@link #reanchor} compares with the new parent, nearest levels first. */
@@ -127,12 +134,18 @@ final class FamilyTreeBuilder {
 
     /**
      * For a representative of duplicates that hold the same weights in the same dtype (see
-     * {@link #collapseDuplicates}): how many such copies it has. Which of them is the original is a
-     * coin toss, and so is which of them the family's edges to and from the group belong to.
+     * {@link #collapseDuplicates}): how many such copies it has whose tensor names do not tell
+     * them apart. Which of them is the original is a coin toss, and so is which of them the
+     * family's edges to and from the group belong to.
      */
-    private final Map<String, Integer> sameWeightCopies = new HashMap<>();
-    /** The copies {@link #sameWeightCopies} counts (the children of the coin-toss duplicate edges). */
-    private final java.util.Set<String> coinTossed = new java.util.HashSet<>();
+    private final Map<String, Integer> coinTossCopies = new HashMap<>();
+    /**
+     * For such a representative: the chance that it, not one of its copies in names a tool wrapped,
+     * is the original (the product of those duplicate edges' confidences).
+     */
+    private final Map<String, Double> unwrappedChance = new HashMap<>();
+    /** The copies both count (the children of those duplicate edges). */
+    private final java.util.Set<String> sameWeightCopies = new java.util.HashSet<>();
 
     /** {@link RowStates#count} of the chains {@link #offPath} read in this build, by ancestor, parent and child. */
     private final Map<String, RowStates.Count> rowStates = new HashMap<>();
@@ -767,13 +780,18 @@ final class FamilyTreeBuilder {
             // cast up from them), so precision says nothing between them
             // (a quantised copy is never the original: an int8 copy of a BF16 model can sit inside
             // the BF16 rounding band, and it may be stored in a finer dtype)
+            // Between copies that tell nothing apart, the one whose tensor names a tool wrapped
+            // (DataParallel's module., torch.compile's _orig_mod., PEFT's base_model.model.) was saved
+            // from inside that tool: a copy of the one it wrapped
             int rep = g.get(0);
             for (int k : g) {
                 ModelSignature sk = signatures.apply(members.get(k));
                 ModelSignature sr = signatures.apply(members.get(rep));
                 boolean sameValues = k != rep && pm(members.get(k), members.get(rep)).maxRelativeRms() == 0;
+                boolean alike = sameValues || sk.unitRoundoff() == sr.unitRoundoff();
                 boolean finer = !sameValues && sk.unitRoundoff() < sr.unitRoundoff()
-                        || ((sameValues || sk.unitRoundoff() == sr.unitRoundoff()) && sk.parameterCount() < sr.parameterCount());
+                        || (alike && sk.parameterCount() < sr.parameterCount())
+                        || (alike && sk.parameterCount() == sr.parameterCount() && sk.toolWrappers() < sr.toolWrappers());
                 if (sk.quantized() != sr.quantized() ? sr.quantized() : finer) {
                     rep = k;
                 }
@@ -795,11 +813,18 @@ final class FamilyTreeBuilder {
                     // vocabulary) and a coin toss when they hold the same values in either dtype
                     boolean known = p.maxRelativeRms() > 0 && signatures.apply(a).unitRoundoff() != signatures.apply(b).unitRoundoff()
                             || signatures.apply(a).parameterCount() != signatures.apply(b).parameterCount();
-                    double evidence = kind == EdgeKind.DUPLICATE ? (known ? 1.0 : 0.0) : inside;
-                    edges.add(new LineageEdge(a, b, Confidence.of(a, b, kind, evidence, 1.0), kind));
+                    boolean wrapped = signatures.apply(a).toolWrappers() < signatures.apply(b).toolWrappers();
+                    double evidence = kind != EdgeKind.DUPLICATE ? inside
+                            : known ? 1.0 : wrapped ? WRAPPED_COPY_EVIDENCE : 0.0;
+                    double confidence = Confidence.of(a, b, kind, evidence, 1.0);
+                    edges.add(new LineageEdge(a, b, confidence, kind));
                     if (kind == EdgeKind.DUPLICATE && !known) {
-                        sameWeightCopies.merge(a, 1, Integer::sum);
-                        coinTossed.add(b);
+                        if (wrapped) {
+                            unwrappedChance.merge(a, confidence, (x, y) -> x * y);
+                        } else {
+                            coinTossCopies.merge(a, 1, Integer::sum);
+                        }
+                        sameWeightCopies.add(b);
                     }
                 }
             }
@@ -1592,16 +1617,20 @@ final class FamilyTreeBuilder {
 
     /**
      * An edge to or from a model that has copies of the same weights in the same dtype is right only
-     * if that model, not one of its copies, is the original: a chance of one in the number of copies,
-     * for each such end (the coin-toss edges between the copies keep theirs).
+     * if that model, not one of its copies, is the original, for each such end (the duplicate edges
+     * between the copies keep theirs).
      */
     private LineageEdge shareAmongCopies(LineageEdge e) {
-        if (coinTossed.contains(e.childId())) {
+        if (sameWeightCopies.contains(e.childId())) {
             return e;
         }
-        double share = 1.0 / (1 + sameWeightCopies.getOrDefault(e.parentId(), 0))
-                / (1 + sameWeightCopies.getOrDefault(e.childId(), 0));
+        double share = originalChance(e.parentId()) * originalChance(e.childId());
         return share == 1.0 ? e : new LineageEdge(e.parentId(), e.childId(), e.confidence() * share, e.kind(), e.weight());
+    }
+
+    /** The chance that a model, not one of its copies of the same weights, is the original. */
+    private double originalChance(String id) {
+        return unwrappedChance.getOrDefault(id, 1.0) / (1 + coinTossCopies.getOrDefault(id, 0));
     }
 
     /**

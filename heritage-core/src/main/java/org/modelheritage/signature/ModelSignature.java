@@ -24,7 +24,7 @@ import org.modelheritage.read.DType;
  */
 public final class ModelSignature {
     private static final int MAGIC = 0x4d485347; // "MHSG"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private final String structuralHash;
     private final long parameterCount;
@@ -34,6 +34,7 @@ public final class ModelSignature {
     private final Map<String, MatrixSketch> sketches;
     private final Map<String, QuantizationFit> quantization;
     private final String architecture;
+    private final int toolWrappers;
 
     /**
      * A model's signature without quantisation fits: its structural hash, parameter and layer
@@ -66,6 +67,30 @@ public final class ModelSignature {
      */
     public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
             List<MatrixSketch> sketches, Map<String, QuantizationFit> quantization) {
+        this(structuralHash, parameterCount, layerCount, tensors, sketches, quantization, 0);
+    }
+
+    /**
+     * A model's signature with the quantisation fits of its probed matrices and the tool wrappers
+     * its tensor names carry.
+     *
+     * @param structuralHash hex SHA-256 of the tensor names and shapes, not null
+     * @param parameterCount the sum of all tensors' element counts
+     * @param layerCount     the number of weight matrices
+     * @param tensors statistics of every tensor, keyed by canonical name ({@link TensorNames})
+     * @param sketches       sketches of weight matrices, each of a tensor in {@code tensors}
+     * @param quantization how the probed matrices fit a quantisation grid, by tensor name
+     * @param toolWrappers   {@link #toolWrappers()}, 0 to 255
+     * @throws IllegalArgumentException when a tensor name repeats, or a sketch or fit names an
+     *     unknown tensor, or {@code toolWrappers} is out of range
+     * @throws NullPointerException when {@code structuralHash} or a collection is null
+     */
+    public ModelSignature(String structuralHash, long parameterCount, int layerCount, List<TensorStatistics> tensors,
+            List<MatrixSketch> sketches, Map<String, QuantizationFit> quantization, int toolWrappers) {
+        if (toolWrappers < 0 || toolWrappers > 255) {
+            throw new IllegalArgumentException("toolWrappers " + toolWrappers);
+        }
+        this.toolWrappers = toolWrappers;
         this.structuralHash = Objects.requireNonNull(structuralHash, "structuralHash");
         this.parameterCount = parameterCount;
         this.layerCount = layerCount;
@@ -258,6 +283,18 @@ public final class ModelSignature {
         };
     }
 
+    /**
+     * How many tool wrappers ({@link TensorNames#toolWrappers}: DataParallel's {@code module.},
+     * {@code torch.compile}'s {@code _orig_mod.}, PEFT's {@code base_model.model.}) lead the
+     * file's tensor names, the fewest over its tensors. A model saved from inside a training or
+     * adapting tool carries them; the one such a copy was made from usually does not.
+     *
+     * @return 0 when some tensor's name carries none
+     */
+    public int toolWrappers() {
+        return toolWrappers;
+    }
+
     /** {@return the compact binary form: a versioned header, the statistics, then the sketches as raw floats} */
     public byte[] encode() {
         try {
@@ -268,6 +305,7 @@ public final class ModelSignature {
             out.writeUTF(structuralHash);
             out.writeLong(parameterCount);
             out.writeInt(layerCount);
+            out.writeByte(toolWrappers);
             out.writeInt(tensors.size());
             for (TensorStatistics t : tensors) {
                 out.writeUTF(t.name());
@@ -332,6 +370,7 @@ public final class ModelSignature {
             String hash = in.readUTF();
             long params = in.readLong();
             int layers = in.readInt();
+            int wrappers = in.readUnsignedByte();
             int nt = checkCount(in.readInt(), data.length);
             List<TensorStatistics> stats = new ArrayList<>(nt);
             for (int i = 0; i < nt; i++) {
@@ -365,7 +404,7 @@ public final class ModelSignature {
             if (in.available() > 0) {
                 throw new IllegalArgumentException("trailing bytes after model signature");
             }
-            return new ModelSignature(hash, params, layers, stats, sketches, quantization);
+            return new ModelSignature(hash, params, layers, stats, sketches, quantization, wrappers);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated or corrupt model signature", e);
         }
@@ -416,7 +455,7 @@ public final class ModelSignature {
     public boolean equals(Object o) {
         return o instanceof ModelSignature s && structuralHash.equals(s.structuralHash)
                 && parameterCount == s.parameterCount && layerCount == s.layerCount && tensors.equals(s.tensors)
-                && sketches.equals(s.sketches) && quantization.equals(s.quantization);
+                && sketches.equals(s.sketches) && quantization.equals(s.quantization) && toolWrappers == s.toolWrappers;
     }
 
     @Override

@@ -145,7 +145,9 @@ public final class SignatureExtractor {
             }
             stats.add(moments.toStatistics(name, t.dtype(), t.shape()));
         }
-        return new ModelSignature(structuralHash(infos), params, layers, stats, sketches, quantization);
+        int toolWrappers = infos.stream().mapToInt(t -> TensorNames.toolWrappers(t.name())).min().orElse(0);
+        return new ModelSignature(structuralHash(infos), params, layers, stats, sketches, quantization,
+                Math.min(toolWrappers, 255));
     }
 
     /**

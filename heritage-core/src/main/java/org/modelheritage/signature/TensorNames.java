@@ -13,6 +13,12 @@ public final class TensorNames {
     /** Stripped from the front, repeatedly, in any order. */
     static final List<String> WRAPPERS = List.of("module.", "_orig_mod.", "base_model.model.", "model.",
             "transformer.");
+    /**
+     * The wrappers a tool adds around a whole model while it trains or adapts it (DataParallel,
+     * {@code torch.compile}, PEFT), as opposed to the prefixes an architecture's own classes give
+     * their weights ({@code model.}, {@code transformer.}).
+     */
+    static final List<String> TOOL_WRAPPERS = List.of("module.", "_orig_mod.", "base_model.model.");
 
     private TensorNames() {
     }
@@ -25,17 +31,37 @@ public final class TensorNames {
      *     leave nothing is kept
      */
     public static String canonical(String name) {
+        return strip(name).name();
+    }
+
+    /**
+     * How many tool wrappers ({@code module.}, {@code _orig_mod.}, {@code base_model.model.}) lead
+     * the name, among the wrappers {@link #canonical} strips.
+     *
+     * @param name a tensor name as a file spells it
+     * @return 0 for {@code model.layers.0.attn.q.weight}, 2 for {@code module._orig_mod.model.layers.0.attn.q.weight}
+     */
+    public static int toolWrappers(String name) {
+        return strip(name).toolWrappers();
+    }
+
+    private record Stripped(String name, int toolWrappers) {
+    }
+
+    private static Stripped strip(String name) {
         String s = name;
+        int tools = 0;
         boolean stripped = true;
         while (stripped) {
             stripped = false;
             for (String w : WRAPPERS) {
                 if (s.startsWith(w) && s.length() > w.length()) {
                     s = s.substring(w.length());
+                    tools += TOOL_WRAPPERS.contains(w) ? 1 : 0;
                     stripped = true;
                 }
             }
         }
-        return s;
+        return new Stripped(s, tools);
     }
 }

@@ -101,6 +101,20 @@ class ModelSignatureTest {
     }
 
     @Test
+    void toolWrappersAreTheFewestOverTheTensorsAndRoundTrip() throws IOException {
+        InMemoryWeightFile wrapped = new InMemoryWeightFile()
+                .put("module._orig_mod.model.layers.0.q.weight", new long[] {4, 4}, new float[16])
+                .put("module.model.layers.0.k.weight", new long[] {4, 4}, new float[16]);
+        ModelSignature s = signature(wrapped);
+        assertEquals(1, s.toolWrappers());
+        assertEquals(1, ModelSignature.decode(s.encode()).toolWrappers());
+        assertEquals(s, ModelSignature.decode(s.encode()));
+        wrapped.put("lm_head.weight", new long[] {4, 4}, new float[16]);
+        assertEquals(0, signature(wrapped).toolWrappers(), "a tensor the tool did not wrap");
+        assertEquals(0, signature(SyntheticModels.file(SyntheticModels.root(3))).toolWrappers());
+    }
+
+    @Test
     void decodeRejectsForeignAndTruncatedBytes() throws IOException {
         byte[] bytes = signature(SyntheticModels.file(SyntheticModels.root(4))).encode();
         assertThrows(IllegalArgumentException.class, () -> ModelSignature.decode(new byte[] {1, 2, 3, 4, 5}));

@@ -17,4 +17,15 @@ class TensorNamesTest {
         assertEquals("model.", TensorNames.canonical("model."));
         assertEquals("encoder.model.weight", TensorNames.canonical("encoder.model.weight"), "only at the front");
     }
+
+    @Test
+    void toolWrappersAreCountedArchitecturePrefixesAreNot() {
+        assertEquals(0, TensorNames.toolWrappers("model.layers.0.self_attn.q_proj.weight"));
+        assertEquals(0, TensorNames.toolWrappers("transformer.h.0.attn.c_attn.weight"));
+        assertEquals(1, TensorNames.toolWrappers("module.model.layers.0.self_attn.q_proj.weight"));
+        assertEquals(1, TensorNames.toolWrappers("base_model.model.model.layers.0.self_attn.q_proj.weight"));
+        assertEquals(2, TensorNames.toolWrappers("module._orig_mod.lm_head.weight"));
+        assertEquals(0, TensorNames.toolWrappers("module."), "nothing would be left: not a wrapper");
+        assertEquals(0, TensorNames.toolWrappers("encoder.module.weight"), "only at the front");
+    }
 }
