@@ -144,8 +144,9 @@ public final class Confidence {
     static final double[] TREE = {1.3407, 0.6450, 0.7660, 1.2738, 0.8420, -1.6373, 1.6767};
     static final double[] ADAPTER = {4.0518, 1.9465, 1.1790, 2.1041, 0.0341, 0.3033, 0.0341};
     // duplicates: margin is 1 when the copies differ in precision or vocabulary (the direction is
-    // known), 0 for the same weights in the same dtype (a coin toss). Too few in the forests (3 with
-    // a known direction in the three development forests) to fit: a prior, 0.5 and 0.95
+    // known), 0 for the same weights in the same dtype (a coin toss), 0.75 when only the child's
+    // names carry a tool's wrapper. Too few in the forests (3 with a known direction in the three
+    // development forests) to fit: a prior, 0.95, 0.5 and 0.90
     static final double[] DUPLICATE = {0.0, 2.944, 0.0, 0.0, 0.0, 0.0, 0.0};
     static final double[] QUANTIZED = {4.9143, 2.3579, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000};
     static final double[] MERGE = {3.2336, 3.2125, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000};

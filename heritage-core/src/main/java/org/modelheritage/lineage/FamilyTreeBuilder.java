@@ -810,7 +810,8 @@ final class FamilyTreeBuilder {
                             : signatures.apply(b).quantized() && !signatures.apply(a).quantized()
                                     ? EdgeKind.QUANTIZED : EdgeKind.DUPLICATE;
                     // a duplicate's direction is known when the copies differ in precision (or
-                    // vocabulary) and a coin toss when they hold the same values in either dtype
+                    // vocabulary), read from the names when only a tool's wrappers tell them apart,
+                    // and a coin toss when nothing does
                     boolean known = p.maxRelativeRms() > 0 && signatures.apply(a).unitRoundoff() != signatures.apply(b).unitRoundoff()
                             || signatures.apply(a).parameterCount() != signatures.apply(b).parameterCount();
                     boolean wrapped = signatures.apply(a).toolWrappers() < signatures.apply(b).toolWrappers();

@@ -74,9 +74,9 @@ class RealisticCorpusTest {
             logLoss -= truth.contains(java.util.List.of(e.parent(), e.child())) ? Math.log(p) : Math.log(1 - p);
         }
         logLoss /= r.edges().size();
-        // measured 0.23, of which 0.04 is four edges (the renamed base's copy and children: which copy is
-        // the original is a coin toss) that say about 0.5 and are right here
-        assertTrue(logLoss <= 0.25, "log loss " + logLoss);
+        // measured 0.08 (0.11 while the renamed base's copy and its children said about 0.5: which of
+        // two copies of the same values is the original was a coin toss before the names decided it)
+        assertTrue(logLoss <= 0.12, "log loss " + logLoss);
     }
 
     @Test
