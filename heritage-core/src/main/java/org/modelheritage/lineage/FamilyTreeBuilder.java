@@ -801,20 +801,20 @@ final class FamilyTreeBuilder {
                 if (k != rep) {
                     String a = members.get(rep);
                     String b = members.get(k);
+                    ModelSignature sa = signatures.apply(a);
+                    ModelSignature sb = signatures.apply(b);
                     PairMetrics p = pm(a, b);
                     boolean resize = resized(a, b);
-                    double band = PairMetrics.DUPLICATE_NOISE_FACTOR
-                            * (signatures.apply(a).unitRoundoff() + signatures.apply(b).unitRoundoff());
+                    double band = PairMetrics.DUPLICATE_NOISE_FACTOR * (sa.unitRoundoff() + sb.unitRoundoff());
                     double inside = band > 0 ? clamp(1.0 - p.maxRelativeRms() / band) : 1.0;
                     EdgeKind kind = resize ? EdgeKind.RESIZE
-                            : signatures.apply(b).quantized() && !signatures.apply(a).quantized()
-                                    ? EdgeKind.QUANTIZED : EdgeKind.DUPLICATE;
+                            : sb.quantized() && !sa.quantized() ? EdgeKind.QUANTIZED : EdgeKind.DUPLICATE;
                     // a duplicate's direction is known when the copies differ in precision (or
                     // vocabulary), read from the names when only a tool's wrappers tell them apart,
                     // and a coin toss when nothing does
-                    boolean known = p.maxRelativeRms() > 0 && signatures.apply(a).unitRoundoff() != signatures.apply(b).unitRoundoff()
-                            || signatures.apply(a).parameterCount() != signatures.apply(b).parameterCount();
-                    boolean wrapped = signatures.apply(a).toolWrappers() < signatures.apply(b).toolWrappers();
+                    boolean known = p.maxRelativeRms() > 0 && sa.unitRoundoff() != sb.unitRoundoff()
+                            || sa.parameterCount() != sb.parameterCount();
+                    boolean wrapped = sa.toolWrappers() < sb.toolWrappers();
                     double evidence = kind != EdgeKind.DUPLICATE ? inside
                             : known ? 1.0 : wrapped ? WRAPPED_COPY_EVIDENCE : 0.0;
                     double confidence = Confidence.of(a, b, kind, evidence, 1.0);
