@@ -10,15 +10,15 @@ import java.util.List;
  * as its parent; signatures key their tensors by this name so that such models compare.
  */
 public final class TensorNames {
-    /** Stripped from the front, repeatedly, in any order. */
-    static final List<String> WRAPPERS = List.of("module.", "_orig_mod.", "base_model.model.", "model.",
-            "transformer.");
     /**
      * The wrappers a tool adds around a whole model while it trains or adapts it (DataParallel,
      * {@code torch.compile}, PEFT), as opposed to the prefixes an architecture's own classes give
      * their weights ({@code model.}, {@code transformer.}).
      */
     static final List<String> TOOL_WRAPPERS = List.of("module.", "_orig_mod.", "base_model.model.");
+    /** Stripped from the front, repeatedly, in any order: the tools' wrappers, then the architectures' prefixes. */
+    static final List<String> WRAPPERS = java.util.stream.Stream.concat(TOOL_WRAPPERS.stream(),
+            java.util.stream.Stream.of("model.", "transformer.")).toList();
 
     private TensorNames() {
     }
