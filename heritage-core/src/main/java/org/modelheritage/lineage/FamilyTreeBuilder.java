@@ -74,6 +74,12 @@ final class FamilyTreeBuilder {
      * is at most this (the mean vote over the matrices, in [0, 1]); negative: never, only to measure it.
      */
     static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.0625"));
+    /**
+     * The root gives way to the family's hub (the one model with the most neighbours, at least
+     * three and more than the root has) when the votes put it ahead of the hub by at most this
+     * much (root scores: the sum of the votes, edges oriented away from the root); negative: never.
+     */
+    static final double HUB_LEAD = Double.parseDouble(System.getProperty("mh.hubLead", "1.0"));
     /** The weak root vote is judged again on the tree the structural repairs left. */
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -1119,6 +1125,13 @@ final class FamilyTreeBuilder {
             bestRoot = yieldTo;
             score = best.scores()[yieldTo];
         }
+        // a base is what most of a family was made from: a root that leads the hub by less than a
+        // vote (a fine-tune with weight decay shrank a few more matrices than it grew) gives way to it
+        int hub = hub(nbr, bestRoot);
+        if (hub >= 0 && best.scores()[bestRoot] - best.scores()[hub] <= HUB_LEAD + 1e-9) {
+            bestRoot = hub;
+            score = best.scores()[hub];
+        }
         Rooted t = root(nbr, via, bestRoot, n);
         // c's subtree: the vertices at positions start[c] .. start[c] + size[c] - 1 of a preorder
         int[] start = new int[n];
@@ -2140,6 +2153,23 @@ final class FamilyTreeBuilder {
             }
         }
         return new Reading(ev, bestRoot, bestSign, bestScores[bestRoot], bestScores);
+    }
+
+    /** The one vertex with the most neighbours, at least three and more than {@code root} has; -1 when none or a tie. */
+    private static int hub(int[][] nbr, int root) {
+        int hub = -1;
+        int most = Math.max(2, nbr[root].length);
+        boolean tie = false;
+        for (int v = 0; v < nbr.length; v++) {
+            if (nbr[v].length > most) {
+                hub = v;
+                most = nbr[v].length;
+                tie = false;
+            } else if (nbr[v].length == most && hub >= 0) {
+                tie = true;
+            }
+        }
+        return tie ? -1 : hub;
     }
 
     /** A value stored for tree edge e as lower id -> higher id, read along parent p -> its child. */

@@ -1,0 +1,86 @@
+package org.modelheritage.lineage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.modelheritage.family.ModelCluster;
+import org.modelheritage.signature.SignatureExtractor;
+import org.modelheritage.testing.SyntheticModels;
+
+/**
+ * A wide star of Gaussian weights whose base has one child the norm reads backwards: a fine-tune with weight decay
+ * that shrank most of its matrices (the case where BF16 storage hides the decayed rows that would
+ * otherwise say which came first). The one edge's vote, read alone, would make that child the
+ * root with the base and its other children below; the other children's edges say nothing against
+ * either root. A root with a lead that small gives way to the family's hub.
+ */
+class HubRootTest {
+
+    /** Each matrix scaled: most shrink (weight decay), a few grow; a little noise on all. */
+    private static Map<String, float[]> decayed(Map<String, float[]> parent, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> m = new LinkedHashMap<>();
+        int matrix = 0;
+        for (Map.Entry<String, float[]> e : parent.entrySet()) {
+            float[] v = e.getValue().clone();
+            boolean isMatrix = SyntheticModels.shapes().get(e.getKey()).length == 2;
+            double scale = !isMatrix ? 1.0 : matrix++ % 3 == 2 ? 1.0 : 0.97;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) ((v[i] + 0.004 * rng.nextGaussian()) * scale);
+            }
+            m.put(e.getKey(), v);
+        }
+        return m;
+    }
+
+    /** A root of Gaussian weights, as language models are initialised: kurtosis then tells nothing apart. */
+    private static Map<String, float[]> gaussianRoot(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> m = new LinkedHashMap<>();
+        SyntheticModels.shapes().forEach((name, shape) -> {
+            float[] v = new float[(int) (shape.length == 1 ? shape[0] : shape[0] * shape[1])];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = name.endsWith("norm.weight") ? 1.0f : (float) (0.02 * rng.nextGaussian());
+            }
+            m.put(name, v);
+        });
+        return m;
+    }
+
+    @Test
+    void aChildReadBackwardsByAFewMatricesDoesNotTakeTheRootFromTheHub() throws IOException {
+        Map<String, float[]> base = gaussianRoot(71);
+        Map<String, Map<String, float[]>> models = new LinkedHashMap<>();
+        models.put("base", base);
+        models.put("a-decayed", decayed(base, 72)); // sorts first: ids do not decide
+        for (int i = 0; i < 4; i++) {
+            models.put("tune-" + i, SyntheticModels.fineTune(base, 0.004 + 0.001 * i, 73 + i));
+        }
+        LineageIndex index = new LineageIndex();
+        SignatureExtractor extractor = new SignatureExtractor();
+        for (Map.Entry<String, Map<String, float[]>> e : models.entrySet()) {
+            index.add(e.getKey(), extractor.extract(SyntheticModels.file(e.getValue())));
+        }
+        List<ModelCluster> families = index.families();
+        assertEquals(1, families.size(), families.toString());
+        LineageTree t = index.treeOf(families.get(0).firstMember()).orElseThrow();
+
+        assertEquals(List.of("base"), t.roots());
+        List<String> shown = new ArrayList<>();
+        for (LineageEdge e : t.edges()) {
+            shown.add(e.parentId() + ">" + e.childId());
+        }
+        shown.sort(null);
+        assertEquals(List.of("base>a-decayed", "base>tune-0", "base>tune-1", "base>tune-2", "base>tune-3"), shown);
+        for (LineageEdge e : t.edges()) {
+            assertTrue(e.confidence() > 0.5, "the hub's edges read forward: " + e);
+        }
+    }
+}
