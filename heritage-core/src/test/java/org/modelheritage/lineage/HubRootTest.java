@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.modelheritage.family.ModelCluster;
+import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.SignatureExtractor;
 import org.modelheritage.testing.SyntheticModels;
 
@@ -63,24 +63,24 @@ class HubRootTest {
         for (int i = 0; i < 4; i++) {
             models.put("tune-" + i, SyntheticModels.fineTune(base, 0.004 + 0.001 * i, 73 + i));
         }
-        LineageIndex index = new LineageIndex();
         SignatureExtractor extractor = new SignatureExtractor();
+        Map<String, ModelSignature> signatures = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, float[]>> e : models.entrySet()) {
-            index.add(e.getKey(), extractor.extract(SyntheticModels.file(e.getValue())));
+            signatures.put(e.getKey(), extractor.extract(SyntheticModels.file(e.getValue())));
         }
-        List<ModelCluster> families = index.families();
-        assertEquals(1, families.size(), families.toString());
-        LineageTree t = index.treeOf(families.get(0).firstMember()).orElseThrow();
-
-        assertEquals(List.of("base"), t.roots());
-        List<String> shown = new ArrayList<>();
-        for (LineageEdge e : t.edges()) {
-            shown.add(e.parentId() + ">" + e.childId());
-        }
-        shown.sort(null);
-        assertEquals(List.of("base>a-decayed", "base>tune-0", "base>tune-1", "base>tune-2", "base>tune-3"), shown);
-        for (LineageEdge e : t.edges()) {
-            assertTrue(e.confidence() > 0.5, "the hub's edges read forward: " + e);
+        // built at once, and grown model by model as a lake grows it (the last five adds grow the tree)
+        for (LineageIndex index : VocabularyModels.builtAndGrown(signatures, extractor, 5)) {
+            LineageTree t = index.treeOf("base").orElseThrow();
+            assertEquals(List.of("base"), t.roots(), t.edges().toString());
+            List<String> shown = new ArrayList<>();
+            for (LineageEdge e : t.edges()) {
+                shown.add(e.parentId() + ">" + e.childId());
+            }
+            shown.sort(null);
+            assertEquals(List.of("base>a-decayed", "base>tune-0", "base>tune-1", "base>tune-2", "base>tune-3"), shown);
+            for (LineageEdge e : t.edges()) {
+                assertTrue(e.confidence() > 0.5, "the hub's edges read forward: " + e);
+            }
         }
     }
 }
