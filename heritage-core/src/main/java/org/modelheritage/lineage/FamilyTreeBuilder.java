@@ -76,8 +76,9 @@ final class FamilyTreeBuilder {
     static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.0625"));
     /**
      * The root gives way to the family's hub (the one model with the most neighbours, at least
-     * three and more than the root has) when the votes put it ahead of the hub by at most this
-     * much (root scores: the sum of the votes, edges oriented away from the root); negative: never.
+     * three and more than the root has) beside it when the votes put it ahead of the hub by at most
+     * this much (root scores: the sum of the votes, edges oriented away from the root: twice the
+     * vote on their edge); negative: never.
      */
     static final double HUB_LEAD = Double.parseDouble(System.getProperty("mh.hubLead", "1.0"));
     /** The weak root vote is judged again on the tree the structural repairs left. */
@@ -1125,8 +1126,9 @@ final class FamilyTreeBuilder {
             bestRoot = yieldTo;
             score = best.scores()[yieldTo];
         }
-        // a base is what most of a family was made from: a root that leads the hub by less than a
-        // vote (a fine-tune with weight decay shrank a few more matrices than it grew) gives way to it
+        // a base is what most of a family was made from: a root beside the hub that leads it by at
+        // most one vote (a fine-tune with weight decay shrank a few more matrices than it grew) gives
+        // way to it; a hub further away is a long step's far side (continued pre-training)
         int hub = hub(nbr, bestRoot);
         if (hub >= 0 && best.scores()[bestRoot] - best.scores()[hub] <= HUB_LEAD + 1e-9) {
             bestRoot = hub;
@@ -2155,7 +2157,10 @@ final class FamilyTreeBuilder {
         return new Reading(ev, bestRoot, bestSign, bestScores[bestRoot], bestScores);
     }
 
-    /** The one vertex with the most neighbours, at least three and more than {@code root} has; -1 when none or a tie. */
+    /**
+     * The one vertex with the most neighbours, at least three and more than {@code root} has, when
+     * it is a neighbour of the root; -1 when none, a tie, or further away.
+     */
     private static int hub(int[][] nbr, int root) {
         int hub = -1;
         int most = Math.max(2, nbr[root].length);
@@ -2169,7 +2174,15 @@ final class FamilyTreeBuilder {
                 tie = true;
             }
         }
-        return tie ? -1 : hub;
+        if (tie || hub < 0) {
+            return -1;
+        }
+        for (int v : nbr[root]) {
+            if (v == hub) {
+                return hub;
+            }
+        }
+        return -1;
     }
 
     /** A value stored for tree edge e as lower id -> higher id, read along parent p -> its child. */
