@@ -138,13 +138,19 @@ public final class DirectionEvidence {
      * rows scaled exactly ({@link #EXACT_ROW}) decide, one row enough, when they all point one
      * way: a row the fine-tune never touched, in a model saved at least as finely as its parent,
      * is its parent's row times the decay factor to the last digit. Identical rows
-     * (no weight decay) do not vote. Antisymmetric exactly: the per-row quantities are symmetric or
-     * differences of the same two logarithms.
+     * (no weight decay) do not vote, and where a matrix holds {@link #MIN_DECAYED_ROWS} of them,
+     * nothing does: decoupled weight decay scales every row of every weight matrix by one factor,
+     * so rows the two models hold identically say no decay acted between them, and rows scaled
+     * elsewhere were scaled by training (the output head's rows for tokens that are never a
+     * target grow along themselves under SGD without decay). Antisymmetric exactly: the per-row
+     * quantities are symmetric or differences of the same two logarithms.
      *
-     * @return the sign of the votes' sum: +1, -1, or 0 when no matrix votes or they cancel
+     * @return the sign of the votes' sum: +1, -1, or 0 when no matrix votes, they cancel, or a
+     *     matrix holds identical rows
      */
     static double rowDecay(ModelSignature parent, ModelSignature child) {
         int sum = 0;
+        boolean undecayed = false;
         for (MatrixSketch a : sketchesByName(parent)) {
             MatrixSketch b = child.sketches().get(a.name());
             MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
@@ -155,9 +161,29 @@ public final class DirectionEvidence {
             if (u >= 0.01) {
                 continue; // 8-bit floats and integers: their rounding hides any decay
             }
-            sum += decayVote(at.valuesA(a), at.valuesB(b), at.rows(), at.cols(), u);
+            float[] va = at.valuesA(a);
+            float[] vb = at.valuesB(b);
+            sum += decayVote(va, vb, at.rows(), at.cols(), u);
+            undecayed |= identicalRows(va, vb, at.rows(), at.cols()) >= MIN_DECAYED_ROWS;
         }
-        return Integer.signum(sum);
+        return undecayed ? 0 : Integer.signum(sum);
+    }
+
+    /** How many of the rows (rows x cols values, row-major) the two hold value for value, zero rows not counted. */
+    static int identicalRows(float[] p, float[] c, int rows, int cols) {
+        int n = 0;
+        for (int i = 0; i < rows; i++) {
+            boolean same = true;
+            boolean zero = true;
+            for (int j = i * cols, end = j + cols; j < end && same; j++) {
+                same = p[j] == c[j];
+                zero &= p[j] == 0;
+            }
+            if (same && !zero) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** One matrix's {@link #rowDecay} vote over its rows x cols shared values (row-major). */

@@ -136,6 +136,34 @@ class RowDecayTest {
     }
 
     /**
+     * SGD without weight decay: the embedding rows of tokens the data lacks stay as they were, while
+     * the output head's rows for tokens that are never a target get a gradient along themselves
+     * (their logits pushed down) and grow by one small factor. Read alone, the head's rows would
+     * make the parent the decayed one; the identical embedding rows say no decay acted.
+     */
+    @Test
+    void rowsGrownAlongThemselvesBesideIdenticalRowsAreNotDecay() throws IOException {
+        Map<String, float[]> parent = new LinkedHashMap<>(base(11));
+        SplittableRandom rng = new SplittableRandom(12);
+        float[] head = new float[VOCAB * D];
+        for (int i = 0; i < head.length; i++) {
+            head[i] = (float) (0.02 * rng.nextGaussian());
+        }
+        parent.put("lm_head.weight", head);
+        Map<String, float[]> child = new LinkedHashMap<>(tune(parent, 1.0, 0.002, TOUCHED, 13));
+        float[] grown = head.clone();
+        for (int i = 0; i < grown.length; i++) {
+            grown[i] = i / D >= TOUCHED ? (float) (1.001 * head[i]) : (float) (head[i] + 0.002 * rng.nextGaussian());
+        }
+        child.put("lm_head.weight", grown);
+        ModelSignature p = signature(parent, DType.F32);
+        ModelSignature c = signature(child, DType.F32);
+        assertEquals(0.0, DirectionEvidence.of(p, c, DirectionSignal.ROW_DECAY), 0.0);
+        assertEquals(0.0, DirectionEvidence.of(c, p, DirectionSignal.ROW_DECAY), 0.0);
+
+    }
+
+    /**
      * A short fine-tune with strong weight decay ends with smaller weights than its parent, so the
      * norm reads the edge backwards and makes the child the family's root; the decayed untouched
      * rows turn it the right way.
