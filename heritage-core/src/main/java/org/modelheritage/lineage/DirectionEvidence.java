@@ -3,6 +3,7 @@ package org.modelheritage.lineage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.modelheritage.read.DType;
 import org.modelheritage.signature.MatrixSketch;
 import org.modelheritage.signature.ModelSignature;
 import org.modelheritage.signature.TensorStatistics;
@@ -39,7 +40,8 @@ public final class DirectionEvidence {
             throw new IllegalArgumentException("choose KURTOSIS or SPECTRAL_TAIL for one edge");
         }
         if (signal == DirectionSignal.ROW_DECAY) {
-            return rowDecay(parent, child);
+            double decay = rowDecay(parent, child);
+            return decay != 0 ? decay : rowDigits(parent, child);
         }
         // lineage matrices in name order, so neither the files' tensor order nor which model is
         // asked first changes what votes: evidence(a, b) = -evidence(b, a) bit for bit
@@ -167,6 +169,108 @@ public final class DirectionEvidence {
             undecayed |= identicalRows(va, vb, at.rows(), at.cols()) >= MIN_DECAYED_ROWS;
         }
         return undecayed ? 0 : Integer.signum(sum);
+    }
+
+    /** Fewest values of a row, within the coarser dtype's normal range, that {@link #rowDigits} reads it on. */
+    static final int MIN_DIGIT_VALUES = 8;
+
+    /**
+     * The rows a fine-tune never touched, stored in two precisions: rounding only drops digits.
+     * Where one model stores a matrix more coarsely than the other (BF16 or F16 against F32, BF16
+     * against F16) and a row of the finer model, rounded to the coarser grid, gives the coarser
+     * model's row value for value while holding digits off that grid, the coarser row is a
+     * rounding of the finer one: the finer model is the parent, since a child of the coarser
+     * model would hold the coarse values themselves (or, under weight decay, the coarse values
+     * times one factor, which this test sets apart: such a row's values stand in one ratio to the
+     * coarse ones). A matrix votes when {@link #MIN_DECAYED_ROWS} rows read so.
+     *
+     * @return +1 when the parent stores the finer digits, -1 when the child does, 0 when no
+     *     matrix reads or they cancel
+     */
+    static double rowDigits(ModelSignature parent, ModelSignature child) {
+        int sum = 0;
+        for (MatrixSketch a : sketchesByName(parent)) {
+            MatrixSketch b = child.sketches().get(a.name());
+            MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
+            if (at == null || at.rows() < MIN_DECAYED_ROWS || at.cols() < MIN_DIGIT_VALUES) {
+                continue;
+            }
+            DType tp = parent.tensor(a.name()).orElseThrow().dtype();
+            DType tc = child.tensor(a.name()).orElseThrow().dtype();
+            boolean parentFiner = finer(tp, tc);
+            if (!parentFiner && !finer(tc, tp)) {
+                continue;
+            }
+            float[] va = at.valuesA(a);
+            float[] vb = at.valuesB(b);
+            int rounded = parentFiner ? roundedRows(va, vb, at.rows(), at.cols(), tp, tc)
+                    : roundedRows(vb, va, at.rows(), at.cols(), tc, tp);
+            if (rounded >= MIN_DECAYED_ROWS) {
+                sum += parentFiner ? 1 : -1;
+            }
+        }
+        return Integer.signum(sum);
+    }
+
+    /** Whether {@code a} holds every value of {@code b}'s grid and more: F32 over F16 and BF16, F16 over BF16. */
+    private static boolean finer(DType a, DType b) {
+        return (a == DType.F32 || a == DType.F64) && (b == DType.F16 || b == DType.BF16)
+                || a == DType.F16 && b == DType.BF16;
+    }
+
+    /**
+     * How many rows of {@code coarse} are {@code fine}'s rounded to {@code grid} (on at least
+     * {@link #MIN_DIGIT_VALUES} values in the grid's normal range, the rest not read), with some
+     * of {@code fine}'s values off the grid and not all in one ratio to the coarse ones.
+     */
+    static int roundedRows(float[] fine, float[] coarse, int rows, int cols, DType fineType, DType grid) {
+        // a scaled copy (weight decay in the finer model) holds one ratio to the coarse values up
+        // to its own rounding (or a few F32 roundings a step), far less than the coarse grid's
+        // spacing, over which a rounding spreads them
+        double oneRatioWithin = Math.max(4 * ModelSignature.unitRoundoff(fineType), ModelSignature.unitRoundoff(grid) / 16);
+        int n = 0;
+        for (int i = 0; i < rows; i++) {
+            int read = 0;
+            boolean rounds = true;
+            boolean offGrid = false;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int j = i * cols, end = j + cols; j < end && rounds; j++) {
+                float x = fine[j];
+                float y = coarse[j];
+                if (!inNormalRange(y) || !inNormalRange(x)) {
+                    continue;
+                }
+                read++;
+                rounds = round(x, grid) == y;
+                if (x != y) {
+                    offGrid = true;
+                    double r = (double) x / y;
+                    lo = Math.min(lo, r);
+                    hi = Math.max(hi, r);
+                }
+            }
+            boolean oneRatio = hi - lo <= oneRatioWithin * Math.abs(hi);
+            if (rounds && offGrid && !oneRatio && read >= MIN_DIGIT_VALUES) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Whether x lies in F16's normal range, where F16 and BF16 rounding are both a mantissa cut. */
+    private static boolean inNormalRange(float x) {
+        float a = Math.abs(x);
+        return a >= 0x1p-14f && a <= 65504f;
+    }
+
+    /** x rounded to nearest even on the grid of F16 or BF16 (x in F16's normal range). */
+    static float round(float x, DType grid) {
+        int bits = Float.floatToRawIntBits(x);
+        int drop = grid == DType.BF16 ? 16 : 13;
+        int half = (1 << (drop - 1)) - 1;
+        bits += half + ((bits >>> drop) & 1);
+        return Float.intBitsToFloat(bits & (-1 << drop));
     }
 
     /** How many of the rows (rows x cols values, row-major) the two hold value for value, zero rows not counted. */

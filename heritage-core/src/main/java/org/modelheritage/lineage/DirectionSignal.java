@@ -32,7 +32,10 @@ public enum DirectionSignal {
      * Rows a fine-tune never touched — an embedding's rows for the tokens its data lacks, which get
      * no gradient — keep their values bit for bit under AdamW without weight decay, and under
      * weight decay all shrink by one common factor: the model whose untouched rows are the other's
-     * times a factor below one is the child. Decides only where such rows are found (0 elsewhere),
+     * times a factor below one is the child. Storage rounding leaves the other exact footprint:
+     * where two models store a matrix in different precisions and the coarser one's rows are the
+     * finer one's rounded, the finer model is the parent (rounding only drops digits;
+     * {@code DirectionEvidence.rowDigits}). Decides only where such rows are found (0 elsewhere),
      * and then with near certainty.
      */
     ROW_DECAY,

@@ -129,10 +129,11 @@ class RowDecayTest {
         // every row touched: nothing is only scaled
         ModelSignature everywhere = signature(tune(parent, 0.99, 0.002, VOCAB, 5), DType.F32);
         assertEquals(0.0, DirectionEvidence.of(p, everywhere, DirectionSignal.ROW_DECAY), 0.0);
-        // a cast to BF16: every row within rounding of the original, at no common factor
+        // a cast to BF16: every row within rounding of the original, at no common factor (the
+        // rounding itself is read by rowsRoundedToACoarserDtypeMarkTheChild)
         ModelSignature cast = signature(parent, DType.BF16);
-        assertEquals(0.0, DirectionEvidence.of(p, cast, DirectionSignal.ROW_DECAY), 0.0);
-        assertEquals(0.0, DirectionEvidence.of(cast, p, DirectionSignal.ROW_DECAY), 0.0);
+        assertEquals(0.0, DirectionEvidence.rowDecay(p, cast), 0.0);
+        assertEquals(0.0, DirectionEvidence.rowDecay(cast, p), 0.0);
     }
 
     /**
@@ -161,6 +162,34 @@ class RowDecayTest {
         assertEquals(0.0, DirectionEvidence.of(p, c, DirectionSignal.ROW_DECAY), 0.0);
         assertEquals(0.0, DirectionEvidence.of(c, p, DirectionSignal.ROW_DECAY), 0.0);
 
+    }
+
+    /**
+     * Rounding only drops digits. A BF16 fine-tune of an F32 model, no weight decay: its untouched
+     * rows are the parent's rounded to BF16, so the F32 model is the parent, whichever way the
+     * question is put. An F32 fine-tune of a BF16 model holds the BF16 values themselves (nothing
+     * to read), and under weight decay those values times one factor, which rounds back to the BF16
+     * row but is no rounding of it (nothing to read either).
+     */
+    @Test
+    void rowsRoundedToACoarserDtypeMarkTheChild() throws IOException {
+        Map<String, float[]> parent = base(21);
+        ModelSignature p = signature(parent, DType.F32);
+        ModelSignature c = signature(tune(parent, 1.0, 0.002, TOUCHED, 22), DType.BF16);
+        assertEquals(1.0, DirectionEvidence.of(p, c, DirectionSignal.ROW_DECAY), 0.0);
+        assertEquals(-1.0, DirectionEvidence.of(c, p, DirectionSignal.ROW_DECAY), 0.0);
+        ModelSignature cast = signature(parent, DType.BF16); // a cast: every row a rounding
+        assertEquals(1.0, DirectionEvidence.of(p, cast, DirectionSignal.ROW_DECAY), 0.0);
+
+        Map<String, float[]> coarse = VocabularyModels.publishedInBf16(parent);
+        ModelSignature q = signature(coarse, DType.BF16);
+        ModelSignature plain = signature(tune(coarse, 1.0, 0.002, TOUCHED, 23), DType.F32);
+        assertEquals(0.0, DirectionEvidence.of(q, plain, DirectionSignal.ROW_DECAY), 0.0);
+        for (DType finer : List.of(DType.F32, DType.F16)) { // F16 rounds the scaled rows again
+            ModelSignature decayed = signature(tune(coarse, 0.9995, 0.002, TOUCHED, 24), finer);
+            assertEquals(0.0, DirectionEvidence.rowDigits(q, decayed), 0.0, "a scaled copy, not a rounding: " + finer);
+            assertEquals(0.0, DirectionEvidence.rowDigits(decayed, q), 0.0, finer.name());
+        }
     }
 
     /**
