@@ -40,8 +40,8 @@ public final class DirectionEvidence {
             throw new IllegalArgumentException("choose KURTOSIS or SPECTRAL_TAIL for one edge");
         }
         if (signal == DirectionSignal.ROW_DECAY) {
-            double decay = rowDecay(parent, child);
-            return decay != 0 ? decay : rowDigits(parent, child);
+            RowFootprints f = rowFootprints(parent, child);
+            return f.decay() != 0 ? f.decay() : f.digits();
         }
         // lineage matrices in name order, so neither the files' tensor order nor which model is
         // asked first changes what votes: evidence(a, b) = -evidence(b, a) bit for bit
@@ -151,24 +151,7 @@ public final class DirectionEvidence {
      *     matrix holds identical rows
      */
     static double rowDecay(ModelSignature parent, ModelSignature child) {
-        int sum = 0;
-        boolean undecayed = false;
-        for (MatrixSketch a : sketchesByName(parent)) {
-            MatrixSketch b = child.sketches().get(a.name());
-            MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
-            if (at == null || at.rows() < MIN_DECAYED_ROWS || at.cols() < 8) {
-                continue;
-            }
-            double u = roundoff(parent, child, a.name());
-            if (u >= 0.01) {
-                continue; // 8-bit floats and integers: their rounding hides any decay
-            }
-            float[] va = at.valuesA(a);
-            float[] vb = at.valuesB(b);
-            sum += decayVote(va, vb, at.rows(), at.cols(), u);
-            undecayed |= identicalRows(va, vb, at.rows(), at.cols()) >= MIN_DECAYED_ROWS;
-        }
-        return undecayed ? 0 : Integer.signum(sum);
+        return rowFootprints(parent, child).decay();
     }
 
     /** Fewest values of a row, within the coarser dtype's normal range, that {@link #rowDigits} reads it on. */
@@ -188,28 +171,44 @@ public final class DirectionEvidence {
      *     matrix reads or they cancel
      */
     static double rowDigits(ModelSignature parent, ModelSignature child) {
-        int sum = 0;
+        return rowFootprints(parent, child).digits();
+    }
+
+    /** {@link #rowDecay} and {@link #rowDigits}, each in [-1, 1]. */
+    private record RowFootprints(double decay, double digits) {
+    }
+
+    /** Both row footprints in one pass over the matrices the two models share. */
+    private static RowFootprints rowFootprints(ModelSignature parent, ModelSignature child) {
+        int decaySum = 0;
+        int digitsSum = 0;
+        boolean undecayed = false;
         for (MatrixSketch a : sketchesByName(parent)) {
             MatrixSketch b = child.sketches().get(a.name());
             MatrixSketch.Alignment at = b == null ? null : MatrixSketch.alignment(a, b);
-            if (at == null || at.rows() < MIN_DECAYED_ROWS || at.cols() < MIN_DIGIT_VALUES) {
+            if (at == null || at.rows() < MIN_DECAYED_ROWS || at.cols() < 8) {
                 continue;
             }
-            DType tp = parent.tensor(a.name()).orElseThrow().dtype();
-            DType tc = child.tensor(a.name()).orElseThrow().dtype();
-            boolean parentFiner = finer(tp, tc);
-            if (!parentFiner && !finer(tc, tp)) {
-                continue;
+            double u = roundoff(parent, child, a.name());
+            if (u >= 0.01) {
+                continue; // 8-bit floats and integers: their rounding hides any decay
             }
             float[] va = at.valuesA(a);
             float[] vb = at.valuesB(b);
-            int rounded = parentFiner ? roundedRows(va, vb, at.rows(), at.cols(), tp, tc)
-                    : roundedRows(vb, va, at.rows(), at.cols(), tc, tp);
-            if (rounded >= MIN_DECAYED_ROWS) {
-                sum += parentFiner ? 1 : -1;
+            decaySum += decayVote(va, vb, at.rows(), at.cols(), u);
+            undecayed |= identicalRows(va, vb, at.rows(), at.cols()) >= MIN_DECAYED_ROWS;
+            DType tp = parent.tensor(a.name()).orElseThrow().dtype();
+            DType tc = child.tensor(a.name()).orElseThrow().dtype();
+            boolean parentFiner = finer(tp, tc);
+            if (at.cols() >= MIN_DIGIT_VALUES && (parentFiner || finer(tc, tp))) {
+                int rounded = parentFiner ? roundedRows(va, vb, at.rows(), at.cols(), tp, tc)
+                        : roundedRows(vb, va, at.rows(), at.cols(), tc, tp);
+                if (rounded >= MIN_DECAYED_ROWS) {
+                    digitsSum += parentFiner ? 1 : -1;
+                }
             }
         }
-        return Integer.signum(sum);
+        return new RowFootprints(undecayed ? 0 : Integer.signum(decaySum), Integer.signum(digitsSum));
     }
 
     /** Whether {@code a} holds every value of {@code b}'s grid and more: F32 over F16 and BF16, F16 over BF16. */
