@@ -76,11 +76,16 @@ final class FamilyTreeBuilder {
     static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.0625"));
     /**
      * The root gives way to the family's hub (the one model with the most neighbours, at least
-     * three and more than the root has) beside it when the votes put it ahead of the hub by at most
+     * {@link #HUB_NEIGHBOURS} and more than the root has) beside it when the votes put it ahead of the hub by at most
      * this much (root scores: the sum of the votes, edges oriented away from the root: twice the
      * vote on their edge); negative: never.
      */
     static final double HUB_LEAD = Double.parseDouble(System.getProperty("mh.hubLead", "1.0"));
+    /**
+     * The fewest neighbours a hub has: a base with a few children, not a model with three (its
+     * parent, its child and a same-text sibling chained below it, the commonest wrong edge).
+     */
+    static final int HUB_NEIGHBOURS = Integer.getInteger("mh.hubNeighbours", 4);
     /** The weak root vote is judged again on the tree the structural repairs left. */
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -2158,12 +2163,12 @@ final class FamilyTreeBuilder {
     }
 
     /**
-     * The one vertex with the most neighbours, at least three and more than {@code root} has, when
+     * The one vertex with the most neighbours, at least {@link #HUB_NEIGHBOURS} and more than {@code root} has, when
      * it is a neighbour of the root; -1 when none, a tie, or further away.
      */
     private static int hub(int[][] nbr, int root) {
         int hub = -1;
-        int most = Math.max(2, nbr[root].length);
+        int most = Math.max(HUB_NEIGHBOURS - 1, nbr[root].length);
         boolean tie = false;
         for (int v = 0; v < nbr.length; v++) {
             if (nbr[v].length > most) {

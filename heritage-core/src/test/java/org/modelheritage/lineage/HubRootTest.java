@@ -25,13 +25,18 @@ class HubRootTest {
 
     /** Each matrix scaled: most shrink (weight decay), a few grow; a little noise on all. */
     private static Map<String, float[]> decayed(Map<String, float[]> parent, long seed) {
+        return scaled(parent, 1, seed);
+    }
+
+    /** Every matrix but each third ({@code kept} of every three at scale 1) shrunk by 3 %; a little noise on all. */
+    private static Map<String, float[]> scaled(Map<String, float[]> parent, int kept, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, float[]> m = new LinkedHashMap<>();
         int matrix = 0;
         for (Map.Entry<String, float[]> e : parent.entrySet()) {
             float[] v = e.getValue().clone();
             boolean isMatrix = SyntheticModels.shapes().get(e.getKey()).length == 2;
-            double scale = !isMatrix ? 1.0 : matrix++ % 3 == 2 ? 1.0 : 0.97;
+            double scale = !isMatrix ? 1.0 : matrix++ % 3 < 3 - kept ? 0.97 : 1.0;
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) ((v[i] + 0.004 * rng.nextGaussian()) * scale);
             }
@@ -81,6 +86,33 @@ class HubRootTest {
             for (LineageEdge e : t.edges()) {
                 assertTrue(e.confidence() > 0.5, "the hub's edges read forward: " + e);
             }
+        }
+    }
+
+    @Test
+    void aModelWithThreeNeighboursIsNoHub() throws IOException {
+        // base -> tune (most matrices grew, a third shrank: a forward vote too weak to lead by more
+        // than one) -> two fine-tunes of its own; tune has three neighbours, the base one
+        Map<String, float[]> base = gaussianRoot(81);
+        Map<String, float[]> tune = scaled(base, 2, 82);
+        Map<String, Map<String, float[]>> models = new LinkedHashMap<>();
+        models.put("base", base);
+        models.put("tune", tune);
+        models.put("tune-a", SyntheticModels.fineTune(tune, 0.004, 83));
+        models.put("tune-b", SyntheticModels.fineTune(tune, 0.006, 84));
+        SignatureExtractor extractor = new SignatureExtractor();
+        Map<String, ModelSignature> signatures = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, float[]>> e : models.entrySet()) {
+            signatures.put(e.getKey(), extractor.extract(SyntheticModels.file(e.getValue())));
+        }
+        for (LineageIndex index : VocabularyModels.builtAndGrown(signatures, extractor, 3)) {
+            LineageTree t = index.treeOf("base").orElseThrow();
+            List<String> shown = new ArrayList<>();
+            for (LineageEdge e : t.edges()) {
+                shown.add(e.parentId() + ">" + e.childId());
+            }
+            shown.sort(null);
+            assertEquals(List.of("base>tune", "tune>tune-a", "tune>tune-b"), shown);
         }
     }
 }
