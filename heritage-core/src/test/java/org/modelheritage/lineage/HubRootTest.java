@@ -69,20 +69,12 @@ class HubRootTest {
             models.put("tune-" + i, SyntheticModels.fineTune(base, 0.004 + 0.001 * i, 73 + i));
         }
         SignatureExtractor extractor = new SignatureExtractor();
-        Map<String, ModelSignature> signatures = new LinkedHashMap<>();
-        for (Map.Entry<String, Map<String, float[]>> e : models.entrySet()) {
-            signatures.put(e.getKey(), extractor.extract(SyntheticModels.file(e.getValue())));
-        }
+        Map<String, ModelSignature> signatures = signatures(models, extractor);
         // built at once, and grown model by model as a lake grows it (the last five adds grow the tree)
         for (LineageIndex index : VocabularyModels.builtAndGrown(signatures, extractor, 5)) {
             LineageTree t = index.treeOf("base").orElseThrow();
             assertEquals(List.of("base"), t.roots(), t.edges().toString());
-            List<String> shown = new ArrayList<>();
-            for (LineageEdge e : t.edges()) {
-                shown.add(e.parentId() + ">" + e.childId());
-            }
-            shown.sort(null);
-            assertEquals(List.of("base>a-decayed", "base>tune-0", "base>tune-1", "base>tune-2", "base>tune-3"), shown);
+            assertEquals(List.of("base>a-decayed", "base>tune-0", "base>tune-1", "base>tune-2", "base>tune-3"), shown(t));
             for (LineageEdge e : t.edges()) {
                 assertTrue(e.confidence() > 0.5, "the hub's edges read forward: " + e);
             }
@@ -101,18 +93,29 @@ class HubRootTest {
         models.put("tune-a", SyntheticModels.fineTune(tune, 0.004, 83));
         models.put("tune-b", SyntheticModels.fineTune(tune, 0.006, 84));
         SignatureExtractor extractor = new SignatureExtractor();
+        Map<String, ModelSignature> signatures = signatures(models, extractor);
+        for (LineageIndex index : VocabularyModels.builtAndGrown(signatures, extractor, 3)) {
+            LineageTree t = index.treeOf("base").orElseThrow();
+            assertEquals(List.of("base>tune", "tune>tune-a", "tune>tune-b"), shown(t));
+        }
+    }
+
+    private static Map<String, ModelSignature> signatures(Map<String, Map<String, float[]>> models,
+            SignatureExtractor extractor) throws IOException {
         Map<String, ModelSignature> signatures = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, float[]>> e : models.entrySet()) {
             signatures.put(e.getKey(), extractor.extract(SyntheticModels.file(e.getValue())));
         }
-        for (LineageIndex index : VocabularyModels.builtAndGrown(signatures, extractor, 3)) {
-            LineageTree t = index.treeOf("base").orElseThrow();
-            List<String> shown = new ArrayList<>();
-            for (LineageEdge e : t.edges()) {
-                shown.add(e.parentId() + ">" + e.childId());
-            }
-            shown.sort(null);
-            assertEquals(List.of("base>tune", "tune>tune-a", "tune>tune-b"), shown);
+        return signatures;
+    }
+
+    /** The tree's edges as sorted "parent>child". */
+    private static List<String> shown(LineageTree t) {
+        List<String> shown = new ArrayList<>();
+        for (LineageEdge e : t.edges()) {
+            shown.add(e.parentId() + ">" + e.childId());
         }
+        shown.sort(null);
+        return shown;
     }
 }
