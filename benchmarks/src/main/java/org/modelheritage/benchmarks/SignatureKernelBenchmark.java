@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code System.arraycopy} of the same floats, on one core: what the pass costs beyond moving
  * the bytes. {@link #signaturePass} is what {@code SignatureExtractor} runs per chunk of a lineage
  * matrix (moments, sketch collector, quantisation probe) with the kernels this JVM selected;
- * {@link #powerSumsScalar} and {@link #powerSumsVector} run the moments' loop alone with each kernel
- * set, and the decode benchmarks widen 1 MiB of BF16 or F16 with each. The fork resolves
+ * {@link #powerSumsScalar}, {@link #powerSumsVector} and {@link #powerSumsVector256} run the moments'
+ * loop alone with each kernel set (the last on 256-bit vectors whatever the CPU has), and the decode benchmarks widen 1 MiB of BF16 or F16 with each. The fork resolves
  * {@code jdk.incubator.vector}; add {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dmh.kernels=scalar"} (the option replaces the annotation's) to run
  * {@link #signaturePass} on the scalar loops.
  *
@@ -58,6 +58,7 @@ public class SignatureKernelBenchmark {
     private final float[] minMax = new float[2];
     private ByteBuffer halves;
     private float[] widened;
+    private Kernels vector256;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -81,6 +82,12 @@ public class SignatureKernelBenchmark {
         widened = new float[1 << 19];
         if (Kernels.vector() == null) {
             throw new IllegalStateException("the Vector API kernels did not load: run with --add-modules jdk.incubator.vector");
+        }
+        try {
+            vector256 = (Kernels) Class.forName("org.modelheritage.simd.vector.VectorKernels")
+                    .getMethod("ofWidth", int.class).invoke(null, 256);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -112,6 +119,12 @@ public class SignatureKernelBenchmark {
     @Benchmark
     public double powerSumsVector() {
         return powerSums(Kernels.vector());
+    }
+
+    /** The power sums on 256-bit vectors, what a CPU without 512-bit ones runs (the same bits). */
+    @Benchmark
+    public double powerSumsVector256() {
+        return powerSums(vector256);
     }
 
     private double powerSums(Kernels k) {

@@ -20,12 +20,22 @@ import org.slf4j.LoggerFactory;
 public interface Kernels {
 
     /**
+     * Lanes of the power sums: element {@code from + i} of a slice is added to lane {@code i mod 16}.
+     * Sixteen independent sums per power keep the adds of a 256- or 512-bit vector loop out of each
+     * other's way (a lane's next add waits for its previous one).
+     */
+    int LANES = 16;
+
+    /**
      * Sums of {@code (x - k)^p}, p = 1..4, over {@code v[from..to)}, in double, into {@code out[0..3]},
-     * and the minimum and maximum into {@code minMax[0..1]}. Summation order is fixed: four lanes,
-     * element {@code from + i} to lane {@code i mod 4} in order, the tail to lane 0, then
-     * {@code (lane0 + lane1) + (lane2 + lane3)}; every implementation gives the same bits. Min and
-     * max are equal as numbers when the slice is finite (the sign of a zero extreme may differ); when
-     * it is not, the sums are not finite either and the caller filters.
+     * and the minimum and maximum into {@code minMax[0..1]}. Summation order is fixed: element
+     * {@code from + i} goes to lane {@code i mod 16} ({@link #LANES}), each lane adds its elements in
+     * order, {@code (x - k)^3} is {@code ((x - k)(x - k))(x - k)} and {@code (x - k)^4} is
+     * {@code ((x - k)(x - k))^2} (no fused multiply-add), and the lanes are combined as
+     * {@code (g0 + g1) + (g2 + g3)} with {@code gq = (l4q + l4q+1) + (l4q+2 + l4q+3)}; every
+     * implementation gives the same bits. Min and max are equal as numbers when the slice is finite
+     * (the sign of a zero extreme may differ); when it is not, the sums are not finite either and the
+     * caller filters.
      *
      * @param v      the values
      * @param from   the first index summed
@@ -58,7 +68,7 @@ public interface Kernels {
      */
     void decodeF16(ByteBuffer src, int srcPos, float[] dst, int dstPos, int count);
 
-    /** {@return a short name for logs and benchmarks: "scalar" or "vector-256"} */
+    /** {@return a short name for logs and benchmarks: "scalar", "vector-256" or "vector-512"} */
     String name();
 
     /** {@return the implementation this JVM uses: the vector loops when available, unless {@code -Dmh.kernels=scalar}} */

@@ -3,7 +3,11 @@ package org.modelheritage.simd;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** The kernels in plain Java: four independent lanes, which the JIT keeps in registers. */
+/**
+ * The kernels in plain Java. The power sums' sixteen lanes take four passes over the slice, each
+ * with four lanes that the JIT keeps in registers (sixteen lanes of four powers in one loop would
+ * not fit them).
+ */
 final class ScalarKernels implements Kernels {
     static final ScalarKernels INSTANCE = new ScalarKernels();
 
@@ -15,12 +19,38 @@ final class ScalarKernels implements Kernels {
         return "scalar";
     }
 
-    /**
-     * Its size keeps the JIT from inlining it into the caller (hot methods above 325 bytecodes are
-     * not inlined), which measurably compiles the loop worse there.
-     */
     @Override
     public void powerSums(float[] v, int from, int to, double k, double[] out, float[] minMax) {
+        // group q holds lanes 4q..4q+3: per power, (l4q + l4q+1) + (l4q+2 + l4q+3)
+        double[] groups = new double[16];
+        minMax[0] = v[from];
+        minMax[1] = v[from];
+        for (int q = 0; q < 4; q++) {
+            laneGroup(v, from + 4 * q, to, k, groups, 4 * q, minMax);
+        }
+        for (int p = 0; p < 4; p++) {
+            out[p] = (groups[p] + groups[4 + p]) + (groups[8 + p] + groups[12 + p]);
+        }
+        // a nonzero extreme has one bit pattern; a zero one could be +0 or -0, and the scan in order
+        // keeps the first zero it meets: rescan for those bits (rare: a slice whose extreme is 0)
+        if (minMax[0] == 0.0f) {
+            minMax[0] = min(v, from, to);
+        }
+        if (minMax[1] == 0.0f) {
+            minMax[1] = max(v, from, to);
+        }
+    }
+
+    /**
+     * Four lanes: elements {@code start + 16m + j}, j = 0..3, into lane j, in order. Its size keeps
+     * the JIT from inlining it into the caller (hot methods above 325 bytecodes are not inlined),
+     * which measurably compiles the loop worse there.
+     *
+     * @param groups receives the four lanes' combined sums of the powers 1..4 at {@code at..at+3}
+     * @param minMax the running minimum and maximum, updated (a NaN there stays, as in a scan in
+     *     order; a NaN later never replaces a number)
+     */
+    private static void laneGroup(float[] v, int start, int to, double k, double[] groups, int at, float[] minMax) {
         double a1 = 0;
         double a2 = 0;
         double a3 = 0;
@@ -37,18 +67,16 @@ final class ScalarKernels implements Kernels {
         double d2 = 0;
         double d3 = 0;
         double d4 = 0;
-        // four lanes of minima and maxima, seeded with the first value (a NaN there stays, as in a
-        // scan in order; a NaN later never replaces a number)
-        float lo0 = v[from];
+        float lo0 = minMax[0];
         float lo1 = lo0;
         float lo2 = lo0;
         float lo3 = lo0;
-        float hi0 = lo0;
-        float hi1 = lo0;
-        float hi2 = lo0;
-        float hi3 = lo0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
+        float hi0 = minMax[1];
+        float hi1 = hi0;
+        float hi2 = hi0;
+        float hi3 = hi0;
+        int i = start;
+        for (; i + 3 < to; i += LANES) {
             float fw = v[i];
             float fx = v[i + 1];
             float fy = v[i + 2];
@@ -86,7 +114,8 @@ final class ScalarKernels implements Kernels {
             c4 += yy * yy;
             d4 += zz * zz;
         }
-        for (; i < to; i++) {
+        // the slice's last, partial stride: up to three elements, each to its own lane
+        if (i < to) {
             float f = v[i];
             lo0 = f < lo0 ? f : lo0;
             hi0 = f > hi0 ? f : hi0;
@@ -97,20 +126,38 @@ final class ScalarKernels implements Kernels {
             a3 += ww * w;
             a4 += ww * ww;
         }
-        out[0] = (a1 + b1) + (c1 + d1);
-        out[1] = (a2 + b2) + (c2 + d2);
-        out[2] = (a3 + b3) + (c3 + d3);
-        out[3] = (a4 + b4) + (c4 + d4);
+        if (i + 1 < to) {
+            float f = v[i + 1];
+            lo1 = f < lo1 ? f : lo1;
+            hi1 = f > hi1 ? f : hi1;
+            double x = f - k;
+            double xx = x * x;
+            b1 += x;
+            b2 += xx;
+            b3 += xx * x;
+            b4 += xx * xx;
+        }
+        if (i + 2 < to) {
+            float f = v[i + 2];
+            lo2 = f < lo2 ? f : lo2;
+            hi2 = f > hi2 ? f : hi2;
+            double y = f - k;
+            double yy = y * y;
+            c1 += y;
+            c2 += yy;
+            c3 += yy * y;
+            c4 += yy * yy;
+        }
+        groups[at] = (a1 + b1) + (c1 + d1);
+        groups[at + 1] = (a2 + b2) + (c2 + d2);
+        groups[at + 2] = (a3 + b3) + (c3 + d3);
+        groups[at + 3] = (a4 + b4) + (c4 + d4);
         float lo = lo1 < lo0 ? lo1 : lo0;
         lo = lo2 < lo ? lo2 : lo;
-        lo = lo3 < lo ? lo3 : lo;
+        minMax[0] = lo3 < lo ? lo3 : lo;
         float hi = hi1 > hi0 ? hi1 : hi0;
         hi = hi2 > hi ? hi2 : hi;
-        hi = hi3 > hi ? hi3 : hi;
-        // a nonzero extreme has one bit pattern; a zero one could be +0 or -0, and the scan in order
-        // keeps the first zero it meets: rescan for those bits (rare: a slice whose extreme is 0)
-        minMax[0] = lo == 0.0f ? min(v, from, to) : lo;
-        minMax[1] = hi == 0.0f ? max(v, from, to) : hi;
+        minMax[1] = hi3 > hi ? hi3 : hi;
     }
 
     /** Minimum, skipping NaN (comparisons with NaN are false; the power sums reveal it). */

@@ -32,8 +32,21 @@ class KernelsTest {
         assertTrue(vector.name().startsWith("vector-"));
     }
 
+    /** Both vector widths, whichever this CPU prefers: each must give the scalar bits. */
+    private static Kernels[] widths() throws ReflectiveOperationException {
+        Class<?> c = Class.forName("org.modelheritage.simd.vector.VectorKernels");
+        java.lang.reflect.Method of = c.getMethod("ofWidth", int.class);
+        return new Kernels[] {(Kernels) of.invoke(null, 256), (Kernels) of.invoke(null, 512)};
+    }
+
     @Test
-    void powerSumsAreBitForBitTheScalarOnes() {
+    void powerSumsAreBitForBitTheScalarOnes() throws ReflectiveOperationException {
+        for (Kernels width : widths()) {
+            assertSameBitsAsScalar(width);
+        }
+    }
+
+    private static void assertSameBitsAsScalar(Kernels vector) {
         SplittableRandom rng = new SplittableRandom(7);
         for (int trial = 0; trial < 200; trial++) {
             int length = 1 + rng.nextInt(5000);
@@ -54,7 +67,7 @@ class KernelsTest {
             vector.powerSums(v, from, from + length, k, w, wm);
             for (int p = 0; p < 4; p++) {
                 assertEquals(Double.doubleToRawLongBits(s[p]), Double.doubleToRawLongBits(w[p]),
-                        "power " + (p + 1) + " of " + length + " values from " + from);
+                        vector.name() + ": power " + (p + 1) + " of " + length + " values from " + from);
             }
             assertEquals(sm[0], wm[0], 0f, "min");
             assertEquals(sm[1], wm[1], 0f, "max");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The scalar kernel's extremes, kept in four lanes, are the bits of one scan in order. */
+/** The scalar kernel keeps the documented summation order, and its extremes are the bits of one scan in order. */
 class ScalarKernelsTest {
     private static final Kernels SCALAR = Kernels.scalar();
 
@@ -26,6 +26,51 @@ class ScalarKernelsTest {
         float[] want = scan(v, from, to);
         assertEquals(Float.floatToRawIntBits(want[0]), Float.floatToRawIntBits(mm[0]), "min of " + what);
         assertEquals(Float.floatToRawIntBits(want[1]), Float.floatToRawIntBits(mm[1]), "max of " + what);
+    }
+
+    /** The documented order, written plainly: lane {@code i mod 16}, then the fixed tree. */
+    private static double[] sixteenLanes(float[] v, int from, int to, double k) {
+        double[][] lanes = new double[Kernels.LANES][4];
+        for (int i = from; i < to; i++) {
+            double[] lane = lanes[(i - from) % Kernels.LANES];
+            double x = v[i] - k;
+            double xx = x * x;
+            lane[0] += x;
+            lane[1] += xx;
+            lane[2] += xx * x;
+            lane[3] += xx * xx;
+        }
+        double[] out = new double[4];
+        for (int p = 0; p < 4; p++) {
+            double[] g = new double[4];
+            for (int q = 0; q < 4; q++) {
+                g[q] = (lanes[4 * q][p] + lanes[4 * q + 1][p]) + (lanes[4 * q + 2][p] + lanes[4 * q + 3][p]);
+            }
+            out[p] = (g[0] + g[1]) + (g[2] + g[3]);
+        }
+        return out;
+    }
+
+    @Test
+    void sumsFollowTheDocumentedOrderBitForBit() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int trial = 0; trial < 300; trial++) {
+            int length = 1 + rng.nextInt(trial < 100 ? 40 : 3000);
+            int from = rng.nextInt(7);
+            float[] v = new float[from + length + rng.nextInt(3)];
+            double scale = Math.pow(10, rng.nextInt(-5, 3));
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (scale * (rng.nextDouble(-1, 1) + rng.nextGaussian()));
+            }
+            double k = trial % 2 == 0 ? 0 : v[from];
+            double[] got = new double[4];
+            SCALAR.powerSums(v, from, from + length, k, got, new float[2]);
+            double[] want = sixteenLanes(v, from, from + length, k);
+            for (int p = 0; p < 4; p++) {
+                assertEquals(Double.doubleToRawLongBits(want[p]), Double.doubleToRawLongBits(got[p]),
+                        "power " + (p + 1) + " of " + length + " values from " + from);
+            }
+        }
     }
 
     @Test
