@@ -25,6 +25,20 @@ class CommandLineTest {
     }
 
     @Test
+    void aRunBuildsOnlyTheCommandItNamesAndHelpSeesThemAll() {
+        assertEquals(List.of("eval"), new ArrayList<>(Main.commandLine("eval").getSubcommands().keySet()));
+        assertEquals(List.of("token"), new ArrayList<>(Main.commandLine("token").getSubcommands().keySet()));
+        assertEquals(List.of("create", "list", "revoke"),
+                new ArrayList<>(Main.commandLine("token").getSubcommands().get("token").getSubcommands().keySet()));
+        List<String> all = List.of("serve", "worker", "ingest", "inspect", "eval", "token", "backup", "restore", "check",
+                "healthcheck", "identify", "help");
+        for (String first : new String[] {"--help", "help", "evl", "--version"}) {
+            assertEquals(all, new ArrayList<>(Main.commandLine(first).getSubcommands().keySet()), first);
+        }
+        assertEquals(all, new ArrayList<>(Main.commandLine().getSubcommands().keySet()));
+    }
+
+    @Test
     void sizesParseInDecimalAndBinaryUnits() {
         assertEquals(5_000_000_000L, ByteSize.parse("5GB"));
         assertEquals(5_000_000_000L, ByteSize.parse("5 gb"));
