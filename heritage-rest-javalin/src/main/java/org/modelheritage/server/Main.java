@@ -24,8 +24,8 @@ public final class Main implements Runnable {
     /**
      * The subcommands, in the order help lists them. Picocli builds a command's model by reflection
      * over its classes, which loads every type they mention (Jackson, the lake, the web server): a
-     * run registers only the command it was asked for, which starts {@code eval} or {@code healthcheck}
-     * about 0.3 s sooner.
+     * run registers only the command it was asked for, so that a short one such as {@code healthcheck}
+     * (run every few seconds by container health checks) does not pay for the others.
      */
     private static final List<Class<?>> SUBCOMMANDS = List.of(ServeCommand.class, WorkerCommand.class, IngestCommand.class,
             InspectCommand.class, EvalCommand.class, TokenCommand.class, BackupCommand.class, RestoreCommand.class,
