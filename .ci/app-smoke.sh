@@ -30,7 +30,11 @@ id=$(curl -fsS -F name=smoke -F "file=@$model" "$base/api/models" | python3 -c '
 for _ in $(seq 1 120); do
   status=$(curl -fsS "$base/api/models/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
   case "$status" in
-    READY|ready) echo "app smoke ok: serve on SQLite, $(basename "$model") READY"; exit 0 ;;
+    READY|ready)
+      # the jar's own log format (ops.TextLogConfigurator, registered in the jar only): dated lines
+      grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}(Z|[+-][0-9]{2}:[0-9]{2}) INFO  \[[^]]+\] o\.m\.' "$data/server.log" \
+        || { echo "app smoke: no INFO line of the app's text format in the server's log"; cat "$data/server.log"; exit 1; }
+      echo "app smoke ok: serve on SQLite, $(basename "$model") READY, logs in the text format"; exit 0 ;;
     FAILED|failed) echo "app smoke: the upload FAILED"; curl -sS "$base/api/models/$id"; cat "$data/server.log"; exit 1 ;;
   esac
   sleep 1

@@ -1,6 +1,7 @@
 package org.modelheritage.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,6 +98,50 @@ class StartupAndExitTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("log format must be 'text' or 'json'"), r[2]);
         assertEquals(false, Files.exists(dir.resolve("never")));
+    }
+
+    @Test
+    void textLogLinesGoToStderrDatedWithLevelThreadLoggerAndTheMdc() {
+        ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            LogFormat.TEXT.configure(context);
+            context.getLogger("org.modelheritage.test").info("plain {}", 1);
+            MDC.put("requestId", "abc123");
+            context.getLogger("org.modelheritage.test").info("with {}", 2);
+            MDC.remove("requestId");
+            context.getLogger("org.eclipse.jetty.Server").info("someone else's info: dropped");
+            context.getLogger("org.eclipse.jetty.Server").warn("someone else's warning");
+            context.getLogger("org.modelheritage.test").debug("below the default level: dropped");
+        } finally {
+            MDC.remove("requestId");
+            context.stop();
+            System.setErr(err);
+            System.setOut(out);
+        }
+        assertEquals("", stdout.toString(StandardCharsets.UTF_8), "stdout stays for what commands print");
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        String stamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) ";
+        assertTrue(lines.get(0).matches(stamp + "INFO  \\[.+\\] org\\.modelheritage\\.test - plain 1"), lines.get(0));
+        assertTrue(lines.get(1).matches(stamp + "INFO  \\[.+\\] org\\.modelheritage\\.test \\[requestId=abc123\\] - with 2"), lines.get(1));
+        assertTrue(lines.get(2).matches(stamp + "WARN  \\[.+\\] org\\.eclipse\\.jetty\\.Server - someone else's warning"), lines.get(2));
+    }
+
+    @Test
+    void aConfigurationFileOnTheClassPathWinsOverTheTextFormat() {
+        // the test class path has a logback-test.xml: the app's configurator steps aside for it
+        ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+        org.modelheritage.server.ops.TextLogConfigurator configurator = new org.modelheritage.server.ops.TextLogConfigurator();
+        configurator.setContext(context);
+        assertEquals(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, configurator.configure(context));
+        assertFalse(context.getLogger("ROOT").iteratorForAppenders().hasNext(), "nothing configured");
     }
 
     @Test

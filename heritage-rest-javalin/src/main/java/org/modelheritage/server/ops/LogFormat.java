@@ -3,16 +3,16 @@ package org.modelheritage.server.ops;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
-import java.net.URL;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
 /**
- * How log lines look: {@link #TEXT} (dated lines, {@code logback.xml}, what Logback loads at start)
- * or {@link #JSON} (one JSON object a line through the Logstash encoder, {@code logback-json.xml}).
+ * How log lines look: {@link #TEXT} (dated lines, {@link TextLogConfigurator}, what the app's Logback
+ * starts with) or {@link #JSON} (one JSON object a line through the Logstash encoder,
+ * {@code logback-json.xml}).
  */
 public enum LogFormat {
-    TEXT("/logback.xml"),
+    TEXT(null),
     JSON("/logback-json.xml");
 
     private final String resource;
@@ -31,14 +31,9 @@ public enum LogFormat {
         };
     }
 
-    /** The configuration file this format loads. */
-    public URL configuration() {
-        return LogFormat.class.getResource(resource);
-    }
-
     /**
      * Switches this process's logging to the format. {@link #TEXT} leaves the configuration Logback
-     * started with (logback.xml, or a test's own) alone.
+     * started with (the text format, or a test's own) alone.
      */
     public void apply() {
         if (this == TEXT || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -49,11 +44,15 @@ public enum LogFormat {
 
     /** Replaces {@code context}'s configuration with this format's. */
     public void configure(LoggerContext context) {
+        if (resource == null) {
+            TextLogConfigurator.apply(context);
+            return;
+        }
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         context.reset();
         try {
-            configurator.doConfigure(configuration());
+            configurator.doConfigure(LogFormat.class.getResource(resource));
         } catch (JoranException e) {
             throw new IllegalStateException("cannot configure logging from " + resource + ": " + e.getMessage(), e);
         }
