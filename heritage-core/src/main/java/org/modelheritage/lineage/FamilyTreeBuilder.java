@@ -619,7 +619,7 @@ final class FamilyTreeBuilder {
                     List<String> up = ancestry(p, v -> parent[v] < 0 ? null : parent[v], ids::get);
                     String child = ids.get(c);
                     int level = offPath(up, child, s.rowStates) || s.lift[c] && !heldByRows(up, child, s.rowStates) ? 1
-                            : s.lift[c] ? -1 : liftedAbove(up, child, s.rowStates, false);
+                            : s.lift[c] ? -1 : liftedAbove(c, child, up, parent, s);
                     if (level > 0) {
                         for (int i = 1; i < level; i++) {
                             g = parent[g];
@@ -1921,7 +1921,7 @@ final class FamilyTreeBuilder {
      * one of the ancestors keep it there.
      */
     private int liftedAbove(List<String> ancestry, String c, Map<String, RowStates.Count> counted, boolean lowRank) {
-        if (!ANCESTOR_SHORTFALL || heldByRows(ancestry, c, counted)) {
+        if (!ANCESTOR_SHORTFALL || ancestry.size() < 3 || heldByRows(ancestry, c, counted)) {
             return -1;
         }
         for (int i = 1; i + 1 < ancestry.size(); i++) {
@@ -1937,6 +1937,19 @@ final class FamilyTreeBuilder {
             }
         }
         return -1;
+    }
+
+    /** {@link #liftedAbove} for a grown tree's vertex, read again only when its ancestry changed. */
+    private int liftedAbove(int c, String id, List<String> ancestry, int[] parent, SpanningState s) {
+        int[] vertices = new int[ancestry.size()];
+        for (int i = 0, v = parent[c]; i < vertices.length; i++, v = parent[v]) {
+            vertices[i] = v;
+        }
+        if (!java.util.Arrays.equals(vertices, s.aboveAncestry[c])) {
+            s.aboveAncestry[c] = vertices;
+            s.aboveLevel[c] = liftedAbove(ancestry, id, s.rowStates, false);
+        }
+        return s.aboveLevel[c];
     }
 
     private RowStates.Count count(String a, String p, String c, Map<String, RowStates.Count> counted) {
