@@ -41,8 +41,6 @@ final class FamilyTreeBuilder {
     static final int ROW_STATE_ANCESTORS = Integer.getInteger("mh.rowStateAncestors", 4);
     /** Share of the grandparent edge a chain may fall short by before the child is lifted ({@link #liftSiblings}). */
     static final double SIBLING_SHORTFALL = 0.25;
-    /** Whether the shortfall test also reads the edges above the grandparent ({@link #liftedAbove}); off only to measure it. */
-    static final boolean ANCESTOR_SHORTFALL = Boolean.parseBoolean(System.getProperty("mh.ancestorShortfall", "true"));
     /**
      * A duplicate edge's evidence (its confidence's margin input) when the copies hold the same values
      * and the child's tensor names carry more of a tool's wrappers: how models are re-saved, not a
@@ -618,12 +616,7 @@ final class FamilyTreeBuilder {
                     }
                     List<String> up = ancestry(p, v -> parent[v] < 0 ? null : parent[v], ids::get);
                     String child = ids.get(c);
-                    int level = offPath(up, child, s.rowStates) || s.lift[c] && !heldByRows(up, child, s.rowStates) ? 1
-                            : s.lift[c] ? -1 : liftedAbove(c, child, up, parent, s);
-                    if (level > 0) {
-                        for (int i = 1; i < level; i++) {
-                            g = parent[g];
-                        }
+                    if (offPath(up, child, s.rowStates) || s.lift[c] && !heldByRows(up, child, s.rowStates)) {
                         parent[c] = g;
                         List<Integer> path = reanchor(g, c, v -> childrenOf(parent, byId, v),
                                 (x, y) -> pm(ids.get(x), ids.get(y)).distance(false));
@@ -1687,10 +1680,7 @@ final class FamilyTreeBuilder {
                 double shortfall = gp + pm(p, c).distance(lowRank) - pm(g, c).distance(lowRank);
                 List<String> up = ancestry(p, parent::get, x -> x);
                 boolean fallsShort = gp > 0 && shortfall > SIBLING_SHORTFALL * gp;
-                int level = offPath(up, c, rowStates) || fallsShort && !heldByRows(up, c, rowStates) ? 1
-                        : fallsShort ? -1 : liftedAbove(up, c, rowStates, lowRank);
-                if (level > 0) {
-                    g = up.get(level);
+                if (offPath(up, c, rowStates) || fallsShort && !heldByRows(up, c, rowStates)) {
                     parent.put(c, g);
                     List<String> path = reanchor(g, c, v -> childrenOf(parent, v),
                             (a, b) -> pm(a, b).distance(lowRank));
@@ -1905,51 +1895,6 @@ final class FamilyTreeBuilder {
             return false;
         }
         return holds(count(ancestry.get(1), ancestry.get(0), c, counted));
-    }
-
-    /**
-     * How far up {@code ancestry} (p, g, and p's further ancestors) c goes when an edge above its
-     * grandparent is off its path: a descendant of {@code a} carries a's own change, so for each
-     * edge {@code above -> a} of the ancestry above p, {@code d(above, c)} is about
-     * {@code d(above, a) + d(a, c)}; when it falls short of that by more than
-     * {@link #SIBLING_SHORTFALL} of {@code d(above, a)}, c does not descend from a and goes to
-     * {@code above} (its index in the ancestry is returned; -1: c stays). This is the shortfall
-     * test of {@link #liftSiblings} one or more generations up: a fine-tune on the same text as a
-     * cousin or a nephew is nearest to that relative (both took one text's step), and the
-     * grandparent edge, which the relative's own parent also took that step along, shows nothing;
-     * the edge where the relative's branch leaves c's does. The rows that hold c below p or below
-     * one of the ancestors keep it there.
-     */
-    private int liftedAbove(List<String> ancestry, String c, Map<String, RowStates.Count> counted, boolean lowRank) {
-        if (!ANCESTOR_SHORTFALL || ancestry.size() < 3 || heldByRows(ancestry, c, counted)) {
-            return -1;
-        }
-        for (int i = 1; i + 1 < ancestry.size(); i++) {
-            String a = ancestry.get(i);
-            String above = ancestry.get(i + 1);
-            if (ROW_STATES && holds(count(above, a, c, counted))) {
-                return -1;
-            }
-            double edge = pm(above, a).distance(lowRank);
-            double shortfall = edge + pm(a, c).distance(lowRank) - pm(above, c).distance(lowRank);
-            if (edge > 0 && shortfall > SIBLING_SHORTFALL * edge) {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
-    /** {@link #liftedAbove} for a grown tree's vertex, read again only when its ancestry changed. */
-    private int liftedAbove(int c, String id, List<String> ancestry, int[] parent, SpanningState s) {
-        int[] vertices = new int[ancestry.size()];
-        for (int i = 0, v = parent[c]; i < vertices.length; i++, v = parent[v]) {
-            vertices[i] = v;
-        }
-        if (!java.util.Arrays.equals(vertices, s.aboveAncestry[c])) {
-            s.aboveAncestry[c] = vertices;
-            s.aboveLevel[c] = liftedAbove(ancestry, id, s.rowStates, false);
-        }
-        return s.aboveLevel[c];
     }
 
     private RowStates.Count count(String a, String p, String c, Map<String, RowStates.Count> counted) {

@@ -64,9 +64,6 @@ final class SpanningState {
     int[] liftGrandparent = new int[0];
     int[] liftParent = new int[0];
     boolean[] lift = new boolean[0];
-    /** Per child vertex: the ancestry (parent first) its shortfall above the grandparent was read for, and the level read. */
-    int[][] aboveAncestry = new int[0][];
-    int[] aboveLevel = new int[0];
     /** Per child vertex: the grandparent and parent its rows were read for ({@link #attachHeld}). */
     int[] attachGrandparent = new int[0];
     int[] attachParent = new int[0];
@@ -98,8 +95,6 @@ final class SpanningState {
         liftGrandparent = java.util.Arrays.copyOf(liftGrandparent, size);
         liftParent = java.util.Arrays.copyOf(liftParent, size);
         lift = java.util.Arrays.copyOf(lift, size);
-        aboveAncestry = java.util.Arrays.copyOf(aboveAncestry, size);
-        aboveLevel = java.util.Arrays.copyOf(aboveLevel, size);
         attachGrandparent = java.util.Arrays.copyOf(attachGrandparent, size);
         attachParent = java.util.Arrays.copyOf(attachParent, size);
         attachHeld = java.util.Arrays.copyOf(attachHeld, size);
