@@ -39,6 +39,8 @@ final class FamilyTreeBuilder {
     static final boolean ROW_STATES = Boolean.parseBoolean(System.getProperty("mh.rowStates", "true"));
     /** How many of a parent's ancestors {@link #offPath} compares a child with. */
     static final int ROW_STATE_ANCESTORS = Integer.getInteger("mh.rowStateAncestors", 4);
+    /** The share of the finer dtype's unit roundoff under which two copies hold the same values ({@link #sameValues}). */
+    static final double SAME_VALUES_SHARE = 0.01;
     /** Share of the grandparent edge a chain may fall short by before the child is lifted ({@link #liftSiblings}). */
     static final double SIBLING_SHORTFALL = 0.25;
     /**
@@ -799,7 +801,7 @@ final class FamilyTreeBuilder {
             for (int k : g) {
                 ModelSignature sk = signatures.apply(members.get(k));
                 ModelSignature sr = signatures.apply(members.get(rep));
-                boolean sameValues = k != rep && pm(members.get(k), members.get(rep)).maxRelativeRms() == 0;
+                boolean sameValues = k != rep && sameValues(pm(members.get(k), members.get(rep)), sk, sr);
                 boolean alike = sameValues || sk.unitRoundoff() == sr.unitRoundoff();
                 boolean finer = !sameValues && sk.unitRoundoff() < sr.unitRoundoff()
                         || (alike && sk.parameterCount() < sr.parameterCount())
@@ -824,7 +826,7 @@ final class FamilyTreeBuilder {
                     // a duplicate's direction is known when the copies differ in precision (or
                     // vocabulary), read from the names when only a tool's wrappers tell them apart,
                     // and a coin toss when nothing does
-                    boolean known = p.maxRelativeRms() > 0 && sa.unitRoundoff() != sb.unitRoundoff()
+                    boolean known = !sameValues(p, sa, sb) && sa.unitRoundoff() != sb.unitRoundoff()
                             || sa.parameterCount() != sb.parameterCount();
                     boolean wrapped = sa.toolWrappers() < sb.toolWrappers();
                     double evidence = kind != EdgeKind.DUPLICATE ? inside
@@ -844,6 +846,18 @@ final class FamilyTreeBuilder {
         }
         reps.sort(Comparator.naturalOrder());
         return reps;
+    }
+
+    /**
+     * Whether two copies hold the same values wherever they meet, so that their dtypes say nothing
+     * of which came first: they differ by less than {@link #SAME_VALUES_SHARE} of the finer dtype's
+     * unit roundoff. A copy rounded from a finer original differs from it by about the coarser
+     * dtype's roundoff; a cast into a dtype that holds every value (BF16 or F16 into F32) differs by
+     * nothing, and BF16 values cast into F16 only where F16 holds fewer digits (below 2^-14, about
+     * 1e-8 of a weight matrix's rms): F16's three further mantissa bits are then zeros, not digits.
+     */
+    private static boolean sameValues(PairMetrics p, ModelSignature a, ModelSignature b) {
+        return p.maxRelativeRms() <= SAME_VALUES_SHARE * Math.min(a.unitRoundoff(), b.unitRoundoff());
     }
 
     private static int find(int[] p, int x) {

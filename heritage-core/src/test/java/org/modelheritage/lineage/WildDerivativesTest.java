@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.modelheritage.read.io.FloatConversions;
 import org.modelheritage.family.ModelCluster;
 import org.modelheritage.read.DType;
 import org.modelheritage.signature.SignatureExtractor;
@@ -227,6 +228,62 @@ class WildDerivativesTest {
         assertEquals(List.of("a-f32"), t.roots(), "the same values, the same vocabulary: the smaller id");
         assertEquals(List.of("a-f32>a-resized resize", "a-f32>base duplicate", "a-f32>tune fine-tune"), shown(t));
         assertEquals(0.5, t.parentEdge("base").orElseThrow().confidence(), 1e-12, "a coin toss");
+    }
+
+    /**
+     * The same in F16: BF16 values fit F16's mantissa, but not its exponent below 2^-17, where F16's
+     * subnormals hold fewer digits, so the F16 file differs from the base in its smallest values by
+     * less than 1e-7 of their scale. That is no rounding from a finer original (which would differ by
+     * about BF16's roundoff, 2^-8, everywhere): the F16 copy is not the original either.
+     */
+    @Test
+    void bf16ValuesSavedInF16AreNotAFinerOriginal() throws IOException {
+        int d = SyntheticModels.D;
+        Map<String, float[]> base = withEmbedding(SyntheticModels.root(31), gaussian(VOCAB * d, 0.02, 32));
+        base.forEach((name, v) -> {
+            for (int i = 0; i < v.length; i += 97) {
+                v[i] = (float) (1e-6 * (1 + i % 7)); // below 2^-17, where F16 keeps fewer digits than BF16
+            }
+        });
+        Map<String, float[]> held = VocabularyModels.publishedInBf16(base);
+        float[] grown = java.util.Arrays.copyOf(held.get("embed_tokens.weight"), (VOCAB + 4) * d);
+        float[] extra = gaussian(4 * d, 0.02, 33);
+        System.arraycopy(extra, 0, grown, VOCAB * d, extra.length);
+        Map<String, float[]> resized = new LinkedHashMap<>(held);
+        resized.put("embed_tokens.weight", grown);
+        Map<String, InMemoryWeightFile> files = new TreeMap<>();
+        files.put("a-resized", file(inF16(resized), "model.", DType.F16)); // sorts before the base: ids do not decide
+        files.put("base", file(base, "model.", DType.BF16));
+        files.put("tune", file(tune(held, 34), "model.", DType.F32));
+        SignatureExtractor extractor = new SignatureExtractor();
+        double differ = PairMetrics.between(extractor.extract(files.get("base")), extractor.extract(files.get("a-resized")))
+                .maxRelativeRms();
+        assertTrue(differ > 0 && differ < 1e-6, "the F16 file rounds the smallest values: " + differ);
+        LineageTree t = treeOf(files);
+        assertEquals(List.of("base"), t.roots(), t.edges().toString());
+        assertEquals(List.of("base>a-resized resize", "base>tune fine-tune"), shown(t));
+        for (LineageEdge e : t.edges()) {
+            assertTrue(e.confidence() > 0.9, "the grown vocabulary decides: " + e);
+        }
+
+        files.put("a-f16", file(inF16(held), "model.", DType.F16));
+        t = treeOf(files);
+        assertEquals(List.of("a-f16"), t.roots(), "the same values, the same vocabulary: the smaller id");
+        assertEquals(List.of("a-f16>a-resized resize", "a-f16>base duplicate", "a-f16>tune fine-tune"), shown(t));
+        assertEquals(0.5, t.parentEdge("base").orElseThrow().confidence(), 1e-12, "a coin toss");
+    }
+
+    /** The values an F16 file holds (the in-memory file rounds only BF16). */
+    private static Map<String, float[]> inF16(Map<String, float[]> m) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        m.forEach((name, v) -> {
+            float[] h = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                h[i] = FloatConversions.halfToFloat(FloatConversions.floatToHalfBits(v[i]));
+            }
+            out.put(name, h);
+        });
+        return out;
     }
 
     private static LineageIndex indexOf(Map<String, InMemoryWeightFile> files) throws IOException {
