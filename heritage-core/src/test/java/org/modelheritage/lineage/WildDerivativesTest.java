@@ -203,14 +203,9 @@ class WildDerivativesTest {
      */
     @Test
     void aCopyStoredFinerButHoldingTheSameValuesIsNotTheOriginal() throws IOException {
-        int d = SyntheticModels.D;
-        Map<String, float[]> base = withEmbedding(SyntheticModels.root(31), gaussian(VOCAB * d, 0.02, 32));
+        Map<String, float[]> base = withEmbedding(SyntheticModels.root(31), gaussian(VOCAB * SyntheticModels.D, 0.02, 32));
         Map<String, float[]> held = VocabularyModels.publishedInBf16(base);
-        float[] grown = java.util.Arrays.copyOf(held.get("embed_tokens.weight"), (VOCAB + 4) * d);
-        float[] extra = gaussian(4 * d, 0.02, 33);
-        System.arraycopy(extra, 0, grown, VOCAB * d, extra.length);
-        Map<String, float[]> resized = new LinkedHashMap<>(held);
-        resized.put("embed_tokens.weight", grown);
+        Map<String, float[]> resized = withFourMoreTokens(held);
 
         Map<String, InMemoryWeightFile> files = new TreeMap<>();
         files.put("a-resized", file(resized, "model.", DType.F32)); // sorts before the base: ids do not decide
@@ -238,19 +233,14 @@ class WildDerivativesTest {
      */
     @Test
     void bf16ValuesSavedInF16AreNotAFinerOriginal() throws IOException {
-        int d = SyntheticModels.D;
-        Map<String, float[]> base = withEmbedding(SyntheticModels.root(31), gaussian(VOCAB * d, 0.02, 32));
+        Map<String, float[]> base = withEmbedding(SyntheticModels.root(31), gaussian(VOCAB * SyntheticModels.D, 0.02, 32));
         base.forEach((name, v) -> {
             for (int i = 0; i < v.length; i += 97) {
                 v[i] = (float) (1e-6 * (1 + i % 7)); // below 2^-17, where F16 keeps fewer digits than BF16
             }
         });
         Map<String, float[]> held = VocabularyModels.publishedInBf16(base);
-        float[] grown = java.util.Arrays.copyOf(held.get("embed_tokens.weight"), (VOCAB + 4) * d);
-        float[] extra = gaussian(4 * d, 0.02, 33);
-        System.arraycopy(extra, 0, grown, VOCAB * d, extra.length);
-        Map<String, float[]> resized = new LinkedHashMap<>(held);
-        resized.put("embed_tokens.weight", grown);
+        Map<String, float[]> resized = withFourMoreTokens(held);
         Map<String, InMemoryWeightFile> files = new TreeMap<>();
         files.put("a-resized", file(inF16(resized), "model.", DType.F16)); // sorts before the base: ids do not decide
         files.put("base", file(base, "model.", DType.BF16));
@@ -271,6 +261,17 @@ class WildDerivativesTest {
         assertEquals(List.of("a-f16"), t.roots(), "the same values, the same vocabulary: the smaller id");
         assertEquals(List.of("a-f16>a-resized resize", "a-f16>base duplicate", "a-f16>tune fine-tune"), shown(t));
         assertEquals(0.5, t.parentEdge("base").orElseThrow().confidence(), 1e-12, "a coin toss");
+    }
+
+    /** The model with four tokens appended to its embedding (resize_token_embeddings), the old rows kept exactly. */
+    private static Map<String, float[]> withFourMoreTokens(Map<String, float[]> m) {
+        int d = SyntheticModels.D;
+        float[] grown = java.util.Arrays.copyOf(m.get("embed_tokens.weight"), (VOCAB + 4) * d);
+        float[] extra = gaussian(4 * d, 0.02, 33);
+        System.arraycopy(extra, 0, grown, VOCAB * d, extra.length);
+        Map<String, float[]> resized = new LinkedHashMap<>(m);
+        resized.put("embed_tokens.weight", grown);
+        return resized;
     }
 
     /** The values an F16 file holds (the in-memory file rounds only BF16). */
