@@ -853,7 +853,7 @@ final class FamilyTreeBuilder {
      * of which came first: they differ by less than {@link #SAME_VALUES_SHARE} of the finer dtype's
      * unit roundoff. A copy rounded from a finer original differs from it by about the coarser
      * dtype's roundoff; a cast into a dtype that holds every value (BF16 or F16 into F32) differs by
-     * nothing, and BF16 values cast into F16 only where F16 holds fewer digits (below 2^-14, about
+     * nothing, and BF16 values cast into F16 only where F16 holds fewer digits (below 2^-17, about
      * 1e-8 of a weight matrix's rms): F16's three further mantissa bits are then zeros, not digits.
      */
     private static boolean sameValues(PairMetrics p, ModelSignature a, ModelSignature b) {
