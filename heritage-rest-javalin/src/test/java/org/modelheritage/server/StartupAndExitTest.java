@@ -26,6 +26,11 @@ class StartupAndExitTest {
 
     /** Runs the command line with stdout and stderr captured: {exit, stdout, stderr}. */
     static String[] run(String... args) {
+        return captured(() -> Main.run(args));
+    }
+
+    /** Runs {@code action} with stdout and stderr captured: {its result, stdout, stderr}. */
+    static String[] captured(java.util.function.IntSupplier action) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -33,7 +38,7 @@ class StartupAndExitTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
+            int code = action.getAsInt();
             return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setOut(out);
@@ -104,29 +109,24 @@ class StartupAndExitTest {
     void textLogLinesGoToStderrDatedWithLevelThreadLoggerAndTheMdc() {
         ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
         context.setMDCAdapter(MDC.getMDCAdapter());
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            LogFormat.TEXT.configure(context);
-            context.getLogger("org.modelheritage.test").info("plain {}", 1);
-            MDC.put("requestId", "abc123");
-            context.getLogger("org.modelheritage.test").info("with {}", 2);
-            MDC.remove("requestId");
-            context.getLogger("org.eclipse.jetty.Server").info("someone else's info: dropped");
-            context.getLogger("org.eclipse.jetty.Server").warn("someone else's warning");
-            context.getLogger("org.modelheritage.test").debug("below the default level: dropped");
-        } finally {
-            MDC.remove("requestId");
-            context.stop();
-            System.setErr(err);
-            System.setOut(out);
-        }
-        assertEquals("", stdout.toString(StandardCharsets.UTF_8), "stdout stays for what commands print");
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        String[] r = captured(() -> {
+            try {
+                LogFormat.TEXT.configure(context);
+                context.getLogger("org.modelheritage.test").info("plain {}", 1);
+                MDC.put("requestId", "abc123");
+                context.getLogger("org.modelheritage.test").info("with {}", 2);
+                MDC.remove("requestId");
+                context.getLogger("org.eclipse.jetty.Server").info("someone else's info: dropped");
+                context.getLogger("org.eclipse.jetty.Server").warn("someone else's warning");
+                context.getLogger("org.modelheritage.test").debug("below the default level: dropped");
+                return 0;
+            } finally {
+                MDC.remove("requestId");
+                context.stop();
+            }
+        });
+        assertEquals("", r[1], "stdout stays for what commands print");
+        List<String> lines = r[2].lines().toList();
         assertEquals(3, lines.size(), lines.toString());
         String stamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) ";
         assertTrue(lines.get(0).matches(stamp + "INFO  \\[.+\\] org\\.modelheritage\\.test - plain 1"), lines.get(0));
@@ -148,19 +148,18 @@ class StartupAndExitTest {
     void jsonLogLinesCarryTimestampLevelMessageAndTheMdc() throws Exception {
         ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
         context.setMDCAdapter(MDC.getMDCAdapter());
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            LogFormat.JSON.configure(context);
-            MDC.put("requestId", "abc123");
-            context.getLogger("org.modelheritage.test").info("hello {}", "world");
-        } finally {
-            MDC.remove("requestId");
-            context.stop();
-            System.setErr(err);
-        }
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        String[] r = captured(() -> {
+            try {
+                LogFormat.JSON.configure(context);
+                MDC.put("requestId", "abc123");
+                context.getLogger("org.modelheritage.test").info("hello {}", "world");
+                return 0;
+            } finally {
+                MDC.remove("requestId");
+                context.stop();
+            }
+        });
+        List<String> lines = r[2].lines().toList();
         assertEquals(1, lines.size(), lines.toString());
         JsonNode line = TestServer.JSON.readTree(lines.get(0));
         assertEquals("hello world", line.get("message").asText());
