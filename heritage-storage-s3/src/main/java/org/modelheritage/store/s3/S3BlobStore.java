@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,6 +47,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * and keep its object. (A server that ignores the condition overwrites the object with the same
  * bytes; within one process puts of the same bytes are also serialised at publication.) A large put
  * looks first whether its address is taken, to spare the server-side copy.
+ *
+ * <p>Each write carries a random token in the object's metadata ({@value #WRITER}). The SDK retries
+ * a request whose answer was lost, and when the lost answer was a success the retry meets the
+ * object that first attempt wrote and gets a 412 too: the token tells that object from another
+ * put's, so such a put still reports "created".
  */
 public final class S3BlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
@@ -53,6 +59,8 @@ public final class S3BlobStore implements BlobStore {
     static final int PART_SIZE = 8 << 20;
     private static final long COPY_PART = 1L << 30;
     private static final int LOCK_STRIPES = 64;
+    /** The user metadata key of the token that says which put wrote an object. */
+    static final String WRITER = "heritage-writer";
 
     private final S3Client s3;
     private final String bucket;
@@ -95,7 +103,8 @@ public final class S3BlobStore implements BlobStore {
         int first = fill(in, part, digest, maxBytes, 0);
         if (first < PART_SIZE) {
             String sha = HexFormat.of().formatHex(digest.digest());
-            return publish(sha, first, false, claim, () -> s3.putObject(b -> b.bucket(bucket).key(keyOf(sha)).ifNoneMatch("*"),
+            return publish(sha, first, false, claim, writer -> s3.putObject(b -> b.bucket(bucket).key(keyOf(sha))
+                    .ifNoneMatch("*").metadata(Map.of(WRITER, writer)),
                     RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, first), first)));
         }
         String staging = stagingPrefix() + UUID.randomUUID();
@@ -125,7 +134,7 @@ public final class S3BlobStore implements BlobStore {
             staged = true;
             String sha = HexFormat.of().formatHex(digest.digest());
             long total = size;
-            return publish(sha, total, true, claim, () -> copy(staging, keyOf(sha), total));
+            return publish(sha, total, true, claim, writer -> copy(staging, keyOf(sha), total, writer));
         } catch (SdkException e) {
             throw io("upload failed", e);
         } finally {
@@ -163,13 +172,15 @@ public final class S3BlobStore implements BlobStore {
 
     @FunctionalInterface
     private interface Write {
-        void run();
+        /** Writes the object, with {@code writer} as its {@link #WRITER} token. */
+        void run(String writer);
     }
 
     /**
      * Writes the object at its address with a conditional write; a 412 (or the 409 S3 answers while
      * another conditional write of that key is in flight) means another put got there first, which
-     * the object being there confirms. One writer per address in this process.
+     * the object being there confirms, unless the object carries this put's token (a retried
+     * request whose first attempt wrote it). One writer per address in this process.
      */
     private StoredBlob publish(String sha, long size, boolean lookFirst, Claim claim, Write write) throws IOException {
         claim.claim(sha);
@@ -182,16 +193,20 @@ public final class S3BlobStore implements BlobStore {
                     return new StoredBlob(existing.get(), false);
                 }
             }
-            write.run();
-            return new StoredBlob(new BlobRef(sha, size), true);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
-                Optional<BlobRef> existing = stat(sha);
-                if (existing.isPresent()) {
-                    return new StoredBlob(existing.get(), false);
+            String writer = UUID.randomUUID().toString();
+            try {
+                write.run(writer);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    Optional<HeadObjectResponse> existing = head(sha);
+                    if (existing.isPresent()) {
+                        boolean ours = writer.equals(existing.get().metadata().get(WRITER));
+                        return new StoredBlob(new BlobRef(sha, existing.get().contentLength()), ours);
+                    }
                 }
+                throw e;
             }
-            throw io("cannot store blob " + sha, e);
+            return new StoredBlob(new BlobRef(sha, size), true);
         } catch (SdkException e) {
             throw io("cannot store blob " + sha, e);
         } finally {
@@ -203,8 +218,8 @@ public final class S3BlobStore implements BlobStore {
      * A server-side copy, conditional like a put: a multipart copy of 1 GiB ranges whose completion
      * carries the condition (S3 and S3-compatible servers honour it there, not all on a plain copy).
      */
-    private void copy(String from, String to, long size) {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(to)).uploadId();
+    private void copy(String from, String to, long size, String writer) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(to).metadata(Map.of(WRITER, writer))).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             for (long start = 0; start < size; start += COPY_PART) {
@@ -244,10 +259,13 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Optional<BlobRef> stat(String sha256) throws IOException {
+        return head(sha256).map(head -> new BlobRef(sha256, head.contentLength()));
+    }
+
+    private Optional<HeadObjectResponse> head(String sha256) throws IOException {
         String key = keyOf(sha256);
         try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new BlobRef(sha256, head.contentLength()));
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {

@@ -22,6 +22,7 @@ import org.modelheritage.store.StoredBlob;
 import org.modelheritage.store.Stores;
 import org.modelheritage.store.TestModels;
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -114,6 +115,57 @@ class S3BlobStoreTest extends BlobStoreContract {
                 }
                 assertFalse(other.put(new ByteArrayInputStream(data)).created());
                 assertEquals(0, store.stagedLeftovers());
+            }
+        }
+    }
+
+    /**
+     * The answer to the write at a blob's address is lost after the server wrote the object: the SDK
+     * sends the request again, which the condition refuses (412) because of that very object. The
+     * put still reports "created", and a second put of the same bytes does not.
+     */
+    @Test
+    void aPutWhoseAnswerWasLostAndWhoseRetryFindsItsOwnObjectReportsCreated() throws Exception {
+        String prefix = "lost" + COUNTER.incrementAndGet() + "/blobs";
+        for (int size : new int[] {1_000, S3BlobStore.PART_SIZE + 1_000}) {
+            byte[] data = TestModels.bytes(size, size + 1);
+            LoseFirstAnswer lose = new LoseFirstAnswer();
+            try (S3Client losing = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true)
+                    .region(Region.US_EAST_1).overrideConfiguration(o -> o.addExecutionInterceptor(lose)).build()) {
+                S3BlobStore store = new S3BlobStore(losing, "heritage", prefix, "losing store");
+                StoredBlob first = store.put(new ByteArrayInputStream(data));
+                assertEquals(1, lose.lost, "one answer was lost");
+                assertEquals(2, lose.attempts, "and its request sent again");
+                assertTrue(first.created(), "the first attempt wrote the object: " + first);
+                try (var in = store.open(first.ref().sha256())) {
+                    assertArrayEquals(data, in.readAllBytes());
+                }
+                assertFalse(store.put(new ByteArrayInputStream(data)).created());
+                assertEquals(0, store.stagedLeftovers());
+            }
+        }
+    }
+
+    /** Loses the answer to the first write at a blob's address, as a dropped connection would. */
+    private static final class LoseFirstAnswer implements ExecutionInterceptor {
+        int attempts;
+        int lost;
+
+        private static boolean atAddress(SdkRequest request) {
+            String key = request instanceof PutObjectRequest put ? put.key()
+                    : request instanceof CompleteMultipartUploadRequest complete ? complete.key() : "";
+            return key.contains("/sha256/");
+        }
+
+        @Override
+        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+            if (!atAddress(context.request())) {
+                return;
+            }
+            attempts++;
+            if (lost == 0 && context.httpResponse().isSuccessful()) {
+                lost++;
+                throw SdkClientException.create("connection reset (simulated)", new IOException("connection reset"));
             }
         }
     }
