@@ -77,8 +77,8 @@ final class FamilyTreeBuilder {
      */
     static final double WEAK_ROOT_VOTE = Double.parseDouble(System.getProperty("mh.weakRootVote", "0.0625"));
     /**
-     * The root gives way to the family's hub (the one model with the most neighbours, at least
-     * {@link #HUB_NEIGHBOURS} and more than the root has) beside it when the votes put it ahead of the hub by at most
+     * The root gives way to the family's hub beside it (its neighbour with the most neighbours, at least
+     * {@link #HUB_NEIGHBOURS}, more than the root has and as many as any model has; {@link #hub}) when the votes put it ahead of the hub by at most
      * this much (root scores: the sum of the votes, edges oriented away from the root: twice the
      * vote on their edge); negative: never.
      */
@@ -2177,31 +2177,26 @@ final class FamilyTreeBuilder {
     }
 
     /**
-     * The one vertex with the most neighbours, at least {@link #HUB_NEIGHBOURS} and more than {@code root} has, when
-     * it is a neighbour of the root; -1 when none, a tie, or further away.
+     * The root's neighbour with the most neighbours in the tree, at least {@link #HUB_NEIGHBOURS} and more than
+     * {@code root} has, when no model has more; -1 when none, or two of the root's neighbours tie. Another
+     * model as large further away does not matter: a base's short fine-tune can gather half its
+     * siblings in the spanning tree, and it is the base that sits beside the root then.
      */
     private static int hub(int[][] nbr, int root) {
-        int hub = -1;
         int most = Math.max(HUB_NEIGHBOURS - 1, nbr[root].length);
-        boolean tie = false;
-        for (int v = 0; v < nbr.length; v++) {
-            if (nbr[v].length > most) {
-                hub = v;
-                most = nbr[v].length;
-                tie = false;
-            } else if (nbr[v].length == most && hub >= 0) {
-                tie = true;
-            }
+        for (int[] vs : nbr) {
+            most = Math.max(most, vs.length);
         }
-        if (tie || hub < 0) {
-            return -1;
-        }
+        int hub = -1;
         for (int v : nbr[root]) {
-            if (v == hub) {
-                return hub;
+            if (nbr[v].length == most && most >= HUB_NEIGHBOURS && most > nbr[root].length) {
+                if (hub >= 0) {
+                    return -1;
+                }
+                hub = v;
             }
         }
-        return -1;
+        return hub;
     }
 
     /** A value stored for tree edge e as lower id -> higher id, read along parent p -> its child. */

@@ -82,6 +82,30 @@ class HubRootTest {
         }
     }
 
+    /**
+     * The same base and backwards child, and one of the base's fine-tunes has as many neighbours as
+     * the base (three fine-tunes of its own): two hubs, of which only the base is beside the root.
+     */
+    @Test
+    void theHubBesideTheRootTakesItWhenAnotherModelHasAsManyNeighbours() throws IOException {
+        Map<String, float[]> base = gaussianRoot(71);
+        Map<String, Map<String, float[]>> models = new LinkedHashMap<>();
+        models.put("base", base);
+        models.put("a-decayed", decayed(base, 72));
+        for (int i = 0; i < 3; i++) {
+            models.put("tune-" + i, SyntheticModels.fineTune(base, 0.004 + 0.001 * i, 73 + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            models.put("tune-0-" + i, SyntheticModels.fineTune(models.get("tune-0"), 0.004 + 0.001 * i, 93 + i));
+        }
+        SignatureExtractor extractor = new SignatureExtractor();
+        Map<String, ModelSignature> signatures = signatures(models, extractor);
+        for (LineageIndex index : VocabularyModels.builtAndGrown(signatures, extractor, 7)) {
+            assertEquals(Set.of(">base", "base>a-decayed", "base>tune-0", "base>tune-1", "base>tune-2",
+                    "tune-0>tune-0-0", "tune-0>tune-0-1", "tune-0>tune-0-2"), LineageIndexTest.edges(index));
+        }
+    }
+
     @Test
     void aModelWithThreeNeighboursIsNoHub() throws IOException {
         // base -> tune (most matrices grew, a third shrank: a forward vote too weak to lead by more
