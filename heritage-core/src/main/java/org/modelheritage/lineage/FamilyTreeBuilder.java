@@ -92,6 +92,8 @@ final class FamilyTreeBuilder {
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
     static final double KURTOSIS_MARGIN = 0.0;
+    /** Whether the untouched rows' and a grown vocabulary's readings decide their edges under kurtosis too; off only to measure it. */
+    static final boolean KURTOSIS_FACTS = Boolean.parseBoolean(System.getProperty("mh.kurtosisFacts", "true"));
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
     static final double SIGNAL_MARGIN = 1.0;
     private static final double EPS = 1e-12;
@@ -1094,10 +1096,12 @@ final class FamilyTreeBuilder {
             }
             // where weight decay left its footprint on untouched rows, it decides the edge under either reading
             double[] decay = votes(kept, DirectionSignal.ROW_DECAY, ids, lo, hi);
+            double[] facts = new double[m];
             for (int k = 0; k < m; k++) {
                 if (decay[k] != 0) {
                     norm[k] = decay[k];
                     tail[k] = decay[k];
+                    facts[k] = decay[k];
                 }
             }
             // a vocabulary grows from parent to child (a pad token, padding to a multiple of 8 or 64):
@@ -1107,18 +1111,36 @@ final class FamilyTreeBuilder {
                 if (grown != 0) {
                     norm[k] = grown;
                     tail[k] = grown;
+                    facts[k] = grown;
                 }
             }
             Reading byNorm = read(norm, pri, null, lo, r0, byId, n, forward(1));
             Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
             tailDecided = byTail.score() > byNorm.score() + needed + 1e-9;
+            // the footprints decide their edges whichever way kurtosis is read
             double[] kurt = votes(kept, DirectionSignal.KURTOSIS, ids, lo, hi);
-            Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs());
+            Reading byKurt = null;
+            for (int sign : signs()) {
+                double[] read = kurt;
+                if (KURTOSIS_FACTS && recipe.mode() != DirectionMode.GENERALISATION) {
+                    read = kurt.clone();
+                    for (int k = 0; k < m; k++) {
+                        if (facts[k] != 0) {
+                            read[k] = sign * facts[k];
+                        }
+                    }
+                }
+                Reading r = read(read, pri, null, lo, r0, byId, n, new int[] {sign});
+                if (byKurt == null || r.score() > byKurt.score() + 1e-9
+                        || (Math.abs(r.score() - byKurt.score()) <= 1e-9 && pri[r.root()] > pri[byKurt.root()] + 1e-9)) {
+                    byKurt = r;
+                }
+            }
             double rival = tailDecided ? byTail.score() : byNorm.score();
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
                 tailDecided = false;
-                best = read(kurt, pri, tailDecided ? byTail.scores() : byNorm.scores(), lo, r0, byId, n,
+                best = read(byKurt.votes(), pri, tailDecided ? byTail.scores() : byNorm.scores(), lo, r0, byId, n,
                         forward(byKurt.sign()));
             } else {
                 best = tailDecided

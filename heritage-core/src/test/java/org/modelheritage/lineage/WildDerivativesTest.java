@@ -263,6 +263,70 @@ class WildDerivativesTest {
         assertEquals(0.5, t.parentEdge("base").orElseThrow().confidence(), 1e-12, "a coin toss");
     }
 
+    /**
+     * A family oriented by kurtosis: three fine-tunes lowered the kurtosis of a heavy-tailed base
+     * while weight decay shrank them (the norm reads them backwards), and a model with a grown
+     * vocabulary raised it (a few large changes). Read alone, kurtosis makes the resized model the
+     * root; the grown vocabulary decides its edge under any reading, kurtosis included.
+     */
+    @Test
+    void aGrownVocabularyDecidesItsEdgeWhenKurtosisOrientsTheFamily() throws IOException {
+        Map<String, float[]> base = withEmbedding(SyntheticModels.root(41), laplace(VOCAB * SyntheticModels.D, 0.02, 42));
+        Map<String, InMemoryWeightFile> files = new TreeMap<>();
+        files.put("base", file(base, "model."));
+        for (int i = 0; i < 3; i++) {
+            files.put("tune-" + i, file(scaled(tune(base, 43 + i), 0.9), "model."));
+        }
+        files.put("a-resized", file(withFourMoreTokens(spiked(base, 47)), "model.")); // sorts first: ids do not decide
+        LineageTree t = treeOf(files);
+        assertEquals(List.of("base"), t.roots(), t.edges().toString());
+        assertEquals(List.of("base>a-resized resize", "base>tune-0 fine-tune", "base>tune-1 fine-tune",
+                "base>tune-2 fine-tune"), shown(t));
+    }
+
+    private static float[] laplace(int n, double sd, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            double u = rng.nextDouble() - 0.5;
+            v[i] = (float) (-Math.signum(u) * Math.log(1 - 2 * Math.abs(u)) * sd / Math.sqrt(2));
+        }
+        return v;
+    }
+
+    /** Every matrix times {@code factor} (weight decay), vectors kept. */
+    private static Map<String, float[]> scaled(Map<String, float[]> m, double factor) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        m.forEach((name, v) -> {
+            float[] s = v.clone();
+            if (!name.endsWith("bias") && !name.endsWith("norm.weight")) {
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = (float) (s[i] * factor);
+                }
+            }
+            out.put(name, s);
+        });
+        return out;
+    }
+
+    /** One value in fifty moved by five times the weights' scale: a change that raises the kurtosis. */
+    private static Map<String, float[]> spiked(Map<String, float[]> m, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        m.forEach((name, v) -> {
+            float[] s = v.clone();
+            if (!name.endsWith("norm.weight")) {
+                for (int i = 0; i < s.length; i++) {
+                    if (rng.nextInt(50) == 0) {
+                        s[i] += (float) (0.1 * (rng.nextBoolean() ? 1 : -1));
+                    }
+                }
+            }
+            out.put(name, s);
+        });
+        return out;
+    }
+
     /** The model with four tokens appended to its embedding (resize_token_embeddings), the old rows kept exactly. */
     private static Map<String, float[]> withFourMoreTokens(Map<String, float[]> m) {
         int d = SyntheticModels.D;
