@@ -90,8 +90,12 @@ final class FamilyTreeBuilder {
     static final int HUB_NEIGHBOURS = Integer.getInteger("mh.hubNeighbours", 4);
     /** The weak root vote is judged again on the tree the structural repairs left. */
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
-    /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
-    static final double KURTOSIS_MARGIN = 0.0;
+    /**
+     * Kurtosis replaces the other signals only when it agrees better by more than this much vote
+     * mass: where it holds (MLPs trained with DJL) it leads by half a vote or more; a smaller lead
+     * is a matrix or two of a short fine-tune's edge.
+     */
+    static final double KURTOSIS_MARGIN = Double.parseDouble(System.getProperty("mh.kurtosisMargin", "0.25"));
     /** Whether the untouched rows' and a grown vocabulary's readings decide their edges under kurtosis too; off only to measure it. */
     static final boolean KURTOSIS_FACTS = Boolean.parseBoolean(System.getProperty("mh.kurtosisFacts", "true"));
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
