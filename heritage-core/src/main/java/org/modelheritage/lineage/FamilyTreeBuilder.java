@@ -1126,16 +1126,16 @@ final class FamilyTreeBuilder {
             double[] kurt = votes(kept, DirectionSignal.KURTOSIS, ids, lo, hi);
             Reading byKurt = null;
             for (int sign : signs()) {
-                double[] read = kurt;
+                double[] withFacts = kurt;
                 if (KURTOSIS_FACTS && recipe.mode() != DirectionMode.GENERALISATION) {
-                    read = kurt.clone();
+                    withFacts = kurt.clone();
                     for (int k = 0; k < m; k++) {
                         if (facts[k] != 0) {
-                            read[k] = sign * facts[k];
+                            withFacts[k] = sign * facts[k];
                         }
                     }
                 }
-                Reading r = read(read, pri, null, lo, r0, byId, n, new int[] {sign});
+                Reading r = read(withFacts, pri, null, lo, r0, byId, n, new int[] {sign});
                 if (byKurt == null || r.score() > byKurt.score() + 1e-9
                         || (Math.abs(r.score() - byKurt.score()) <= 1e-9 && pri[r.root()] > pri[byKurt.root()] + 1e-9)) {
                     byKurt = r;
