@@ -90,13 +90,12 @@ final class FamilyTreeBuilder {
     static final int HUB_NEIGHBOURS = Integer.getInteger("mh.hubNeighbours", 4);
     /** The weak root vote is judged again on the tree the structural repairs left. */
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
+    /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
+    static final double KURTOSIS_MARGIN = 0.0;
     /**
-     * Kurtosis replaces the other signals only when it agrees better by more than this much vote
-     * mass: where it holds (MLPs trained with DJL) it leads by half a vote or more; a smaller lead
-     * is a matrix or two of a short fine-tune's edge.
+     * Whether the untouched rows' and a grown vocabulary's readings decide their edges when kurtosis
+     * orients the family too (they do not enter the judgement of whether it does); off only to measure it.
      */
-    static final double KURTOSIS_MARGIN = Double.parseDouble(System.getProperty("mh.kurtosisMargin", "0.25"));
-    /** Whether the untouched rows' and a grown vocabulary's readings decide their edges under kurtosis too; off only to measure it. */
     static final boolean KURTOSIS_FACTS = Boolean.parseBoolean(System.getProperty("mh.kurtosisFacts", "true"));
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
     static final double SIGNAL_MARGIN = 1.0;
@@ -1122,24 +1121,20 @@ final class FamilyTreeBuilder {
             Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
             tailDecided = byTail.score() > byNorm.score() + needed + 1e-9;
-            // the footprints decide their edges whichever way kurtosis is read
+            // whether kurtosis decides is judged on its own votes; where it does, the footprints
+            // decide their edges in the reading it chose
             double[] kurt = votes(kept, DirectionSignal.KURTOSIS, ids, lo, hi);
-            Reading byKurt = null;
-            for (int sign : signs()) {
-                double[] withFacts = kurt;
-                if (KURTOSIS_FACTS && recipe.mode() != DirectionMode.GENERALISATION) {
-                    withFacts = kurt.clone();
-                    for (int k = 0; k < m; k++) {
-                        if (facts[k] != 0) {
-                            withFacts[k] = sign * facts[k];
-                        }
+            Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs());
+            if (KURTOSIS_FACTS && recipe.mode() != DirectionMode.GENERALISATION) {
+                double[] withFacts = kurt.clone();
+                for (int k = 0; k < m; k++) {
+                    if (facts[k] != 0) {
+                        withFacts[k] = byKurt.sign() * facts[k];
                     }
                 }
-                Reading r = read(withFacts, pri, null, lo, r0, byId, n, new int[] {sign});
-                if (byKurt == null || r.score() > byKurt.score() + 1e-9
-                        || (Math.abs(r.score() - byKurt.score()) <= 1e-9 && pri[r.root()] > pri[byKurt.root()] + 1e-9)) {
-                    byKurt = r;
-                }
+                Reading decided = byKurt;
+                byKurt = read(withFacts, pri, null, lo, r0, byId, n, new int[] {decided.sign()});
+                byKurt = new Reading(byKurt.votes(), byKurt.root(), byKurt.sign(), decided.score(), byKurt.scores());
             }
             double rival = tailDecided ? byTail.score() : byNorm.score();
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
