@@ -1125,21 +1125,19 @@ final class FamilyTreeBuilder {
             // decide their edges in the reading it chose
             double[] kurt = votes(kept, DirectionSignal.KURTOSIS, ids, lo, hi);
             Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs());
+            double[] kurtWithFacts = kurt;
             if (KURTOSIS_FACTS && recipe.mode() != DirectionMode.GENERALISATION) {
-                double[] withFacts = kurt.clone();
+                kurtWithFacts = kurt.clone();
                 for (int k = 0; k < m; k++) {
                     if (facts[k] != 0) {
-                        withFacts[k] = byKurt.sign() * facts[k];
+                        kurtWithFacts[k] = byKurt.sign() * facts[k];
                     }
                 }
-                Reading decided = byKurt;
-                byKurt = read(withFacts, pri, null, lo, r0, byId, n, new int[] {decided.sign()});
-                byKurt = new Reading(byKurt.votes(), byKurt.root(), byKurt.sign(), decided.score(), byKurt.scores());
             }
             double rival = tailDecided ? byTail.score() : byNorm.score();
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
                 tailDecided = false;
-                best = read(byKurt.votes(), pri, tailDecided ? byTail.scores() : byNorm.scores(), lo, r0, byId, n,
+                best = read(kurtWithFacts, pri, tailDecided ? byTail.scores() : byNorm.scores(), lo, r0, byId, n,
                         forward(byKurt.sign()));
             } else {
                 best = tailDecided
