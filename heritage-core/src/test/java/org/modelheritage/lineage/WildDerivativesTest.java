@@ -288,8 +288,7 @@ class WildDerivativesTest {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            double u = rng.nextDouble() - 0.5;
-            v[i] = (float) (-Math.signum(u) * Math.log(1 - 2 * Math.abs(u)) * sd / Math.sqrt(2));
+            v[i] = (float) SyntheticModels.laplace(rng, sd);
         }
         return v;
     }

@@ -39,13 +39,18 @@ public final class SyntheticModels {
             int n = (int) (shape.length == 1 ? shape[0] : shape[0] * shape[1]);
             float[] v = new float[n];
             for (int i = 0; i < n; i++) {
-                double u = rng.nextDouble() - 0.5;
-                double laplace = -Math.signum(u) * Math.log(1 - 2 * Math.abs(u)) * (0.02 / Math.sqrt(2));
+                double laplace = laplace(rng, 0.02);
                 v[i] = name.endsWith("norm.weight") ? 1.0f : (float) laplace;
             }
             m.put(name, v);
         });
         return m;
+    }
+
+    /** One Laplace draw of standard deviation {@code sd} (inverse transform of one uniform draw). */
+    public static double laplace(SplittableRandom rng, double sd) {
+        double u = rng.nextDouble() - 0.5;
+        return -Math.signum(u) * Math.log(1 - 2 * Math.abs(u)) * (sd / Math.sqrt(2));
     }
 
     /** A full fine-tune: every matrix (and vector) plus Gaussian noise of the given standard deviation. */
