@@ -93,6 +93,14 @@ final class FamilyTreeBuilder {
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
     static final double KURTOSIS_MARGIN = 0.0;
     /**
+     * Roots that a reading scores alike go to the one with more neighbours in the spanning tree: a
+     * leaf whose edge every signal reads backwards (a fine-tune on noisy labels) ties with the base
+     * two edges up, and a base is what its family was made from.
+     */
+    static final boolean ROOT_TIES_TO_HUBS = Boolean.parseBoolean(System.getProperty("mh.rootTiesToHubs", "true"));
+    /** Kurtosis that ties the deciding reading decides when its root has more neighbours than that reading's. */
+    static final boolean READING_TIES_TO_HUBS = Boolean.parseBoolean(System.getProperty("mh.readingTiesToHubs", "true"));
+    /**
      * Whether the untouched rows' and a grown vocabulary's readings decide their edges when kurtosis
      * orients the family too (they do not enter the judgement of whether it does); off only to measure it.
      */
@@ -1067,10 +1075,17 @@ final class FamilyTreeBuilder {
             prior = edgeValues(kept, NORM_GROWTH_SLOT, lo, false, k -> normGrowth(ids.get(lo[k]), ids.get(hi[k])));
         }
         double[] pri = rootScores(prior, 1, lo, r0, byId, n);
+        int[] degree = null;
+        if (ROOT_TIES_TO_HUBS) {
+            degree = new int[n];
+            for (int v = 0; v < n; v++) {
+                degree[v] = nbr[v].length;
+            }
+        }
         Reading best;
         boolean tailDecided = recipe.signal() == DirectionSignal.SPECTRAL_TAIL;
         if (recipe.signal() != DirectionSignal.ADAPTIVE) {
-            best = read(votes(kept, recipe.signal(), ids, lo, hi), pri, null, lo, r0, byId, n, signs());
+            best = read(votes(kept, recipe.signal(), ids, lo, hi), pri, null, null, lo, r0, byId, n, signs());
         } else {
             // Each signal is read both ways; the one that orients the tree most consistently decides
             // (in a branching tree only the right root and reading make a signal agree on every
@@ -1117,14 +1132,14 @@ final class FamilyTreeBuilder {
                     facts[k] = grown;
                 }
             }
-            Reading byNorm = read(norm, pri, null, lo, r0, byId, n, forward(1));
-            Reading byTail = read(tail, pri, null, lo, r0, byId, n, forward(1));
+            Reading byNorm = read(norm, pri, null, degree, lo, r0, byId, n, forward(1));
+            Reading byTail = read(tail, pri, null, degree, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
             tailDecided = byTail.score() > byNorm.score() + needed + 1e-9;
             // whether kurtosis decides is judged on its own votes; where it does, the footprints
             // decide their edges in the reading it chose
             double[] kurt = votes(kept, DirectionSignal.KURTOSIS, ids, lo, hi);
-            Reading byKurt = read(kurt, pri, null, lo, r0, byId, n, signs());
+            Reading byKurt = read(kurt, pri, null, degree, lo, r0, byId, n, signs());
             double[] kurtWithFacts = kurt;
             if (KURTOSIS_FACTS && recipe.mode() != DirectionMode.GENERALISATION) {
                 kurtWithFacts = kurt.clone();
@@ -1135,14 +1150,17 @@ final class FamilyTreeBuilder {
                 }
             }
             double rival = tailDecided ? byTail.score() : byNorm.score();
-            if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9) {
+            int rivalRoot = tailDecided ? byTail.root() : byNorm.root();
+            boolean kurtTiesToHub = READING_TIES_TO_HUBS && Math.abs(byKurt.score() - rival) <= 1e-9
+                    && nbr[byKurt.root()].length > nbr[rivalRoot].length;
+            if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9 || kurtTiesToHub) {
                 tailDecided = false;
-                best = read(kurtWithFacts, pri, tailDecided ? byTail.scores() : byNorm.scores(), lo, r0, byId, n,
+                best = read(kurtWithFacts, pri, tailDecided ? byTail.scores() : byNorm.scores(), degree, lo, r0, byId, n,
                         forward(byKurt.sign()));
             } else {
                 best = tailDecided
-                        ? read(tail, pri, byNorm.scores(), lo, r0, byId, n, forward(1))
-                        : read(norm, pri, byTail.scores(), lo, r0, byId, n, forward(1));
+                        ? read(tail, pri, byNorm.scores(), degree, lo, r0, byId, n, forward(1))
+                        : read(norm, pri, byTail.scores(), degree, lo, r0, byId, n, forward(1));
             }
         }
         double[] ev = best.votes();
@@ -2162,12 +2180,13 @@ final class FamilyTreeBuilder {
 
     /**
      * The best root and reading for these votes. Ties (a chain reads both ways equally; a wrong
-     * vote next to the root can be read away) go to the other signal's scores when there is one,
+     * vote next to the root can be read away) go to the root with more neighbours when
+     * {@code degree} is given, then to the other signal's scores when there is one,
      * then to MoTHer's prior (kurtosis falling from parent to child), then to the fine-tuning
      * reading (tried first), then to the lower id.
      */
-    private Reading read(double[] ev, double[] prior, double[] other, int[] lo, Rooted r0, int[] byId, int n,
-            int[] signs) {
+    private Reading read(double[] ev, double[] prior, double[] other, int[] degree, int[] lo, Rooted r0, int[] byId,
+            int n, int[] signs) {
         int bestRoot = -1;
         int bestSign = 0;
         double[] bestScores = null;
@@ -2180,6 +2199,8 @@ final class FamilyTreeBuilder {
                     better = true;
                 } else if (Math.abs(score[r] - bestScores[bestRoot]) > 1e-9) {
                     better = score[r] > bestScores[bestRoot];
+                } else if (degree != null && degree[r] != degree[bestRoot]) {
+                    better = degree[r] > degree[bestRoot];
                 } else if (other != null && Math.abs(other[r] - other[bestRoot]) > 1e-9) {
                     better = other[r] > other[bestRoot];
                 } else {
