@@ -94,7 +94,7 @@ final class FamilyTreeBuilder {
     static final double KURTOSIS_MARGIN = 0.0;
     /**
      * Roots that a reading scores alike go to the one with more neighbours in the spanning tree: a
-     * leaf whose edge every signal reads backwards (a fine-tune on noisy labels) ties with the base
+     * leaf whose edge every signal reads backwards (a fine-tune on noisier inputs) ties with the base
      * two edges up, and a base is what its family was made from.
      */
     static final boolean ROOT_TIES_TO_HUBS = Boolean.parseBoolean(System.getProperty("mh.rootTiesToHubs", "true"));
@@ -104,6 +104,11 @@ final class FamilyTreeBuilder {
      * Whether the untouched rows' and a grown vocabulary's readings decide their edges when kurtosis
      * orients the family too (they do not enter the judgement of whether it does); off only to measure it.
      */
+    /**
+     * Where one model of a tree edge holds a weight matrix the other lacks (a head untied from the
+     * embedding), it is the child, under whichever signal orients the family ({@link #matrixGrowth}).
+     */
+    static final boolean ADDED_MATRIX_FACTS = Boolean.parseBoolean(System.getProperty("mh.addedMatrixFacts", "true"));
     static final boolean KURTOSIS_FACTS = Boolean.parseBoolean(System.getProperty("mh.kurtosisFacts", "true"));
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
     static final double SIGNAL_MARGIN = 1.0;
@@ -1132,6 +1137,16 @@ final class FamilyTreeBuilder {
                     facts[k] = grown;
                 }
             }
+            // a model holding a weight matrix that its tree neighbour lacks gained it (a head untied
+            // from the embedding): derivatives keep their parent's matrices
+            for (int k = 0; k < m; k++) {
+                double gained = ADDED_MATRIX_FACTS ? matrixGrowth(ids.get(lo[k]), ids.get(hi[k])) : 0;
+                if (gained != 0) {
+                    norm[k] = gained;
+                    tail[k] = gained;
+                    facts[k] = gained;
+                }
+            }
             Reading byNorm = read(norm, pri, null, degree, lo, r0, byId, n, forward(1));
             Reading byTail = read(tail, pri, null, degree, lo, r0, byId, n, forward(1));
             double needed = reading > 0 && !s.lowRank ? -SIGNAL_MARGIN : SIGNAL_MARGIN;
@@ -2036,6 +2051,29 @@ final class FamilyTreeBuilder {
     }
 
     /** Whether another tensor of s has t's shape and the same moments: the same values saved twice. */
+    /**
+     * +1 when b holds a weight matrix that a lacks (not a saved copy of another of b's) and a holds
+     * none that b lacks, -1 the other way round, 0 otherwise.
+     */
+    private double matrixGrowth(String a, String b) {
+        ModelSignature sa = signatures.apply(a);
+        ModelSignature sb = signatures.apply(b);
+        boolean bGained = gainedMatrix(sb, sa);
+        return bGained == gainedMatrix(sa, sb) ? 0 : bGained ? 1 : -1;
+    }
+
+    private static boolean gainedMatrix(ModelSignature holder, ModelSignature other) {
+        if (holder.sketches().size() <= other.sketches().size()) {
+            return false;
+        }
+        for (MatrixSketch m : holder.sketches().values()) {
+            if (other.tensor(m.name()).isEmpty() && !copiesAnother(holder, holder.tensor(m.name()).orElseThrow())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean copiesAnother(ModelSignature s, TensorStatistics t) {
         for (TensorStatistics u : s.tensors()) {
             if (u != t && !u.name().equals(t.name()) && Arrays.equals(u.shape(), t.shape()) && u.mean() == t.mean()

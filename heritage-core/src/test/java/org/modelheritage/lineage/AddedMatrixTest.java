@@ -61,4 +61,34 @@ class AddedMatrixTest {
             assertEquals("small", t.parentEdge("child").orElseThrow().parentId(), at);
         }
     }
+
+    /**
+     * The base's shortest fine-tune, a step so small that the norm cannot say which of the two came
+     * first, untied its head, and the spanning tree hangs the base's other fine-tunes (same data,
+     * longer steps) from it: it is the hub, and the hub would take the root. Its own head says it
+     * came after the base, so the root stays with the base, and the tied fine-tunes, which cannot
+     * descend from it, hang from the base too ({@code -Dmh.addedMatrixFacts=false} roots the family
+     * at the untied model).
+     */
+    @Test
+    void aModelThatUntiedItsHeadIsNoRootOfTheTiedBase() throws IOException {
+        Map<String, float[]> base = base(71);
+        Map<String, float[]> dir = direction(base, 72);
+        SignatureExtractor extractor = new SignatureExtractor();
+        LineageIndex index = new LineageIndex();
+        index.add("base", extractor.extract(file(base, DType.F32)));
+        index.add("near", extractor.extract(file(untied(tune(base, dir, 0.0005, 0.00002, VocabularyModels.VOCAB, 73), 74),
+                DType.F32)));
+        for (int i = 0; i < 4; i++) {
+            Map<String, float[]> shared = tune(base, dir, 0.002, 0, VocabularyModels.VOCAB, 75 + i);
+            index.add("tune-" + i, extractor.extract(file(tune(shared, direction(base, 80 + i), 0.002, 0.0005,
+                    VocabularyModels.VOCAB, 85 + i), DType.F32)));
+        }
+        LineageTree t = index.treeOf("base").orElseThrow();
+        assertEquals(List.of("base"), t.roots(), t.edges().toString());
+        assertEquals("base", t.parentEdge("near").orElseThrow().parentId(), t.edges().toString());
+        for (int i = 0; i < 4; i++) {
+            assertEquals("base", t.parentEdge("tune-" + i).orElseThrow().parentId(), t.edges().toString());
+        }
+    }
 }

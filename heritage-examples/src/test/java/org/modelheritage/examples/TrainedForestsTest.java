@@ -74,7 +74,7 @@ class TrainedForestsTest {
     }
 
     /**
-     * Standard forests, whose last grandchild of each tree is fine-tuned on noisy labels: every
+     * Standard forests, whose last grandchild of each tree is fine-tuned on noisier inputs: every
      * direction signal reads that one edge backwards, so the base and that leaf, two edges apart,
      * score alike as roots. On seed 61 the reading that decides ties them, on seed 75 kurtosis ties
      * the norm while rooting the family at the base. Both forests come out exact only because a tie
