@@ -1128,23 +1128,18 @@ final class FamilyTreeBuilder {
                 }
             }
             // a vocabulary grows from parent to child (a pad token, padding to a multiple of 8 or 64):
-            // where an edge's two models differ in a tensor's shape, the larger one is the child
+            // where an edge's two models differ in a tensor's shape, the larger one is the child; and
+            // a model holding a weight matrix its tree neighbour lacks gained it (a head untied from
+            // the embedding): derivatives keep their parent's matrices
             for (int k = 0; k < m; k++) {
-                double grown = VOCABULARY_GROWS ? vocabularyGrowth(ids.get(lo[k]), ids.get(hi[k])) : 0;
-                if (grown != 0) {
-                    norm[k] = grown;
-                    tail[k] = grown;
-                    facts[k] = grown;
-                }
-            }
-            // a model holding a weight matrix that its tree neighbour lacks gained it (a head untied
-            // from the embedding): derivatives keep their parent's matrices
-            for (int k = 0; k < m; k++) {
-                double gained = ADDED_MATRIX_FACTS ? matrixGrowth(ids.get(lo[k]), ids.get(hi[k])) : 0;
-                if (gained != 0) {
-                    norm[k] = gained;
-                    tail[k] = gained;
-                    facts[k] = gained;
+                String a = ids.get(lo[k]);
+                String b = ids.get(hi[k]);
+                double grown = VOCABULARY_GROWS ? vocabularyGrowth(a, b) : 0;
+                double fact = grown != 0 || !ADDED_MATRIX_FACTS ? grown : matrixGrowth(a, b);
+                if (fact != 0) {
+                    norm[k] = fact;
+                    tail[k] = fact;
+                    facts[k] = fact;
                 }
             }
             Reading byNorm = read(norm, pri, null, degree, lo, r0, byId, n, forward(1));
