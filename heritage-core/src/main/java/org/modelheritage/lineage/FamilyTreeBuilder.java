@@ -101,14 +101,14 @@ final class FamilyTreeBuilder {
     /** Kurtosis that ties the deciding reading decides when its root has more neighbours than that reading's. */
     static final boolean READING_TIES_TO_HUBS = Boolean.parseBoolean(System.getProperty("mh.readingTiesToHubs", "true"));
     /**
-     * Whether the untouched rows' and a grown vocabulary's readings decide their edges when kurtosis
-     * orients the family too (they do not enter the judgement of whether it does); off only to measure it.
-     */
-    /**
      * Where one model of a tree edge holds a weight matrix the other lacks (a head untied from the
      * embedding), it is the child, under whichever signal orients the family ({@link #matrixGrowth}).
      */
     static final boolean ADDED_MATRIX_FACTS = Boolean.parseBoolean(System.getProperty("mh.addedMatrixFacts", "true"));
+    /**
+     * Whether the untouched rows', a grown vocabulary's and an added matrix's readings decide their edges when kurtosis
+     * orients the family too (they do not enter the judgement of whether it does); off only to measure it.
+     */
     static final boolean KURTOSIS_FACTS = Boolean.parseBoolean(System.getProperty("mh.kurtosisFacts", "true"));
     /** Another signal's reading replaces the norm's only when it agrees better by more than this much vote mass. */
     static final double SIGNAL_MARGIN = 1.0;
@@ -2045,7 +2045,6 @@ final class FamilyTreeBuilder {
         return false;
     }
 
-    /** Whether another tensor of s has t's shape and the same moments: the same values saved twice. */
     /**
      * +1 when b holds a weight matrix that a lacks (not a saved copy of another of b's) and a holds
      * none that b lacks, -1 the other way round, 0 otherwise.
@@ -2069,6 +2068,7 @@ final class FamilyTreeBuilder {
         return false;
     }
 
+    /** Whether another tensor of s has t's shape and the same moments: the same values saved twice. */
     private static boolean copiesAnother(ModelSignature s, TensorStatistics t) {
         for (TensorStatistics u : s.tensors()) {
             if (u != t && !u.name().equals(t.name()) && Arrays.equals(u.shape(), t.shape()) && u.mean() == t.mean()
