@@ -36,10 +36,8 @@ class TrainedForestsTest {
     /**
      * Seeds 42 to 44 of the small shape, which no rule was settled on, scored as the README's
      * figures are. Measured (heritage-examples/scripts/djl-forests.sh --seeds 42-44 --shape small):
-     * families and edges right on all three; 42 exact; on 43 one root edge is reversed (directed
-     * 0.875, roots 0.5); on 44 both root edges and one more (directed 0.625, roots 0.0). These
-     * bounds say what the engine gave; a change to the direction rule that makes them fail should
-     * rerun the README's table as well.
+     * every family, edge, direction and root right on all three. Without ties going to the model
+     * with more neighbours ({@code -Dmh.rootTiesToHubs=false -Dmh.readingTiesToHubs=false}) 44 is not.
      */
     @Test
     void scoresEachSeedsForestAsTheReadmeQuotesIt(@TempDir Path tmp) throws Exception {
@@ -61,15 +59,10 @@ class TrainedForestsTest {
                     r.models(), r.adjustedRandIndex(), r.undirectedAccuracy(), r.directedAccuracy(), r.rootAccuracy())),
                     printed);
         }
-        assertEquals(1.0, forests.get(0).report().directedAccuracy(), 1e-12, forests.get(0).report().toTable());
-        assertEquals(1.0, forests.get(0).report().rootAccuracy(), 1e-12);
-        assertTrue(forests.get(1).report().directedAccuracy() >= 0.875, forests.get(1).report().toTable());
-        assertTrue(forests.get(1).report().rootAccuracy() >= 0.5, forests.get(1).report().toTable());
-        assertTrue(forests.get(2).report().directedAccuracy() >= 0.625, forests.get(2).report().toTable());
-
-        long exact = forests.stream().filter(TrainedForests.Forest::exact).count();
-        assertTrue(printed.contains("exact (ARI, undirected, directed and roots all 1.0): " + exact + " of 3 forests"),
-                printed);
+        for (TrainedForests.Forest f : forests) {
+            assertTrue(f.exact(), "seed " + f.seed() + "\n" + f.report().toTable());
+        }
+        assertTrue(printed.contains("exact (ARI, undirected, directed and roots all 1.0): 3 of 3 forests"), printed);
         assertTrue(printed.lines().anyMatch(l -> l.startsWith("mean ")), printed);
     }
 
