@@ -24,8 +24,8 @@ class TrainAndRecoverExampleTest {
 
     /**
      * Two trees of 1 + 2 + 2 models, trained briefly (seconds, not minutes), from seed 41: a seed
-     * that no rule of the library was settled on (the direction rule was settled on seeds 7 to 26
-     * of this shape and 7 to 13 of the standard one).
+     * that no rule of the library was settled on (the direction rules were settled on seeds 7 to 26
+     * and 61 to 90 of this shape and 7 to 13 and 61 to 90 of the standard one).
      */
     static FineTuningTree.Shape small() {
         return FineTuningTree.Shape.small().withSeed(41);
@@ -66,8 +66,7 @@ class TrainAndRecoverExampleTest {
         assertEquals(10, files.size());
 
         // Recovery from the weights alone, scored by the library's own metrics: on seed 41 every
-        // family, edge, direction and root is right (TrainedForestsTest covers seeds 42 to 44,
-        // where one forest is not exact).
+        // family, edge, direction and root is right (TrainedForestsTest covers seeds 42 to 44).
         EvalReport report = outcome.report();
         assertEquals(10, report.models());
         assertEquals(2, report.foundFamilies(), report.toTable());
