@@ -2026,23 +2026,7 @@ final class FamilyTreeBuilder {
      * does a name the three models spell differently (the counts then match).
      */
     private boolean addedMatrix(String a, String p, String c) {
-        ModelSignature sa = signatures.apply(a);
-        ModelSignature sp = signatures.apply(p);
-        ModelSignature sc = signatures.apply(c);
-        int np = sp.sketches().size();
-        if (np <= sa.sketches().size() || np <= sc.sketches().size()) {
-            return false;
-        }
-        for (MatrixSketch m : sp.sketches().values()) {
-            if (sa.tensor(m.name()).isPresent() || sc.tensor(m.name()).isPresent()) {
-                continue;
-            }
-            TensorStatistics t = sp.tensor(m.name()).orElseThrow();
-            if (!copiesAnother(sp, t)) {
-                return true;
-            }
-        }
-        return false;
+        return gainedMatrix(signatures.apply(p), signatures.apply(a), signatures.apply(c));
     }
 
     /**
@@ -2056,12 +2040,23 @@ final class FamilyTreeBuilder {
         return bGained == gainedMatrix(sa, sb) ? 0 : bGained ? 1 : -1;
     }
 
-    private static boolean gainedMatrix(ModelSignature holder, ModelSignature other) {
-        if (holder.sketches().size() <= other.sketches().size()) {
-            return false;
+    /**
+     * Whether the holder has more weight matrices than each of the others and one that none of them
+     * has and that is no saved copy of another of its own.
+     */
+    private static boolean gainedMatrix(ModelSignature holder, ModelSignature... others) {
+        int held = holder.sketches().size();
+        for (ModelSignature o : others) {
+            if (held <= o.sketches().size()) {
+                return false;
+            }
         }
         for (MatrixSketch m : holder.sketches().values()) {
-            if (other.tensor(m.name()).isEmpty() && !copiesAnother(holder, holder.tensor(m.name()).orElseThrow())) {
+            boolean lacked = true;
+            for (ModelSignature o : others) {
+                lacked &= o.tensor(m.name()).isEmpty();
+            }
+            if (lacked && !copiesAnother(holder, holder.tensor(m.name()).orElseThrow())) {
                 return true;
             }
         }
