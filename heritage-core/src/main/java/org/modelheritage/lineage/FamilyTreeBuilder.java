@@ -88,6 +88,12 @@ final class FamilyTreeBuilder {
      * parent, its child and a same-text sibling chained below it, the commonest wrong edge).
      */
     static final int HUB_NEIGHBOURS = Integer.getInteger("mh.hubNeighbours", 4);
+    /**
+     * Where the deciding reading cannot read the edge between the root and a neighbour (a vote of
+     * at most {@link #WEAK_ROOT_VOTE}), the other two signals decide it when both vote at least this
+     * much the same way; negative: never.
+     */
+    static final double OTHERS_DECIDE_WEAK_EDGE = Double.parseDouble(System.getProperty("mh.othersDecideWeakEdge", "0.5"));
     /** The weak root vote is judged again on the tree the structural repairs left. */
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -1001,11 +1007,12 @@ final class FamilyTreeBuilder {
     /**
      * The oriented backbone: per vertex of the spanning state its parent (-1 for the root), how
      * clearly that parent beats the next-best one outside the vertex's subtree (0 for a tie, 1 when
-     * there is no other), and how much the direction evidence on the edge agrees with its
-     * direction (in [-1, 1]).
+     * there is no other), how much the direction evidence on the edge agrees with its direction
+     * (in [-1, 1]), and how firmly the two readings that did not decide agree with it
+     * ({@link #othersAgree}).
      */
     private record Backbone(List<String> ids, int[] parent, double[] margin, double[] agreement,
-            double[] distance, DirectionMode mode, double consensus, boolean tailDecided) {
+            double[] othersAgreement, double[] distance, DirectionMode mode, double consensus, boolean tailDecided) {
     }
 
     /**
@@ -1019,12 +1026,13 @@ final class FamilyTreeBuilder {
         int[] parentOf = new int[n];
         double[] margin = new double[n];
         double[] agreement = new double[n];
+        double[] othersAgreement = new double[n];
         double[] distance = new double[n];
         java.util.Arrays.fill(parentOf, -1);
         DirectionMode fixed = recipe.mode() == DirectionMode.GENERALISATION ? DirectionMode.GENERALISATION
                 : DirectionMode.FINE_TUNING;
         if (n == 1) {
-            return new Backbone(ids, parentOf, margin, agreement, distance, fixed, 1.0, false);
+            return new Backbone(ids, parentOf, margin, agreement, othersAgreement, distance, fixed, 1.0, false);
         }
         int[] byId = new int[n];
         for (int v = 0; v < n; v++) {
@@ -1088,6 +1096,7 @@ final class FamilyTreeBuilder {
             }
         }
         Reading best;
+        double[][] otherReadings = null; // the two readings that did not decide, each vote read parent-first as lo -> hi
         boolean tailDecided = recipe.signal() == DirectionSignal.SPECTRAL_TAIL;
         if (recipe.signal() != DirectionSignal.ADAPTIVE) {
             best = read(votes(kept, recipe.signal(), ids, lo, hi), pri, null, null, lo, r0, byId, n, signs());
@@ -1163,14 +1172,20 @@ final class FamilyTreeBuilder {
             int rivalRoot = tailDecided ? byTail.root() : byNorm.root();
             boolean kurtTiesToHub = READING_TIES_TO_HUBS && Math.abs(byKurt.score() - rival) <= 1e-9
                     && nbr[byKurt.root()].length > nbr[rivalRoot].length;
+            double[] kurtRead = kurtWithFacts.clone();
+            for (int k = 0; k < m; k++) {
+                kurtRead[k] *= byKurt.sign();
+            }
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9 || kurtTiesToHub) {
                 tailDecided = false;
                 best = read(kurtWithFacts, pri, tailDecided ? byTail.scores() : byNorm.scores(), degree, lo, r0, byId, n,
                         forward(byKurt.sign()));
+                otherReadings = new double[][] {norm, tail};
             } else {
                 best = tailDecided
                         ? read(tail, pri, byNorm.scores(), degree, lo, r0, byId, n, forward(1))
                         : read(norm, pri, byTail.scores(), degree, lo, r0, byId, n, forward(1));
+                otherReadings = new double[][] {tailDecided ? norm : tail, kurtRead};
             }
         }
         double[] ev = best.votes();
@@ -1184,6 +1199,7 @@ final class FamilyTreeBuilder {
             int h = nbr[bestRoot][i];
             double vote = bestSign * directed(ev, lo, via[bestRoot][i], bestRoot);
             if (nbr[h].length > nbr[bestRoot].length && Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9
+                    && !readByOthers(otherReadings, ev, bestSign, lo, via[bestRoot][i], bestRoot)
                     && (yieldTo < 0 || nbr[h].length > nbr[yieldTo].length)) {
                 yieldTo = h;
             }
@@ -1192,11 +1208,31 @@ final class FamilyTreeBuilder {
             bestRoot = yieldTo;
             score = best.scores()[yieldTo];
         }
+        // an edge the deciding reading cannot read, between the root and a neighbour that both other
+        // readings put above it, hands the root over: a short fine-tune beside its base, nearer the
+        // base's other children than the base is, holds them in the tree and would take the root
+        // by its neighbours alone
+        int handTo = -1;
+        double handVote = 0;
+        for (int i = 0; i < nbr[bestRoot].length; i++) {
+            int h = nbr[bestRoot][i];
+            double vote = bestSign * directed(ev, lo, via[bestRoot][i], bestRoot);
+            double agree = othersAgree(otherReadings, lo, via[bestRoot][i], h);
+            if (Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9 && agree > handVote) {
+                handTo = h;
+                handVote = agree;
+            }
+        }
+        if (handTo >= 0) {
+            bestRoot = handTo;
+            score = best.scores()[handTo];
+        }
         // a base is what most of a family was made from: a root beside the hub that leads it by at
         // most one vote (a fine-tune with weight decay shrank a few more matrices than it grew) gives
         // way to it; a hub further away is a long step's far side (continued pre-training)
         int hub = hub(nbr, bestRoot);
-        if (hub >= 0 && best.scores()[bestRoot] - best.scores()[hub] <= HUB_LEAD + 1e-9) {
+        if (hub >= 0 && best.scores()[bestRoot] - best.scores()[hub] <= HUB_LEAD + 1e-9
+                && !readByOthers(otherReadings, ev, bestSign, lo, edgeBetween(nbr, via, bestRoot, hub), bestRoot)) {
             bestRoot = hub;
             score = best.scores()[hub];
         }
@@ -1233,11 +1269,12 @@ final class FamilyTreeBuilder {
             }
             margin[c] = Double.isInfinite(alt) ? 1.0 : alt <= 0 ? 0.0 : clamp(1.0 - own / alt);
             agreement[c] = bestSign * directed(ev, lo, t.edge[c], p);
+            othersAgreement[c] = othersAgree(otherReadings, lo, t.edge[c], p);
             distance[c] = own;
         }
         // how unanimous the family's direction evidence is for the chosen orientation: the net
         // agreement per edge, in [-1, 1]
-        return new Backbone(ids, parentOf, margin, agreement, distance,
+        return new Backbone(ids, parentOf, margin, agreement, othersAgreement, distance,
                 bestSign > 0 ? DirectionMode.FINE_TUNING : DirectionMode.GENERALISATION, score / m, tailDecided);
     }
 
@@ -1688,8 +1725,9 @@ final class FamilyTreeBuilder {
             }
             int c = index.applyAsInt(h);
             double vote = b.parent()[c] == r ? b.agreement()[c] : b.parent()[r] == c ? -b.agreement()[r] : Double.NaN;
+            double others = b.parent()[c] == r ? b.othersAgreement()[c] : b.parent()[r] == c ? -b.othersAgreement()[r] : 0;
             int neighbours = children.getOrDefault(h, 0) + 1;
-            if (Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9 && neighbours > most) {
+            if (Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9 && others <= 0 && neighbours > most) {
                 yieldTo = h;
                 most = neighbours;
             }
@@ -2265,6 +2303,44 @@ final class FamilyTreeBuilder {
             }
         }
         return hub;
+    }
+
+    /**
+     * How firmly both readings that did not decide put p above its neighbour on edge e: the weaker
+     * of their votes when both are at least {@link #OTHERS_DECIDE_WEAK_EDGE} for p, minus it when
+     * both are against p by as much, else 0 (also without such readings).
+     */
+    private static double othersAgree(double[][] others, int[] lo, int e, int p) {
+        if (others == null || OTHERS_DECIDE_WEAK_EDGE < 0) {
+            return 0;
+        }
+        double a = directed(others[0], lo, e, p);
+        double b = directed(others[1], lo, e, p);
+        if (a >= OTHERS_DECIDE_WEAK_EDGE - 1e-9 && b >= OTHERS_DECIDE_WEAK_EDGE - 1e-9) {
+            return Math.min(a, b);
+        }
+        if (a <= -OTHERS_DECIDE_WEAK_EDGE + 1e-9 && b <= -OTHERS_DECIDE_WEAK_EDGE + 1e-9) {
+            return Math.max(a, b);
+        }
+        return 0;
+    }
+
+    /**
+     * Whether the edge e is one the deciding reading (votes {@code ev}, read with {@code sign})
+     * cannot read and both other readings put p above its neighbour on it.
+     */
+    private static boolean readByOthers(double[][] others, double[] ev, int sign, int[] lo, int e, int p) {
+        return Math.abs(directed(ev, lo, e, p)) <= WEAK_ROOT_VOTE + 1e-9 && othersAgree(others, lo, e, p) > 0;
+    }
+
+    /** The tree edge between neighbours u and v. */
+    private static int edgeBetween(int[][] nbr, int[][] via, int u, int v) {
+        for (int i = 0; i < nbr[u].length; i++) {
+            if (nbr[u][i] == v) {
+                return via[u][i];
+            }
+        }
+        throw new IllegalArgumentException("not neighbours: " + u + ", " + v);
     }
 
     /** A value stored for tree edge e as lower id -> higher id, read along parent p -> its child. */
