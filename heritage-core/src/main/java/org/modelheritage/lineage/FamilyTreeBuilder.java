@@ -71,6 +71,8 @@ final class FamilyTreeBuilder {
     static final boolean ADDED_MATRICES = Boolean.parseBoolean(System.getProperty("mh.addedMatrices", "true"));
     /** Whether the spanning tree loses its decay valleys before it is oriented ({@link #withoutDecayValleys}). */
     static final boolean DECAY_VALLEYS = Boolean.parseBoolean(System.getProperty("mh.decayValleys", "true"));
+    /** Whether a grown vocabulary makes a valley too ({@link #withoutDecayValleys}). */
+    static final boolean GROWTH_VALLEYS = Boolean.parseBoolean(System.getProperty("mh.growthValleys", "true"));
     /**
      * A root gives way to a neighbour with more neighbours than it has when the vote on their edge
      * is at most this (the mean vote over the matrices, in [0, 1]); negative: never, only to measure it.
@@ -1292,7 +1294,10 @@ final class FamilyTreeBuilder {
      * the only link between the two sides). This is what two fine-tunes of one base on the same
      * text need when one of them decayed and the other did not: the distances chain them, and the
      * decayed one's votes would otherwise turn the base below it. Valleys are taken out one at a
-     * time, vertices in id order, as long as any is left (each repair is checked again).
+     * time, vertices in id order, as long as any is left (each repair is checked again). A grown
+     * vocabulary reads the same way and comes first, as it does when the tree is oriented
+     * ({@link #GROWTH_VALLEYS}): a model with a larger vocabulary than two of its tree neighbours is
+     * not on the path between them either.
      */
     private RepairedTree withoutDecayValleys(SpanningState s, int[] rank, int[] byId) {
         int n = s.ids.size();
@@ -1312,6 +1317,10 @@ final class FamilyTreeBuilder {
         int[] childOf = new int[m];
         int[] count = new int[n];
         for (int k = 0; k < m; k++) {
+            double grown = growth(s.ids.get(lo[k]), s.ids.get(hi[k]));
+            if (grown != 0) {
+                vote[k] = grown;
+            }
             childOf[k] = vote[k] > 0 ? hi[k] : vote[k] < 0 ? lo[k] : -1;
             if (childOf[k] >= 0) {
                 count[childOf[k]]++;
@@ -1351,7 +1360,10 @@ final class FamilyTreeBuilder {
             count[valley]--;
             int l = rank[parent] < rank[other] ? parent : other;
             int h = l == parent ? other : parent;
-            double v = evidence.evidence(s.ids.get(l), s.ids.get(h), DirectionSignal.ROW_DECAY);
+            double v = growth(s.ids.get(l), s.ids.get(h));
+            if (v == 0) {
+                v = evidence.evidence(s.ids.get(l), s.ids.get(h), DirectionSignal.ROW_DECAY);
+            }
             childOf[move] = v > 0 ? h : v < 0 ? l : -1;
             if (childOf[move] >= 0) {
                 count[childOf[move]]++;
@@ -1360,6 +1372,16 @@ final class FamilyTreeBuilder {
         }
         return changed ? new RepairedTree(new SpanningTrees.Edges(a, b), distance)
                 : new RepairedTree(s.tree, s.treeDistance);
+    }
+
+    /**
+     * What a grown vocabulary says of a -> b where it makes valleys ({@link #GROWTH_VALLEYS}): +1
+     * when b grew it, -1 when a did, else 0. An added matrix does not make one: every tied model
+     * lacks the untied head, so an untied model beside a tied same-text sibling is a valley whose
+     * repair hangs the base from that sibling (development forests 143 and 144).
+     */
+    private double growth(String a, String b) {
+        return GROWTH_VALLEYS && VOCABULARY_GROWS ? vocabularyGrowth(a, b) : 0;
     }
 
     /** The distance the tree is built on, for any pair (a sparse table lacks the pairs it did not compare). */
