@@ -1174,10 +1174,6 @@ final class FamilyTreeBuilder {
             int rivalRoot = tailDecided ? byTail.root() : byNorm.root();
             boolean kurtTiesToHub = READING_TIES_TO_HUBS && Math.abs(byKurt.score() - rival) <= 1e-9
                     && nbr[byKurt.root()].length > nbr[rivalRoot].length;
-            double[] kurtRead = kurtWithFacts.clone();
-            for (int k = 0; k < m; k++) {
-                kurtRead[k] *= byKurt.sign();
-            }
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9 || kurtTiesToHub) {
                 tailDecided = false;
                 best = read(kurtWithFacts, pri, tailDecided ? byTail.scores() : byNorm.scores(), degree, lo, r0, byId, n,
@@ -1187,6 +1183,10 @@ final class FamilyTreeBuilder {
                 best = tailDecided
                         ? read(tail, pri, byNorm.scores(), degree, lo, r0, byId, n, forward(1))
                         : read(norm, pri, byTail.scores(), degree, lo, r0, byId, n, forward(1));
+                double[] kurtRead = kurtWithFacts.clone();
+                for (int k = 0; k < m; k++) {
+                    kurtRead[k] *= byKurt.sign();
+                }
                 otherReadings = new double[][] {tailDecided ? norm : tail, kurtRead};
             }
         }
@@ -1201,7 +1201,7 @@ final class FamilyTreeBuilder {
             int h = nbr[bestRoot][i];
             double vote = bestSign * directed(ev, lo, via[bestRoot][i], bestRoot);
             if (nbr[h].length > nbr[bestRoot].length && Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9
-                    && !readByOthers(otherReadings, ev, bestSign, lo, via[bestRoot][i], bestRoot)
+                    && !readByOthers(otherReadings, ev, lo, via[bestRoot][i], bestRoot)
                     && (yieldTo < 0 || nbr[h].length > nbr[yieldTo].length)) {
                 yieldTo = h;
             }
@@ -1218,9 +1218,8 @@ final class FamilyTreeBuilder {
         double handVote = 0;
         for (int i = 0; i < nbr[bestRoot].length; i++) {
             int h = nbr[bestRoot][i];
-            double vote = bestSign * directed(ev, lo, via[bestRoot][i], bestRoot);
             double agree = othersAgree(otherReadings, lo, via[bestRoot][i], h);
-            if (Math.abs(vote) <= WEAK_ROOT_VOTE + 1e-9 && agree > handVote) {
+            if (agree > handVote && readByOthers(otherReadings, ev, lo, via[bestRoot][i], h)) {
                 handTo = h;
                 handVote = agree;
             }
@@ -1234,7 +1233,7 @@ final class FamilyTreeBuilder {
         // way to it; a hub further away is a long step's far side (continued pre-training)
         int hub = hub(nbr, bestRoot);
         if (hub >= 0 && best.scores()[bestRoot] - best.scores()[hub] <= HUB_LEAD + 1e-9
-                && !readByOthers(otherReadings, ev, bestSign, lo, edgeBetween(nbr, via, bestRoot, hub), bestRoot)) {
+                && !readByOthers(otherReadings, ev, lo, edgeBetween(nbr, via, bestRoot, hub), bestRoot)) {
             bestRoot = hub;
             score = best.scores()[hub];
         }
@@ -2348,10 +2347,10 @@ final class FamilyTreeBuilder {
     }
 
     /**
-     * Whether the edge e is one the deciding reading (votes {@code ev}, read with {@code sign})
-     * cannot read and both other readings put p above its neighbour on it.
+     * Whether the edge e is one the deciding reading (votes {@code ev}) cannot read and both other
+     * readings put p above its neighbour on it.
      */
-    private static boolean readByOthers(double[][] others, double[] ev, int sign, int[] lo, int e, int p) {
+    private static boolean readByOthers(double[][] others, double[] ev, int[] lo, int e, int p) {
         return Math.abs(directed(ev, lo, e, p)) <= WEAK_ROOT_VOTE + 1e-9 && othersAgree(others, lo, e, p) > 0;
     }
 
