@@ -69,49 +69,28 @@ class NearCopyHubTest {
         return m;
     }
 
-    /** Takes {@code share} of the leading singular component (by power iteration) out of a row-major matrix. */
+    /** Takes {@code share} of the leading singular component out of a row-major matrix ({@link SymmetricEigen} of W^T W). */
     private static void shrinkLeadingComponent(float[] w, int rows, int cols, double share) {
-        double[] x = new double[cols];
-        java.util.Arrays.fill(x, 1.0);
-        double[] u = new double[rows];
-        double sigma = 0;
-        for (int it = 0; it < 200; it++) {
-            for (int i = 0; i < rows; i++) {
-                double acc = 0;
-                for (int j = 0; j < cols; j++) {
-                    acc += w[i * cols + j] * x[j];
-                }
-                u[i] = acc;
-            }
-            sigma = norm(u);
-            for (int i = 0; i < rows; i++) {
-                u[i] /= sigma;
-            }
+        double[] gram = new double[cols * cols];
+        for (int i = 0; i < cols; i++) {
             for (int j = 0; j < cols; j++) {
                 double acc = 0;
-                for (int i = 0; i < rows; i++) {
-                    acc += w[i * cols + j] * u[i];
+                for (int r = 0; r < rows; r++) {
+                    acc += (double) w[r * cols + i] * w[r * cols + j];
                 }
-                x[j] = acc;
+                gram[i * cols + j] = acc;
             }
-            sigma = norm(x);
+        }
+        SymmetricEigen.decompose(gram, cols); // row 0: the leading right singular vector v
+        for (int r = 0; r < rows; r++) {
+            double wv = 0; // (W v)_r = sigma u_r
             for (int j = 0; j < cols; j++) {
-                x[j] /= sigma;
+                wv += w[r * cols + j] * gram[j];
             }
-        }
-        for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                w[i * cols + j] -= (float) (share * sigma * u[i] * x[j]);
+                w[r * cols + j] -= (float) (share * wv * gram[j]);
             }
         }
-    }
-
-    private static double norm(double[] v) {
-        double s = 0;
-        for (double d : v) {
-            s += d * d;
-        }
-        return Math.sqrt(s);
     }
 
     @Test
