@@ -7,13 +7,16 @@ and whether it is right with CalibrationFit --samples, one folder at a time; the
 fits the logistic model (as CalibrationFit does: Newton's method, the ridge on every coefficient)
 on all folders but one language-model forest, predicts that forest's tree edges, and prints the
 pooled calibration error (10 equal-width bins) and log loss over the forests left out. Folders that
-are not forests (../shared/corpus/vit-ft, ...) are always in the training set.
+are not forests (../shared/corpus/vit-ft, ...) are always in the training set. Last, the same two
+figures for the coefficients the engine ships (Confidence.TREE) on the same edges: a refit is worth
+taking only where it beats them on forests it did not see.
 
 Usage: python3 scripts/calibration_cv.py --forests F1/all F2/all ... [--always DIR ...]
        [--jar heritage-rest-javalin/target/heritage-server.jar] [--ridges 0.01,0.1,1,3]
 (needs numpy)
 """
 import argparse
+import re
 import subprocess
 
 import numpy as np
@@ -59,12 +62,20 @@ def calibration_error(p, y):
     return total
 
 
+def scores(p, y):
+    """The figures printed for predictions p of labels y."""
+    log_loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    return (f'{len(p)} tree edges, {int(len(p) - y.sum())} wrong, calibration error '
+            f'{calibration_error(p, y):.4f}, log loss {log_loss:.4f}, mean confidence {p.mean():.3f}')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--forests', nargs='+', required=True)
     ap.add_argument('--always', nargs='*', default=[])
     ap.add_argument('--jar', default='heritage-rest-javalin/target/heritage-server.jar')
     ap.add_argument('--ridges', default='0.01,0.1,0.3,1,2,3,10')
+    ap.add_argument('--confidence', default='heritage-core/src/main/java/org/modelheritage/lineage/Confidence.java')
     a = ap.parse_args()
     forests = {f: samples(a.jar, f) for f in a.forests}
     always = [r for d in a.always for r in samples(a.jar, d)]
@@ -75,11 +86,12 @@ def main():
             w = fit(train, ridge)
             p += [1 / (1 + np.exp(-np.dot(w, x))) for x, _ in rows]
             y += [r for _, r in rows]
-        p, y = np.array(p), np.array(y)
-        log_loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
-        print(f'ridge {ridge:5g}: {len(p)} tree edges, {int(len(p) - y.sum())} wrong, '
-              f'calibration error {calibration_error(p, y):.4f}, log loss {log_loss:.4f}, '
-              f'mean confidence {p.mean():.3f}')
+        print(f'ridge {ridge:5g}: {scores(np.array(p), np.array(y))}')
+    tree = re.search(r'double\[\] TREE = \{([^}]*)\}', open(a.confidence).read()).group(1)
+    shipped = np.array([float(v) for v in tree.split(',')])
+    rows = [r for rs in forests.values() for r in rs]
+    p = np.array([1 / (1 + np.exp(-np.dot(shipped, x))) for x, _ in rows])
+    print(f'shipped   : {scores(p, np.array([r for _, r in rows]))}')
 
 
 if __name__ == '__main__':
