@@ -13,6 +13,7 @@ taking only where it beats them on forests it did not see.
 
 Usage: python3 scripts/calibration_cv.py --forests F1/all F2/all ... [--always DIR ...]
        [--jar heritage-rest-javalin/target/heritage-server.jar] [--ridges 0.01,0.1,1,3]
+       [--confidence heritage-core/src/main/java/org/modelheritage/lineage/Confidence.java]
 (needs numpy)
 """
 import argparse
@@ -62,6 +63,11 @@ def calibration_error(p, y):
     return total
 
 
+def predict(w, rows):
+    """The logistic model's confidences for the inputs of rows."""
+    return np.array([1 / (1 + np.exp(-np.dot(w, x))) for x, _ in rows])
+
+
 def scores(p, y):
     """The figures printed for predictions p of labels y."""
     log_loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -84,14 +90,13 @@ def main():
         for left_out, rows in forests.items():
             train = always + [r for f, rs in forests.items() if f != left_out for r in rs]
             w = fit(train, ridge)
-            p += [1 / (1 + np.exp(-np.dot(w, x))) for x, _ in rows]
+            p += list(predict(w, rows))
             y += [r for _, r in rows]
         print(f'ridge {ridge:5g}: {scores(np.array(p), np.array(y))}')
     tree = re.search(r'double\[\] TREE = \{([^}]*)\}', open(a.confidence).read()).group(1)
     shipped = np.array([float(v) for v in tree.split(',')])
     rows = [r for rs in forests.values() for r in rs]
-    p = np.array([1 / (1 + np.exp(-np.dot(shipped, x))) for x, _ in rows])
-    print(f'shipped   : {scores(p, np.array([r for _, r in rows]))}')
+    print(f'shipped   : {scores(predict(shipped, rows), np.array([r for _, r in rows]))}')
 
 
 if __name__ == '__main__':
