@@ -96,6 +96,19 @@ final class FamilyTreeBuilder {
      * much the same way; negative: never.
      */
     static final double OTHERS_DECIDE_WEAK_EDGE = Double.parseDouble(System.getProperty("mh.othersDecideWeakEdge", "0.5"));
+    /**
+     * Where the norm or the spectral tail decides, the two other readings take the root back across
+     * edges they both read firmly the other way (each vote at least {@link #OTHERS_DECIDE_WEAK_EDGE})
+     * when each of them agrees with the deciding reading on at least this share of the remaining
+     * edges both vote on: one edge misread by the deciding reading, not two readings that go astray
+     * (negative: off, {@code -Dmh.othersNameTheRoot}).
+     */
+    /**
+     * A tie between roots that the deciding reading and the second reading both leave goes to the
+     * kurtosis votes before MoTHer's prior ({@code -Dmh.kurtosisBreaksTies=false} to switch it off).
+     */
+    static final boolean KURTOSIS_BREAKS_TIES = Boolean.parseBoolean(System.getProperty("mh.kurtosisBreaksTies", "true"));
+    static final double OTHERS_NAME_THE_ROOT = Double.parseDouble(System.getProperty("mh.othersNameTheRoot", "0.75"));
     /** The weak root vote is judged again on the tree the structural repairs left. */
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -1100,6 +1113,7 @@ final class FamilyTreeBuilder {
         Reading best;
         double[][] otherReadings = null; // the two readings that did not decide, each vote read parent-first as lo -> hi
         boolean tailDecided = recipe.signal() == DirectionSignal.SPECTRAL_TAIL;
+        boolean kurtosisDecided = false;
         if (recipe.signal() != DirectionSignal.ADAPTIVE) {
             best = read(votes(kept, recipe.signal(), ids, lo, hi), pri, null, null, lo, r0, byId, n, signs());
         } else {
@@ -1176,13 +1190,14 @@ final class FamilyTreeBuilder {
                     && nbr[byKurt.root()].length > nbr[rivalRoot].length;
             if (byKurt.score() > rival + KURTOSIS_MARGIN + 1e-9 || kurtTiesToHub) {
                 tailDecided = false;
+                kurtosisDecided = true;
                 best = read(kurtWithFacts, pri, tailDecided ? byTail.scores() : byNorm.scores(), degree, lo, r0, byId, n,
                         forward(byKurt.sign()));
                 otherReadings = new double[][] {norm, tail};
             } else {
                 best = tailDecided
-                        ? read(tail, pri, byNorm.scores(), degree, lo, r0, byId, n, forward(1))
-                        : read(norm, pri, byTail.scores(), degree, lo, r0, byId, n, forward(1));
+                        ? read(tail, pri, byNorm.scores(), KURTOSIS_BREAKS_TIES ? byKurt.scores() : null, degree, lo, r0, byId, n, forward(1))
+                        : read(norm, pri, byTail.scores(), KURTOSIS_BREAKS_TIES ? byKurt.scores() : null, degree, lo, r0, byId, n, forward(1));
                 double[] kurtRead = kurtWithFacts.clone();
                 for (int k = 0; k < m; k++) {
                     kurtRead[k] *= byKurt.sign();
@@ -1236,6 +1251,15 @@ final class FamilyTreeBuilder {
                 && !readByOthers(otherReadings, ev, lo, edgeBetween(nbr, via, bestRoot, hub), bestRoot)) {
             bestRoot = hub;
             score = best.scores()[hub];
+        }
+        // a root that the deciding reading put across edges both other readings read firmly the other
+        // way, where those two otherwise agree with it, goes back across them
+        if (!kurtosisDecided) {
+            int named = rootNamedByOthers(otherReadings, ev, bestSign, best.scores(), lo, nbr, via, bestRoot, byId, n);
+            if (named >= 0) {
+                bestRoot = named;
+                score = best.scores()[named];
+            }
         }
         Rooted t = root(nbr, via, bestRoot, n);
         // c's subtree: the vertices at positions start[c] .. start[c] + size[c] - 1 of a preorder
@@ -2268,12 +2292,18 @@ final class FamilyTreeBuilder {
     /**
      * The best root and reading for these votes. Ties (a chain reads both ways equally; a wrong
      * vote next to the root can be read away) go to the root with more neighbours when
-     * {@code degree} is given, then to the other signal's scores when there is one,
-     * then to MoTHer's prior (kurtosis falling from parent to child), then to the fine-tuning
-     * reading (tried first), then to the lower id.
+     * {@code degree} is given, then to the other signal's scores when there is one, then to the
+     * {@code third}'s (kurtosis) when there is one, then to MoTHer's prior (kurtosis falling from
+     * parent to child), then to the fine-tuning reading (tried first), then to the lower id.
      */
     private Reading read(double[] ev, double[] prior, double[] other, int[] degree, int[] lo, Rooted r0, int[] byId,
             int n, int[] signs) {
+        return read(ev, prior, other, null, degree, lo, r0, byId, n, signs);
+    }
+
+    /** {@link #read(double[], double[], double[], int[], int[], Rooted, int[], int, int[])} with a third tie-break. */
+    private Reading read(double[] ev, double[] prior, double[] other, double[] third, int[] degree, int[] lo, Rooted r0,
+            int[] byId, int n, int[] signs) {
         int bestRoot = -1;
         int bestSign = 0;
         double[] bestScores = null;
@@ -2290,6 +2320,8 @@ final class FamilyTreeBuilder {
                     better = degree[r] > degree[bestRoot];
                 } else if (other != null && Math.abs(other[r] - other[bestRoot]) > 1e-9) {
                     better = other[r] > other[bestRoot];
+                } else if (third != null && Math.abs(third[r] - third[bestRoot]) > 1e-9) {
+                    better = third[r] > third[bestRoot];
                 } else {
                     better = prior[r] > prior[bestRoot] + 1e-9;
                 }
@@ -2324,6 +2356,51 @@ final class FamilyTreeBuilder {
             }
         }
         return hub;
+    }
+
+    /**
+     * The model the two readings that did not decide name as root instead of {@code root}, or -1:
+     * both read every edge between the two towards {@code root} (the deciding reading read them the
+     * other way, or could not read them), each agrees with the deciding reading on at least
+     * {@link #OTHERS_NAME_THE_ROOT} of the other edges both vote on, and it has at least as many
+     * tree neighbours as {@code root}. Of several, the one the deciding reading scores best.
+     */
+    private static int rootNamedByOthers(double[][] others, double[] ev, int sign, double[] scores, int[] lo,
+            int[][] nbr, int[][] via, int root, int[] byId, int n) {
+        if (OTHERS_NAME_THE_ROOT < 0 || others == null) {
+            return -1;
+        }
+        int m = ev.length;
+        Rooted t = root(nbr, via, root, n);
+        int named = -1;
+        for (int k = 0; k < n; k++) {
+            int v = byId[k];
+            if (v == root || nbr[v].length < nbr[root].length || (named >= 0 && scores[v] <= scores[named])) {
+                continue;
+            }
+            boolean[] between = new boolean[m];
+            boolean readBack = true;
+            for (int x = v; x != root && readBack; x = t.parent[x]) {
+                between[t.edge[x]] = true;
+                readBack = othersAgree(others, lo, t.edge[x], x) > 0;
+            }
+            boolean agree = readBack;
+            for (int i = 0; i < others.length && agree; i++) {
+                int both = 0;
+                int same = 0;
+                for (int e = 0; e < m; e++) {
+                    if (!between[e] && Math.abs(others[i][e]) > 1e-9 && Math.abs(ev[e]) > 1e-9) {
+                        both++;
+                        same += others[i][e] * ev[e] * sign > 0 ? 1 : 0;
+                    }
+                }
+                agree = both > 0 && same >= OTHERS_NAME_THE_ROOT * both - 1e-9;
+            }
+            if (agree) {
+                named = v;
+            }
+        }
+        return named;
     }
 
     /**

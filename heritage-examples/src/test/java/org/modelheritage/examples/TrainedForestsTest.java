@@ -85,4 +85,25 @@ class TrainedForestsTest {
             assertTrue(f.exact(), "seed " + f.seed() + "\n" + r.toTable());
         }
     }
+
+    /**
+     * Standard seeds 112 and 116: in one tree of each the spectral tail decides and reads the
+     * base's edge to one child backwards, while the norm and kurtosis both read it the right way
+     * and otherwise agree with the tail. Both forests come out exact only because those two readings
+     * take the root back across that edge ({@code -Dmh.othersNameTheRoot=-1} roots that tree at the
+     * child on each seed). On seed 107 the tail ties the base with a child and the norm reads their
+     * edge as a draw: kurtosis breaks the tie ({@code -Dmh.kurtosisBreaksTies=false} roots it at the child).
+     */
+    @Test
+    void aRootEdgeTheDecidingReadingAloneMisreadsIsReadByTheOtherTwo(@TempDir Path tmp) throws Exception {
+        List<TrainedForests.Forest> forests = TrainedForests.run(
+                TrainedForests.Options.parse("--seeds", "107,112,116", "--shape", "standard"), tmp,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(List.of(107L, 112L, 116L), forests.stream().map(TrainedForests.Forest::seed).toList());
+        for (TrainedForests.Forest f : forests) {
+            EvalReport r = f.report();
+            assertEquals(20, r.models());
+            assertTrue(f.exact(), "seed " + f.seed() + "\n" + r.toTable());
+        }
+    }
 }
