@@ -2370,37 +2370,55 @@ final class FamilyTreeBuilder {
         if (OTHERS_NAME_THE_ROOT < 0 || others == null) {
             return -1;
         }
-        int m = ev.length;
+        // per reading: edges both it and the deciding reading vote on, and of those the ones it agrees
+        // on, over the whole tree and (below) over the path from the root to each model
+        int r = others.length;
+        int[] both = new int[r];
+        int[] same = new int[r];
+        for (int e = 0; e < ev.length; e++) {
+            for (int i = 0; i < r; i++) {
+                both[i] += votesBoth(others[i], ev, e);
+                same[i] += agrees(others[i], ev, sign, e);
+            }
+        }
         Rooted t = root(nbr, via, root, n);
-        int named = -1;
+        int[] rank = new int[n];
         for (int k = 0; k < n; k++) {
-            int v = byId[k];
-            if (v == root || nbr[v].length < nbr[root].length || (named >= 0 && scores[v] <= scores[named])) {
+            rank[byId[k]] = k;
+        }
+        boolean[] readBack = new boolean[n]; // every edge between the root and the model read towards the root
+        readBack[root] = true;
+        int[][] pathBoth = new int[r][n];
+        int[][] pathSame = new int[r][n];
+        int named = -1;
+        for (int k = 1; k < n; k++) {
+            int v = t.order[k];
+            int p = t.parent[v];
+            int e = t.edge[v];
+            if (!readBack[p] || othersAgree(others, lo, e, v) <= 0) {
                 continue;
             }
-            boolean[] between = new boolean[m];
-            boolean readBack = true;
-            for (int x = v; x != root && readBack; x = t.parent[x]) {
-                between[t.edge[x]] = true;
-                readBack = othersAgree(others, lo, t.edge[x], x) > 0;
+            readBack[v] = true;
+            boolean agree = nbr[v].length >= nbr[root].length;
+            for (int i = 0; i < r; i++) {
+                pathBoth[i][v] = pathBoth[i][p] + votesBoth(others[i], ev, e);
+                pathSame[i][v] = pathSame[i][p] + agrees(others[i], ev, sign, e);
+                int elsewhere = both[i] - pathBoth[i][v];
+                agree &= elsewhere > 0 && same[i] - pathSame[i][v] >= OTHERS_NAME_THE_ROOT * elsewhere - 1e-9;
             }
-            boolean agree = readBack;
-            for (int i = 0; i < others.length && agree; i++) {
-                int both = 0;
-                int same = 0;
-                for (int e = 0; e < m; e++) {
-                    if (!between[e] && Math.abs(others[i][e]) > 1e-9 && Math.abs(ev[e]) > 1e-9) {
-                        both++;
-                        same += others[i][e] * ev[e] * sign > 0 ? 1 : 0;
-                    }
-                }
-                agree = both > 0 && same >= OTHERS_NAME_THE_ROOT * both - 1e-9;
-            }
-            if (agree) {
+            if (agree && (named < 0 || scores[v] > scores[named] || scores[v] == scores[named] && rank[v] < rank[named])) {
                 named = v;
             }
         }
         return named;
+    }
+
+    private static int votesBoth(double[] other, double[] ev, int e) {
+        return Math.abs(other[e]) > 1e-9 && Math.abs(ev[e]) > 1e-9 ? 1 : 0;
+    }
+
+    private static int agrees(double[] other, double[] ev, int sign, int e) {
+        return votesBoth(other, ev, e) == 1 && other[e] * ev[e] * sign > 0 ? 1 : 0;
     }
 
     /**
