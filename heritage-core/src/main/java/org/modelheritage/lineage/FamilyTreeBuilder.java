@@ -103,12 +103,12 @@ final class FamilyTreeBuilder {
      * edges both vote on: one edge misread by the deciding reading, not two readings that go astray
      * (negative: off, {@code -Dmh.othersNameTheRoot}).
      */
+    static final double OTHERS_NAME_THE_ROOT = Double.parseDouble(System.getProperty("mh.othersNameTheRoot", "0.75"));
     /**
      * A tie between roots that the deciding reading and the second reading both leave goes to the
      * kurtosis votes before MoTHer's prior ({@code -Dmh.kurtosisBreaksTies=false} to switch it off).
      */
     static final boolean KURTOSIS_BREAKS_TIES = Boolean.parseBoolean(System.getProperty("mh.kurtosisBreaksTies", "true"));
-    static final double OTHERS_NAME_THE_ROOT = Double.parseDouble(System.getProperty("mh.othersNameTheRoot", "0.75"));
     /** The weak root vote is judged again on the tree the structural repairs left. */
     static final boolean WEAK_ROOT_AFTER_REPAIRS = Boolean.parseBoolean(System.getProperty("mh.weakRootAfterRepairs", "true"));
     /** Kurtosis replaces the other signals only when it agrees better by more than this much vote mass. */
@@ -1195,9 +1195,10 @@ final class FamilyTreeBuilder {
                         forward(byKurt.sign()));
                 otherReadings = new double[][] {norm, tail};
             } else {
+                double[] third = KURTOSIS_BREAKS_TIES ? byKurt.scores() : null;
                 best = tailDecided
-                        ? read(tail, pri, byNorm.scores(), KURTOSIS_BREAKS_TIES ? byKurt.scores() : null, degree, lo, r0, byId, n, forward(1))
-                        : read(norm, pri, byTail.scores(), KURTOSIS_BREAKS_TIES ? byKurt.scores() : null, degree, lo, r0, byId, n, forward(1));
+                        ? read(tail, pri, byNorm.scores(), third, degree, lo, r0, byId, n, forward(1))
+                        : read(norm, pri, byTail.scores(), third, degree, lo, r0, byId, n, forward(1));
                 double[] kurtRead = kurtWithFacts.clone();
                 for (int k = 0; k < m; k++) {
                     kurtRead[k] *= byKurt.sign();
