@@ -126,15 +126,7 @@ public final class LineageMetrics {
      * @return the error in [0, 1]
      */
     public static double expectedCalibrationError(double[] confidence, boolean[] right, int bins) {
-        double[][] table = reliability(confidence, right, bins);
-        double ece = 0;
-        int n = confidence.length;
-        for (double[] row : table) {
-            if (row[0] > 0) {
-                ece += row[0] / n * Math.abs(row[2] - row[1]);
-            }
-        }
-        return ece;
+        return calibrationError(reliability(confidence, right, bins));
     }
 
     /**
@@ -160,5 +152,56 @@ public final class LineageMetrics {
             }
         }
         return t;
+    }
+    /**
+     * The reliability table of several sets of edges taken as one (the edges of many forests): per
+     * bin the edges add up, and the mean confidence and accuracy are weighted by each table's edges.
+     *
+     * @param tables tables of {@link #reliability} with the same number of bins
+     * @return per bin {edges, mean confidence, accuracy}; zeros for an empty bin
+     */
+    public static double[][] pooledReliability(Collection<double[][]> tables) {
+        double[][] pooled = null;
+        for (double[][] t : tables) {
+            if (pooled == null) {
+                pooled = new double[t.length][3];
+            }
+            for (int b = 0; b < t.length; b++) {
+                pooled[b][0] += t[b][0];
+                pooled[b][1] += t[b][0] * t[b][1];
+                pooled[b][2] += t[b][0] * t[b][2];
+            }
+        }
+        if (pooled == null) {
+            return new double[0][3];
+        }
+        for (double[] row : pooled) {
+            if (row[0] > 0) {
+                row[1] /= row[0];
+                row[2] /= row[0];
+            }
+        }
+        return pooled;
+    }
+
+    /**
+     * The expected calibration error a reliability table gives: the mean over bins of |accuracy -
+     * mean confidence| weighted by the bin's share of edges; 0 for no edges.
+     *
+     * @param table per bin {edges, mean confidence, accuracy}
+     * @return the error in [0, 1]
+     */
+    public static double calibrationError(double[][] table) {
+        double n = 0;
+        for (double[] row : table) {
+            n += row[0];
+        }
+        double ece = 0;
+        for (double[] row : table) {
+            if (row[0] > 0) {
+                ece += row[0] / n * Math.abs(row[2] - row[1]);
+            }
+        }
+        return ece;
     }
 }

@@ -37,6 +37,36 @@ class LineageMetricsTest {
     }
 
     @Test
+    void calibrationErrorOfBinnedEdges() {
+        // bin 0.9-1.0: 0.95 and 0.99, one right: |0.5 - 0.97| = 0.47 for 2 of 4 edges; bin 0.6-0.7: 0.65 twice,
+        // both right: 0.35 for 2 of 4 edges
+        double[] conf = {0.95, 0.99, 0.65, 0.65};
+        boolean[] right = {true, false, true, true};
+        assertEquals(0.5 * 0.47 + 0.5 * 0.35, LineageMetrics.expectedCalibrationError(conf, right, 10), 1e-12);
+        double[][] t = LineageMetrics.reliability(conf, right, 10);
+        assertEquals(2, t[9][0], 0.0);
+        assertEquals(0.97, t[9][1], 1e-12);
+        assertEquals(0.5, t[9][2], 0.0);
+    }
+
+    @Test
+    void pooledForestsAreOneSetOfEdges() {
+        // two forests, each alone badly calibrated in opposite ways; together exactly calibrated in the 0.8-0.9 bin
+        double[][] a = LineageMetrics.reliability(new double[] {0.8, 0.8}, new boolean[] {true, true}, 10);
+        double[][] b = LineageMetrics.reliability(new double[] {0.8, 0.8, 0.8}, new boolean[] {true, true, false}, 10);
+        double[][] c = LineageMetrics.reliability(new double[] {0.8, 0.8, 0.8, 0.8, 0.8},
+                new boolean[] {true, true, true, true, false}, 10);
+        assertEquals(0.2, LineageMetrics.calibrationError(a), 1e-12);
+        double[][] pooled = LineageMetrics.pooledReliability(List.of(a, b));
+        assertEquals(5, pooled[8][0], 0.0);
+        assertEquals(0.8, pooled[8][1], 1e-12);
+        assertEquals(0.8, pooled[8][2], 1e-12);
+        assertEquals(0.0, LineageMetrics.calibrationError(pooled), 1e-12);
+        assertEquals(LineageMetrics.calibrationError(c), LineageMetrics.calibrationError(pooled), 1e-12);
+        assertEquals(0, LineageMetrics.pooledReliability(List.of()).length);
+    }
+
+    @Test
     void groundTruthIsValidated(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("ground_truth.json"), "{\"models\": [{\"name\": \"a\", \"path\": \"a.pt\", "
                 + "\"parent\": null}, {\"name\": \"b\", \"path\": \"b.pt\", \"parent\": \"a\"}], \"edges\": [[\"a\", \"b\"]]}");

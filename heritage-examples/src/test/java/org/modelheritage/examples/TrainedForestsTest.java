@@ -64,6 +64,52 @@ class TrainedForestsTest {
         }
         assertTrue(printed.contains("exact (ARI, undirected, directed and roots all 1.0): 3 of 3 forests"), printed);
         assertTrue(printed.lines().anyMatch(l -> l.startsWith("mean ")), printed);
+        double pooled = org.modelheritage.eval.LineageMetrics.calibrationError(
+                org.modelheritage.eval.LineageMetrics.pooledReliability(forests.stream().map(f -> f.report().reliability()).toList()));
+        int edges = forests.stream().mapToInt(f -> f.report().edges().size()).sum();
+        assertEquals(24, edges);
+        assertTrue(printed.contains(String.format(Locale.ROOT,
+                "calibration error (10 bins) of the 24 edges of the 3 forests together: %.3f;", pooled)), printed);
+    }
+
+    /**
+     * What the forests' mean calibration error would be with exact confidences: 0 when every edge is
+     * certain, and 0.5 for a forest of one edge at an even chance, whichever way it falls.
+     */
+    @Test
+    void meanErrorOfExactConfidencesKnowsItsLimits() {
+        TrainedForests.Forest certain = forest(1, 1.0, 1.0, 1.0);
+        TrainedForests.Forest toss = forest(2, 0.5);
+        assertEquals(0.0, TrainedForests.meanErrorOfExactConfidences(List.of(certain), 50, 3L), 0.0);
+        assertEquals(0.5, TrainedForests.meanErrorOfExactConfidences(List.of(toss), 50, 3L), 0.0);
+        assertEquals(0.25, TrainedForests.meanErrorOfExactConfidences(List.of(certain, toss), 50, 3L), 0.0);
+        // eight edges at 0.9, right with probability 0.9 each: |k/8 - 0.9| averaged over k ~ Binomial(8, 0.9)
+        double expected = 0;
+        for (int k = 0; k <= 8; k++) {
+            double p = binomial(8, k) * Math.pow(0.9, k) * Math.pow(0.1, 8 - k);
+            expected += p * Math.abs(k / 8.0 - 0.9);
+        }
+        double[] conf = new double[8];
+        java.util.Arrays.fill(conf, 0.9);
+        assertEquals(expected, TrainedForests.meanErrorOfExactConfidences(List.of(forest(3, conf)), 20_000, 5L), 0.005);
+    }
+
+    private static TrainedForests.Forest forest(long seed, double... confidences) {
+        List<EvalReport.Edge> edges = new java.util.ArrayList<>();
+        for (int i = 0; i < confidences.length; i++) {
+            edges.add(new EvalReport.Edge("p", "c" + i, confidences[i], "fine-tune"));
+        }
+        EvalReport r = new EvalReport(confidences.length + 1, 1, 1, 1, 1, 1, 1, 0, List.of(), edges, 0,
+                new double[10][3], java.util.Map.of());
+        return new TrainedForests.Forest(seed, r, java.util.Map.of());
+    }
+
+    private static double binomial(int n, int k) {
+        double c = 1;
+        for (int i = 1; i <= k; i++) {
+            c = c * (n - k + i) / i;
+        }
+        return c;
     }
 
     /**
