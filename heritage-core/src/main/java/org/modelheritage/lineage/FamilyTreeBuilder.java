@@ -660,7 +660,8 @@ final class FamilyTreeBuilder {
                     if (offPath(up, child, s.rowStates) || s.lift[c] && !heldByRows(up, child, s.rowStates)) {
                         parent[c] = g;
                         List<Integer> path = reanchor(g, c, v -> childrenOf(parent, byId, v),
-                                (x, y) -> pm(ids.get(x), ids.get(y)).distance(false));
+                                (x, y) -> pm(ids.get(x), ids.get(y)).distance(false),
+                                v -> offPath(List.of(ids.get(v), ids.get(g)), child, s.rowStates));
                         if (!path.isEmpty()) {
                             double[] m = new double[path.size()];
                             double[] a = new double[path.size()];
@@ -1828,7 +1829,7 @@ final class FamilyTreeBuilder {
                 if (offPath(up, c, rowStates) || fallsShort && !heldByRows(up, c, rowStates)) {
                     parent.put(c, g);
                     List<String> path = reanchor(g, c, v -> childrenOf(parent, v),
-                            (a, b) -> pm(a, b).distance(lowRank));
+                            (a, b) -> pm(a, b).distance(lowRank), v -> offPath(List.of(v, g), c, rowStates));
                     if (!path.isEmpty()) {
                         // x, ..., c: each edge turns round, keeping its margin and reversing its agreement
                         double[] m = new double[path.size()];
@@ -1956,13 +1957,17 @@ final class FamilyTreeBuilder {
      * what a long step (continued pre-training) with small fine-tunes below it needs: the tree
      * crosses from the base's side to the long step's side at whichever pair of models two
      * fine-tunes on the same text pulled together, and a lift then hangs the long step's
-     * fine-tune, not the long step, from the base.
+     * fine-tune, not the long step, from the base. A member the rows put off the path between g
+     * and c ({@link #offPath}: g and c hold a row's values that it changed) cannot be hung between
+     * them, however near g it lies, nor can a path through such a member: a fine-tune that moved
+     * back toward the base is near it too.
      *
+     * @param offBetween whether the rows put a member off the tree path between g and c
      * @return the path x, ..., c (x to hang from g, each the new parent of the next); empty when c
      *     stays the subtree's top
      */
-    private static <V> List<V> reanchor(V g, V c, Function<V, List<V>> childrenOf,
-            java.util.function.ToDoubleBiFunction<V, V> distance) {
+    static <V> List<V> reanchor(V g, V c, Function<V, List<V>> childrenOf,
+            java.util.function.ToDoubleBiFunction<V, V> distance, java.util.function.Predicate<V> offBetween) {
         if (!REANCHOR) {
             return List.of();
         }
@@ -1982,7 +1987,7 @@ final class FamilyTreeBuilder {
                     longer.addAll(path);
                     next.add(longer);
                     double d = distance.applyAsDouble(g, x);
-                    if (d < best) {
+                    if (d < best && longer.subList(0, longer.size() - 1).stream().noneMatch(offBetween)) {
                         best = d;
                         bestPath = longer;
                     }
