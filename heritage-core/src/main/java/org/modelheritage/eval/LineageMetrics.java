@@ -153,6 +153,7 @@ public final class LineageMetrics {
         }
         return t;
     }
+
     /**
      * The reliability table of several sets of edges taken as one (the edges of many forests): per
      * bin the edges add up, and the mean confidence and accuracy are weighted by each table's edges.

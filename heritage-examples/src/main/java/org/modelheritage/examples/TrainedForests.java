@@ -203,15 +203,14 @@ public final class TrainedForests {
      * the probability its confidence states: averaged over {@code draws} draws of which edges are right.
      */
     static double meanErrorOfExactConfidences(List<Forest> forests, int draws, long seed) {
+        List<double[]> confidences = forests.stream()
+                .map(f -> f.report().edges().stream().mapToDouble(EvalReport.Edge::confidence).toArray()).toList();
         Random rng = new Random(seed);
         double sum = 0;
         for (int d = 0; d < draws; d++) {
-            for (Forest f : forests) {
-                List<EvalReport.Edge> e = f.report().edges();
-                double[] conf = new double[e.size()];
-                boolean[] right = new boolean[e.size()];
+            for (double[] conf : confidences) {
+                boolean[] right = new boolean[conf.length];
                 for (int i = 0; i < conf.length; i++) {
-                    conf[i] = e.get(i).confidence();
                     right[i] = rng.nextDouble() < conf[i];
                 }
                 sum += LineageMetrics.expectedCalibrationError(conf, right, 10);

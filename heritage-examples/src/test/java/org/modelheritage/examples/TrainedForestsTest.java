@@ -9,11 +9,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modelheritage.eval.EvalReport;
+import org.modelheritage.eval.LineageMetrics;
 
 class TrainedForestsTest {
 
@@ -64,8 +68,8 @@ class TrainedForestsTest {
         }
         assertTrue(printed.contains("exact (ARI, undirected, directed and roots all 1.0): 3 of 3 forests"), printed);
         assertTrue(printed.lines().anyMatch(l -> l.startsWith("mean ")), printed);
-        double pooled = org.modelheritage.eval.LineageMetrics.calibrationError(
-                org.modelheritage.eval.LineageMetrics.pooledReliability(forests.stream().map(f -> f.report().reliability()).toList()));
+        double pooled = LineageMetrics.calibrationError(
+                LineageMetrics.pooledReliability(forests.stream().map(f -> f.report().reliability()).toList()));
         int edges = forests.stream().mapToInt(f -> f.report().edges().size()).sum();
         assertEquals(24, edges);
         assertTrue(printed.contains(String.format(Locale.ROOT,
@@ -90,18 +94,18 @@ class TrainedForestsTest {
             expected += p * Math.abs(k / 8.0 - 0.9);
         }
         double[] conf = new double[8];
-        java.util.Arrays.fill(conf, 0.9);
+        Arrays.fill(conf, 0.9);
         assertEquals(expected, TrainedForests.meanErrorOfExactConfidences(List.of(forest(3, conf)), 20_000, 5L), 0.005);
     }
 
     private static TrainedForests.Forest forest(long seed, double... confidences) {
-        List<EvalReport.Edge> edges = new java.util.ArrayList<>();
+        List<EvalReport.Edge> edges = new ArrayList<>();
         for (int i = 0; i < confidences.length; i++) {
             edges.add(new EvalReport.Edge("p", "c" + i, confidences[i], "fine-tune"));
         }
         EvalReport r = new EvalReport(confidences.length + 1, 1, 1, 1, 1, 1, 1, 0, List.of(), edges, 0,
-                new double[10][3], java.util.Map.of());
-        return new TrainedForests.Forest(seed, r, java.util.Map.of());
+                new double[10][3], Map.of());
+        return new TrainedForests.Forest(seed, r, Map.of());
     }
 
     private static double binomial(int n, int k) {
