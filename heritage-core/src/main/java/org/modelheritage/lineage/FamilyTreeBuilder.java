@@ -65,6 +65,8 @@ final class FamilyTreeBuilder {
     static final boolean DOWNSTREAM_BY_TAIL = Boolean.parseBoolean(System.getProperty("mh.downstreamByTail", "true"));
     /** Whether a lifted subtree is re-anchored ({@link #reanchor}); off only to measure what it does. */
     static final boolean REANCHOR = Boolean.parseBoolean(System.getProperty("mh.reanchor", "true"));
+    /** Whether {@link #reanchor} passes over members the rows put off the path; off only to measure it. */
+    static final boolean REANCHOR_BY_ROWS = Boolean.parseBoolean(System.getProperty("mh.reanchorByRows", "true"));
     /** Whether a child the rows put between its parent and grandparent takes its parent's place ({@link #middleIsChild}). */
     static final boolean SWAP_MIDDLE = Boolean.parseBoolean(System.getProperty("mh.swapMiddle", "true"));
     /** Whether a model holding a weight matrix two tree relatives lack is off their path ({@link #addedMatrix}). */
@@ -1987,7 +1989,7 @@ final class FamilyTreeBuilder {
                     longer.addAll(path);
                     next.add(longer);
                     double d = distance.applyAsDouble(g, x);
-                    if (d < best && longer.subList(0, longer.size() - 1).stream().noneMatch(offBetween)) {
+                    if (d < best && (!REANCHOR_BY_ROWS || longer.subList(0, longer.size() - 1).stream().noneMatch(offBetween))) {
                         best = d;
                         bestPath = longer;
                     }
