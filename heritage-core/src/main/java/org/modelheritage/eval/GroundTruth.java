@@ -113,6 +113,38 @@ public final class GroundTruth {
         return new GroundTruth(dir, models, edges);
     }
 
+    /**
+     * Several corpora's ground truths as one, for scoring their recoveries together: every name is
+     * prefixed with the corpus's position and a slash ({@code 1/base}, {@code 2/base}), so equal
+     * names in two corpora stay two models. Models and edges keep their order, corpus by corpus.
+     *
+     * @param truths the corpora's ground truths, in the order their names are numbered (from 1)
+     * @return the joined ground truth, without a directory of its own ({@link #directory()} is null)
+     * @throws IllegalArgumentException when {@code truths} is empty
+     */
+    public static GroundTruth joined(List<GroundTruth> truths) {
+        if (truths.isEmpty()) {
+            throw new IllegalArgumentException("no ground truth to join");
+        }
+        List<Model> models = new ArrayList<>();
+        List<List<String>> edges = new ArrayList<>();
+        for (int i = 0; i < truths.size(); i++) {
+            String prefix = joinedName(i, "");
+            for (Model m : truths.get(i).models()) {
+                models.add(new Model(prefix + m.name(), m.path(), m.parent() == null ? null : prefix + m.parent(), m.kind()));
+            }
+            for (List<String> e : truths.get(i).edges()) {
+                edges.add(List.of(prefix + e.get(0), prefix + e.get(1)));
+            }
+        }
+        return new GroundTruth(null, models, edges);
+    }
+
+    /** {@return the name {@link #joined} gives the model {@code name} of the corpus at {@code index} (from 0)} */
+    public static String joinedName(int index, String name) {
+        return (index + 1) + "/" + name;
+    }
+
     private static String text(JsonNode node, String field, Path file) {
         JsonNode v = node.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
@@ -121,7 +153,7 @@ public final class GroundTruth {
         return v.asText();
     }
 
-    /** {@return the directory the ground truth was read from; the file's model paths were relative to it} */
+    /** {@return the directory the ground truth was read from (the file's model paths were relative to it); null for a {@link #joined} one} */
     public Path directory() {
         return directory;
     }

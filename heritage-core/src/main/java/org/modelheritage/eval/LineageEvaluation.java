@@ -151,40 +151,75 @@ public final class LineageEvaluation {
         progress.accept(String.format(Locale.ROOT, "trees: recovered in %.0f ms", (System.nanoTime() - tTrees) / 1e6));
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        Map<String, String> foundFamily = new HashMap<>();
         List<List<String>> familyNames = new ArrayList<>();
         for (ModelCluster f : families) {
-            List<String> names = f.members().stream().map(nameOf::get).sorted().toList();
-            familyNames.add(names);
-            for (String n : names) {
-                foundFamily.put(n, names.get(0));
-            }
+            familyNames.add(f.members().stream().map(nameOf::get).sorted().toList());
         }
-        familyNames.sort((a, b) -> a.get(0).compareTo(b.get(0)));
         List<EvalReport.Edge> edges = new ArrayList<>();
-        List<List<String>> found = new ArrayList<>();
         for (LineageTree t : trees) {
             for (LineageEdge e : t.edges()) {
-                String p = nameOf.get(e.parentId());
-                String c = nameOf.get(e.childId());
-                edges.add(new EvalReport.Edge(p, c, e.confidence(), e.kind().label()));
-                found.add(List.of(p, c));
+                edges.add(new EvalReport.Edge(nameOf.get(e.parentId()), nameOf.get(e.childId()), e.confidence(),
+                        e.kind().label()));
             }
         }
+        return score(truth, familyNames, edges, seconds);
+    }
+
+    /**
+     * Scores several corpora's recoveries together, as if they were one corpus whose families were
+     * recovered apart: the accuracies count the edges and roots of all of them, the calibration
+     * error bins all their edges at once, the Rand index compares the union of their partitions.
+     * Names become {@link GroundTruth#joinedName}s.
+     *
+     * @param truths  the corpora's ground truths
+     * @param reports their reports, in the same order
+     * @return the joint report; its seconds are the sum of the reports'
+     * @throws IllegalArgumentException when the lists differ in length or are empty
+     */
+    public static EvalReport together(List<GroundTruth> truths, List<EvalReport> reports) {
+        if (truths.size() != reports.size()) {
+            throw new IllegalArgumentException(truths.size() + " ground truths for " + reports.size() + " reports");
+        }
+        List<List<String>> families = new ArrayList<>();
+        List<EvalReport.Edge> edges = new ArrayList<>();
+        double seconds = 0;
+        for (int i = 0; i < reports.size(); i++) {
+            int k = i;
+            EvalReport r = reports.get(i);
+            r.families().forEach(f -> families.add(f.stream().map(n -> GroundTruth.joinedName(k, n)).toList()));
+            r.edges().forEach(e -> edges.add(new EvalReport.Edge(GroundTruth.joinedName(k, e.parent()),
+                    GroundTruth.joinedName(k, e.child()), e.confidence(), e.kind())));
+            seconds += r.seconds();
+        }
+        return score(GroundTruth.joined(truths), families, edges, seconds);
+    }
+
+    /** The report of found families (names) and edges against the ground truth. */
+    static EvalReport score(GroundTruth truth, List<List<String>> familyNames, List<EvalReport.Edge> found, double seconds) {
+        List<List<String>> families = new ArrayList<>(familyNames);
+        families.sort((a, b) -> a.get(0).compareTo(b.get(0)));
+        Map<String, String> foundFamily = new HashMap<>();
+        for (List<String> f : families) {
+            for (String n : f) {
+                foundFamily.put(n, f.get(0));
+            }
+        }
+        List<EvalReport.Edge> edges = new ArrayList<>(found);
         edges.sort((a, b) -> a.child().compareTo(b.child()));
+        List<List<String>> foundEdges = edges.stream().map(e -> List.of(e.parent(), e.child())).toList();
         Map<String, String> trueTree = truth.treeOf();
         java.util.Set<List<String>> trueEdges = new java.util.HashSet<>(truth.edges());
         double[] conf = new double[edges.size()];
         boolean[] right = new boolean[edges.size()];
         for (int i = 0; i < edges.size(); i++) {
             conf[i] = edges.get(i).confidence();
-            right[i] = trueEdges.contains(List.of(edges.get(i).parent(), edges.get(i).child()));
+            right[i] = trueEdges.contains(foundEdges.get(i));
         }
-        return new EvalReport(models.size(), (int) trueTree.values().stream().distinct().count(), families.size(),
-                LineageMetrics.adjustedRandIndex(trueTree, foundFamily),
-                LineageMetrics.undirectedAccuracy(truth.edges(), found),
-                LineageMetrics.directedAccuracy(truth.edges(), found),
-                LineageMetrics.rootAccuracy(truth.roots(), found), seconds, familyNames, edges,
+        return new EvalReport(truth.models().size(), (int) trueTree.values().stream().distinct().count(),
+                families.size(), LineageMetrics.adjustedRandIndex(trueTree, foundFamily),
+                LineageMetrics.undirectedAccuracy(truth.edges(), foundEdges),
+                LineageMetrics.directedAccuracy(truth.edges(), foundEdges),
+                LineageMetrics.rootAccuracy(truth.roots(), foundEdges), seconds, families, edges,
                 LineageMetrics.expectedCalibrationError(conf, right, 10), LineageMetrics.reliability(conf, right, 10),
                 kindCounts(truth, edges));
     }

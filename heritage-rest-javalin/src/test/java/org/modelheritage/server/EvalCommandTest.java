@@ -107,6 +107,48 @@ class EvalCommandTest {
     }
 
     @Test
+    void severalCorporaAreScoredOneByOneAndTogether(@TempDir Path dir) throws IOException {
+        Path first = corpus(Files.createDirectories(dir.resolve("seed-1")));
+        Path second = corpus(Files.createDirectories(dir.resolve("seed-2")));
+        Run r = run("eval", first.toString(), second.toString(), "--json", "--quiet");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        List<String> keys = new ArrayList<>();
+        o.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("models", "true_families", "found_families", "adjusted_rand_index", "undirected_accuracy",
+                "directed_accuracy", "root_accuracy", "seconds", "families", "edges", "expected_calibration_error",
+                "reliability", "kinds", "corpora"), keys);
+        assertEquals(8, o.get("models").asInt());
+        assertEquals(2, o.get("true_families").asInt());
+        assertEquals(2, o.get("found_families").asInt());
+        assertEquals(1.0, o.get("adjusted_rand_index").asDouble(), 0.0);
+        assertEquals(1.0, o.get("directed_accuracy").asDouble(), 0.0);
+        assertEquals("[[\"1/c0\",\"1/c1\",\"1/g0\",\"1/root\"],[\"2/c0\",\"2/c1\",\"2/g0\",\"2/root\"]]",
+                o.get("families").toString());
+        assertEquals(6, o.get("edges").size());
+        assertEquals(2, o.get("corpora").size());
+        JsonNode own = o.get("corpora").get(1);
+        assertEquals(second.toString(), own.get("corpus").asText());
+        assertEquals(4, own.get("models").asInt());
+        assertEquals("[[\"c0\",\"c1\",\"g0\",\"root\"]]", own.get("families").toString());
+        // the same corpus twice: the edges' confidences are the same, so is the calibration error
+        assertEquals(own.get("expected_calibration_error").asDouble(), o.get("expected_calibration_error").asDouble(), 1e-4);
+
+        Run table = run("eval", first.toString(), second.toString(), "--quiet");
+        assertEquals(0, table.status(), table.err());
+        assertTrue(table.out().contains(first + " "), table.out());
+        assertTrue(table.out().lines().anyMatch(l -> l.matches("together +8 +1\\.000 +1\\.000 +1\\.000 +1\\.000 .*")),
+                table.out());
+        assertTrue(table.out().contains("reliability (confidence bin"), table.out());
+
+        Run missing = run("eval", first.toString(), dir.resolve("nowhere").toString());
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("nowhere: no ground_truth.json"), missing.err());
+        assertEquals("", missing.out());
+    }
+
+    @Test
     void missingGroundTruthIsBadInput(@TempDir Path dir) {
         Run r = run("eval", dir.toString());
         assertEquals(2, r.status());
