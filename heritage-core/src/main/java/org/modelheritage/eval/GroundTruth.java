@@ -140,7 +140,13 @@ public final class GroundTruth {
         return new GroundTruth(null, models, edges);
     }
 
-    /** {@return the name {@link #joined} gives the model {@code name} of the corpus at {@code index} (from 0)} */
+    /**
+     * The name {@link #joined} gives a model.
+     *
+     * @param index the position of the model's corpus, from 0
+     * @param name  the model's name in its corpus
+     * @return {@code index + 1}, a slash, then {@code name}
+     */
     public static String joinedName(int index, String name) {
         return (index + 1) + "/" + name;
     }
