@@ -99,13 +99,21 @@ final class FamilyTreeBuilder {
      */
     static final double OTHERS_DECIDE_WEAK_EDGE = Double.parseDouble(System.getProperty("mh.othersDecideWeakEdge", "0.5"));
     /**
-     * Where the norm or the spectral tail decides, the two other readings take the root back across
+     * Where the spectral tail decides, the two other readings take the root back across
      * edges they both read firmly the other way (each vote at least {@link #OTHERS_DECIDE_WEAK_EDGE})
      * when each of them agrees with the deciding reading on at least this share of the remaining
      * edges both vote on: one edge misread by the deciding reading, not two readings that go astray
      * (negative: off, {@code -Dmh.othersNameTheRoot}).
      */
     static final double OTHERS_NAME_THE_ROOT = Double.parseDouble(System.getProperty("mh.othersNameTheRoot", "0.75"));
+    /**
+     * Whether {@link #OTHERS_NAME_THE_ROOT} also overrules the norm where the norm decides. Off: the
+     * rule was derived from, and has only ever been right on, families the spectral tail oriented;
+     * where the norm decides (the language models) the tail and kurtosis are the readings known to
+     * fail most, and the one family where they overruled it lost its root ({@code
+     * -Dmh.othersOverruleTheNorm=true} to measure it).
+     */
+    static final boolean OTHERS_OVERRULE_THE_NORM = Boolean.getBoolean("mh.othersOverruleTheNorm");
     /**
      * A tie between roots that the deciding reading and the second reading both leave goes to the
      * kurtosis votes before MoTHer's prior ({@code -Dmh.kurtosisBreaksTies=false} to switch it off).
@@ -1256,9 +1264,9 @@ final class FamilyTreeBuilder {
             bestRoot = hub;
             score = best.scores()[hub];
         }
-        // a root that the deciding reading put across edges both other readings read firmly the other
+        // a root that the spectral tail put across edges both other readings read firmly the other
         // way, where those two otherwise agree with it, goes back across them
-        if (!kurtosisDecided) {
+        if (!kurtosisDecided && (tailDecided || OTHERS_OVERRULE_THE_NORM)) {
             int named = rootNamedByOthers(otherReadings, ev, bestSign, best.scores(), lo, nbr, via, bestRoot, byId, n);
             if (named >= 0) {
                 bestRoot = named;
