@@ -115,6 +115,12 @@ final class FamilyTreeBuilder {
      */
     static final boolean OTHERS_OVERRULE_THE_NORM = Boolean.getBoolean("mh.othersOverruleTheNorm");
     /**
+     * A tie between roots of the deciding reading goes to the two other readings' scores summed
+     * before it goes to either alone: together they are more evidence than the second reading is
+     * ({@code -Dmh.tiesToBothOthers=false}: the second reading, then kurtosis).
+     */
+    static final boolean TIES_TO_BOTH_OTHERS = Boolean.parseBoolean(System.getProperty("mh.tiesToBothOthers", "true"));
+    /**
      * A tie between roots that the deciding reading and the second reading both leave goes to the
      * kurtosis votes before MoTHer's prior ({@code -Dmh.kurtosisBreaksTies=false} to switch it off).
      */
@@ -2308,9 +2314,10 @@ final class FamilyTreeBuilder {
     /**
      * The best root and reading for these votes. Ties (a chain reads both ways equally; a wrong
      * vote next to the root can be read away) go to the root with more neighbours when
-     * {@code degree} is given, then to the other signal's scores when there is one, then to the
-     * {@code third}'s (kurtosis) when there is one, then to MoTHer's prior (kurtosis falling from
-     * parent to child), then to the fine-tuning reading (tried first), then to the lower id.
+     * {@code degree} is given, then to the other signal's and the {@code third}'s (kurtosis) scores
+     * summed when there are both ({@link #TIES_TO_BOTH_OTHERS}), then to the other signal's, then
+     * to the third's, then to MoTHer's prior (kurtosis falling from parent to child), then to the
+     * fine-tuning reading (tried first), then to the lower id.
      */
     private Reading read(double[] ev, double[] prior, double[] other, int[] degree, int[] lo, Rooted r0, int[] byId,
             int n, int[] signs) {
@@ -2334,6 +2341,9 @@ final class FamilyTreeBuilder {
                     better = score[r] > bestScores[bestRoot];
                 } else if (degree != null && degree[r] != degree[bestRoot]) {
                     better = degree[r] > degree[bestRoot];
+                } else if (TIES_TO_BOTH_OTHERS && other != null && third != null
+                        && Math.abs(other[r] + third[r] - other[bestRoot] - third[bestRoot]) > 1e-9) {
+                    better = other[r] + third[r] > other[bestRoot] + third[bestRoot];
                 } else if (other != null && Math.abs(other[r] - other[bestRoot]) > 1e-9) {
                     better = other[r] > other[bestRoot];
                 } else if (third != null && Math.abs(third[r] - third[bestRoot]) > 1e-9) {
