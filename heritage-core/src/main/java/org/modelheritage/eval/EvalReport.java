@@ -112,8 +112,19 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
         }
     }
 
-    /** {@return a short human-readable table of the figures, then every edge as "parent -> child confidence"} */
+    /** {@return a short human-readable table of the figures ({@link #figuresTable()}), then every edge as "parent -> child confidence"} */
     public String toTable() {
+        StringBuilder sb = new StringBuilder(figuresTable());
+        sb.append(System.lineSeparator()).append("edges (parent -> child, confidence):").append(System.lineSeparator());
+        for (Edge e : edges) {
+            sb.append(String.format(Locale.ROOT, "  %-28s -> %-28s %.3f%s%n", e.parent(), e.child(), e.confidence(),
+                    e.kind().equals("fine-tune") ? "" : "  (" + e.kind() + ")"));
+        }
+        return sb.toString();
+    }
+
+    /** {@return the figures alone, one per line: models, families, the accuracies, the calibration error, the kinds' counts, seconds} */
+    public String figuresTable() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-22s %s%n", "models", models));
         sb.append(String.format(Locale.ROOT, "%-22s %d true, %d found%n", "families", trueFamilies, foundFamilies));
@@ -124,11 +135,6 @@ public record EvalReport(int models, int trueFamilies, int foundFamilies, double
         sb.append(String.format(Locale.ROOT, "%-22s %.3f%n", "calibration error", expectedCalibrationError));
         kinds.forEach((name, v) -> sb.append(String.format(Locale.ROOT, "%-22s %d%n", name.replace('_', ' '), v)));
         sb.append(String.format(Locale.ROOT, "%-22s %.2f%n", "seconds", seconds));
-        sb.append(System.lineSeparator()).append("edges (parent -> child, confidence):").append(System.lineSeparator());
-        for (Edge e : edges) {
-            sb.append(String.format(Locale.ROOT, "  %-28s -> %-28s %.3f%s%n", e.parent(), e.child(), e.confidence(),
-                    e.kind().equals("fine-tune") ? "" : "  (" + e.kind() + ")"));
-        }
         return sb.toString();
     }
 }

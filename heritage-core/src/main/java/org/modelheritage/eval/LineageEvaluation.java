@@ -80,12 +80,27 @@ public final class LineageEvaluation {
      * @throws IOException when a file cannot be read
      */
     public EvalReport run(Path corpusDir) throws IOException {
-        return run(corpusDir, new HashMap<>());
+        return run(GroundTruth.read(corpusDir));
+    }
+
+    /**
+     * As {@link #run(Path)}, for a ground truth already read.
+     *
+     * @param truth the corpus's ground truth, its model paths resolved
+     * @return the scores, and the found families and edges by name
+     * @throws org.modelheritage.read.WeightFormatException when a model's weights cannot be read
+     * @throws IOException when a file cannot be read
+     */
+    public EvalReport run(GroundTruth truth) throws IOException {
+        return run(truth, new HashMap<>());
     }
 
     /** As {@link #run(Path)}, and fills {@code nameOf} with the name behind each id the engine saw. */
     EvalReport run(Path corpusDir, Map<String, String> nameOf) throws IOException {
-        GroundTruth truth = GroundTruth.read(corpusDir);
+        return run(GroundTruth.read(corpusDir), nameOf);
+    }
+
+    private EvalReport run(GroundTruth truth, Map<String, String> nameOf) throws IOException {
         long start = System.nanoTime();
         List<GroundTruth.Model> models = truth.models();
         ModelSignature[] signatures = new ModelSignature[models.size()];

@@ -92,8 +92,9 @@ final class EvalCommand implements Callable<Integer> {
                         }
                     });
             try {
-                truths.add(GroundTruth.read(corpus));
-                reports.add(evaluation.run(corpus));
+                GroundTruth truth = GroundTruth.read(corpus);
+                reports.add(evaluation.run(truth));
+                truths.add(truth);
             } catch (WeightFormatException e) {
                 err.println(e.getMessage().replace('\n', ' '));
                 err.flush();
@@ -140,9 +141,7 @@ final class EvalCommand implements Callable<Integer> {
             sb.append(row(corpora.get(i).toString(), reports.get(i)));
         }
         sb.append(row("together", joint));
-        sb.append(System.lineSeparator());
-        String table = joint.toTable();
-        sb.append(table, 0, table.indexOf(System.lineSeparator() + "edges ("));
+        sb.append(System.lineSeparator()).append(joint.figuresTable());
         sb.append(System.lineSeparator()).append("reliability (confidence bin: edges, mean confidence, right):")
                 .append(System.lineSeparator());
         double[][] bins = joint.reliability();
