@@ -21,6 +21,17 @@ class JointEvaluationTest {
         return GroundTruth.read(dir);
     }
 
+    /** A corpus of a root and its children, by name: {@code root, child...}. */
+    private static GroundTruth star(Path dir, String root, String... children) throws IOException {
+        StringBuilder json = new StringBuilder("{\"models\": [{\"name\": \"" + root + "\", \"path\": \"" + root
+                + ".st\", \"parent\": null}");
+        for (String c : children) {
+            json.append(", {\"name\": \"").append(c).append("\", \"path\": \"").append(c).append(".st\", \"parent\": \"")
+                    .append(root).append("\"}");
+        }
+        return truth(dir, json.append("]}").toString());
+    }
+
     private static EvalReport found(List<List<String>> families, List<EvalReport.Edge> edges, double seconds) {
         return new EvalReport(0, 0, families.size(), 0, 0, 0, 0, seconds, families, edges, 0, new double[0][], Map.of());
     }
@@ -28,10 +39,8 @@ class JointEvaluationTest {
     @Test
     void edgesRootsAndBinsOfEveryCorpusCountAtOnce(@TempDir Path dir) throws IOException {
         // the same names in both corpora: a -> b, a -> c in the first, a -> b in the second
-        GroundTruth first = truth(dir.resolve("s1"), "{\"models\": [{\"name\": \"a\", \"path\": \"a.st\", \"parent\": null},"
-                + " {\"name\": \"b\", \"path\": \"b.st\", \"parent\": \"a\"}, {\"name\": \"c\", \"path\": \"c.st\", \"parent\": \"a\"}]}");
-        GroundTruth second = truth(dir.resolve("s2"), "{\"models\": [{\"name\": \"a\", \"path\": \"a.st\", \"parent\": null},"
-                + " {\"name\": \"b\", \"path\": \"b.st\", \"parent\": \"a\"}]}");
+        GroundTruth first = star(dir.resolve("s1"), "a", "b", "c");
+        GroundTruth second = star(dir.resolve("s2"), "a", "b");
         // the first corpus's c hung from b (wrong, said at 0.8); the second's edge reversed (said at 0.7)
         EvalReport r1 = found(List.of(List.of("a", "b", "c")),
                 List.of(new EvalReport.Edge("a", "b", 0.9, "fine-tune"), new EvalReport.Edge("b", "c", 0.8, "fine-tune")), 1.5);
@@ -56,10 +65,8 @@ class JointEvaluationTest {
 
     @Test
     void familiesThatMixTwoCorporaLowerTheRandIndex(@TempDir Path dir) throws IOException {
-        GroundTruth first = truth(dir.resolve("s1"), "{\"models\": [{\"name\": \"a\", \"path\": \"a.st\", \"parent\": null},"
-                + " {\"name\": \"b\", \"path\": \"b.st\", \"parent\": \"a\"}]}");
-        GroundTruth second = truth(dir.resolve("s2"), "{\"models\": [{\"name\": \"x\", \"path\": \"x.st\", \"parent\": null},"
-                + " {\"name\": \"y\", \"path\": \"y.st\", \"parent\": \"x\"}]}");
+        GroundTruth first = star(dir.resolve("s1"), "a", "b");
+        GroundTruth second = star(dir.resolve("s2"), "x", "y");
         // the first corpus split in two: its own Rand index is 0, and the joint one below 1
         EvalReport r1 = found(List.of(List.of("a"), List.of("b")), List.of(), 0);
         EvalReport r2 = found(List.of(List.of("x", "y")), List.of(new EvalReport.Edge("x", "y", 0.95, "fine-tune")), 0);
