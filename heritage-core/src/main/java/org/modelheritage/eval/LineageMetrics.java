@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -204,5 +205,24 @@ public final class LineageMetrics {
             }
         }
         return ece;
+    }
+
+    /**
+     * A reliability table as text: one line per bin that holds edges,
+     * {@code "  confidence 0.9-1.0:   215 edges, mean confidence 0.972, right 0.949"}.
+     *
+     * @param table per bin {edges, mean confidence, accuracy}, bins of equal width over [0, 1]
+     * @return the lines, each ending with a line separator; empty for no edges
+     */
+    public static String reliabilityLines(double[][] table) {
+        StringBuilder sb = new StringBuilder();
+        for (int b = 0; b < table.length; b++) {
+            if (table[b][0] > 0) {
+                sb.append(String.format(Locale.ROOT, "  confidence %.1f-%.1f: %5d edges, mean confidence %.3f, right %.3f%n",
+                        b / (double) table.length, (b + 1) / (double) table.length, (int) table[b][0], table[b][1],
+                        table[b][2]));
+            }
+        }
+        return sb.toString();
     }
 }

@@ -50,6 +50,16 @@ class LineageMetricsTest {
     }
 
     @Test
+    void reliabilityLinesNameOnlyTheBinsThatHoldEdges() {
+        double[][] t = LineageMetrics.reliability(new double[] {0.95, 0.85, 0.97}, new boolean[] {true, false, true}, 10);
+        String nl = System.lineSeparator();
+        assertEquals("  confidence 0.8-0.9:     1 edges, mean confidence 0.850, right 0.000" + nl
+                + "  confidence 0.9-1.0:     2 edges, mean confidence 0.960, right 1.000" + nl,
+                LineageMetrics.reliabilityLines(t));
+        assertEquals("", LineageMetrics.reliabilityLines(LineageMetrics.reliability(new double[0], new boolean[0], 10)));
+    }
+
+    @Test
     void pooledForestsAreOneSetOfEdges() {
         // two forests, each alone badly calibrated in opposite ways; together exactly calibrated in the 0.8-0.9 bin
         double[][] a = LineageMetrics.reliability(new double[] {0.8, 0.8}, new boolean[] {true, true}, 10);

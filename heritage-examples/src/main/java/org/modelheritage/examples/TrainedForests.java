@@ -189,13 +189,7 @@ public final class TrainedForests {
                 + " mean of the forests' own: %.3f, exact confidences would give %.3f%n", edges, forests.size(),
                 LineageMetrics.calibrationError(pooled), mean(forests, f -> f.report().expectedCalibrationError()),
                 meanErrorOfExactConfidences(forests, 1000, 1L));
-        for (int b = 0; b < pooled.length; b++) {
-            if (pooled[b][0] > 0) {
-                out.printf(Locale.ROOT, "  confidence %.1f-%.1f: %5d edges, mean confidence %.3f, right %.3f%n",
-                        b / (double) pooled.length, (b + 1) / (double) pooled.length, (int) pooled[b][0], pooled[b][1],
-                        pooled[b][2]);
-            }
-        }
+        out.print(LineageMetrics.reliabilityLines(pooled));
     }
 
     /**

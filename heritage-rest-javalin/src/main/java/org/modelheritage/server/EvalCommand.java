@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.modelheritage.eval.EvalReport;
 import org.modelheritage.eval.GroundTruth;
 import org.modelheritage.eval.LineageEvaluation;
+import org.modelheritage.eval.LineageMetrics;
 import org.modelheritage.family.FamilyClustering;
 import org.modelheritage.lineage.MotherRecipe;
 import org.modelheritage.read.WeightFormatException;
@@ -143,14 +144,7 @@ final class EvalCommand implements Callable<Integer> {
         sb.append(row("together", joint));
         sb.append(System.lineSeparator()).append(joint.figuresTable());
         sb.append(System.lineSeparator()).append("reliability (confidence bin: edges, mean confidence, right):")
-                .append(System.lineSeparator());
-        double[][] bins = joint.reliability();
-        for (int b = 0; b < bins.length; b++) {
-            if (bins[b][0] > 0) {
-                sb.append(String.format(Locale.ROOT, "  %.1f-%.1f %6d %8.3f %8.3f%n", b / (double) bins.length,
-                        (b + 1) / (double) bins.length, (int) bins[b][0], bins[b][1], bins[b][2]));
-            }
-        }
+                .append(System.lineSeparator()).append(LineageMetrics.reliabilityLines(joint.reliability()));
         return sb.toString();
     }
 
